@@ -1,0 +1,55 @@
+// vaultcrm/engine.h - the one object hosts talk to.
+//
+// The CLI, the wasm binding and the tests all drive the core through Engine.
+// Every call returns a JSON envelope string:
+//   {"ok":true,"value":...}  or  {"ok":false,"error":{"code":"...","message":"..."}}
+// so nothing throws across this surface (and nothing can abort the wasm
+// module). The JSON shapes are documented in docs/json-api.md and mirrored in
+// wasm/js/types.ts; bump kSchemaVersion when either changes.
+//
+//   vaultcrm::Engine engine;
+//   engine.upsert("Customers/Microsoft.md", text, 0);
+//   std::string panel = engine.panel("Customers/Microsoft.md");
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace vaultcrm {
+
+inline constexpr int kApiVersion = 1;     // bumped when calls change
+inline constexpr int kSchemaVersion = 1;  // bumped when JSON shapes change
+
+class Engine {
+ public:
+  Engine();
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Bulk load: a JSON array of {"path","text","mtime"}; one crossing for a vault.
+  std::string upsertMany(std::string_view notes_json);
+  std::string upsert(std::string_view path, std::string_view text, double mtime);
+  std::string remove(std::string_view path);
+  std::string rename(std::string_view from, std::string_view to);
+
+  // The parsed note (see docs/json-api.md "Note"), with resolved links.
+  std::string note(std::string_view path) const;
+  // Vault totals, unresolved links and every note's errors.
+  std::string summary() const;
+  // Per-note full dump used by `vaultcrm index --json`.
+  std::string indexJson() const;
+  // The account panel model for one note.
+  std::string panel(std::string_view path) const;
+
+  // Internal access for native code (CLI, tests): the in-memory vault.
+  class Impl;
+  Impl& impl() { return *impl_; }
+  const Impl& impl() const { return *impl_; }
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace vaultcrm
