@@ -1,0 +1,308 @@
+// wasm/js/types.ts - the JSON shapes the vaultcrm core returns, mirrored by hand.
+//
+// The one definition is docs/json-api.md; the C++ side that produces these is
+// core/src/engine/serialize.cpp. Change all three together and bump
+// kSchemaVersion (core/include/vaultcrm/engine.h) and SCHEMA_VERSION below.
+//
+// Emscripten 3.1.6 cannot emit TypeScript declarations, so this file is
+// written by hand. It contains types only (no runtime code), so importing it
+// from the plugin or the demo adds nothing to their bundles:
+//
+//   import type { Note, AccountPanel } from "../../wasm/js/types";
+//
+// Conventions (from docs/json-api.md): every position is 1-based; `line`
+// counts lines of the whole file, frontmatter included; `column` counts
+// Unicode code points from the start of the line. Dates are "YYYY-MM-DD"
+// strings. Indices into sibling arrays (`parent`, `section`, `parentList`) are
+// 0-based array indices, -1 meaning "none".
+
+/** The JSON schema version these types mirror (core: kSchemaVersion). */
+export const SCHEMA_VERSION = 1;
+
+/** An ISO calendar date, "YYYY-MM-DD". */
+export type IsoDate = string;
+
+/** Any JSON value (frontmatter is YAML converted to JSON; dates stay strings). */
+export type JsonValue =
+  | null
+  | boolean
+  | number
+  | string
+  | JsonValue[]
+  | { [key: string]: JsonValue };
+
+export type JsonObject = { [key: string]: JsonValue };
+
+// ---------------------------------------------------------------------------
+// Envelope: what every Engine call returns across the wasm boundary.
+
+/** Error codes of a failed envelope. */
+export type ErrorCode = "bad_request" | "not_found" | "internal";
+
+export interface EnvelopeError {
+  code: ErrorCode | string;
+  message: string;
+}
+
+export type Envelope<T> =
+  | { ok: true; value: T }
+  | { ok: false; error: EnvelopeError };
+
+// ---------------------------------------------------------------------------
+// Diagnostic: a problem in the user's content, rendered where it happened.
+
+export type Severity = "error" | "warning";
+
+/** Diagnostic codes documented in docs/json-api.md (others may be added). */
+export type DiagnosticCode =
+  | "yaml_syntax"
+  | "yaml_duplicate_key"
+  | "yaml_too_deep"
+  | "yaml_too_large"
+  | "frontmatter_unterminated"
+  | "invalid_utf8"
+  | "nul_byte"
+  | "note_too_large";
+
+export interface Diagnostic {
+  severity: Severity;
+  code: DiagnosticCode | string;
+  message: string;
+  line: number;
+  column: number;
+}
+
+// ---------------------------------------------------------------------------
+// Note: one parsed file (engine.note(path), and each entry of `index --json`).
+
+export interface Section {
+  heading: string;
+  /** 1-6 */
+  level: number;
+  line: number;
+  endLine: number;
+  /** Index into Note.sections, or -1. */
+  parent: number;
+}
+
+export interface Link {
+  target: string;
+  display: string | null;
+  heading: string | null;
+  block: string | null;
+  embed: boolean;
+  line: number;
+  column: number;
+  /** Vault path the link resolves to, or null when unresolved. */
+  resolved: string | null;
+}
+
+export interface InlineTag {
+  /** Normalised, without '#'. */
+  tag: string;
+  line: number;
+  column: number;
+}
+
+export interface ListItem {
+  line: number;
+  /** Raw source of the item's first line after the list marker, trailing spaces cut. */
+  text: string;
+  /** Index into Note.lists, or -1. */
+  parent: number;
+  /** Index into Note.sections, or -1. */
+  section: number;
+  task: boolean;
+  /** Leading ISO date of the item ("2025-12-15: ..." or "(2025-12-15) ..."). */
+  date: IsoDate | null;
+}
+
+export type TaskPriority = "highest" | "high" | "medium" | "low" | "lowest";
+
+export interface Task {
+  line: number;
+  /** The character between the brackets: " ", "x", or any other char. */
+  status: string;
+  completed: boolean;
+  /** Raw source after "[ ] ", trailing spaces cut. */
+  text: string;
+  /** Index into Note.sections, or -1. */
+  section: number;
+  /** Index into Note.lists of the list item this task is. */
+  parentList: number;
+  due: IsoDate | null;
+  scheduled: IsoDate | null;
+  start: IsoDate | null;
+  done: IsoDate | null;
+  created: IsoDate | null;
+  priority: TaskPriority | null;
+  tags: string[];
+}
+
+export interface TableCell {
+  text: string;
+  /** Wikilink targets inside the cell. */
+  links: string[];
+}
+
+export interface Table {
+  line: number;
+  endLine: number;
+  /** Index into Note.sections, or -1. */
+  section: number;
+  header: string[];
+  rows: TableCell[][];
+  /** Source line of each row of `rows`. */
+  rowLines: number[];
+}
+
+export interface CodeBlock {
+  line: number;
+  endLine: number;
+  lang: string;
+  text: string;
+  /** Index into Note.sections, or -1. */
+  section: number;
+}
+
+export type InlineFieldStyle = "line" | "bracket" | "paren";
+
+export interface InlineField {
+  key: string;
+  value: string;
+  line: number;
+  column: number;
+  style: InlineFieldStyle;
+}
+
+export interface Note {
+  path: string;
+  name: string;
+  folder: string;
+  /** Size in bytes. */
+  size: number;
+  mtime: number;
+  bom: boolean;
+  crlf: boolean;
+  frontmatter: JsonObject | null;
+  /** [first, last]: the two `---` lines. */
+  frontmatterLines: [number, number] | null;
+  /** Normalised, unique, in order. */
+  aliases: string[];
+  /** Normalised (no '#'), frontmatter + inline, unique, in order. */
+  tags: string[];
+  sections: Section[];
+  links: Link[];
+  inlineTags: InlineTag[];
+  lists: ListItem[];
+  tasks: Task[];
+  tables: Table[];
+  codeBlocks: CodeBlock[];
+  inlineFields: InlineField[];
+  errors: Diagnostic[];
+}
+
+// ---------------------------------------------------------------------------
+// Summary (engine.summary())
+
+export interface UnresolvedLink {
+  path: string;
+  target: string;
+  line: number;
+}
+
+/** A Diagnostic together with the note it belongs to. */
+export interface PathDiagnostic extends Diagnostic {
+  path: string;
+}
+
+export interface Summary {
+  schemaVersion: number;
+  notes: number;
+  tasks: number;
+  openTasks: number;
+  links: number;
+  unresolvedLinks: number;
+  unresolved: UnresolvedLink[];
+  errors: PathDiagnostic[];
+}
+
+/** `vaultcrm index --json` and engine.indexJson(). */
+export interface IndexDump {
+  summary: Summary;
+  notes: Note[];
+}
+
+// ---------------------------------------------------------------------------
+// AccountPanel (engine.panel(path))
+
+export interface StatusRow {
+  field: string;
+  value: string;
+  line: number;
+}
+
+/** A Key Contacts entry; exact names collapsed, in first-seen order. */
+export interface PanelContact {
+  name: string;
+  link: string | null;
+  count: number;
+  lines: number[];
+}
+
+export interface PanelCollaborator {
+  name: string;
+  role: string;
+  company: string;
+  link: string | null;
+  line: number;
+}
+
+export interface PanelLink {
+  target: string;
+  resolved: string | null;
+}
+
+export interface ContextEntry {
+  date: IsoDate | null;
+  text: string;
+  line: number;
+  links: PanelLink[];
+}
+
+export interface PanelTask {
+  path: string;
+  line: number;
+  text: string;
+  status: string;
+  due: IsoDate | null;
+  priority: TaskPriority | null;
+}
+
+export interface AccountPanel {
+  path: string;
+  title: string;
+  type: string | null;
+  frontmatter: JsonObject | null;
+  /** Rows of the "Account Status" table. */
+  status: StatusRow[];
+  contacts: PanelContact[];
+  collaborators: PanelCollaborator[];
+  /** In note order. */
+  recentContext: ContextEntry[];
+  openTasks: PanelTask[];
+  errors: Diagnostic[];
+}
+
+// ---------------------------------------------------------------------------
+// Inputs
+
+/** One note handed to Engine.upsertMany. `mtime` is milliseconds (host's clock). */
+export interface NoteInput {
+  path: string;
+  text: string;
+  mtime: number;
+}
+
+/** What upsert/upsertMany/remove/rename return inside the envelope (shape not fixed yet). */
+export type MutationResult = JsonValue;
