@@ -1,0 +1,76 @@
+// vaultcrm/index.h - the vault held in memory, updated one note at a time.
+//
+// Link resolution follows Obsidian: a link names a note by path or by
+// basename, case-insensitively, and when several notes share the basename
+// the shortest path wins. Aliases do not resolve links in Obsidian (they
+// only feed its link suggestions), so they are an opt-in for identity
+// questions ("is [[Qiu Ke]] the note whose alias is Qiu Ke?"). Backlinks are
+// found through a reverse index keyed by the link's last path component, so
+// an upsert touches only the entries of the note that changed.
+//
+//   vaultcrm::index::Vault vault;
+//   vault.upsert("People/Ana Lima.md", text, mtime);
+//   auto target = vault.resolve("Ana Lima", "Customers/Acme.md");
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "vaultcrm/parse.h"
+
+namespace vaultcrm::index {
+
+struct Unresolved {
+  std::string source;  // path of the note holding the link
+  std::string target;
+  int line = 0;
+  int column = 0;
+};
+
+class Vault {
+ public:
+  const parse::Note& upsert(std::string_view path, std::string_view text, double mtime);
+  bool remove(std::string_view path);
+  // Moves a note; links written against the old name stay as written (the
+  // host rewrites files, as Obsidian does) but resolve by the new name.
+  bool rename(std::string_view from, std::string_view to);
+
+  const parse::Note* find(std::string_view path) const;
+  size_t size() const { return notes_.size(); }
+  const std::map<std::string, parse::Note, std::less<>>& notes() const { return notes_; }
+
+  // The note a link target names, seen from `source_path`; nullopt if none.
+  // Obsidian resolves by path and file name only; `use_aliases` also accepts
+  // a frontmatter alias (for recognising people, not for link resolution).
+  std::optional<std::string> resolve(std::string_view target, std::string_view source_path,
+                                     bool use_aliases = false) const;
+  // Notes that link to `path` (each once, sorted).
+  std::vector<std::string> backlinks(std::string_view path) const;
+  std::vector<Unresolved> unresolved() const;
+
+  parse::Limits limits;
+
+ private:
+  void add_keys(const parse::Note& note);
+  void drop_keys(const parse::Note& note);
+
+  std::map<std::string, parse::Note, std::less<>> notes_;
+  // lower-case path without ".md" -> path
+  std::unordered_map<std::string, std::string> by_path_;
+  // lower-case basename -> paths
+  std::unordered_map<std::string, std::set<std::string>> by_name_;
+  // lower-case alias -> paths
+  std::unordered_map<std::string, std::set<std::string>> by_alias_;
+  // lower-case last component of a link target -> notes holding such links
+  std::unordered_map<std::string, std::set<std::string>> linkers_;
+};
+
+// Lower-case (ASCII; other scripts compare as written), ".md" stripped.
+std::string link_key(std::string_view target);
+
+}  // namespace vaultcrm::index

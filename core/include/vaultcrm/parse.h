@@ -1,0 +1,164 @@
+// vaultcrm/parse.h - one file's bytes -> a Note.
+//
+// The parser never fails: content problems (broken YAML, invalid UTF-8, NUL
+// bytes, an unterminated frontmatter block) become Diagnostics on the Note,
+// and everything that could be read is still there. Lines are 1-based over
+// the whole file (frontmatter included); columns count code points.
+//
+//   vaultcrm::parse::Note n = vaultcrm::parse::parse_note("People/Ana.md", text, 0);
+//   for (const auto& task : n.tasks) ...
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vaultcrm/value.h"
+
+namespace vaultcrm::parse {
+
+enum class Severity { Error, Warning };
+
+struct Diagnostic {
+  Severity severity = Severity::Error;
+  std::string code;     // stable, e.g. "yaml_syntax" (docs/json-api.md)
+  std::string message;  // for people
+  int line = 0;
+  int column = 0;
+};
+
+struct Link {
+  std::string target;   // the note part: "People/Ana" of [[People/Ana#Role|Ana]]
+  std::string display;  // text after '|', empty when has_display is false
+  std::string heading;  // after '#', without '^'
+  std::string block;    // after '#^'
+  bool has_display = false;
+  bool embed = false;     // ![[...]]
+  bool markdown = false;  // [text](Note.md) rather than a wikilink
+  std::string frontmatter_key;  // set when the link is a "[[...]]" string in the frontmatter
+  int line = 0;
+  int column = 0;
+};
+
+struct Section {
+  std::string heading;
+  int level = 0;
+  int line = 0;
+  int end_line = 0;
+  int parent = -1;  // index into Note::sections
+};
+
+struct ListItem {
+  int line = 0;
+  std::string text;  // raw first line after the marker (and the task box)
+  int parent = -1;   // enclosing list item
+  int section = -1;
+  bool task = false;
+  std::string date;  // leading YYYY-MM-DD, "" if none
+};
+
+struct Task {
+  int line = 0;
+  std::string status;  // the character between the brackets, as written
+  bool completed = false;
+  std::string text;
+  int section = -1;
+  int list_item = -1;  // index into Note::lists
+  std::string due, scheduled, start, done, created;
+  std::string priority;  // highest|high|medium|low|lowest or ""
+  std::vector<std::string> tags;
+};
+
+struct TableCell {
+  std::string text;                  // rendered text (link display, no emphasis marks)
+  std::vector<std::string> links;    // wikilink targets in the cell
+};
+
+struct Table {
+  int line = 0;
+  int end_line = 0;
+  int section = -1;
+  std::vector<std::string> header;
+  std::vector<std::vector<TableCell>> rows;
+  std::vector<int> row_lines;
+};
+
+struct CodeBlock {
+  int line = 0;  // the opening fence
+  int end_line = 0;
+  int section = -1;
+  std::string lang;
+  std::string text;
+};
+
+struct InlineTag {
+  std::string tag;  // without '#'
+  int line = 0;
+  int column = 0;
+};
+
+enum class FieldStyle { Line, Bracket, Paren };
+
+struct InlineField {
+  std::string key;
+  std::string value;
+  int line = 0;
+  int column = 0;
+  FieldStyle style = FieldStyle::Line;
+};
+
+struct Note {
+  std::string path;    // vault-relative, '/' separated
+  std::string name;    // basename without ".md"
+  std::string folder;  // "" at the vault root
+  size_t size = 0;
+  double mtime = 0;
+  bool bom = false;
+  bool crlf = false;
+
+  bool has_frontmatter = false;
+  int frontmatter_first = 0, frontmatter_last = 0;  // the two --- lines
+  Value frontmatter;                                 // null when absent or unreadable
+  std::vector<std::string> aliases;
+  std::vector<std::string> tags;  // frontmatter + inline, unique, first-seen order
+
+  std::vector<Section> sections;
+  std::vector<Link> links;
+  std::vector<InlineTag> inline_tags;
+  std::vector<ListItem> lists;
+  std::vector<Task> tasks;
+  std::vector<Table> tables;
+  std::vector<CodeBlock> code_blocks;
+  std::vector<InlineField> inline_fields;
+  std::vector<Diagnostic> errors;
+};
+
+struct Limits {
+  size_t max_note_bytes = 64u << 20;     // larger notes keep only a diagnostic
+  int max_yaml_depth = 64;               // nesting of frontmatter collections
+  size_t max_yaml_values = 100000;       // values after alias expansion
+};
+
+Note parse_note(std::string_view path, std::string_view bytes, double mtime,
+                const Limits& limits = {});
+
+// Frontmatter only, for tests and the differential check of the fast path.
+struct Frontmatter {
+  bool present = false;
+  int first_line = 0, last_line = 0;
+  size_t body_offset = 0;  // where the Markdown body starts in the text
+  Value value;
+  std::vector<Diagnostic> errors;
+  bool used_fast_path = false;
+};
+// `text` starts at the first byte after any BOM.
+Frontmatter parse_frontmatter(std::string_view text, const Limits& limits = {});
+// The YAML part alone (between the --- lines), with yaml-cpp; `first_line` is
+// the file line of the YAML's first line. Exposed for the differential test.
+Value parse_yaml_with_yamlcpp(std::string_view yaml, int first_line, const Limits& limits,
+                              std::vector<Diagnostic>& errors);
+// The fast path: returns false (and leaves `out` alone) when the YAML is
+// outside the strict subset it understands.
+bool parse_yaml_fast(std::string_view yaml, Value& out);
+
+}  // namespace vaultcrm::parse

@@ -1,0 +1,98 @@
+#include "vaultcrm/engine.h"
+
+#include "engine_impl.h"
+#include "serialize.h"
+
+namespace vaultcrm {
+
+namespace {
+// Every call is wrapped: an internal fault becomes an error envelope rather
+// than an exception through the host (or an abort of the wasm module).
+template <typename F>
+std::string guarded(F&& f) {
+  try {
+    return f();
+  } catch (const nlohmann::json::exception& e) {
+    return json::error("bad_request", e.what());
+  } catch (const std::exception& e) {
+    return json::error("internal", e.what());
+  } catch (...) {
+    return json::error("internal", "unknown error");
+  }
+}
+}  // namespace
+
+Engine::Engine() : impl_(std::make_unique<Impl>()) {}
+Engine::~Engine() = default;
+
+std::string Engine::upsertMany(std::string_view notes_json) {
+  return guarded([&] {
+    auto arr = nlohmann::json::parse(notes_json.begin(), notes_json.end());
+    if (!arr.is_array()) return json::error("bad_request", "upsertMany expects an array of {path, text, mtime}");
+    size_t count = 0, errors = 0;
+    for (const auto& item : arr) {
+      if (!item.is_object() || !item.contains("path") || !item["path"].is_string() || !item.contains("text") ||
+          !item["text"].is_string())
+        return json::error("bad_request", "item " + std::to_string(count) + " needs string path and text");
+      double mtime = item.contains("mtime") && item["mtime"].is_number() ? item["mtime"].get<double>() : 0.0;
+      const auto& note = impl_->vault.upsert(item["path"].get_ref<const std::string&>(),
+                                             item["text"].get_ref<const std::string&>(), mtime);
+      errors += note.errors.empty() ? 0 : 1;
+      ++count;
+    }
+    return json::ok({{"upserted", count}, {"notesWithErrors", errors}});
+  });
+}
+
+std::string Engine::upsert(std::string_view path, std::string_view text, double mtime) {
+  return guarded([&] {
+    const auto& note = impl_->vault.upsert(path, text, mtime);
+    nlohmann::json errors = nlohmann::json::array();
+    for (const auto& e : note.errors) errors.push_back(json::to_json(e));
+    return json::ok({{"path", note.path}, {"errors", errors}});
+  });
+}
+
+std::string Engine::remove(std::string_view path) {
+  return guarded([&] {
+    if (!impl_->vault.remove(path)) return json::error("not_found", "no note " + std::string(path));
+    return json::ok({{"removed", std::string(path)}});
+  });
+}
+
+std::string Engine::rename(std::string_view from, std::string_view to) {
+  return guarded([&] {
+    if (!impl_->vault.rename(from, to)) return json::error("not_found", "no note " + std::string(from));
+    return json::ok({{"from", std::string(from)}, {"to", std::string(to)}});
+  });
+}
+
+std::string Engine::note(std::string_view path) const {
+  return guarded([&] {
+    const auto* n = impl_->vault.find(path);
+    if (!n) return json::error("not_found", "no note " + std::string(path));
+    return json::ok(json::note_to_json(*n, &impl_->vault));
+  });
+}
+
+std::string Engine::summary() const {
+  return guarded([&] { return json::ok(json::summary_to_json(impl_->vault)); });
+}
+
+std::string Engine::indexJson() const {
+  return guarded([&] {
+    nlohmann::json notes = nlohmann::json::array();
+    for (const auto& [path, note] : impl_->vault.notes()) notes.push_back(json::note_to_json(note, &impl_->vault));
+    return json::ok({{"summary", json::summary_to_json(impl_->vault)}, {"notes", std::move(notes)}});
+  });
+}
+
+std::string Engine::panel(std::string_view path) const {
+  return guarded([&] {
+    auto p = panel::build(impl_->vault, path, impl_->schema);
+    if (!p) return json::error("not_found", "no note " + std::string(path));
+    return json::ok(json::panel_to_json(*p));
+  });
+}
+
+}  // namespace vaultcrm

@@ -1,0 +1,220 @@
+#include "serialize.h"
+
+#include "vaultcrm/engine.h"
+
+namespace vaultcrm::json {
+
+using nlohmann::json;
+
+namespace {
+json str_or_null(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
+json opt(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
+const char* style_name(parse::FieldStyle s) {
+  switch (s) {
+    case parse::FieldStyle::Line: return "line";
+    case parse::FieldStyle::Bracket: return "bracket";
+    case parse::FieldStyle::Paren: return "paren";
+  }
+  return "line";
+}
+}  // namespace
+
+json to_json(const Value& v) {
+  switch (v.type()) {
+    case Value::Type::Null: return nullptr;
+    case Value::Type::Bool: return v.as_bool();
+    case Value::Type::Int: return v.as_int();
+    case Value::Type::Double: return v.as_double();
+    case Value::Type::String: return v.as_string();
+    case Value::Type::Array: {
+      json a = json::array();
+      for (const auto& item : v.as_array()) a.push_back(to_json(item));
+      return a;
+    }
+    case Value::Type::Object: {
+      // ordered_json would keep key order; plain json sorts keys, which keeps
+      // golden files stable. Order is preserved in the core's Value.
+      json o = json::object();
+      for (const auto& [k, val] : v.as_object()) o[k] = to_json(val);
+      return o;
+    }
+  }
+  return nullptr;
+}
+
+json to_json(const parse::Diagnostic& d) {
+  return {{"severity", d.severity == parse::Severity::Error ? "error" : "warning"},
+          {"code", d.code},
+          {"message", d.message},
+          {"line", d.line},
+          {"column", d.column}};
+}
+
+json note_to_json(const parse::Note& n, const index::Vault* vault) {
+  json j;
+  j["path"] = n.path;
+  j["name"] = n.name;
+  j["folder"] = n.folder;
+  j["size"] = n.size;
+  j["mtime"] = n.mtime;
+  j["bom"] = n.bom;
+  j["crlf"] = n.crlf;
+  j["frontmatter"] = n.has_frontmatter ? to_json(n.frontmatter) : json(nullptr);
+  j["frontmatterLines"] = n.has_frontmatter ? json::array({n.frontmatter_first, n.frontmatter_last}) : json(nullptr);
+  j["aliases"] = n.aliases;
+  j["tags"] = n.tags;
+
+  json sections = json::array();
+  for (const auto& s : n.sections)
+    sections.push_back({{"heading", s.heading}, {"level", s.level}, {"line", s.line}, {"endLine", s.end_line},
+                        {"parent", s.parent}});
+  j["sections"] = std::move(sections);
+
+  json links = json::array();
+  for (const auto& l : n.links) {
+    json resolved = nullptr;
+    if (vault)
+      if (auto r = vault->resolve(l.target, n.path)) resolved = *r;
+    links.push_back({{"target", l.target},
+                     {"display", l.has_display ? json(l.display) : json(nullptr)},
+                     {"heading", str_or_null(l.heading)},
+                     {"block", str_or_null(l.block)},
+                     {"embed", l.embed},
+                     {"frontmatterKey", str_or_null(l.frontmatter_key)},
+                     {"line", l.line},
+                     {"column", l.column},
+                     {"resolved", resolved}});
+  }
+  j["links"] = std::move(links);
+
+  json tags = json::array();
+  for (const auto& t : n.inline_tags) tags.push_back({{"tag", t.tag}, {"line", t.line}, {"column", t.column}});
+  j["inlineTags"] = std::move(tags);
+
+  json lists = json::array();
+  for (const auto& li : n.lists)
+    lists.push_back({{"line", li.line}, {"text", li.text}, {"parent", li.parent}, {"section", li.section},
+                     {"task", li.task}, {"date", str_or_null(li.date)}});
+  j["lists"] = std::move(lists);
+
+  json tasks = json::array();
+  for (const auto& t : n.tasks)
+    tasks.push_back({{"line", t.line},
+                     {"status", t.status},
+                     {"completed", t.completed},
+                     {"text", t.text},
+                     {"section", t.section},
+                     {"parentList", t.list_item},
+                     {"due", str_or_null(t.due)},
+                     {"scheduled", str_or_null(t.scheduled)},
+                     {"start", str_or_null(t.start)},
+                     {"done", str_or_null(t.done)},
+                     {"created", str_or_null(t.created)},
+                     {"priority", str_or_null(t.priority)},
+                     {"tags", t.tags}});
+  j["tasks"] = std::move(tasks);
+
+  json tables = json::array();
+  for (const auto& t : n.tables) {
+    json rows = json::array();
+    for (const auto& row : t.rows) {
+      json r = json::array();
+      for (const auto& c : row) r.push_back({{"text", c.text}, {"links", c.links}});
+      rows.push_back(std::move(r));
+    }
+    tables.push_back({{"line", t.line}, {"endLine", t.end_line}, {"section", t.section}, {"header", t.header},
+                      {"rows", std::move(rows)}, {"rowLines", t.row_lines}});
+  }
+  j["tables"] = std::move(tables);
+
+  json code = json::array();
+  for (const auto& c : n.code_blocks)
+    code.push_back({{"line", c.line}, {"endLine", c.end_line}, {"lang", c.lang}, {"text", c.text},
+                    {"section", c.section}});
+  j["codeBlocks"] = std::move(code);
+
+  json fields = json::array();
+  for (const auto& f : n.inline_fields)
+    fields.push_back({{"key", f.key}, {"value", f.value}, {"line", f.line}, {"column", f.column},
+                      {"style", style_name(f.style)}});
+  j["inlineFields"] = std::move(fields);
+
+  json errors = json::array();
+  for (const auto& e : n.errors) errors.push_back(to_json(e));
+  j["errors"] = std::move(errors);
+  return j;
+}
+
+json summary_to_json(const index::Vault& vault) {
+  size_t tasks = 0, open = 0, links = 0;
+  json errors = json::array();
+  for (const auto& [path, note] : vault.notes()) {
+    tasks += note.tasks.size();
+    for (const auto& t : note.tasks)
+      if (panel::task_is_open(t)) ++open;
+    links += note.links.size();
+    for (const auto& e : note.errors) {
+      json d = to_json(e);
+      d["path"] = path;
+      errors.push_back(std::move(d));
+    }
+  }
+  json unresolved = json::array();
+  for (const auto& u : vault.unresolved())
+    unresolved.push_back({{"path", u.source}, {"target", u.target}, {"line", u.line}, {"column", u.column}});
+  return {{"schemaVersion", kSchemaVersion},
+          {"notes", vault.size()},
+          {"tasks", tasks},
+          {"openTasks", open},
+          {"links", links},
+          {"unresolvedLinks", unresolved.size()},
+          {"unresolved", std::move(unresolved)},
+          {"errors", std::move(errors)}};
+}
+
+json panel_to_json(const panel::AccountPanel& p) {
+  json j;
+  j["path"] = p.path;
+  j["title"] = p.title;
+  j["type"] = str_or_null(p.type);
+  j["frontmatter"] = p.frontmatter ? to_json(*p.frontmatter) : json(nullptr);
+  json status = json::array();
+  for (const auto& s : p.status) status.push_back({{"field", s.field}, {"value", s.value}, {"line", s.line}});
+  j["status"] = std::move(status);
+  json contacts = json::array();
+  for (const auto& c : p.contacts)
+    contacts.push_back({{"name", c.name}, {"link", opt(c.link)}, {"count", c.count}, {"lines", c.lines}});
+  j["contacts"] = std::move(contacts);
+  json collaborators = json::array();
+  for (const auto& c : p.collaborators)
+    collaborators.push_back({{"name", c.name}, {"role", c.role}, {"company", c.company}, {"link", opt(c.link)},
+                             {"line", c.line}});
+  j["collaborators"] = std::move(collaborators);
+  json timeline = json::array();
+  for (const auto& t : p.recent_context) {
+    json links = json::array();
+    for (const auto& l : t.links) links.push_back({{"target", l.target}, {"resolved", opt(l.resolved)}});
+    timeline.push_back({{"date", str_or_null(t.date)}, {"text", t.text}, {"line", t.line}, {"links", links}});
+  }
+  j["recentContext"] = std::move(timeline);
+  json tasks = json::array();
+  for (const auto& t : p.open_tasks)
+    tasks.push_back({{"path", t.path}, {"line", t.line}, {"text", t.text}, {"status", t.status},
+                     {"due", str_or_null(t.due)}, {"priority", str_or_null(t.priority)}});
+  j["openTasks"] = std::move(tasks);
+  json errors = json::array();
+  if (p.errors)
+    for (const auto& e : *p.errors) errors.push_back(to_json(e));
+  j["errors"] = std::move(errors);
+  return j;
+}
+
+std::string dump(const json& j, int indent) { return j.dump(indent, ' ', false, json::error_handler_t::replace); }
+
+std::string ok(const json& value) { return dump(json{{"ok", true}, {"value", value}}); }
+
+std::string error(std::string_view code, std::string_view message) {
+  return dump(json{{"ok", false}, {"error", {{"code", std::string(code)}, {"message", std::string(message)}}}});
+}
+
+}  // namespace vaultcrm::json

@@ -1,0 +1,157 @@
+#include "vaultcrm/index.h"
+
+#include <algorithm>
+
+#include "../parse/text.h"
+
+namespace vaultcrm::index {
+
+using parse::detail::ascii_lower;
+using parse::detail::ends_with;
+
+std::string link_key(std::string_view target) {
+  std::string key = ascii_lower(target);
+  if (ends_with(key, ".md")) key.resize(key.size() - 3);
+  return key;
+}
+
+namespace {
+std::string last_component(const std::string& key) {
+  size_t slash = key.rfind('/');
+  return slash == std::string::npos ? key : key.substr(slash + 1);
+}
+}  // namespace
+
+void Vault::add_keys(const parse::Note& note) {
+  by_path_[link_key(note.path)] = note.path;
+  by_name_[ascii_lower(note.name)].insert(note.path);
+  for (const auto& alias : note.aliases) by_alias_[ascii_lower(alias)].insert(note.path);
+  for (const auto& link : note.links)
+    if (!link.target.empty()) linkers_[last_component(link_key(link.target))].insert(note.path);
+}
+
+void Vault::drop_keys(const parse::Note& note) {
+  by_path_.erase(link_key(note.path));
+  auto erase_from = [&](auto& map, const std::string& key) {
+    auto it = map.find(key);
+    if (it == map.end()) return;
+    it->second.erase(note.path);
+    if (it->second.empty()) map.erase(it);
+  };
+  erase_from(by_name_, ascii_lower(note.name));
+  for (const auto& alias : note.aliases) erase_from(by_alias_, ascii_lower(alias));
+  for (const auto& link : note.links)
+    if (!link.target.empty()) erase_from(linkers_, last_component(link_key(link.target)));
+}
+
+const parse::Note& Vault::upsert(std::string_view path, std::string_view text, double mtime) {
+  auto it = notes_.find(path);
+  if (it != notes_.end()) {
+    drop_keys(it->second);
+    it->second = parse::parse_note(path, text, mtime, limits);
+  } else {
+    it = notes_.emplace(std::string(path), parse::parse_note(path, text, mtime, limits)).first;
+  }
+  add_keys(it->second);
+  return it->second;
+}
+
+bool Vault::remove(std::string_view path) {
+  auto it = notes_.find(path);
+  if (it == notes_.end()) return false;
+  drop_keys(it->second);
+  notes_.erase(it);
+  return true;
+}
+
+bool Vault::rename(std::string_view from, std::string_view to) {
+  auto it = notes_.find(from);
+  if (it == notes_.end() || from == to) return it != notes_.end();
+  parse::Note note = std::move(it->second);
+  drop_keys(note);
+  notes_.erase(it);
+  if (auto old = notes_.find(to); old != notes_.end()) {
+    drop_keys(old->second);
+    notes_.erase(old);
+  }
+  note.path = std::string(to);
+  size_t slash = note.path.rfind('/');
+  note.folder = slash == std::string::npos ? "" : note.path.substr(0, slash);
+  std::string base = slash == std::string::npos ? note.path : note.path.substr(slash + 1);
+  if (ends_with(ascii_lower(base), ".md")) base.resize(base.size() - 3);
+  note.name = base;
+  auto [pos, inserted] = notes_.emplace(note.path, std::move(note));
+  add_keys(pos->second);
+  return true;
+}
+
+const parse::Note* Vault::find(std::string_view path) const {
+  auto it = notes_.find(path);
+  return it == notes_.end() ? nullptr : &it->second;
+}
+
+std::optional<std::string> Vault::resolve(std::string_view target, std::string_view source_path,
+                                          bool use_aliases) const {
+  if (target.empty()) return std::string(source_path);  // [[#Heading]] points into the note itself
+  std::string key = link_key(target);
+  while (!key.empty() && key[0] == '/') key.erase(0, 1);
+  if (auto it = by_path_.find(key); it != by_path_.end()) return it->second;
+  // Relative to the linking note's folder.
+  size_t slash = source_path.rfind('/');
+  if (slash != std::string_view::npos) {
+    std::string rel = link_key(source_path.substr(0, slash)) + "/" + key;
+    if (auto it = by_path_.find(rel); it != by_path_.end()) return it->second;
+  }
+  std::string name = last_component(key);
+  if (auto it = by_name_.find(name); it != by_name_.end()) {
+    const std::string* best = nullptr;
+    bool has_dir = key.find('/') != std::string::npos;
+    for (const auto& path : it->second) {
+      if (has_dir) {
+        std::string p = link_key(path);
+        if (!ends_with(p, "/" + key)) continue;
+      }
+      if (!best || path.size() < best->size() || (path.size() == best->size() && path < *best)) best = &path;
+    }
+    if (best) return *best;
+  }
+  if (use_aliases)
+    if (auto it = by_alias_.find(key); it != by_alias_.end() && !it->second.empty()) return *it->second.begin();
+  return std::nullopt;
+}
+
+std::vector<std::string> Vault::backlinks(std::string_view path) const {
+  const parse::Note* note = find(path);
+  if (!note) return {};
+  std::set<std::string> candidates;
+  auto gather = [&](const std::string& key) {
+    if (auto it = linkers_.find(key); it != linkers_.end()) candidates.insert(it->second.begin(), it->second.end());
+  };
+  gather(ascii_lower(note->name));
+  for (const auto& alias : note->aliases) gather(last_component(ascii_lower(alias)));
+  std::vector<std::string> out;
+  for (const auto& source : candidates) {
+    const parse::Note* src = find(source);
+    if (!src || source == path) continue;
+    for (const auto& link : src->links) {
+      if (link.target.empty()) continue;
+      auto r = resolve(link.target, source);
+      if (r && *r == path) {
+        out.push_back(source);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<Unresolved> Vault::unresolved() const {
+  std::vector<Unresolved> out;
+  for (const auto& [path, note] : notes_)
+    for (const auto& link : note.links)
+      if (!link.target.empty() && !resolve(link.target, path))
+        out.push_back({path, link.target, link.line, link.column});
+  return out;
+}
+
+}  // namespace vaultcrm::index

@@ -1,0 +1,483 @@
+// The Markdown adapter: the only file that includes md4c.
+//
+// md4c reports structure through callbacks but no positions. Its text
+// callbacks, however, point into the input buffer, so every block gets its
+// line from the first text pointer seen inside it; wikilink targets and task
+// marks carry pointers/offsets of their own.
+#include <md4c.h>
+
+#include <cctype>
+#include <optional>
+#include <string>
+
+#include "markdown.h"
+
+namespace vaultcrm::parse::detail {
+namespace {
+
+bool is_tag_char(unsigned char c) {
+  if (c >= 0x80) return true;  // Obsidian allows letters of any script
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+  return c == '_' || c == '-' || c == '/';
+}
+
+// Strips blockquote markers, the list marker and a task box from a raw line;
+// returns the content and, through `status`, the task box character if any.
+std::string_view list_item_content(std::string_view line, bool& has_box, std::string& status) {
+  size_t i = 0;
+  auto skip_spaces = [&] {
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+  };
+  skip_spaces();
+  while (i < line.size() && line[i] == '>') {
+    ++i;
+    skip_spaces();
+  }
+  if (i < line.size() && (line[i] == '-' || line[i] == '*' || line[i] == '+')) {
+    ++i;
+  } else {
+    size_t d = i;
+    while (d < line.size() && is_digit(line[d]) && d - i < 9) ++d;
+    if (d > i && d < line.size() && (line[d] == '.' || line[d] == ')')) i = d + 1;
+    else return trim_right(line.substr(0, 0));
+  }
+  skip_spaces();
+  has_box = false;
+  // A task box is "[c]" then a space or the end of the line; c may be any
+  // single character (Obsidian Tasks uses custom statuses like / - > !).
+  if (i < line.size() && line[i] == '[') {
+    size_t c = i + 1;
+    size_t len = 1;
+    if (c < line.size()) {
+      unsigned char b = static_cast<unsigned char>(line[c]);
+      len = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : 4;
+    }
+    size_t close = c + len;
+    if (close < line.size() && line[close] == ']' && (close + 1 == line.size() || line[close + 1] == ' ')) {
+      has_box = true;
+      status = std::string(line.substr(c, len));
+      i = close + 1;
+      skip_spaces();
+    }
+  }
+  return trim_right(line.substr(i));
+}
+
+class Builder {
+ public:
+  Builder(std::string_view text, size_t body_offset, const LineTable& lines, Note& note,
+          std::vector<int>& prose_lines)
+      : text_(text), body_offset_(body_offset), lines_(lines), note_(note), prose_lines_(prose_lines) {}
+
+  int enter_block(MD_BLOCKTYPE type, void* detail) {
+    switch (type) {
+      case MD_BLOCK_H:
+        heading_level_ = static_cast<int>(static_cast<MD_BLOCK_H_DETAIL*>(detail)->level);
+        heading_text_.clear();
+        heading_line_ = 0;
+        in_heading_ = true;
+        break;
+      case MD_BLOCK_LI: {
+        auto* d = static_cast<MD_BLOCK_LI_DETAIL*>(detail);
+        ListItem item;
+        item.parent = li_stack_.empty() ? -1 : li_stack_.back();
+        item.section = section_;
+        note_.lists.push_back(std::move(item));
+        li_stack_.push_back(static_cast<int>(note_.lists.size()) - 1);
+        if (d->is_task) locate_list_item(body_offset_ + d->task_mark_offset);
+        break;
+      }
+      case MD_BLOCK_TABLE: {
+        Table t;
+        t.section = section_;
+        note_.tables.push_back(std::move(t));
+        table_ = &note_.tables.back();
+        break;
+      }
+      case MD_BLOCK_THEAD:
+        in_thead_ = true;
+        break;
+      case MD_BLOCK_TR:
+        row_.clear();
+        row_line_ = 0;
+        in_row_ = true;
+        break;
+      case MD_BLOCK_TH:
+      case MD_BLOCK_TD:
+        cell_ = TableCell();
+        in_cell_ = true;
+        break;
+      case MD_BLOCK_CODE: {
+        auto* d = static_cast<MD_BLOCK_CODE_DETAIL*>(detail);
+        CodeBlock cb;
+        cb.section = section_;
+        cb.lang.assign(d->lang.text ? d->lang.text : "", d->lang.size);
+        fenced_ = d->fence_char != 0;
+        if (d->info.size > 0 && in_doc(d->info.text)) cb.line = lines_.line_of(offset(d->info.text));
+        note_.code_blocks.push_back(std::move(cb));
+        code_ = &note_.code_blocks.back();
+        code_last_line_ = 0;
+        break;
+      }
+      default:
+        break;
+    }
+    return 0;
+  }
+
+  int leave_block(MD_BLOCKTYPE type, void*) {
+    switch (type) {
+      case MD_BLOCK_H: {
+        Section s;
+        s.heading = std::string(trim(heading_text_));
+        s.level = heading_level_;
+        s.line = heading_line_ ? heading_line_ : last_line_;
+        for (int i = static_cast<int>(note_.sections.size()) - 1; i >= 0; --i)
+          if (note_.sections[i].level < s.level) {
+            s.parent = i;
+            break;
+          }
+        note_.sections.push_back(std::move(s));
+        section_ = static_cast<int>(note_.sections.size()) - 1;
+        in_heading_ = false;
+        break;
+      }
+      case MD_BLOCK_LI: {
+        int idx = li_stack_.back();
+        li_stack_.pop_back();
+        if (note_.lists[idx].line == 0) {
+          // An empty item ("- "): md4c saw no text in it. Drop it unless a
+          // nested item already points at it.
+          if (idx == static_cast<int>(note_.lists.size()) - 1) note_.lists.pop_back();
+          else note_.lists[idx].line = last_line_;
+        }
+        break;
+      }
+      case MD_BLOCK_TABLE:
+        table_ = nullptr;
+        break;
+      case MD_BLOCK_THEAD:
+        in_thead_ = false;
+        break;
+      case MD_BLOCK_TR:
+        if (table_) {
+          int line = row_line_ ? row_line_ : last_line_;
+          if (in_thead_) {
+            table_->line = line;
+            for (auto& c : row_) table_->header.push_back(std::string(trim(c.text)));
+          } else {
+            for (auto& c : row_) c.text = std::string(trim(c.text));
+            table_->rows.push_back(std::move(row_));
+            table_->row_lines.push_back(line);
+          }
+          table_->end_line = std::max(table_->end_line, line);
+          if (table_->line == 0) table_->line = line;
+        }
+        row_.clear();
+        in_row_ = false;
+        break;
+      case MD_BLOCK_TH:
+      case MD_BLOCK_TD:
+        row_.push_back(std::move(cell_));
+        in_cell_ = false;
+        break;
+      case MD_BLOCK_CODE:
+        if (code_) {
+          if (code_->line == 0) code_->line = code_first_line_ ? code_first_line_ - (fenced_ ? 1 : 0) : last_line_;
+          int last = code_last_line_ ? code_last_line_ : code_->line;
+          code_->end_line = std::min(lines_.line_count(), last + (fenced_ ? 1 : 0));
+          if (code_->end_line < code_->line) code_->end_line = code_->line;
+        }
+        code_ = nullptr;
+        code_first_line_ = 0;
+        break;
+      default:
+        break;
+    }
+    return 0;
+  }
+
+  int enter_span(MD_SPANTYPE type, void* detail) {
+    switch (type) {
+      case MD_SPAN_WIKILINK: {
+        auto* d = static_cast<MD_SPAN_WIKILINK_DETAIL*>(detail);
+        Link link;
+        std::string_view target(d->target.text, d->target.size);
+        size_t off = in_doc(d->target.text) ? offset(d->target.text) : 0;
+        if (off >= 2) {
+          link.embed = off >= 3 && text_[off - 3] == '!';
+          size_t start = off - (link.embed ? 3 : 2);
+          link.line = lines_.line_of(start);
+          link.column = lines_.column_of(start);
+          size_t after = off + d->target.size;
+          link.has_display = after < text_.size() && text_[after] == '|';
+        }
+        split_target(target, link);
+        wikilink_ = std::move(link);
+        wikilink_text_.clear();
+        in_wikilink_ = true;
+        break;
+      }
+      case MD_SPAN_A: {
+        auto* d = static_cast<MD_SPAN_A_DETAIL*>(detail);
+        ++in_a_;
+        std::string href(d->href.text ? d->href.text : "", d->href.size);
+        a_link_.reset();
+        if (is_internal_href(href)) {
+          Link link;
+          link.markdown = true;
+          split_target(percent_decode(href), link);
+          if (ends_with(ascii_lower(link.target), ".md")) link.target.resize(link.target.size() - 3);
+          link.has_display = true;
+          a_link_ = std::move(link);
+          a_text_.clear();
+          a_first_offset_ = std::string_view::npos;
+        }
+        break;
+      }
+      case MD_SPAN_CODE:
+        ++in_code_span_;
+        break;
+      default:
+        break;
+    }
+    return 0;
+  }
+
+  int leave_span(MD_SPANTYPE type, void*) {
+    switch (type) {
+      case MD_SPAN_WIKILINK:
+        if (wikilink_.has_display) wikilink_.display = std::string(trim(wikilink_text_));
+        if (in_cell_) cell_.links.push_back(wikilink_.target);
+        note_.links.push_back(std::move(wikilink_));
+        in_wikilink_ = false;
+        break;
+      case MD_SPAN_A:
+        --in_a_;
+        if (a_link_) {
+          a_link_->display = std::string(trim(a_text_));
+          size_t at = a_first_offset_ != std::string_view::npos && a_first_offset_ > 0 ? a_first_offset_ - 1 : 0;
+          a_link_->line = a_first_offset_ != std::string_view::npos ? lines_.line_of(at) : last_line_;
+          a_link_->column = a_first_offset_ != std::string_view::npos ? lines_.column_of(at) : 1;
+          if (in_cell_) cell_.links.push_back(a_link_->target);
+          note_.links.push_back(std::move(*a_link_));
+          a_link_.reset();
+        }
+        break;
+      case MD_SPAN_CODE:
+        --in_code_span_;
+        break;
+      default:
+        break;
+    }
+    return 0;
+  }
+
+  int text(MD_TEXTTYPE type, const MD_CHAR* ptr, MD_SIZE size) {
+    std::string_view piece(ptr, size);
+    bool positioned = in_doc(ptr) && type != MD_TEXT_BR && type != MD_TEXT_SOFTBR;
+    size_t off = positioned ? offset(ptr) : 0;
+    int line = positioned ? lines_.line_of(off) : 0;
+    if (positioned) last_line_ = line;
+
+    if (positioned && !li_stack_.empty() && note_.lists[li_stack_.back()].line == 0) locate_list_item(off);
+    if (in_heading_ && positioned && heading_line_ == 0) heading_line_ = line;
+    if (in_row_ && positioned && row_line_ == 0) row_line_ = line;
+    if (code_ && positioned) {
+      if (code_first_line_ == 0) code_first_line_ = line;
+      code_last_line_ = piece == "\n" ? std::max(code_last_line_, line) : line;
+    }
+    if (a_link_ && positioned && a_first_offset_ == std::string_view::npos) a_first_offset_ = off;
+
+    std::string_view rendered = piece;
+    if (type == MD_TEXT_BR || type == MD_TEXT_SOFTBR) rendered = " ";
+    if (type == MD_TEXT_NULLCHAR) rendered = "\xEF\xBF\xBD";
+    if (code_) {
+      code_->text.append(piece);
+      return 0;
+    }
+    if (in_heading_) heading_text_.append(rendered);
+    if (in_cell_) cell_.text.append(rendered);
+    if (in_wikilink_) wikilink_text_.append(rendered);
+    if (a_link_) a_text_.append(rendered);
+
+    if (type == MD_TEXT_NORMAL && positioned) {
+      if (prose_lines_.empty() || prose_lines_.back() != line) prose_lines_.push_back(line);
+      // A run may span lines (soft breaks come as separate callbacks, but be safe).
+      if (!in_code_span_ && !in_wikilink_ && !in_a_) {
+        scan_tags(piece, off);
+        scan_embeds(piece, off);
+      }
+    }
+    return 0;
+  }
+
+ private:
+  bool in_doc(const char* p) const { return p >= text_.data() && p < text_.data() + text_.size(); }
+  size_t offset(const char* p) const { return static_cast<size_t>(p - text_.data()); }
+
+  static bool is_internal_href(const std::string& href) {
+    if (href.empty() || href[0] == '#') return false;
+    size_t colon = href.find(':');
+    size_t slash = href.find('/');
+    if (colon != std::string::npos && (slash == std::string::npos || colon < slash)) return false;  // a scheme
+    return true;
+  }
+
+  static std::string percent_decode(const std::string& s) {
+    std::string out;
+    for (size_t i = 0; i < s.size(); ++i) {
+      if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+          std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+        out.push_back(static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16)));
+        i += 2;
+      } else {
+        out.push_back(s[i]);
+      }
+    }
+    return out;
+  }
+
+  static void split_target(std::string_view target, Link& link) {
+    size_t hash = target.find('#');
+    std::string_view page = target.substr(0, hash);
+    link.target = std::string(trim(page));
+    if (hash != std::string_view::npos) {
+      std::string_view sub = trim(target.substr(hash + 1));
+      if (!sub.empty() && sub[0] == '^') link.block = std::string(sub.substr(1));
+      else link.heading = std::string(sub);
+    }
+  }
+
+  // First position inside the innermost list item: fixes its line and reads
+  // the raw line for its text and task box.
+  void locate_list_item(size_t off) {
+    ListItem& item = note_.lists[li_stack_.back()];
+    item.line = lines_.line_of(off);
+    std::string_view raw = lines_.line_text(item.line);
+    bool has_box = false;
+    std::string status;
+    std::string_view content = list_item_content(raw, has_box, status);
+    if (content.empty() && !has_box) {
+      // The text did not start on a marker line (e.g. a lazy continuation).
+      size_t line_start = lines_.line_start(item.line);
+      content = trim_right(raw.substr(std::min(raw.size(), off - line_start)));
+    }
+    item.text = std::string(content);
+    std::string_view t = content;
+    if (!t.empty() && t[0] == '(') t.remove_prefix(1);
+    if (starts_with_iso_date(t)) item.date = std::string(t.substr(0, 10));
+    if (has_box) {
+      item.task = true;
+      Task task;
+      task.line = item.line;
+      task.status = status;
+      task.completed = status == "x" || status == "X";
+      task.text = item.text;
+      task.section = item.section;
+      task.list_item = li_stack_.back();
+      note_.tasks.push_back(std::move(task));
+    }
+  }
+
+  // md4c does not recognise "![[...]]" (it sees the '!' and gives up on the
+  // wikilink), so embeds are read from the plain text it hands back.
+  void scan_embeds(std::string_view run, size_t off) {
+    size_t pos = 0;
+    while ((pos = run.find("![[", pos)) != std::string_view::npos) {
+      size_t end = run.find("]]", pos + 3);
+      if (end == std::string_view::npos) return;
+      std::string_view inner = run.substr(pos + 3, end - pos - 3);
+      if (inner.find("[[") != std::string_view::npos || inner.empty()) {
+        pos += 3;
+        continue;
+      }
+      Link link;
+      link.embed = true;
+      size_t bar = inner.find('|');
+      if (bar != std::string_view::npos) {
+        link.has_display = true;
+        link.display = std::string(trim(inner.substr(bar + 1)));
+      }
+      split_target(inner.substr(0, bar), link);
+      link.line = lines_.line_of(off + pos);
+      link.column = lines_.column_of(off + pos);
+      if (in_cell_) cell_.links.push_back(link.target);
+      note_.links.push_back(std::move(link));
+      pos = end + 2;
+    }
+  }
+
+  void scan_tags(std::string_view run, size_t off) {
+    for (size_t i = 0; i < run.size(); ++i) {
+      if (run[i] != '#') continue;
+      size_t abs = off + i;
+      char before = abs == 0 ? ' ' : text_[abs - 1];
+      if (!(is_space(before) || abs == body_offset_)) continue;
+      size_t j = i + 1;
+      bool non_digit = false;
+      while (j < run.size() && is_tag_char(static_cast<unsigned char>(run[j]))) {
+        if (!is_digit(run[j])) non_digit = true;
+        ++j;
+      }
+      if (j == i + 1 || !non_digit) continue;
+      std::string tag(run.substr(i + 1, j - i - 1));
+      while (!tag.empty() && tag.back() == '/') tag.pop_back();
+      if (tag.empty()) continue;
+      note_.inline_tags.push_back({std::move(tag), lines_.line_of(abs), lines_.column_of(abs)});
+      i = j - 1;
+    }
+  }
+
+  std::string_view text_;
+  size_t body_offset_;
+  const LineTable& lines_;
+  Note& note_;
+  std::vector<int>& prose_lines_;
+
+  int section_ = -1;
+  int last_line_ = 1;
+
+  bool in_heading_ = false;
+  int heading_level_ = 0, heading_line_ = 0;
+  std::string heading_text_;
+
+  std::vector<int> li_stack_;
+
+  Table* table_ = nullptr;
+  bool in_thead_ = false, in_row_ = false, in_cell_ = false;
+  int row_line_ = 0;
+  std::vector<TableCell> row_;
+  TableCell cell_;
+
+  CodeBlock* code_ = nullptr;
+  bool fenced_ = false;
+  int code_first_line_ = 0, code_last_line_ = 0;
+
+  bool in_wikilink_ = false;
+  Link wikilink_;
+  std::string wikilink_text_;
+  int in_a_ = 0, in_code_span_ = 0;
+  std::optional<Link> a_link_;
+  std::string a_text_;
+  size_t a_first_offset_ = std::string_view::npos;
+};
+
+}  // namespace
+
+void parse_markdown(std::string_view text, size_t body_offset, const LineTable& lines, Note& note,
+                    std::vector<int>& prose_lines) {
+  Builder builder(text, body_offset, lines, note, prose_lines);
+  MD_PARSER parser{};
+  parser.abi_version = 0;
+  parser.flags = MD_FLAG_TABLES | MD_FLAG_TASKLISTS | MD_FLAG_WIKILINKS | MD_FLAG_STRIKETHROUGH;
+  parser.enter_block = [](MD_BLOCKTYPE t, void* d, void* u) { return static_cast<Builder*>(u)->enter_block(t, d); };
+  parser.leave_block = [](MD_BLOCKTYPE t, void* d, void* u) { return static_cast<Builder*>(u)->leave_block(t, d); };
+  parser.enter_span = [](MD_SPANTYPE t, void* d, void* u) { return static_cast<Builder*>(u)->enter_span(t, d); };
+  parser.leave_span = [](MD_SPANTYPE t, void* d, void* u) { return static_cast<Builder*>(u)->leave_span(t, d); };
+  parser.text = [](MD_TEXTTYPE t, const MD_CHAR* p, MD_SIZE s, void* u) { return static_cast<Builder*>(u)->text(t, p, s); };
+  std::string_view body = text.substr(body_offset);
+  md_parse(body.data(), static_cast<MD_SIZE>(body.size()), &parser, &builder);
+}
+
+}  // namespace vaultcrm::parse::detail

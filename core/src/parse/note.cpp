@@ -1,0 +1,383 @@
+// parse_note: bytes -> Note. Orchestrates the frontmatter and Markdown
+// adapters and adds what neither knows: Dataview inline fields, Obsidian
+// Tasks' emoji dates and priorities, tag and alias normalisation.
+#include <algorithm>
+#include <cstring>
+#include <unordered_set>
+
+#include "markdown.h"
+#include "text.h"
+#include "vaultcrm/parse.h"
+
+namespace vaultcrm::parse {
+namespace {
+
+using detail::LineTable;
+using detail::trim;
+
+// First invalid UTF-8 sequence, or npos.
+size_t find_invalid_utf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  size_t n = s.size(), i = 0;
+  while (i < n) {
+    unsigned char c = p[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len;
+    uint32_t cp;
+    if ((c >> 5) == 0x6) len = 2, cp = c & 0x1F;
+    else if ((c >> 4) == 0xE) len = 3, cp = c & 0x0F;
+    else if ((c >> 3) == 0x1E) len = 4, cp = c & 0x07;
+    else return i;
+    if (i + len > n) return i;
+    for (size_t k = 1; k < len; ++k) {
+      if ((p[i + k] & 0xC0) != 0x80) return i;
+      cp = (cp << 6) | (p[i + k] & 0x3F);
+    }
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+      return i;
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
+Diagnostic at(const LineTable& lines, size_t off, std::string code, std::string message,
+              Severity sev = Severity::Error) {
+  Diagnostic d;
+  d.severity = sev;
+  d.code = std::move(code);
+  d.message = std::move(message);
+  d.line = lines.line_of(off);
+  d.column = lines.column_of(off);
+  return d;
+}
+
+void add_strings(const Value* v, std::vector<std::string>& out, bool split_words) {
+  if (!v) return;
+  auto add_one = [&](std::string_view s) {
+    s = trim(s);
+    if (split_words && !s.empty() && s[0] == '#') s.remove_prefix(1);
+    if (!s.empty()) out.emplace_back(s);
+  };
+  if (v->is_string()) {
+    if (!split_words) {
+      add_one(v->as_string());
+      return;
+    }
+    // Obsidian accepts "tags: a, b" and "tags: a b".
+    const std::string& s = v->as_string();
+    size_t start = 0;
+    for (size_t i = 0; i <= s.size(); ++i) {
+      if (i == s.size() || s[i] == ',' || s[i] == ' ') {
+        add_one(std::string_view(s).substr(start, i - start));
+        start = i + 1;
+      }
+    }
+  } else if (v->is_array()) {
+    for (const auto& item : v->as_array())
+      if (item.is_string()) add_one(item.as_string());
+      else if (item.type() == Value::Type::Int) add_one(std::to_string(item.as_int()));
+  }
+}
+
+// Skips `code spans` when scanning a raw line for inline fields.
+std::vector<std::pair<size_t, size_t>> code_spans(std::string_view line) {
+  std::vector<std::pair<size_t, size_t>> spans;
+  size_t i = 0;
+  while ((i = line.find('`', i)) != std::string_view::npos) {
+    size_t run = line.find_first_not_of('`', i);
+    if (run == std::string_view::npos) break;
+    std::string_view fence = line.substr(i, run - i);
+    size_t close = line.find(fence, run);
+    if (close == std::string_view::npos) break;
+    spans.emplace_back(i, close + fence.size());
+    i = close + fence.size();
+  }
+  return spans;
+}
+
+bool valid_field_key(std::string_view key) {
+  key = trim(key);
+  if (key.empty() || key.size() > 100) return false;
+  for (char c : key)
+    if (c == '[' || c == ']' || c == '(' || c == ')' || c == '`' || c == '|') return false;
+  return true;
+}
+
+// Dataview's inline fields on one prose line: [key:: value], (key:: value),
+// or the whole line "key:: value" (after a list marker or task box).
+void scan_inline_fields(const LineTable& lines, int line_no, std::vector<InlineField>& out) {
+  std::string_view line = lines.line_text(line_no);
+  if (line.find("::") == std::string_view::npos) return;
+  auto spans = code_spans(line);
+  auto in_code = [&](size_t pos) {
+    for (auto& s : spans)
+      if (pos >= s.first && pos < s.second) return true;
+    return false;
+  };
+  size_t line_start = lines.line_start(line_no);
+  size_t found = 0;
+  for (size_t i = 0; i < line.size(); ++i) {
+    char open = line[i];
+    if ((open != '[' && open != '(') || in_code(i)) continue;
+    if (open == '[' && i + 1 < line.size() && line[i + 1] == '[') {  // a wikilink, skip it
+      size_t end = line.find("]]", i);
+      if (end == std::string_view::npos) break;
+      i = end + 1;
+      continue;
+    }
+    char close = open == '[' ? ']' : ')';
+    size_t sep = line.find("::", i + 1);
+    if (sep == std::string_view::npos) break;
+    std::string_view key = line.substr(i + 1, sep - i - 1);
+    if (!valid_field_key(key)) continue;
+    int depth = 0;
+    size_t j = sep + 2;
+    for (; j < line.size(); ++j) {
+      if (line[j] == open) ++depth;
+      else if (line[j] == close) {
+        if (depth == 0) break;
+        --depth;
+      }
+    }
+    if (j >= line.size()) continue;
+    InlineField f;
+    f.key = std::string(trim(key));
+    f.value = std::string(trim(line.substr(sep + 2, j - sep - 2)));
+    f.line = line_no;
+    f.column = lines.column_of(line_start + i);
+    f.style = open == '[' ? FieldStyle::Bracket : FieldStyle::Paren;
+    out.push_back(std::move(f));
+    ++found;
+    i = j;
+  }
+  if (found) return;
+  bool has_box = false;
+  std::string status;
+  (void)has_box;
+  (void)status;
+  // Whole-line field: strip list marker / task box / quote markers.
+  size_t k = 0;
+  while (k < line.size() && (line[k] == ' ' || line[k] == '\t' || line[k] == '>')) ++k;
+  if (k < line.size() && (line[k] == '-' || line[k] == '*' || line[k] == '+') && k + 1 < line.size() &&
+      line[k + 1] == ' ') {
+    k += 2;
+    while (k < line.size() && line[k] == ' ') ++k;
+    if (k + 3 < line.size() && line[k] == '[' && line[k + 2] == ']' && line[k + 3] == ' ') k += 4;
+  }
+  size_t sep = line.find("::", k);
+  if (sep == std::string_view::npos || in_code(sep)) return;
+  std::string_view key = line.substr(k, sep - k);
+  // Dataview strips **bold** / _italic_ markup around a key.
+  while (!key.empty() && (key.front() == '*' || key.front() == '_')) key.remove_prefix(1);
+  while (!key.empty() && (key.back() == '*' || key.back() == '_')) key.remove_suffix(1);
+  if (!valid_field_key(key) || key.find("::") != std::string_view::npos) return;
+  InlineField f;
+  f.key = std::string(trim(key));
+  f.value = std::string(trim(line.substr(sep + 2)));
+  f.line = line_no;
+  f.column = lines.column_of(line_start + k);
+  f.style = FieldStyle::Line;
+  out.push_back(std::move(f));
+}
+
+// Obsidian Tasks' emoji signifiers.
+void read_task_signifiers(Task& task) {
+  struct DateSig {
+    const char* emoji;
+    std::string Task::*field;
+  };
+  static const DateSig kDates[] = {
+      {"\xF0\x9F\x93\x85", &Task::due},        // 📅
+      {"\xE2\x8F\xB3", &Task::scheduled},      // ⏳
+      {"\xF0\x9F\x9B\xAB", &Task::start},      // 🛫
+      {"\xE2\x9C\x85", &Task::done},           // ✅
+      {"\xE2\x9E\x95", &Task::created},        // ➕
+  };
+  std::string_view t = task.text;
+  for (const auto& sig : kDates) {
+    size_t at = t.find(sig.emoji);
+    if (at == std::string_view::npos) continue;
+    std::string_view rest = t.substr(at + std::strlen(sig.emoji));
+    if (detail::starts_with(rest, "\xEF\xB8\x8F")) rest.remove_prefix(3);  // variation selector
+    while (!rest.empty() && rest[0] == ' ') rest.remove_prefix(1);
+    if (detail::starts_with_iso_date(rest)) task.*sig.field = std::string(rest.substr(0, 10));
+  }
+  struct PrioritySig {
+    const char* emoji;
+    const char* name;
+  };
+  static const PrioritySig kPriorities[] = {
+      {"\xF0\x9F\x94\xBA", "highest"},  // 🔺
+      {"\xE2\x8F\xAB", "high"},         // ⏫
+      {"\xF0\x9F\x94\xBC", "medium"},   // 🔼
+      {"\xF0\x9F\x94\xBD", "low"},      // 🔽
+      {"\xE2\x8F\xAC", "lowest"},       // ⏬
+  };
+  for (const auto& p : kPriorities)
+    if (t.find(p.emoji) != std::string_view::npos) {
+      task.priority = p.name;
+      break;
+    }
+}
+
+// Obsidian indexes "[[...]]" strings in frontmatter values as links too.
+void frontmatter_links(const Value& v, const std::string& key, std::string_view fm_text, const LineTable& lines,
+                       size_t& cursor, std::vector<Link>& out) {
+  if (v.is_array()) {
+    for (const auto& item : v.as_array()) frontmatter_links(item, key, fm_text, lines, cursor, out);
+  } else if (v.is_object()) {
+    for (const auto& [k, item] : v.as_object()) frontmatter_links(item, k, fm_text, lines, cursor, out);
+  } else if (v.is_string()) {
+    std::string_view s = v.as_string();
+    size_t pos = 0;
+    while ((pos = s.find("[[", pos)) != std::string_view::npos) {
+      size_t end = s.find("]]", pos + 2);
+      if (end == std::string_view::npos) break;
+      std::string_view inner = s.substr(pos + 2, end - pos - 2);
+      Link link;
+      link.frontmatter_key = key;
+      link.embed = pos > 0 && s[pos - 1] == '!';
+      size_t bar = inner.find('|');
+      std::string_view target = inner.substr(0, bar);
+      if (bar != std::string_view::npos) {
+        link.has_display = true;
+        link.display = std::string(trim(inner.substr(bar + 1)));
+      }
+      size_t hash = target.find('#');
+      link.target = std::string(trim(target.substr(0, hash)));
+      if (hash != std::string_view::npos) {
+        std::string_view sub = trim(target.substr(hash + 1));
+        if (!sub.empty() && sub[0] == '^') link.block = std::string(sub.substr(1));
+        else link.heading = std::string(sub);
+      }
+      // Its place in the file: the next occurrence of the same text.
+      std::string needle = "[[" + std::string(inner);
+      size_t found = fm_text.find(needle, cursor);
+      if (found == std::string_view::npos) found = fm_text.find(needle);
+      if (found != std::string_view::npos) {
+        cursor = found + needle.size();
+        link.line = lines.line_of(found);
+        link.column = lines.column_of(found);
+      } else {
+        link.line = 1;
+        link.column = 1;
+      }
+      out.push_back(std::move(link));
+      pos = end + 2;
+    }
+  }
+}
+
+}  // namespace
+
+Note parse_note(std::string_view path, std::string_view bytes, double mtime, const Limits& limits) {
+  Note note;
+  note.path = std::string(path);
+  size_t slash = note.path.rfind('/');
+  note.folder = slash == std::string::npos ? "" : note.path.substr(0, slash);
+  std::string base = slash == std::string::npos ? note.path : note.path.substr(slash + 1);
+  if (detail::ends_with(detail::ascii_lower(base), ".md")) base.resize(base.size() - 3);
+  note.name = base;
+  note.size = bytes.size();
+  note.mtime = mtime;
+
+  std::string_view text = bytes;
+  if (detail::starts_with(text, "\xEF\xBB\xBF")) {
+    note.bom = true;
+    text.remove_prefix(3);
+  }
+  note.crlf = text.find("\r\n") != std::string_view::npos;
+  LineTable lines(text);
+
+  if (bytes.size() > limits.max_note_bytes) {
+    Diagnostic d;
+    d.code = "note_too_large";
+    d.message = "note is " + std::to_string(bytes.size()) + " bytes, over the limit of " +
+                std::to_string(limits.max_note_bytes) + "; it was not parsed";
+    d.line = 1;
+    d.column = 1;
+    note.errors.push_back(std::move(d));
+    return note;
+  }
+  size_t bad = find_invalid_utf8(text);
+  if (bad != std::string_view::npos)
+    note.errors.push_back(at(lines, bad, "invalid_utf8",
+                             "invalid UTF-8 byte sequence; shown as U+FFFD, the rest of the note is read"));
+  size_t nul = text.find('\0');
+  if (nul != std::string_view::npos)
+    note.errors.push_back(at(lines, nul, "nul_byte", "NUL byte in the note; read as U+FFFD"));
+
+  Frontmatter fm = parse_frontmatter(text, limits);
+  note.has_frontmatter = fm.present;
+  note.frontmatter_first = fm.first_line;
+  note.frontmatter_last = fm.last_line;
+  note.frontmatter = std::move(fm.value);
+  for (auto& e : fm.errors) note.errors.push_back(std::move(e));
+
+  std::vector<std::string> tags;
+  if (note.frontmatter.is_object()) {
+    const Value* aliases = note.frontmatter.find("aliases");
+    if (!aliases) aliases = note.frontmatter.find("alias");
+    add_strings(aliases, note.aliases, false);
+    const Value* fm_tags = note.frontmatter.find("tags");
+    if (!fm_tags) fm_tags = note.frontmatter.find("tag");
+    add_strings(fm_tags, tags, true);
+  }
+
+  if (fm.present && note.frontmatter.is_object()) {
+    size_t cursor = 0;
+    frontmatter_links(note.frontmatter, "", text.substr(0, fm.body_offset), lines, cursor, note.links);
+  }
+
+  std::vector<int> prose_lines;
+  detail::parse_markdown(text, fm.present ? fm.body_offset : 0, lines, note, prose_lines);
+
+  for (int line : prose_lines) scan_inline_fields(lines, line, note.inline_fields);
+
+  for (const auto& t : note.inline_tags) tags.push_back(t.tag);
+  std::unordered_set<std::string> seen;
+  for (auto& t : tags)
+    if (seen.insert(detail::ascii_lower(t)).second) note.tags.push_back(t);
+
+  // Tasks: emoji signifiers, then Dataview-style [due:: ...] fields on the
+  // same line, then the line's tags.
+  size_t field_i = 0, tag_i = 0;
+  for (auto& task : note.tasks) {
+    read_task_signifiers(task);
+    while (field_i < note.inline_fields.size() && note.inline_fields[field_i].line < task.line) ++field_i;
+    for (size_t f = field_i; f < note.inline_fields.size() && note.inline_fields[f].line == task.line; ++f) {
+      const auto& field = note.inline_fields[f];
+      std::string key = detail::ascii_lower(field.key);
+      std::string_view v = trim(field.value);
+      std::string date = detail::starts_with_iso_date(v) ? std::string(v.substr(0, 10)) : std::string();
+      if (key == "due" && task.due.empty()) task.due = date;
+      else if (key == "scheduled" && task.scheduled.empty()) task.scheduled = date;
+      else if (key == "start" && task.start.empty()) task.start = date;
+      else if ((key == "completion" || key == "done") && task.done.empty()) task.done = date;
+      else if (key == "created" && task.created.empty()) task.created = date;
+      else if (key == "priority" && task.priority.empty()) task.priority = detail::ascii_lower(v);
+    }
+    while (tag_i < note.inline_tags.size() && note.inline_tags[tag_i].line < task.line) ++tag_i;
+    for (size_t k = tag_i; k < note.inline_tags.size() && note.inline_tags[k].line == task.line; ++k)
+      task.tags.push_back(note.inline_tags[k].tag);
+  }
+
+  // Section ends: the line before the next heading of the same or higher level.
+  int last_line = lines.line_count();
+  if (last_line > 1 && text.size() > 0 && text.back() == '\n') --last_line;
+  for (size_t i = 0; i < note.sections.size(); ++i) {
+    note.sections[i].end_line = last_line;
+    for (size_t j = i + 1; j < note.sections.size(); ++j)
+      if (note.sections[j].level <= note.sections[i].level) {
+        note.sections[i].end_line = note.sections[j].line - 1;
+        break;
+      }
+  }
+  return note;
+}
+
+}  // namespace vaultcrm::parse

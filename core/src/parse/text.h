@@ -1,0 +1,99 @@
+// Small text helpers shared by the parse adapters (internal header).
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vaultcrm/value.h"
+
+namespace vaultcrm::parse::detail {
+
+// Byte offset -> (line, column). Lines are 1-based; `line_offset` shifts them
+// when the table covers only part of a file.
+class LineTable {
+ public:
+  explicit LineTable(std::string_view text) : text_(text) {
+    starts_.reserve(text.size() / 40 + 1);
+    starts_.push_back(0);
+    for (size_t i = 0; i < text.size(); ++i)
+      if (text[i] == '\n') starts_.push_back(static_cast<uint32_t>(i + 1));
+  }
+  int line_count() const { return static_cast<int>(starts_.size()); }
+  // 1-based line of a byte offset.
+  int line_of(size_t offset) const {
+    auto it = std::upper_bound(starts_.begin(), starts_.end(), static_cast<uint32_t>(offset));
+    return static_cast<int>(it - starts_.begin());
+  }
+  // 1-based column in code points.
+  int column_of(size_t offset) const {
+    size_t start = starts_[line_of(offset) - 1];
+    int col = 1;
+    for (size_t i = start; i < offset && i < text_.size(); ++i)
+      if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) ++col;
+    return col;
+  }
+  // The text of a 1-based line without its "\n" or "\r\n".
+  std::string_view line_text(int line) const {
+    if (line < 1 || line > line_count()) return {};
+    size_t b = starts_[line - 1];
+    size_t e = line < line_count() ? starts_[line] - 1 : text_.size();
+    if (e > b && text_[e - 1] == '\r') --e;
+    if (e < b) e = b;
+    return text_.substr(b, e - b);
+  }
+  size_t line_start(int line) const { return starts_[line - 1]; }
+  std::string_view text() const { return text_; }
+
+ private:
+  std::string_view text_;
+  std::vector<uint32_t> starts_;
+};
+
+inline bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
+
+inline std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+inline std::string_view trim_right(std::string_view s) {
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// YYYY-MM-DD at the start of s (month 01-12, day 01-31).
+inline bool starts_with_iso_date(std::string_view s) {
+  if (s.size() < 10) return false;
+  for (int i : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (!is_digit(s[i])) return false;
+  if (s[4] != '-' || s[7] != '-') return false;
+  int month = (s[5] - '0') * 10 + (s[6] - '0');
+  int day = (s[8] - '0') * 10 + (s[9] - '0');
+  if (month < 1 || month > 12 || day < 1 || day > 31) return false;
+  return s.size() == 10 || !is_digit(s[10]);
+}
+
+inline std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+inline bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+inline bool ends_with(std::string_view s, std::string_view p) {
+  return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
+}
+
+// A plain (unquoted) YAML scalar -> a typed Value, by the YAML 1.2 core
+// schema that Obsidian's properties follow. Two deliberate exceptions keep
+// facts intact: digits with a leading zero ("007", a phone number, a postcode)
+// stay strings, and dates stay strings (the query layer recognises them).
+Value resolve_plain_scalar(std::string_view s);
+
+}  // namespace vaultcrm::parse::detail
