@@ -1,0 +1,195 @@
+// wasm/js/engine.ts - the thin TypeScript wrapper over the vaultcrm wasm module.
+//
+// It marshals and owns lifetimes; it has no logic of its own (tree-sitter's
+// binding_web, sql.js). Strings go in, one JSON envelope string per call comes
+// out; an error envelope becomes a thrown VaultcrmError.
+//
+//   import { createEngine } from "../../wasm/js/web";   // or ./node
+//   const engine = await createEngine();      // the module loads once
+//   engine.upsertMany([{ path, text, mtime }]);
+//   const panel = engine.panel("Customers/Microsoft.md");
+//   engine.dispose();
+//
+// web.ts and node.ts bind createEngineFrom() to the matching Emscripten build.
+// The result shapes are in types.ts (mirror of docs/json-api.md).
+
+import type { VaultcrmModule, VaultcrmModuleFactory, RawEngine } from "./module";
+import {
+  SCHEMA_VERSION,
+  type AccountPanel,
+  type Envelope,
+  type ErrorCode,
+  type IndexDump,
+  type MutationResult,
+  type Note,
+  type NoteInput,
+  type Summary,
+} from "./types";
+
+export type { VaultcrmModule, VaultcrmModuleFactory, RawEngine } from "./module";
+
+/** The core API version this wrapper speaks (core: vaultcrm::kApiVersion). */
+export const API_VERSION = 1;
+export { SCHEMA_VERSION };
+
+/**
+ * An error reported by the core (an `{"ok":false}` envelope) or by the wrapper.
+ * `code` is one of docs/json-api.md's codes ("bad_request", "not_found",
+ * "internal"), or "disposed" when the Engine was used after dispose().
+ */
+export class VaultcrmError extends Error {
+  readonly code: ErrorCode | "disposed" | string;
+
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = "VaultcrmError";
+    this.code = code;
+    // Keep `instanceof` working when compiled down to ES5 classes.
+    Object.setPrototypeOf(this, new.target.prototype);
+  }
+}
+
+// FinalizationRegistry is ES2021; hosts may type-check against older libs, so
+// it is looked up, not referenced by name.
+interface Registry<T> {
+  register(target: object, held: T, token?: object): void;
+  unregister(token: object): void;
+}
+type RegistryCtor = new <T>(cleanup: (held: T) => void) => Registry<T>;
+const RegistryImpl = (globalThis as { FinalizationRegistry?: RegistryCtor }).FinalizationRegistry;
+
+// Safety net only: an Engine collected without dispose() frees its C++ side.
+// Collection timing is up to the JS engine, so hosts should still dispose().
+const leaked: Registry<RawEngine> | null = RegistryImpl
+  ? new RegistryImpl<RawEngine>((raw) => {
+      if (!raw.isDeleted()) raw.delete();
+    })
+  : null;
+
+function unwrap<T>(json: string): T {
+  let envelope: Envelope<T>;
+  try {
+    envelope = JSON.parse(json) as Envelope<T>;
+  } catch (e) {
+    throw new VaultcrmError("internal", `malformed reply from the core: ${String(e)}`);
+  }
+  if (envelope.ok) return envelope.value;
+  throw new VaultcrmError(envelope.error.code, envelope.error.message);
+}
+
+/** One in-memory vault. Owns wasm memory: call dispose() when done. */
+export class Engine {
+  private raw: RawEngine | null;
+
+  /** Use createEngine() (web.ts / node.ts) rather than this constructor. */
+  constructor(module: VaultcrmModule) {
+    const raw = new module.Engine();
+    this.raw = raw;
+    leaked?.register(this, raw, this);
+  }
+
+  private call<T>(f: (raw: RawEngine) => string): T {
+    if (!this.raw) throw new VaultcrmError("disposed", "vaultcrm Engine used after dispose()");
+    return unwrap<T>(f(this.raw));
+  }
+
+  /** Adds or replaces many notes in one crossing (a vault load). */
+  upsertMany(notes: readonly NoteInput[]): MutationResult {
+    const json = JSON.stringify(notes.map((n) => ({ path: n.path, text: n.text, mtime: n.mtime })));
+    return this.call((raw) => raw.upsertMany(json));
+  }
+
+  /** Adds or replaces one note. `mtime` is the host's modification time (ms). */
+  upsert(path: string, text: string, mtime: number): MutationResult {
+    return this.call((raw) => raw.upsert(path, text, mtime));
+  }
+
+  remove(path: string): MutationResult {
+    return this.call((raw) => raw.remove(path));
+  }
+
+  rename(from: string, to: string): MutationResult {
+    return this.call((raw) => raw.rename(from, to));
+  }
+
+  /** The parsed note with resolved links. Throws VaultcrmError "not_found". */
+  note(path: string): Note {
+    return this.call((raw) => raw.note(path));
+  }
+
+  /** Vault totals, unresolved links and every note's errors. */
+  summary(): Summary {
+    return this.call((raw) => raw.summary());
+  }
+
+  /** Summary plus every note (what `vaultcrm index --json` prints). */
+  index(): IndexDump {
+    return this.call((raw) => raw.indexJson());
+  }
+
+  /** The account panel model for one note. */
+  panel(path: string): AccountPanel {
+    return this.call((raw) => raw.panel(path));
+  }
+
+  /** True once dispose() ran. */
+  get disposed(): boolean {
+    return this.raw === null;
+  }
+
+  /** Frees the C++ engine. Idempotent; any later call throws "disposed". */
+  dispose(): void {
+    const raw = this.raw;
+    if (!raw) return;
+    this.raw = null;
+    leaked?.unregister(this);
+    if (!raw.isDeleted()) raw.delete();
+  }
+}
+
+// One module instance per factory, shared by every Engine made from it.
+const modules = new WeakMap<VaultcrmModuleFactory, Promise<VaultcrmModule>>();
+
+function checkVersions(module: VaultcrmModule): VaultcrmModule {
+  const api = module.apiVersion();
+  if (api !== API_VERSION) {
+    throw new Error(
+      `vaultcrm: the wasm module speaks apiVersion ${api} but this wrapper expects ${API_VERSION}; ` +
+        "rebuild the module and the bundle together (scripts/build-wasm.sh, then the plugin/demo).",
+    );
+  }
+  const schema = module.schemaVersion();
+  if (schema !== SCHEMA_VERSION) {
+    throw new Error(
+      `vaultcrm: the wasm module emits schemaVersion ${schema} but wasm/js/types.ts mirrors ` +
+        `${SCHEMA_VERSION}; update types.ts (docs/json-api.md) and rebuild.`,
+    );
+  }
+  return module;
+}
+
+/** Loads (once per factory) and version-checks the module. */
+export function initModule(factory: VaultcrmModuleFactory): Promise<VaultcrmModule> {
+  let pending = modules.get(factory);
+  if (!pending) {
+    pending = Promise.resolve()
+      .then(() => factory())
+      .then(checkVersions);
+    // A failed load is not cached: a later call may retry.
+    const mine = pending;
+    mine.catch(() => {
+      if (modules.get(factory) === mine) modules.delete(factory);
+    });
+    modules.set(factory, pending);
+  }
+  return pending;
+}
+
+/**
+ * A new Engine over the module `factory` builds. The module itself is created
+ * once per factory (memoised) and checked: its apiVersion() must equal
+ * API_VERSION, or this rejects with an Error saying so.
+ */
+export async function createEngineFrom(factory: VaultcrmModuleFactory): Promise<Engine> {
+  return new Engine(await initModule(factory));
+}

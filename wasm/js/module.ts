@@ -1,0 +1,39 @@
+// wasm/js/module.ts - the raw surface of the Emscripten module (embind), typed.
+//
+// This is what wasm/src/bindings.cpp exports. Only engine.ts talks to it; hosts
+// use the Engine class from engine.ts. Every method returns a JSON envelope
+// string ({"ok":true,"value":...} | {"ok":false,"error":{code,message}}), and
+// nothing throws across it: bindings.cpp catches every C++ exception.
+
+/** An embind handle to a C++ vaultcrm::Engine. Owns wasm memory: call delete(). */
+export interface RawEngine {
+  upsertMany(notesJson: string): string;
+  upsert(path: string, text: string, mtime: number): string;
+  remove(path: string): string;
+  rename(from: string, to: string): string;
+  note(path: string): string;
+  summary(): string;
+  indexJson(): string;
+  panel(path: string): string;
+  /** Frees the C++ object. Using the handle afterwards throws. */
+  delete(): void;
+  isDeleted(): boolean;
+}
+
+/** The initialised module: what `await factory()` resolves to. */
+export interface VaultcrmModule {
+  Engine: new () => RawEngine;
+  apiVersion(): number;
+  schemaVersion(): number;
+}
+
+/** Options passed to the Emscripten factory (a subset of Module's fields). */
+export interface VaultcrmModuleOptions {
+  print?: (text: string) => void;
+  printErr?: (text: string) => void;
+  /** The wasm bytes; unneeded with the single-file builds, which embed them. */
+  wasmBinary?: ArrayBuffer | Uint8Array;
+}
+
+/** The MODULARIZE'd factory that vaultcrm-web.js / vaultcrm-node.js export. */
+export type VaultcrmModuleFactory = (options?: VaultcrmModuleOptions) => Promise<VaultcrmModule>;

@@ -1,0 +1,155 @@
+// wasm/src/bindings.cpp - vaultcrm::Engine for JavaScript (embind).
+//
+// The only C++ that knows about Emscripten. It marshals strings and nothing
+// else: JSON strings cross the boundary (one crossing per call, whatever the
+// size), and the typed view of them lives in wasm/js/types.ts.
+//
+// The core promises not to throw across Engine, but a std::bad_alloc when the
+// heap cannot grow, or a bug, still could. An exception escaping into
+// JavaScript would leave the embind call half done, so every call is wrapped
+// and a throw becomes the same envelope the core uses for its own errors:
+//   {"ok":false,"error":{"code":"internal","message":"..."}}
+//
+//   const m = await createVaultcrmModule();
+//   const e = new m.Engine();
+//   e.upsert("a.md", "# A", 0);      // '{"ok":true,"value":...}'
+//   e.delete();
+
+#include <emscripten/bind.h>
+
+#include <exception>
+#include <memory>
+#include <new>
+#include <string>
+#include <utility>
+
+#include "vaultcrm/engine.h"
+
+namespace {
+
+// A JSON string literal. Hand-written so that the boundary depends on nothing
+// that could itself throw while reporting a throw.
+std::string JsonQuote(const std::string& s) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(s.size() + 2);
+  out.push_back('"');
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out.push_back(kHex[c >> 4]);
+          out.push_back(kHex[c & 0xf]);
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out.push_back('"');
+  return out;
+}
+
+std::string InternalError(const std::string& message) {
+  return "{\"ok\":false,\"error\":{\"code\":\"internal\",\"message\":" + JsonQuote(message) + "}}";
+}
+
+// Runs `f` and turns any exception into an "internal" envelope.
+template <class F>
+std::string Guarded(const char* call, F&& f) noexcept {
+  try {
+    return std::forward<F>(f)();
+  } catch (const std::bad_alloc&) {
+    // Building a long message may itself fail now; keep it static.
+    return "{\"ok\":false,\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}";
+  } catch (const std::exception& e) {
+    try {
+      return InternalError(std::string(call) + ": " + e.what());
+    } catch (...) {
+    }
+  } catch (...) {
+    try {
+      return InternalError(std::string(call) + ": unknown exception");
+    } catch (...) {
+    }
+  }
+  return "{\"ok\":false,\"error\":{\"code\":\"internal\",\"message\":\"exception\"}}";
+}
+
+// What JavaScript sees as `Engine`. Holds the core engine by pointer so that a
+// failing constructor becomes an error on each call instead of an exception
+// thrown out of `new Engine()`.
+class EngineBinding {
+ public:
+  EngineBinding() {
+    try {
+      engine_ = std::make_unique<vaultcrm::Engine>();
+    } catch (const std::exception& e) {
+      init_error_ = e.what();
+    } catch (...) {
+      init_error_ = "unknown exception";
+    }
+  }
+
+  std::string upsertMany(const std::string& notes_json) {
+    return Call("upsertMany", [&](vaultcrm::Engine& e) { return e.upsertMany(notes_json); });
+  }
+  std::string upsert(const std::string& path, const std::string& text, double mtime) {
+    return Call("upsert", [&](vaultcrm::Engine& e) { return e.upsert(path, text, mtime); });
+  }
+  std::string remove(const std::string& path) {
+    return Call("remove", [&](vaultcrm::Engine& e) { return e.remove(path); });
+  }
+  std::string rename(const std::string& from, const std::string& to) {
+    return Call("rename", [&](vaultcrm::Engine& e) { return e.rename(from, to); });
+  }
+  std::string note(const std::string& path) {
+    return Call("note", [&](vaultcrm::Engine& e) { return e.note(path); });
+  }
+  std::string summary() {
+    return Call("summary", [&](vaultcrm::Engine& e) { return e.summary(); });
+  }
+  std::string indexJson() {
+    return Call("indexJson", [&](vaultcrm::Engine& e) { return e.indexJson(); });
+  }
+  std::string panel(const std::string& path) {
+    return Call("panel", [&](vaultcrm::Engine& e) { return e.panel(path); });
+  }
+
+ private:
+  template <class F>
+  std::string Call(const char* name, F&& f) noexcept {
+    return Guarded(name, [&]() -> std::string {
+      if (!engine_) return InternalError(std::string("engine failed to initialise: ") + init_error_);
+      return f(*engine_);
+    });
+  }
+
+  std::unique_ptr<vaultcrm::Engine> engine_;
+  std::string init_error_;
+};
+
+int ApiVersion() { return vaultcrm::kApiVersion; }
+int SchemaVersion() { return vaultcrm::kSchemaVersion; }
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(vaultcrm) {
+  emscripten::function("apiVersion", &ApiVersion);
+  emscripten::function("schemaVersion", &SchemaVersion);
+  emscripten::class_<EngineBinding>("Engine")
+      .constructor<>()
+      .function("upsertMany", &EngineBinding::upsertMany)
+      .function("upsert", &EngineBinding::upsert)
+      .function("remove", &EngineBinding::remove)
+      .function("rename", &EngineBinding::rename)
+      .function("note", &EngineBinding::note)
+      .function("summary", &EngineBinding::summary)
+      .function("indexJson", &EngineBinding::indexJson)
+      .function("panel", &EngineBinding::panel);
+}
