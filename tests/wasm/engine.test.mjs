@@ -1,0 +1,294 @@
+// tests/wasm/engine.test.mjs - the wrapper's contract over the real node module:
+// envelopes and errors, bad input that makes the core throw internally (the
+// module must keep working), version checks, memoised init, dispose.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { wrapper, rawFactory, buildDir } from "./helpers.mjs";
+
+const { createEngine, createEngineFrom, VaultcrmError, API_VERSION, SCHEMA_VERSION } = wrapper;
+
+const GOOD = `---
+type: customer
+aliases: [MSFT]
+tags: [crm]
+---
+# Acme
+
+## Key Contacts
+- [[Jane Doe]]
+
+## Tasks
+- [ ] call Jane 📅 2026-01-05
+`;
+
+// Each of these makes yaml-cpp throw inside the module (bindings and core are
+// built with -fwasm-exceptions, so the throw unwinds to the frontmatter
+// adapter, which turns it into a Diagnostic). Line numbers count from the
+// first line of the file, the opening --- being line 1; where yaml-cpp's
+// position is unambiguous the exact line is checked too.
+const BROKEN_YAML = [
+  { name: "unterminated flow sequence", text: "---\ntitle: x\ntags: [a, b\nstatus: open\n---\nbody\n", atLeastLine: 2 },
+  { name: "illegal map value", text: "---\ntitle: a: b\n---\n# H\n", atLeastLine: 2, line: 2 },
+  { name: "illegal flow end", text: "---\nx: 1\ny: [1, 2]]\n---\n", atLeastLine: 3, line: 3 },
+  { name: "unknown alias", text: "---\na: 1\nb: *nope\n---\n", atLeastLine: 2, line: 3 },
+  { name: "bad indentation in a block map", text: "---\nouter:\n  inner: 1\n bad: 2\n---\n", atLeastLine: 2 },
+  { name: "flow map missing brace", text: "---\nx: {a: [1, 2}\n---\n", atLeastLine: 2 },
+];
+
+test("createEngine loads the module and the wrapper reports its versions", async () => {
+  const engine = await createEngine();
+  assert.equal(API_VERSION, 1);
+  assert.equal(SCHEMA_VERSION, 1);
+  assert.equal(typeof engine.upsert, "function");
+  engine.dispose();
+});
+
+test("upsert, note, summary, panel, rename, remove round-trip plain data", async () => {
+  const engine = await createEngine();
+  try {
+    const up = engine.upsert("Customers/Acme.md", GOOD, 1700000000);
+    assert.equal(up.path, "Customers/Acme.md");
+    assert.deepEqual(up.errors, []);
+
+    const note = engine.note("Customers/Acme.md");
+    assert.equal(note.path, "Customers/Acme.md");
+    assert.equal(note.name, "Acme");
+    assert.equal(note.folder, "Customers");
+    assert.equal(note.mtime, 1700000000);
+    assert.deepEqual(note.frontmatterLines, [1, 5]);
+    assert.equal(note.frontmatter.type, "customer");
+    assert.deepEqual(note.aliases, ["MSFT"]);
+    assert.ok(note.tags.includes("crm"));
+    assert.equal(note.tasks.length, 1);
+    assert.equal(note.tasks[0].due, "2026-01-05");
+    assert.equal(note.links[0].target, "Jane Doe");
+    assert.equal(note.links[0].resolved, null);
+
+    const summary = engine.summary();
+    assert.equal(summary.schemaVersion, SCHEMA_VERSION);
+    assert.equal(summary.notes, 1);
+    assert.equal(summary.openTasks, 1);
+
+    engine.upsert("People/Jane Doe.md", "# Jane Doe\n", 1);
+    assert.equal(engine.note("Customers/Acme.md").links[0].resolved, "People/Jane Doe.md");
+
+    const panel = engine.panel("Customers/Acme.md");
+    assert.equal(panel.path, "Customers/Acme.md");
+    assert.ok(Array.isArray(panel.contacts));
+
+    const dump = engine.index();
+    assert.equal(dump.notes.length, 2);
+    assert.equal(dump.summary.notes, 2);
+
+    engine.rename("People/Jane Doe.md", "People/Jane D.md");
+    assert.throws(() => engine.note("People/Jane Doe.md"), { name: "VaultcrmError", code: "not_found" });
+    assert.equal(engine.note("People/Jane D.md").path, "People/Jane D.md");
+
+    engine.remove("People/Jane D.md");
+    assert.equal(engine.summary().notes, 1);
+  } finally {
+    engine.dispose();
+  }
+});
+
+test("upsertMany loads a batch in one call", async () => {
+  const engine = await createEngine();
+  try {
+    const notes = Array.from({ length: 50 }, (_, i) => ({
+      path: `N/${i}.md`,
+      text: `---\nn: ${i}\n---\n# Note ${i}\n- [ ] t${i}\n[[N/${(i + 1) % 50}]]\n`,
+      mtime: i,
+    }));
+    engine.upsertMany(notes);
+    const s = engine.summary();
+    assert.equal(s.notes, 50);
+    assert.equal(s.tasks, 50);
+    assert.equal(s.unresolvedLinks, 0);
+    assert.equal(engine.note("N/7.md").frontmatter.n, 7);
+  } finally {
+    engine.dispose();
+  }
+});
+
+test("error envelopes become VaultcrmError with code and message", async () => {
+  const engine = await createEngine();
+  try {
+    for (const call of [() => engine.note("nope.md"), () => engine.panel("nope.md"), () => engine.remove("nope.md"),
+      () => engine.rename("nope.md", "x.md")]) {
+      assert.throws(call, (e) => {
+        assert.ok(e instanceof VaultcrmError);
+        assert.ok(e instanceof Error);
+        assert.equal(e.name, "VaultcrmError");
+        assert.equal(e.code, "not_found");
+        assert.match(e.message, /nope\.md/);
+        return true;
+      });
+    }
+  } finally {
+    engine.dispose();
+  }
+});
+
+test("the raw binding returns envelopes and never throws, even for malformed input", async () => {
+  const module = await rawFactory()();
+  const raw = new module.Engine();
+  try {
+    const bad = JSON.parse(raw.upsertMany("[{not json"));
+    assert.equal(bad.ok, false);
+    assert.equal(bad.error.code, "bad_request");
+    const notArray = JSON.parse(raw.upsertMany('{"path":"a.md"}'));
+    assert.equal(notArray.ok, false);
+    const ok = JSON.parse(raw.upsert("a.md", "# A\n", 0));
+    assert.equal(ok.ok, true);
+  } finally {
+    raw.delete();
+  }
+});
+
+test("broken YAML yields diagnostics with a line, and the module keeps working", async () => {
+  const engine = await createEngine();
+  try {
+    for (const { name, text, atLeastLine, line } of BROKEN_YAML) {
+      const path = `Broken/${name}.md`;
+      const up = engine.upsert(path, text, 0);
+      assert.ok(up.errors.length > 0, `${name}: expected an error`);
+      const note = engine.note(path);
+      const [err] = note.errors;
+      assert.equal(err.severity, "error", name);
+      assert.match(err.code, /^yaml_|^frontmatter_/, name);
+      assert.equal(typeof err.message, "string", name);
+      assert.ok(Number.isInteger(err.line) && err.line >= atLeastLine, `${name}: line ${err.line}`);
+      if (line !== undefined) assert.equal(err.line, line, `${name}: line`);
+      // Within the frontmatter: at most the closing --- line.
+      const closing = text.split("\n").indexOf("---", 1) + 1;
+      assert.ok(err.line <= closing, `${name}: line ${err.line} after the frontmatter (closes at ${closing})`);
+      assert.ok(Number.isInteger(err.column) && err.column >= 1, `${name}: column ${err.column}`);
+      // The rest of the note is still parsed.
+      assert.equal(note.path, path);
+
+      // After the throw inside yaml-cpp the module still works, for this
+      // engine and for a new one.
+      engine.upsert("Good.md", GOOD, 0);
+      assert.deepEqual(engine.note("Good.md").errors, []);
+      assert.equal(engine.note("Good.md").frontmatter.type, "customer");
+    }
+    const errors = engine.summary().errors;
+    assert.equal(new Set(errors.map((e) => e.path)).size, BROKEN_YAML.length);
+
+    const other = await createEngine();
+    other.upsert("x.md", GOOD, 0);
+    assert.equal(other.summary().notes, 1);
+    other.dispose();
+  } finally {
+    engine.dispose();
+  }
+});
+
+test("the module is created once per factory (memoised init)", async () => {
+  const factory = rawFactory();
+  let calls = 0;
+  const counting = (opts) => {
+    calls++;
+    return factory(opts);
+  };
+  const [a, b] = await Promise.all([createEngineFrom(counting), createEngineFrom(counting)]);
+  const c = await createEngineFrom(counting);
+  assert.equal(calls, 1);
+  // Separate engines over one module: separate vaults.
+  a.upsert("a.md", "# A\n", 0);
+  assert.equal(a.summary().notes, 1);
+  assert.equal(b.summary().notes, 0);
+  assert.equal(c.summary().notes, 0);
+  for (const e of [a, b, c]) e.dispose();
+});
+
+test("an apiVersion mismatch is detected at init with a clear error", async () => {
+  const factory = rawFactory();
+  const stale = async (opts) => {
+    const m = await factory(opts);
+    return { Engine: m.Engine, schemaVersion: m.schemaVersion, apiVersion: () => API_VERSION + 1 };
+  };
+  await assert.rejects(createEngineFrom(stale), (e) => {
+    assert.ok(e instanceof Error);
+    assert.match(e.message, new RegExp(`apiVersion ${API_VERSION + 1}.*expects ${API_VERSION}`));
+    return true;
+  });
+  // Not memoised: the same factory fails again (and does not hand out a stale module).
+  await assert.rejects(createEngineFrom(stale), /apiVersion/);
+
+  const newSchema = async (opts) => {
+    const m = await factory(opts);
+    return { Engine: m.Engine, apiVersion: m.apiVersion, schemaVersion: () => SCHEMA_VERSION + 1 };
+  };
+  await assert.rejects(createEngineFrom(newSchema), /schemaVersion/);
+
+  // The real module agrees with the wrapper.
+  const m = await factory();
+  assert.equal(m.apiVersion(), API_VERSION);
+  assert.equal(m.schemaVersion(), SCHEMA_VERSION);
+});
+
+test("a failed module load is not memoised", async () => {
+  const factory = rawFactory();
+  let attempts = 0;
+  const flaky = (opts) => (++attempts === 1 ? Promise.reject(new Error("boom")) : factory(opts));
+  await assert.rejects(createEngineFrom(flaky), /boom/);
+  const engine = await createEngineFrom(flaky);
+  assert.equal(attempts, 2);
+  engine.dispose();
+});
+
+test("dispose frees the C++ engine, is idempotent, and later calls throw 'disposed'", async () => {
+  const engine = await createEngine();
+  engine.upsert("a.md", GOOD, 0);
+  const raw = engine["raw"]; // the embind handle (private in TypeScript)
+  assert.equal(raw.isDeleted(), false);
+  assert.equal(engine.disposed, false);
+  engine.dispose();
+  assert.equal(raw.isDeleted(), true);
+  assert.equal(engine.disposed, true);
+  engine.dispose(); // idempotent
+  for (const call of [() => engine.note("a.md"), () => engine.summary(), () => engine.upsert("b.md", "", 0),
+    () => engine.upsertMany([])]) {
+    assert.throws(call, { name: "VaultcrmError", code: "disposed" });
+  }
+});
+
+test("many engines created and disposed do not grow the heap", async () => {
+  const module = await wrapper.initModule(rawFactory());
+  const heap = () => module.HEAP8?.length ?? module.HEAPU8?.length;
+  const cycle = () => {
+    for (let i = 0; i < 50; i++) {
+      const e = new wrapper.Engine(module);
+      e.upsert("a.md", GOOD.repeat(20), 0);
+      e.dispose();
+    }
+  };
+  cycle();
+  const before = heap();
+  for (let i = 0; i < 10; i++) cycle();
+  const after = heap();
+  if (before !== undefined) assert.equal(after, before, "the wasm heap grew across dispose cycles");
+});
+
+test("FinalizationRegistry frees an engine that was never disposed", () => {
+  // Needs --expose-gc, so it runs in a child process.
+  const script = `
+    const w = require(${JSON.stringify(path.join(buildDir, "vaultcrm-engine-node.cjs"))});
+    (async () => {
+      let e = await w.createEngine();
+      e.upsert("a.md", "# A\\n", 0);
+      const raw = e["raw"];
+      e = null;
+      for (let i = 0; i < 100 && !raw.isDeleted(); i++) {
+        globalThis.gc();
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      process.stdout.write(raw.isDeleted() ? "freed" : "leaked");
+    })();`;
+  const r = spawnSync(process.execPath, ["--expose-gc", "-e", script], { encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, "freed");
+});
