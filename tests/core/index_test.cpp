@@ -1,0 +1,78 @@
+// The in-memory index: Obsidian's link resolution, backlinks, unresolved
+// links, and incremental upsert / remove / rename.
+#include <gtest/gtest.h>
+
+#include "vaultcrm/index.h"
+
+using namespace vaultcrm;
+
+TEST(Index, ResolvesByPathBasenameCaseInsensitively) {
+  index::Vault v;
+  v.upsert("People/Ana Lima.md", "# Ana\n", 0);
+  v.upsert("Customers/Acme.md", "[[ana lima]] [[People/Ana Lima]] [[Ana Lima.md]] [[Nobody]]\n", 0);
+  EXPECT_EQ(v.resolve("ana lima", "Customers/Acme.md"), "People/Ana Lima.md");
+  EXPECT_EQ(v.resolve("People/Ana Lima", "Customers/Acme.md"), "People/Ana Lima.md");
+  EXPECT_EQ(v.resolve("Ana Lima.md", "Customers/Acme.md"), "People/Ana Lima.md");
+  EXPECT_FALSE(v.resolve("Nobody", "Customers/Acme.md").has_value());
+  auto unresolved = v.unresolved();
+  ASSERT_EQ(unresolved.size(), 1u);
+  EXPECT_EQ(unresolved[0].target, "Nobody");
+  EXPECT_EQ(unresolved[0].source, "Customers/Acme.md");
+}
+
+TEST(Index, SameBasenamePrefersTheShortestPathOrTheGivenFolder) {
+  index::Vault v;
+  v.upsert("Archive/2024/Acme.md", "old\n", 0);
+  v.upsert("Acme.md", "new\n", 0);
+  EXPECT_EQ(v.resolve("Acme", "x.md"), "Acme.md");
+  EXPECT_EQ(v.resolve("2024/Acme", "x.md"), "Archive/2024/Acme.md");
+  v.remove("Acme.md");
+  EXPECT_EQ(v.resolve("Acme", "x.md"), "Archive/2024/Acme.md");
+}
+
+TEST(Index, AliasesIdentifyButDoNotResolveLinks) {
+  index::Vault v;
+  v.upsert("People/Robert Smith.md", "---\naliases: [Bob Smith]\n---\n", 0);
+  EXPECT_FALSE(v.resolve("Bob Smith", "a.md").has_value());  // Obsidian leaves [[Bob Smith]] unresolved
+  EXPECT_EQ(v.resolve("Bob Smith", "a.md", true), "People/Robert Smith.md");
+}
+
+TEST(Index, BacklinksFollowEdits) {
+  index::Vault v;
+  v.upsert("People/Ana.md", "# Ana\n", 0);
+  v.upsert("Meetings/M1.md", "with [[Ana]]\n", 0);
+  v.upsert("Meetings/M2.md", "with [[People/Ana|her]]\n", 0);
+  v.upsert("Meetings/M3.md", "no links\n", 0);
+  EXPECT_EQ(v.backlinks("People/Ana.md"), (std::vector<std::string>{"Meetings/M1.md", "Meetings/M2.md"}));
+  v.upsert("Meetings/M1.md", "no longer\n", 0);
+  v.upsert("Meetings/M3.md", "now [[ana]]\n", 0);
+  EXPECT_EQ(v.backlinks("People/Ana.md"), (std::vector<std::string>{"Meetings/M2.md", "Meetings/M3.md"}));
+  v.remove("Meetings/M2.md");
+  EXPECT_EQ(v.backlinks("People/Ana.md"), (std::vector<std::string>{"Meetings/M3.md"}));
+}
+
+TEST(Index, RenameMakesOldLinksUnresolvedAndNewNameResolve) {
+  index::Vault v;
+  v.upsert("People/Jon Park.md", "# Jon\n", 0);
+  v.upsert("Customers/Acme.md", "[[Jon Park]] and [[Jonathan Park]]\n", 0);
+  EXPECT_EQ(v.unresolved().size(), 1u);
+  ASSERT_TRUE(v.rename("People/Jon Park.md", "People/Jonathan Park.md"));
+  EXPECT_EQ(v.find("People/Jon Park.md"), nullptr);
+  ASSERT_NE(v.find("People/Jonathan Park.md"), nullptr);
+  EXPECT_EQ(v.find("People/Jonathan Park.md")->name, "Jonathan Park");
+  EXPECT_EQ(v.resolve("Jonathan Park", "Customers/Acme.md"), "People/Jonathan Park.md");
+  auto unresolved = v.unresolved();
+  ASSERT_EQ(unresolved.size(), 1u);
+  EXPECT_EQ(unresolved[0].target, "Jon Park");
+  EXPECT_EQ(v.backlinks("People/Jonathan Park.md"), (std::vector<std::string>{"Customers/Acme.md"}));
+  EXPECT_FALSE(v.rename("missing.md", "x.md"));
+}
+
+TEST(Index, UpsertReplacesTheOldVersionCompletely) {
+  index::Vault v;
+  v.upsert("a.md", "---\naliases: [Old]\n---\n", 0);
+  v.upsert("a.md", "---\naliases: [New]\n---\n", 0);
+  EXPECT_FALSE(v.resolve("Old", "x.md", true).has_value());
+  EXPECT_EQ(v.resolve("New", "x.md", true), "a.md");
+  EXPECT_EQ(v.size(), 1u);
+}
