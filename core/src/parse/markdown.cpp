@@ -213,8 +213,11 @@ class Builder {
           link.has_display = after < text_.size() && text_[after] == '|';
         }
         split_target(target, link);
+        wikilink_placed_ = off >= 2;
+        wikilink_first_offset_ = std::string_view::npos;
         wikilink_ = std::move(link);
         wikilink_text_.clear();
+        cell_text_at_link_ = cell_.text.size();
         in_wikilink_ = true;
         break;
       }
@@ -247,8 +250,41 @@ class Builder {
   int leave_span(MD_SPANTYPE type, void*) {
     switch (type) {
       case MD_SPAN_WIKILINK:
-        if (wikilink_.has_display) wikilink_.display = std::string(trim(wikilink_text_));
-        if (in_cell_) cell_.links.push_back(wikilink_.target);
+        if (!wikilink_placed_ && wikilink_first_offset_ != std::string_view::npos) {
+          // md4c copied the target (it held an entity or escape): place the
+          // link by its text instead.
+          size_t open = text_.rfind("[[", wikilink_first_offset_);
+          if (open != std::string_view::npos) {
+            wikilink_.embed = open > 0 && text_[open - 1] == '!';
+            size_t start = open - (wikilink_.embed ? 1 : 0);
+            wikilink_.line = lines_.line_of(start);
+            wikilink_.column = lines_.column_of(start);
+            size_t close = text_.find("]]", open);
+            std::string_view raw = text_.substr(open, close == std::string_view::npos ? 0 : close - open);
+            wikilink_.has_display = raw.find('|') != std::string_view::npos;
+          }
+        }
+        if (wikilink_.line == 0) wikilink_.line = last_line_, wikilink_.column = 1;
+        if (size_t bar = wikilink_.target.find('|'); bar != std::string::npos) {
+          // Inside a table, Obsidian writes the alias separator as "\|"; md4c
+          // unescapes it into the target.
+          std::string display = std::string(trim(std::string_view(wikilink_.target).substr(bar + 1)));
+          std::string_view page = std::string_view(wikilink_.target).substr(0, bar);
+          while (!page.empty() && page.back() == '\\') page.remove_suffix(1);
+          Link fixed;
+          split_target(page, fixed);
+          wikilink_.target = fixed.target;
+          if (wikilink_.heading.empty()) wikilink_.heading = fixed.heading;
+          if (wikilink_.block.empty()) wikilink_.block = fixed.block;
+          wikilink_.has_display = true;
+          wikilink_.display = display;
+        } else if (wikilink_.has_display) {
+          wikilink_.display = std::string(trim(wikilink_text_));
+        }
+        if (in_cell_) {
+          cell_.links.push_back(wikilink_.target);
+          if (wikilink_.has_display) cell_.text.replace(cell_text_at_link_, std::string::npos, wikilink_.display);
+        }
         note_.links.push_back(std::move(wikilink_));
         in_wikilink_ = false;
         break;
@@ -288,6 +324,7 @@ class Builder {
       code_last_line_ = piece == "\n" ? std::max(code_last_line_, line) : line;
     }
     if (a_link_ && positioned && a_first_offset_ == std::string_view::npos) a_first_offset_ = off;
+    if (in_wikilink_ && positioned && wikilink_first_offset_ == std::string_view::npos) wikilink_first_offset_ = off;
 
     std::string_view rendered = piece;
     if (type == MD_TEXT_BR || type == MD_TEXT_SOFTBR) rendered = " ";
@@ -455,6 +492,9 @@ class Builder {
   int code_first_line_ = 0, code_last_line_ = 0;
 
   bool in_wikilink_ = false;
+  bool wikilink_placed_ = false;
+  size_t cell_text_at_link_ = 0;
+  size_t wikilink_first_offset_ = std::string_view::npos;
   Link wikilink_;
   std::string wikilink_text_;
   int in_a_ = 0, in_code_span_ = 0;
