@@ -20,10 +20,13 @@ import {
   type Envelope,
   type ErrorCode,
   type IndexDump,
-  type MutationResult,
   type Note,
   type NoteInput,
+  type RemoveResult,
+  type RenameResult,
   type Summary,
+  type UpsertManyResult,
+  type UpsertResult,
 } from "./types";
 
 export type { VaultcrmModule, VaultcrmModuleFactory, RawEngine } from "./module";
@@ -94,21 +97,21 @@ export class Engine {
   }
 
   /** Adds or replaces many notes in one crossing (a vault load). */
-  upsertMany(notes: readonly NoteInput[]): MutationResult {
+  upsertMany(notes: readonly NoteInput[]): UpsertManyResult {
     const json = JSON.stringify(notes.map((n) => ({ path: n.path, text: n.text, mtime: n.mtime })));
     return this.call((raw) => raw.upsertMany(json));
   }
 
-  /** Adds or replaces one note. `mtime` is the host's modification time (ms). */
-  upsert(path: string, text: string, mtime: number): MutationResult {
+  /** Adds or replaces one note. `mtime` is stored and reported as given. */
+  upsert(path: string, text: string, mtime: number): UpsertResult {
     return this.call((raw) => raw.upsert(path, text, mtime));
   }
 
-  remove(path: string): MutationResult {
+  remove(path: string): RemoveResult {
     return this.call((raw) => raw.remove(path));
   }
 
-  rename(from: string, to: string): MutationResult {
+  rename(from: string, to: string): RenameResult {
     return this.call((raw) => raw.rename(from, to));
   }
 

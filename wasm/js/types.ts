@@ -91,6 +91,8 @@ export interface Link {
   heading: string | null;
   block: string | null;
   embed: boolean;
+  /** The frontmatter key a link came from (`company: "[[Acme]]"`), or null for body links. */
+  frontmatterKey: string | null;
   line: number;
   column: number;
   /** Vault path the link resolves to, or null when unresolved. */
@@ -209,6 +211,7 @@ export interface UnresolvedLink {
   path: string;
   target: string;
   line: number;
+  column: number;
 }
 
 /** A Diagnostic together with the note it belongs to. */
@@ -297,12 +300,32 @@ export interface AccountPanel {
 // ---------------------------------------------------------------------------
 // Inputs
 
-/** One note handed to Engine.upsertMany. `mtime` is milliseconds (host's clock). */
+/** One note handed to Engine.upsertMany. `mtime` is stored and reported as given (the CLI passes seconds). */
 export interface NoteInput {
   path: string;
   text: string;
   mtime: number;
 }
 
-/** What upsert/upsertMany/remove/rename return inside the envelope (shape not fixed yet). */
-export type MutationResult = JsonValue;
+/** engine.upsert(): the note's path and its diagnostics (empty when it parsed cleanly). */
+export interface UpsertResult {
+  path: string;
+  errors: Diagnostic[];
+}
+
+/** engine.upsertMany(): how many notes went in, and how many have diagnostics. */
+export interface UpsertManyResult {
+  upserted: number;
+  notesWithErrors: number;
+}
+
+/** engine.remove() */
+export interface RemoveResult {
+  removed: string;
+}
+
+/** engine.rename() */
+export interface RenameResult {
+  from: string;
+  to: string;
+}
