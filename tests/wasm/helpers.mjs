@@ -27,22 +27,39 @@ export const wrapper = load("vaultcrm-engine-node.cjs");
 /** The raw Emscripten factory of the node module (for tests that wrap it). */
 export const rawFactory = () => load("vaultcrm-node.js");
 
-/** Every .md under `dir` as {path, text, mtime}, paths relative and sorted (like the CLI). */
-export function readVault(dir) {
+/**
+ * Every .md under `dir` as {path, text, mtime}, in the order the native golden
+ * runner (tests/core/golden_test.cpp) upserts them: recursive, hidden entries
+ * included, sorted like std::sort over std::filesystem::path (component by
+ * component, bytewise). `mtime` is 0 unless `{ mtime: "file" }` is passed.
+ */
+export function readVault(dir, { mtime = 0 } = {}) {
   const out = [];
   const walk = (rel) => {
     for (const entry of readdirSync(path.join(dir, rel), { withFileTypes: true })) {
-      if (entry.name.startsWith(".")) continue;
       const r = rel ? `${rel}/${entry.name}` : entry.name;
       if (entry.isDirectory()) walk(r);
       else if (entry.isFile() && entry.name.endsWith(".md")) {
         const full = path.join(dir, r);
-        out.push({ path: r, text: readFileSync(full, "utf8"), mtime: statSync(full).mtimeMs / 1000 });
+        out.push({
+          path: r,
+          text: readFileSync(full, "utf8"),
+          mtime: mtime === "file" ? statSync(full).mtimeMs / 1000 : mtime,
+        });
       }
     }
   };
   walk("");
-  // Byte order, as std::sort over std::filesystem::path does natively.
-  out.sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)));
+  out.sort((a, b) => comparePaths(a.path, b.path));
   return out;
+}
+
+function comparePaths(a, b) {
+  const pa = a.split("/");
+  const pb = b.split("/");
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+    const c = Buffer.compare(Buffer.from(pa[i]), Buffer.from(pb[i]));
+    if (c !== 0) return c;
+  }
+  return pa.length - pb.length;
 }
