@@ -124,7 +124,9 @@ class Converter {
         Value::Object members;
         std::unordered_set<std::string> seen;
         for (auto it = node.begin(); it != node.end(); ++it) {
-          const YAML::Node& key = it->first;
+          // Copies: the iterator hands out a temporary pair of handles.
+          const YAML::Node key = it->first;
+          const YAML::Node value = it->second;
           std::string name;
           if (key.IsScalar()) {
             name = key.Scalar();
@@ -140,7 +142,7 @@ class Converter {
                 "duplicate frontmatter key \"" + name + "\"; the first value is kept");
             continue;
           }
-          members.emplace_back(std::move(name), convert(it->second, depth + 1));
+          members.emplace_back(std::move(name), convert(value, depth + 1));
         }
         return Value::object(std::move(members));
       }
