@@ -43,6 +43,18 @@ class Engine {
   // The account panel model for one note.
   std::string panel(std::string_view path) const;
 
+  // A Dataview (DQL) or Obsidian Tasks query. `format` is "dql", "tasks" or
+  // "" (detect). `origin_path` is the note holding the query block ([[]] and
+  // "this" refer to it). A bad query is {"ok":false,"error":{"code":
+  // "query_syntax","message":..,"line":..,"column":..}}. Implemented in
+  // core/src/engine/engine_query.cpp.
+  std::string query(std::string_view source, std::string_view origin_path, std::string_view format = "") const;
+  // Duplicate contacts and entries (docs/json-api.md "DedupReport"); options
+  // is a JSON object (may be "{}"). Implemented in engine_dedup.cpp.
+  std::string dedup(std::string_view options_json) const;
+  // A merge plan: exact file edits and their inverse. Implemented in engine_merge.cpp.
+  std::string mergePlan(std::string_view request_json) const;
+
   // Internal access for native code (CLI, tests): the in-memory vault.
   class Impl;
   Impl& impl() { return *impl_; }
