@@ -76,3 +76,16 @@ TEST(Index, UpsertReplacesTheOldVersionCompletely) {
   EXPECT_EQ(v.resolve("New", "x.md", true), "a.md");
   EXPECT_EQ(v.size(), 1u);
 }
+
+TEST(Index, TagsWithSubtagsAndFolders) {
+  index::Vault v;
+  v.upsert("Inbox/a.md", "#followup/network\n", 0);
+  v.upsert("Inbox/Deep/b.md", "---\ntags: [FollowUp]\n---\n", 0);
+  v.upsert("Inboxes/c.md", "#followupx\n", 0);
+  EXPECT_EQ(v.notes_with_tag("#followup"), (std::vector<std::string>{"Inbox/Deep/b.md", "Inbox/a.md"}));
+  EXPECT_EQ(v.notes_with_tag("followup", false), (std::vector<std::string>{"Inbox/Deep/b.md"}));
+  EXPECT_EQ(v.notes_in_folder("Inbox").size(), 2u);  // not "Inboxes"
+  EXPECT_EQ(v.notes_in_folder("").size(), 3u);
+  v.remove("Inbox/a.md");
+  EXPECT_EQ(v.notes_with_tag("followup"), (std::vector<std::string>{"Inbox/Deep/b.md"}));
+}

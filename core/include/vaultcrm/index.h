@@ -13,6 +13,7 @@
 //   auto target = vault.resolve("Ana Lima", "Customers/Acme.md");
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
@@ -53,6 +54,15 @@ class Vault {
   std::vector<std::string> backlinks(std::string_view path) const;
   std::vector<Unresolved> unresolved() const;
 
+  // Notes carrying `tag` (without '#', case-insensitive), and with
+  // `with_subtags` also those carrying tag/... (Obsidian and Dataview count
+  // #a/b as #a). Sorted paths.
+  std::vector<std::string> notes_with_tag(std::string_view tag, bool with_subtags = true) const;
+  // Notes in `folder` and its subfolders ("" = the whole vault), in path order.
+  std::vector<const parse::Note*> notes_in_folder(std::string_view folder) const;
+  // Bumped by every upsert, remove and rename: lets layers cache derived data.
+  uint64_t generation() const { return generation_; }
+
   parse::Limits limits;
 
  private:
@@ -68,6 +78,9 @@ class Vault {
   std::unordered_map<std::string, std::set<std::string>> by_alias_;
   // lower-case last component of a link target -> notes holding such links
   std::unordered_map<std::string, std::set<std::string>> linkers_;
+  // lower-case tag -> notes; ordered so a prefix scan finds subtags
+  std::map<std::string, std::set<std::string>, std::less<>> by_tag_;
+  uint64_t generation_ = 0;
 };
 
 // Lower-case (ASCII; other scripts compare as written), ".md" stripped.

@@ -28,6 +28,8 @@ void Vault::add_keys(const parse::Note& note) {
   for (const auto& alias : note.aliases) by_alias_[ascii_lower(alias)].insert(note.path);
   for (const auto& link : note.links)
     if (!link.target.empty()) linkers_[last_component(link_key(link.target))].insert(note.path);
+  for (const auto& tag : note.tags) by_tag_[ascii_lower(tag)].insert(note.path);
+  ++generation_;
 }
 
 void Vault::drop_keys(const parse::Note& note) {
@@ -42,6 +44,13 @@ void Vault::drop_keys(const parse::Note& note) {
   for (const auto& alias : note.aliases) erase_from(by_alias_, ascii_lower(alias));
   for (const auto& link : note.links)
     if (!link.target.empty()) erase_from(linkers_, last_component(link_key(link.target)));
+  for (const auto& tag : note.tags) {
+    auto it = by_tag_.find(ascii_lower(tag));
+    if (it == by_tag_.end()) continue;
+    it->second.erase(note.path);
+    if (it->second.empty()) by_tag_.erase(it);
+  }
+  ++generation_;
 }
 
 const parse::Note& Vault::upsert(std::string_view path, std::string_view text, double mtime) {
@@ -151,6 +160,40 @@ std::vector<Unresolved> Vault::unresolved() const {
     for (const auto& link : note.links)
       if (!link.target.empty() && !resolve(link.target, path))
         out.push_back({path, link.target, link.line, link.column});
+  return out;
+}
+
+}  // namespace vaultcrm::index
+
+namespace vaultcrm::index {
+
+std::vector<std::string> Vault::notes_with_tag(std::string_view tag, bool with_subtags) const {
+  std::string key = ascii_lower(tag);
+  while (!key.empty() && key[0] == '#') key.erase(0, 1);
+  std::set<std::string> paths;
+  if (auto it = by_tag_.find(key); it != by_tag_.end()) paths.insert(it->second.begin(), it->second.end());
+  if (with_subtags) {
+    std::string prefix = key + "/";
+    for (auto it = by_tag_.lower_bound(prefix); it != by_tag_.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+         ++it)
+      paths.insert(it->second.begin(), it->second.end());
+  }
+  return {paths.begin(), paths.end()};
+}
+
+std::vector<const parse::Note*> Vault::notes_in_folder(std::string_view folder) const {
+  std::vector<const parse::Note*> out;
+  std::string f(folder);
+  while (!f.empty() && f.back() == '/') f.pop_back();
+  while (!f.empty() && f.front() == '/') f.erase(0, 1);
+  if (f.empty()) {
+    for (const auto& [p, n] : notes_) out.push_back(&n);
+    return out;
+  }
+  std::string prefix = f + "/";
+  for (auto it = notes_.lower_bound(prefix); it != notes_.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+       ++it)
+    out.push_back(&it->second);
   return out;
 }
 
