@@ -109,14 +109,8 @@ apt_private() {
   apt-get "${APT_OPTS[@]}" "$@"
 }
 
-fetch_sources() {
-  local pkgs=("$@") need=() p
-  mkdir -p "$SRC_DIR/dl"
-  for p in "${pkgs[@]}"; do
-    compgen -G "$SRC_DIR/dl/${p}_*.orig.tar.*" >/dev/null || need+=("$p")
-  done
-  ((${#need[@]} == 0)) && { log "sources: all tarballs present"; return; }
-
+setup_private_apt() {
+  ((${#APT_OPTS[@]})) && return
   local codename mirror signed=""
   codename=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
   codename=${codename:-bookworm}
@@ -134,20 +128,56 @@ fetch_sources() {
   # As root apt drops to the _apt user for downloads, which may not be able to
   # write into the repository's .deps; these private downloads stay root's.
   [[ $(id -u) -eq 0 ]] && APT_OPTS+=(-o "APT::Sandbox::User=root")
-
   if ! compgen -G "$APT_DIR/lists/*Sources*" >/dev/null; then
-    log "apt update (deb-src $mirror $codename main, private state in $APT_DIR)"
-    apt_private -qq update
+    apt_update
   fi
-  for p in "${need[@]}"; do
-    log "downloading source of $p"
-    # Only the *.orig.tar.* is needed; some *.debian.tar.xz files 404 on the
-    # mirror (md4c), which makes apt-get exit non-zero after the orig arrived.
-    (cd "$SRC_DIR/dl" && apt_private -qq source --download-only "$p") ||
-      log "apt-get source $p reported errors; checking for the orig tarball"
-    compgen -G "$SRC_DIR/dl/${p}_*.orig.tar.*" >/dev/null ||
-      die "no ${p}_*.orig.tar.* downloaded"
+}
+
+apt_update() {
+  log "apt update ($(cat "$APT_DIR/sources.list"); private state in $APT_DIR)"
+  apt_private -qq update
+}
+
+# verify_orig PKG: the newest *.orig.tar.* matches the sha256 in its .dsc.
+# (Guards against a download cut short by an interrupted run.)
+verify_orig() {
+  local pkg=$1 dsc orig want
+  dsc=$(compgen -G "$SRC_DIR/dl/${pkg}_*.dsc" | sort -V | tail -n1) || return 1
+  orig=$(awk '/^Checksums-Sha256:/ { on = 1; next } /^[^ ]/ { on = 0 } on && $3 ~ /\.orig\.tar\./ { print $3 }' "$dsc")
+  want=$(awk '/^Checksums-Sha256:/ { on = 1; next } /^[^ ]/ { on = 0 } on && $3 ~ /\.orig\.tar\./ { print $1 }' "$dsc")
+  [[ -n $orig && -f $SRC_DIR/dl/$orig ]] || return 1
+  [[ $(sha256sum "$SRC_DIR/dl/$orig" | cut -d' ' -f1) == "$want" ]]
+}
+
+download_source() {
+  local pkg=$1
+  log "downloading source of $pkg"
+  # Only the *.orig.tar.* (and the .dsc with its checksum) is needed; some
+  # *.debian.tar.xz files 404 on the mirror (md4c), which makes apt-get exit
+  # non-zero after the orig arrived.
+  (cd "$SRC_DIR/dl" && apt_private -qq source --download-only "$pkg") ||
+    log "apt-get source $pkg reported errors; checking for the orig tarball"
+}
+
+fetch_sources() {
+  local p
+  mkdir -p "$SRC_DIR/dl"
+  for p in "$@"; do
+    if [[ -f $SRC_DIR/dl/.verified-$p ]] && compgen -G "$SRC_DIR/dl/${p}_*.orig.tar.*" >/dev/null; then
+      continue
+    fi
+    setup_private_apt
+    download_source "$p"
+    if ! verify_orig "$p"; then
+      # Stale lists (the archive moved on) or a broken download: refresh, retry.
+      rm -f "$SRC_DIR/dl/${p}_"*
+      apt_update
+      download_source "$p"
+      verify_orig "$p" || die "could not download a verified ${p}_*.orig.tar.*"
+    fi
+    touch "$SRC_DIR/dl/.verified-$p"
   done
+  log "sources: $(cd "$SRC_DIR/dl" && echo *.orig.tar.*)"
 }
 
 # --- 3. unpack + build --------------------------------------------------------

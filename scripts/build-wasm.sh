@@ -11,13 +11,15 @@
 # Then prints timings and artifact sizes (raw and gzip).
 #
 # Usage: scripts/build-wasm.sh   (then: node --test tests/wasm/)
-# Env:   BUILD_DIR (default build/wasm), JOBS (default nproc)
+# Env:   JOBS (default nproc), VAULTCRM_DEPS_DIR (default .deps)
+# The build directory is build/wasm, fixed: wasm/js/web.ts and node.ts import
+# the modules from there by relative path.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-BUILD_DIR=${BUILD_DIR:-build/wasm}
-PREFIX=$ROOT/.deps/wasm-prefix
+BUILD_DIR=build/wasm
+PREFIX=${VAULTCRM_DEPS_DIR:-$ROOT/.deps}/wasm-prefix
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 
 log() { printf '[build-wasm] %s\n' "$*" >&2; }
@@ -26,6 +28,14 @@ log() { printf '[build-wasm] %s\n' "$*" >&2; }
 # frozen cache.
 export NODE_PATH=${NODE_PATH:+$NODE_PATH:}/usr/share/nodejs
 unset EM_CACHE
+# pkg-config under emcmake sees only the sysroot plus EM_PKG_CONFIG_PATH: add
+# the prefix (utf8proc and pcre2 ship .pc files, no CMake package for utf8proc).
+export EM_PKG_CONFIG_PATH=$PREFIX/lib/pkgconfig:$PREFIX/share/pkgconfig
+
+if [[ ! -x node_modules/.bin/esbuild ]]; then
+  log "node_modules/.bin/esbuild is missing: run \`npm ci\` (or scripts/setup.sh) first"
+  exit 1
+fi
 
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fs", b - a }'; }

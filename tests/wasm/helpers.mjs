@@ -9,7 +9,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-export const buildDir = path.resolve(repoRoot, process.env.BUILD_DIR ?? "build/wasm");
+export const buildDir = path.join(repoRoot, "build/wasm");
 
 const require = createRequire(import.meta.url);
 
