@@ -24,5 +24,9 @@ npx tsc --noEmit -p plugin/tsconfig.json
 [[ -f wasm/tsconfig.json ]] && npx tsc --noEmit -p wasm/tsconfig.json
 log "wasm tests (node --test)"
 node --test tests/wasm/
+if compgen -G "tests/tools/*.test.mjs" >/dev/null; then
+  log "tool tests (node --test tests/tools/)"
+  node --test tests/tools/
+fi
 log "browser tests (playwright-core + Debian chromium)"
 node --test tests/browser/
