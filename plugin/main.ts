@@ -1,0 +1,294 @@
+// main.ts - registers vaultcrm with the host; the work happens elsewhere.
+//
+// The core (C++ compiled to wasm) does all parsing and owns the index. This
+// file only moves files into it: one bulk upsertMany when the layout is
+// ready, then one call per vault event. Every engine mutation goes through a
+// single promise chain so a 'modify' that arrives while the vault is still
+// being read is applied after the bulk load, never before it.
+import { Notice, Plugin, TAbstractFile, TFile, WorkspaceLeaf } from "obsidian";
+import { createEngine, type Engine } from "../wasm/js/web";
+import type { AccountPanel, NoteInput } from "../wasm/js/types";
+import { AccountView, VIEW_TYPE_ACCOUNT } from "./views/AccountView";
+import { VaultCrmSettingTab, VaultCrmSettings, settingsFrom } from "./settings";
+
+/** What the panel shows while the engine is not usable. */
+export type EngineState =
+  | { kind: "loading" }
+  | { kind: "ready"; engine: Engine }
+  | { kind: "failed"; message: string };
+
+const REFRESH_DELAY_MS = 120;
+
+function isMarkdownPath(path: string): boolean {
+  return path.toLowerCase().endsWith(".md");
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** A trap inside the wasm module (not a VaultcrmError): its memory can no longer be trusted. */
+function isWasmTrap(err: unknown): boolean {
+  return typeof WebAssembly !== "undefined" && err instanceof WebAssembly.RuntimeError;
+}
+
+/** Frees `engine`; a module that has trapped may fail even to free, which changes nothing. */
+function disposeQuietly(engine: Engine): void {
+  try {
+    engine.dispose();
+  } catch {
+    // Nothing left to release safely.
+  }
+}
+
+export default class VaultCrmPlugin extends Plugin {
+  settings: VaultCrmSettings = settingsFrom(null);
+  engineState: EngineState = { kind: "loading" };
+
+  private queue: Promise<void> = Promise.resolve();
+  private refreshTimer: number | null = null;
+  private unloaded = false;
+
+  async onload(): Promise<void> {
+    this.settings = settingsFrom(await this.loadData());
+    this.addSettingTab(new VaultCrmSettingTab(this.app, this));
+    this.registerView(VIEW_TYPE_ACCOUNT, (leaf: WorkspaceLeaf) => new AccountView(leaf, this));
+    this.addCommand({
+      id: "open-account-panel",
+      name: "Open account panel",
+      callback: () => {
+        void this.openPanel(true);
+      },
+    });
+    // Registered inside onLayoutReady so the vault's start-up 'create' flood
+    // (one per file) is not mistaken for new notes; the bulk load covers them.
+    this.app.workspace.onLayoutReady(() => {
+      this.queue = this.loadEngine();
+      this.registerVaultEvents();
+    });
+  }
+
+  onunload(): void {
+    this.unloaded = true;
+    if (this.refreshTimer !== null) window.clearTimeout(this.refreshTimer);
+    const state = this.engineState;
+    this.engineState = { kind: "failed", message: "vaultcrm was unloaded." };
+    // Let queued work finish against the engine before freeing it.
+    void this.queue.then(() => {
+      if (state.kind === "ready") disposeQuietly(state.engine);
+    });
+  }
+
+  async saveSettings(): Promise<void> {
+    await this.saveData(this.settings);
+    this.scheduleRefresh();
+  }
+
+  /** The panel for `path`, or null if the engine is not ready. Throws engine errors. */
+  panel(path: string): AccountPanel | null {
+    return this.engineState.kind === "ready" ? this.engineState.engine.panel(path) : null;
+  }
+
+  isAccount(panel: AccountPanel): boolean {
+    const type = (panel.type ?? "").trim().toLowerCase();
+    return type !== "" && this.settings.accountTypes.some((t) => t.toLowerCase() === type);
+  }
+
+  /** Opens (or reveals) the account panel in the right sidebar. */
+  async openPanel(reveal: boolean): Promise<AccountView | null> {
+    const { workspace } = this.app;
+    let leaf: WorkspaceLeaf | null = workspace.getLeavesOfType(VIEW_TYPE_ACCOUNT)[0] ?? null;
+    if (leaf === null) {
+      leaf = workspace.getRightLeaf(false);
+      if (leaf === null) return null;
+      await leaf.setViewState({ type: VIEW_TYPE_ACCOUNT, active: false });
+    }
+    if (reveal) await workspace.revealLeaf(leaf);
+    const view = leaf.view instanceof AccountView ? leaf.view : null;
+    if (view !== null) this.followActiveFile(view, true);
+    return view;
+  }
+
+  private views(): AccountView[] {
+    return this.app.workspace
+      .getLeavesOfType(VIEW_TYPE_ACCOUNT)
+      .map((leaf) => leaf.view)
+      .filter((view): view is AccountView => view instanceof AccountView);
+  }
+
+  /**
+   * Points `view` at the active note if that note is an account. Other notes
+   * (a meeting opened from the panel, a person) leave the panel where it was,
+   * so following a task into its meeting note keeps the account in view.
+   */
+  private followActiveFile(view: AccountView, force: boolean): boolean {
+    const file = this.app.workspace.getActiveFile();
+    if (file === null || file.extension !== "md") return false;
+    if (view.path === file.path && !force) return false;
+    let panel: AccountPanel | null;
+    try {
+      panel = this.panel(file.path);
+    } catch {
+      return false; // not indexed yet; the refresh after its upsert picks it up
+    }
+    if (panel === null || !(this.isAccount(panel) || view.path === null)) return false;
+    view.show(file.path, panel);
+    return true;
+  }
+
+  private async onActiveLeafChange(): Promise<void> {
+    if (this.engineState.kind !== "ready") return;
+    const views = this.views();
+    if (views.length === 0) {
+      if (!this.settings.autoOpen) return;
+      const file = this.app.workspace.getActiveFile();
+      if (file === null || file.extension !== "md") return;
+      try {
+        const panel = this.panel(file.path);
+        if (panel !== null && this.isAccount(panel)) await this.openPanel(false);
+      } catch {
+        // An unindexed or unreadable note simply does not open the panel.
+      }
+      return;
+    }
+    for (const view of views) this.followActiveFile(view, false);
+  }
+
+  private registerVaultEvents(): void {
+    const { vault, workspace } = this.app;
+    const asMarkdown = (f: TAbstractFile): TFile | null =>
+      f instanceof TFile && f.extension === "md" ? f : null;
+
+    this.registerEvent(
+      vault.on("modify", (f: TAbstractFile) => {
+        const file = asMarkdown(f);
+        if (file !== null) this.upsertFile(file);
+      }),
+    );
+    this.registerEvent(
+      vault.on("create", (f: TAbstractFile) => {
+        const file = asMarkdown(f);
+        if (file !== null) this.upsertFile(file);
+      }),
+    );
+    this.registerEvent(
+      vault.on("delete", (f: TAbstractFile) => {
+        if (!isMarkdownPath(f.path)) return;
+        const path = f.path;
+        this.enqueue((engine) => {
+          engine.remove(path);
+        });
+      }),
+    );
+    this.registerEvent(
+      vault.on("rename", (f: TAbstractFile, oldPath: string) => {
+        const file = asMarkdown(f);
+        const wasMarkdown = isMarkdownPath(oldPath);
+        if (file !== null && wasMarkdown) {
+          const newPath = file.path;
+          this.enqueue((engine) => {
+            engine.rename(oldPath, newPath);
+            for (const view of this.views()) if (view.path === oldPath) view.show(newPath);
+          });
+        } else if (file !== null) {
+          this.upsertFile(file);
+        } else if (wasMarkdown) {
+          this.enqueue((engine) => {
+            engine.remove(oldPath);
+          });
+        }
+      }),
+    );
+    this.registerEvent(
+      workspace.on("active-leaf-change", () => {
+        void this.onActiveLeafChange();
+      }),
+    );
+  }
+
+  /** Loads the wasm once and indexes the whole vault with one crossing. */
+  private async loadEngine(): Promise<void> {
+    let engine: Engine;
+    try {
+      engine = await createEngine();
+    } catch (err) {
+      this.fail(`Could not load the vaultcrm engine: ${errorMessage(err)}`);
+      return;
+    }
+    if (this.unloaded) {
+      disposeQuietly(engine);
+      return;
+    }
+    try {
+      const files = this.app.vault.getMarkdownFiles();
+      const texts = await Promise.all(files.map((f) => this.app.vault.cachedRead(f)));
+      const notes: NoteInput[] = files.map((f, i) => ({
+        path: f.path,
+        text: texts[i] ?? "",
+        mtime: f.stat.mtime,
+      }));
+      engine.upsertMany(notes);
+    } catch (err) {
+      disposeQuietly(engine);
+      this.fail(`Could not index the vault: ${errorMessage(err)}`);
+      return;
+    }
+    if (this.unloaded) {
+      disposeQuietly(engine);
+      return;
+    }
+    this.engineState = { kind: "ready", engine };
+    await this.onActiveLeafChange();
+    this.scheduleRefresh();
+  }
+
+  private fail(message: string): void {
+    console.error(`vaultcrm: ${message}`);
+    new Notice(message);
+    this.engineState = { kind: "failed", message };
+    this.scheduleRefresh();
+  }
+
+  private upsertFile(file: TFile): void {
+    this.enqueue(async (engine) => {
+      const text = await this.app.vault.cachedRead(file);
+      engine.upsert(file.path, text, file.stat.mtime);
+    });
+  }
+
+  /**
+   * Runs `job` against the engine after every job queued before it (the
+   * first queued job is the bulk load). A failing job is reported and does
+   * not stop the ones after it.
+   */
+  private enqueue(job: (engine: Engine) => Promise<void> | void): void {
+    this.queue = this.queue
+      .then(async () => {
+        if (this.unloaded || this.engineState.kind !== "ready") return;
+        const engine = this.engineState.engine;
+        try {
+          await job(engine);
+        } catch (err) {
+          if (!isWasmTrap(err)) throw err;
+          disposeQuietly(engine);
+          this.fail(`The vaultcrm engine stopped (${errorMessage(err)}); reload the plugin to start it again.`);
+          return;
+        }
+        this.scheduleRefresh();
+      })
+      .catch((err: unknown) => {
+        console.error("vaultcrm:", err);
+      });
+  }
+
+  /** Re-renders open panels once a burst of changes has settled. */
+  private scheduleRefresh(): void {
+    if (this.refreshTimer !== null) window.clearTimeout(this.refreshTimer);
+    this.refreshTimer = window.setTimeout(() => {
+      this.refreshTimer = null;
+      for (const view of this.views()) {
+        if (!this.followActiveFile(view, false)) view.refresh();
+      }
+    }, REFRESH_DELAY_MS);
+  }
+}
