@@ -1,0 +1,265 @@
+#!/usr/bin/env node
+// bench/js/run.mjs - the Node side of scripts/bench.sh: the wasm engine, md4c
+// alone in wasm, and the two pure-JS baselines, all in this one process on
+// the same files. JSON lines on stdout (bench/report.mjs joins them with the
+// native ones); progress on stderr.
+//
+//   node bench/js/run.mjs vault build/bench/vault-10k --label 10k [--runs 5]
+//   node bench/js/run.mjs patho build/bench/patho
+//   node bench/js/run.mjs size                       (plugin/main.js, wasm modules)
+//
+// Stages per corpus (throughput = note bytes / median time):
+//   js_markdown_it   gray-matter + markdown-it token walk, every note
+//   js_regex_lite    js-yaml + regular expressions, every note
+//   wasm_md4c        md4c alone in wasm (bench/wasm/md4c_bench.c)
+//   wasm_raw         raw embind upsertMany() of one prebuilt JSON string per
+//                    chunk: the same C++ path as native engine_json
+//   wasm_index       Engine.upsertMany(notes) through the TS wrapper, chunked:
+//                    JSON.stringify + crossing + parse + index (the plugin's load)
+//   wasm_cold        a fresh module (compile + instantiate) + wasm_index
+//   wasm_memory      heap growth after wasm_index / notes (fresh module)
+//   upsert_panel     per edit: Engine.upsert() then Engine.panel() of the
+//                    account note, results parsed: p50/p99 over 2,000 edits
+//   query_*, dedup   call engine.query / engine.dedup when the core has them;
+//                    the JS filter/sort baseline over page objects runs now
+import fs from "node:fs";
+import path from "node:path";
+import zlib from "node:zlib";
+import { createRequire } from "node:module";
+import { loadCorpus, bytesOf, timeRuns, emit, row, percentile, median } from "./common.mjs";
+import * as regexLite from "./regex-lite.mjs";
+import * as mdit from "./markdown-it.mjs";
+import { QUERIES } from "./queries.mjs";
+
+const require = createRequire(import.meta.url);
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const RUNS = Number(opt("runs", "5"));
+const CHUNK = Number(process.env.BENCH_CHUNK || 2000);
+const log = (...a) => console.error("[node]", ...a);
+
+// Where the engine's modules were built (scripts/bench.sh may build a git
+// revision elsewhere) and where the md4c-alone module is.
+const WASM_DIR = process.env.VAULTCRM_WASM_DIR || path.join(ROOT, "build/wasm");
+const MD4C_WASM = process.env.MD4C_WASM || path.join(ROOT, "build/bench/wasm/md4c-node.js");
+const PLUGIN_MAIN = process.env.PLUGIN_MAIN || path.join(ROOT, "plugin/main.js");
+const wrapper = require(path.join(WASM_DIR, "vaultcrm-engine-node.cjs"));
+const factoryPath = path.join(WASM_DIR, "vaultcrm-node.js");
+
+// A new module instance per call: createEngineFrom() memoises per factory
+// function, so a fresh closure means a fresh wasm instance (and heap).
+async function freshEngine() {
+  const factory = require(factoryPath);
+  let module = null;
+  const engine = await wrapper.createEngineFrom((o) => factory(o).then((m) => (module = m)));
+  return { engine, module };
+}
+const heapBytes = (m) => (m.HEAP8 ? m.HEAP8.length : m.wasmMemory ? m.wasmMemory.buffer.byteLength : NaN);
+const rawOf = (engine) => engine.raw;
+
+function upsertChunked(engine, files) {
+  for (let i = 0; i < files.length; i += CHUNK)
+    engine.upsertMany(files.slice(i, i + CHUNK).map((f) => ({ path: f.path, text: f.text, mtime: 0 })));
+}
+
+async function md4cWasm() {
+  const create = require(MD4C_WASM);
+  return create();
+}
+
+async function runVault(dir, label) {
+  const files = loadCorpus(dir);
+  const n = files.length, bytes = bytesOf(files);
+  log(`${label}: ${n} notes, ${(bytes / 1e6).toFixed(1)} MB`);
+
+  // --- pure JS baselines (an index: one result object per note, kept).
+  for (const [stage, impl] of [["js_regex_lite", regexLite], ["js_markdown_it", mdit]]) {
+    let kept = null;
+    const runs = timeRuns(RUNS, () => (kept = null), () => { kept = files.map((f) => impl.indexNote(f.path, f.text)); });
+    emit(row("js", stage, label, n, bytes, runs));
+    const c = { links: 0, tags: 0, tasks: 0, headings: 0 };
+    for (const r of kept) { c.links += r.links.length; c.tags += r.tags.length; c.tasks += r.tasks.length; c.headings += r.headings.length; }
+    emit({ impl: "js", stage: stage + "_counts", corpus: label, notes: n, ...c });
+    if (stage === "js_regex_lite") globalThis.__pages = kept;  // for the JS query baseline
+    kept = null;
+  }
+
+  // --- md4c alone in wasm: the corpus copied into the heap once.
+  {
+    const m = await md4cWasm();
+    const enc = files.map((f) => Buffer.from(f.text));
+    const total = enc.reduce((s, b) => s + b.length, 0);
+    const buf = m._malloc(total), offs = m._malloc(4 * (n + 1));
+    let o = 0;
+    for (let i = 0; i < n; i++) { m.HEAPU32[(offs >> 2) + i] = o; m.HEAPU8.set(enc[i], buf + o); o += enc[i].length; }
+    m.HEAPU32[(offs >> 2) + n] = o;
+    const runs = timeRuns(RUNS, null, () => { if (m._md4c_bench_run(buf, offs, n) !== 0) throw new Error("md4c failed"); });
+    emit(row("wasm", "wasm_md4c", label, n, bytes, runs));
+  }
+
+  // --- the engine: raw embind path with prebuilt JSON (same C++ as native engine_json).
+  {
+    const { engine, module } = await freshEngine();
+    const chunks = [];
+    for (let i = 0; i < n; i += CHUNK) chunks.push(JSON.stringify(files.slice(i, i + CHUNK).map((f) => ({ path: f.path, text: f.text, mtime: 0 }))));
+    const single = n <= 20000 ? JSON.stringify(files.map((f) => ({ path: f.path, text: f.text, mtime: 0 }))) : null;
+    let raw = null;
+    const runs = timeRuns(RUNS, () => { if (raw) raw.delete(); raw = new module.Engine(); }, () => {
+      for (const c of chunks) { const r = raw.upsertMany(c); if (r.charCodeAt(6) !== 116) throw new Error(r.slice(0, 200)); }
+    });
+    emit(row("wasm", "wasm_raw", label, n, bytes, runs));
+    if (single) {
+      const runs1 = timeRuns(RUNS, () => { if (raw) raw.delete(); raw = new module.Engine(); }, () => {
+        const r = raw.upsertMany(single); if (r.charCodeAt(6) !== 116) throw new Error(r.slice(0, 200));
+      });
+      emit(row("wasm", "wasm_raw_single", label, n, bytes, runs1));
+    }
+    raw.delete();
+    engine.dispose();
+  }
+
+  // --- through the wrapper, as the plugin loads a vault; and cold (fresh module).
+  {
+    const { engine, module } = await freshEngine();
+    let e = null;
+    const runs = timeRuns(RUNS, () => { if (e) e.dispose(); e = new wrapper.Engine(module); }, () => upsertChunked(e, files));
+    emit(row("wasm", "wasm_index", label, n, bytes, runs));
+    e.dispose();
+    engine.dispose();
+  }
+  {
+    const cold = [], init = [], mem = [];
+    for (let r = 0; r <= RUNS; r++) {
+      const t0 = performance.now();
+      const { engine, module } = await freshEngine();
+      const t1 = performance.now();
+      const before = heapBytes(module);
+      upsertChunked(engine, files);
+      const t2 = performance.now();
+      if (r > 0) { cold.push(t2 - t0); init.push(t1 - t0); mem.push(heapBytes(module) - before); }
+      engine.dispose();
+    }
+    emit({ ...row("wasm", "wasm_cold", label, n, bytes, cold), init_ms: median(init) });
+    const heap = median(mem);
+    emit({ impl: "wasm", stage: "memory", corpus: label, notes: n, bytes, heap_bytes: heap, bytes_per_note: heap / n,
+      text_bytes_per_note: bytes / n, chunk: CHUNK });
+  }
+  // Peak with one crossing for the whole vault (the JSON copy + its parse tree).
+  if (n <= 20000) {
+    const { engine, module } = await freshEngine();
+    const before = heapBytes(module);
+    engine.upsertMany(files.map((f) => ({ path: f.path, text: f.text, mtime: 0 })));
+    emit({ impl: "wasm", stage: "memory_single", corpus: label, notes: n, heap_bytes: heapBytes(module) - before,
+      bytes_per_note: (heapBytes(module) - before) / n });
+    engine.dispose();
+  }
+
+  // --- one edited note: upsert + panel of its account, in a loaded vault.
+  const editsFile = path.join(path.dirname(dir), path.basename(dir) + ".edits.json");
+  let engine = null;
+  if (fs.existsSync(editsFile)) {
+    const edits = JSON.parse(fs.readFileSync(editsFile, "utf8"));
+    const byPath = new Map(files.map((f) => [f.path, f]));
+    ({ engine } = await freshEngine());
+    upsertChunked(engine, files);
+    const lat = [];
+    let i = 0;
+    for (const e of edits) {
+      const f = byPath.get(e.path);
+      if (!f) continue;
+      const text = `${f.text}\n- 2026-01-05: edited ${i} with [[${e.account}]] #bench\n`;
+      const t0 = performance.now();
+      engine.upsert(f.path, text, 1);
+      const panel = engine.panel(e.account);
+      const ms = performance.now() - t0;
+      if (!panel || !panel.path) throw new Error("panel failed");
+      if (i++ >= 100) lat.push(ms);
+    }
+    emit({ impl: "wasm", stage: "upsert_panel", corpus: label, notes: n, samples: lat.length,
+      p50_ms: percentile(lat, 0.5), p99_ms: percentile(lat, 0.99), max_ms: percentile(lat, 1) });
+  }
+
+  // --- queries and dedup: the engine's when it has them; the JS baseline now.
+  const pages = globalThis.__pages;
+  for (const q of QUERIES) {
+    const ctx = q.prepare(pages, files);
+    const js = [];
+    let jsRows = 0;
+    for (let r = 0; r < 25; r++) { const t0 = performance.now(); jsRows = q.js(ctx).length; if (r >= 5) js.push(performance.now() - t0); }
+    const out = { impl: "wasm", stage: "query", query: q.name, corpus: label, notes: n, js_p50_ms: percentile(js, 0.5), js_rows: jsRows };
+    const source = q.source(ctx);
+    const call = engine && (typeof engine.query === "function" ? (s) => engine.query(s, "") :
+      typeof rawOf(engine)?.query === "function" ? (s) => JSON.parse(rawOf(engine).query(s, "", q.format)) : null);
+    if (!call) out.status = "not built yet (no engine.query binding)";
+    else {
+      try {
+        const first = call(source);
+        if (first && first.ok === false) throw Object.assign(new Error(first.error.message), { code: first.error.code });
+        const lat = [];
+        for (let r = 0; r < 105; r++) { const t0 = performance.now(); call(source); if (r >= 5) lat.push(performance.now() - t0); }
+        out.p50_ms = percentile(lat, 0.5);
+        out.p99_ms = percentile(lat, 0.99);
+        out.status = "ok";
+      } catch (err) {
+        out.status = `not built yet (${err.code || "error"}: ${err.message})`;
+      }
+    }
+    emit(out);
+  }
+  {
+    const out = { impl: "wasm", stage: "dedup", corpus: label, notes: n };
+    const raw = engine && rawOf(engine);
+    const call = engine && (typeof engine.dedup === "function" ? () => engine.dedup({}) :
+      typeof raw?.dedup === "function" ? () => { const r = JSON.parse(raw.dedup("{}")); if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code }); return r.value; } : null);
+    if (!call) out.status = "not built yet (no engine.dedup binding)";
+    else {
+      try {
+        const lat = timeRuns(3, null, () => call());
+        out.median_ms = median(lat);
+        out.status = "ok";
+      } catch (err) {
+        out.status = `not built yet (${err.code || "error"}: ${err.message})`;
+      }
+    }
+    emit(out);
+  }
+  if (engine) engine.dispose();
+}
+
+async function runPatho(dir) {
+  const files = loadCorpus(dir);
+  const { engine } = await freshEngine();
+  for (const f of files) {
+    const bytes = Buffer.byteLength(f.text);
+    // Each note alone, through the wrapper: one crossing, parse, index.
+    const runs = timeRuns(RUNS, null, () => { engine.upsert(f.path, f.text, 0); });
+    const note = engine.note(f.path);
+    emit({ ...row("wasm", "patho", f.path, 1, bytes, runs), links: note.links.length, errors: note.errors.length });
+    for (const [stage, impl] of [["js_regex_lite", regexLite], ["js_markdown_it", mdit]]) {
+      const r = timeRuns(RUNS, null, () => impl.indexNote(f.path, f.text));
+      emit({ ...row("js", `patho_${stage}`, f.path, 1, bytes, r), links: impl.indexNote(f.path, f.text).links.length });
+    }
+  }
+  engine.dispose();
+}
+
+function runSize() {
+  const out = [];
+  for (const p of [PLUGIN_MAIN, path.join(WASM_DIR, "vaultcrm-web.js"), path.join(WASM_DIR, "vaultcrm-node.js")]) {
+    const f = path.relative(ROOT, p);
+    if (!fs.existsSync(p)) { emit({ impl: "size", stage: "size", file: f, status: "missing" }); continue; }
+    const buf = fs.readFileSync(p);
+    emit({ impl: "size", stage: "size", file: f, raw: buf.length, gzip: zlib.gzipSync(buf, { level: 9 }).length });
+  }
+  return out;
+}
+
+const mode = args[0];
+if (mode === "vault") await runVault(args[1], opt("label", path.basename(args[1])));
+else if (mode === "patho") await runPatho(args[1]);
+else if (mode === "size") runSize();
+else { console.error("usage: run.mjs vault DIR [--label L] | patho DIR | size"); process.exit(2); }
