@@ -292,3 +292,58 @@ test("FinalizationRegistry frees an engine that was never disposed", () => {
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout, "freed");
 });
+
+test("query, dedup and mergePlan answer with data or a VaultcrmError, never a crash", async () => {
+  const engine = await createEngine();
+  try {
+    engine.upsert("Customers/Acme.md", GOOD, 0);
+    const calls = {
+      query: () => engine.query("TASK WHERE !completed", "Customers/Acme.md"),
+      tasksQuery: () => engine.query("not done", "Customers/Acme.md", "tasks"),
+      badQuery: () => engine.query("TABLE FROM WHERE (((", "Customers/Acme.md", "dql"),
+      dedup: () => engine.dedup(),
+      mergePlan: () => engine.mergePlan({}),
+    };
+    for (const [name, call] of Object.entries(calls)) {
+      try {
+        const value = call();
+        assert.notEqual(value, undefined, name);
+      } catch (e) {
+        assert.ok(e instanceof VaultcrmError, `${name}: ${e}`);
+        assert.ok(["not_implemented", "bad_request", "query_syntax", "not_found"].includes(e.code), `${name}: ${e.code}`);
+        if (e.code === "query_syntax") {
+          assert.ok(Number.isInteger(e.line) && e.line >= 1, `${name}: line`);
+          assert.ok(Number.isInteger(e.column) && e.column >= 1, `${name}: column`);
+        }
+      }
+    }
+    // Still alive.
+    assert.equal(engine.summary().notes, 1);
+  } finally {
+    engine.dispose();
+  }
+});
+
+test("error envelopes carry query positions into VaultcrmError (wrapper only, fake module)", async () => {
+  const envelope = JSON.stringify({ ok: false, error: { code: "query_syntax", message: "expected FROM", line: 2, column: 7 } });
+  class FakeRaw {
+    deleted = false;
+    query() { return envelope; }
+    summary() { return "{not json"; }
+    delete() { this.deleted = true; }
+    isDeleted() { return this.deleted; }
+  }
+  const fake = async () => ({ Engine: FakeRaw, apiVersion: () => API_VERSION, schemaVersion: () => SCHEMA_VERSION });
+  const engine = await createEngineFrom(fake);
+  assert.throws(() => engine.query("TABLE x", "a.md"), (e) => {
+    assert.ok(e instanceof VaultcrmError);
+    assert.equal(e.code, "query_syntax");
+    assert.equal(e.message, "expected FROM");
+    assert.equal(e.line, 2);
+    assert.equal(e.column, 7);
+    return true;
+  });
+  // A reply that is not JSON is an internal error, not a SyntaxError.
+  assert.throws(() => engine.summary(), { name: "VaultcrmError", code: "internal" });
+  engine.dispose();
+});

@@ -133,3 +133,20 @@ test("every sample-vault note, the summary, the index dump and the panels match 
     engine.dispose();
   }
 });
+
+test("dedup matches types.ts DedupReport (once the core implements it)", async (t) => {
+  const engine = await wrapper.createEngine();
+  try {
+    engine.upsertMany(vault);
+    let report;
+    try {
+      report = engine.dedup();
+    } catch (e) {
+      if (e.code === "not_implemented") return t.skip("dedup is not implemented in the core yet");
+      throw e;
+    }
+    assertShape(report, "DedupReport", "dedup");
+  } finally {
+    engine.dispose();
+  }
+});

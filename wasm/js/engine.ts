@@ -17,11 +17,18 @@ import type { VaultcrmModule, VaultcrmModuleFactory, RawEngine } from "./module"
 import {
   SCHEMA_VERSION,
   type AccountPanel,
+  type DedupOptions,
+  type DedupReport,
   type Envelope,
+  type EnvelopeError,
   type ErrorCode,
   type IndexDump,
+  type MergePlan,
+  type MergePlanRequest,
   type Note,
   type NoteInput,
+  type QueryFormat,
+  type QueryResult,
   type RemoveResult,
   type RenameResult,
   type Summary,
@@ -38,15 +45,20 @@ export { SCHEMA_VERSION };
 /**
  * An error reported by the core (an `{"ok":false}` envelope) or by the wrapper.
  * `code` is one of docs/json-api.md's codes ("bad_request", "not_found",
- * "internal"), or "disposed" when the Engine was used after dispose().
+ * "internal", "query_syntax", ...), or "disposed" when the Engine was used
+ * after dispose(). `line`/`column` locate a query_syntax error in the query.
  */
 export class VaultcrmError extends Error {
   readonly code: ErrorCode | "disposed" | string;
+  readonly line?: number;
+  readonly column?: number;
 
-  constructor(code: string, message: string) {
+  constructor(code: string, message: string, position?: { line?: number; column?: number }) {
     super(message);
     this.name = "VaultcrmError";
     this.code = code;
+    if (position?.line !== undefined) this.line = position.line;
+    if (position?.column !== undefined) this.column = position.column;
     // Keep `instanceof` working when compiled down to ES5 classes.
     Object.setPrototypeOf(this, new.target.prototype);
   }
@@ -77,7 +89,8 @@ function unwrap<T>(json: string): T {
     throw new VaultcrmError("internal", `malformed reply from the core: ${String(e)}`);
   }
   if (envelope.ok) return envelope.value;
-  throw new VaultcrmError(envelope.error.code, envelope.error.message);
+  const error: EnvelopeError = envelope.error;
+  throw new VaultcrmError(error.code, error.message, error);
 }
 
 /** One in-memory vault. Owns wasm memory: call dispose() when done. */
@@ -133,6 +146,27 @@ export class Engine {
   /** The account panel model for one note. */
   panel(path: string): AccountPanel {
     return this.call((raw) => raw.panel(path));
+  }
+
+  /**
+   * Runs a Dataview (DQL) or Tasks query. `originPath` is the note holding the
+   * query block ("this" and relative links refer to it). A bad query throws
+   * VaultcrmError "query_syntax" with line/column.
+   */
+  query(source: string, originPath: string, format: QueryFormat = ""): QueryResult {
+    return this.call((raw) => raw.query(source, originPath, format));
+  }
+
+  /** Duplicate contacts and entries across the vault. */
+  dedup(options: DedupOptions = {}): DedupReport {
+    const json = JSON.stringify(options);
+    return this.call((raw) => raw.dedup(json));
+  }
+
+  /** The exact file edits (and inverse edits) for a merge; the host applies them. */
+  mergePlan(request: MergePlanRequest): MergePlan {
+    const json = JSON.stringify(request);
+    return this.call((raw) => raw.mergePlan(json));
   }
 
   /** True once dispose() ran. */

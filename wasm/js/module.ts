@@ -15,6 +15,10 @@ export interface RawEngine {
   summary(): string;
   indexJson(): string;
   panel(path: string): string;
+  /** format: "dql" | "tasks" | "" (detect). */
+  query(source: string, originPath: string, format: string): string;
+  dedup(optionsJson: string): string;
+  mergePlan(requestJson: string): string;
   /** Frees the C++ object. Using the handle afterwards throws. */
   delete(): void;
   isDeleted(): boolean;

@@ -36,12 +36,19 @@ export type JsonObject = { [key: string]: JsonValue };
 // ---------------------------------------------------------------------------
 // Envelope: what every Engine call returns across the wasm boundary.
 
-/** Error codes of a failed envelope. */
-export type ErrorCode = "bad_request" | "not_found" | "internal";
+/**
+ * Error codes of a failed envelope. `query_syntax` comes with the position of
+ * the problem in the query source; `not_implemented` marks a call the core
+ * declares but does not provide yet.
+ */
+export type ErrorCode = "bad_request" | "not_found" | "internal" | "query_syntax" | "not_implemented";
 
 export interface EnvelopeError {
   code: ErrorCode | string;
   message: string;
+  /** query_syntax: 1-based line and column in the query source. */
+  line?: number;
+  column?: number;
 }
 
 export type Envelope<T> =
@@ -296,6 +303,57 @@ export interface AccountPanel {
   openTasks: PanelTask[];
   errors: Diagnostic[];
 }
+
+// ---------------------------------------------------------------------------
+// Queries, dedup, merge plans (engine.query / dedup / mergePlan).
+//
+// Not yet specified in docs/json-api.md: the core declares these calls and
+// answers "not_implemented" for now. DedupReport follows the CLI contract in
+// ARCHITECTURE.md (`vaultcrm dedup --json`, "prints at least"); the others are
+// opaque JSON until the core defines them. Replace them here when it does.
+
+/** "dql", "tasks", or "" to detect from the source. */
+export type QueryFormat = "dql" | "tasks" | "";
+
+/** The result of a query (shape to be defined by core/src/query). */
+export type QueryResult = JsonValue;
+
+/** Options for engine.dedup() (shape to be defined by core/src/dedup). */
+export type DedupOptions = JsonObject;
+
+export interface ContactCluster {
+  canonical: string;
+  /** Surface forms exactly as written in the notes. */
+  members: string[];
+  confidence: number;
+  evidence: string[];
+  /** Reported, but never merged without a person choosing. */
+  ambiguous: boolean;
+  notes: string[];
+}
+
+export type DuplicateKind = "exact" | "truncated" | "paraphrase";
+
+export interface DuplicateGroup {
+  path: string;
+  section: string;
+  kind: DuplicateKind;
+  /** 1-based lines of the duplicate entries. */
+  lines: number[];
+  /** The line to keep. */
+  keep: number;
+}
+
+export interface DedupReport {
+  contacts: { clusters: ContactCluster[] };
+  entries: { groups: DuplicateGroup[] };
+}
+
+/** What to merge (shape to be defined by core/src/merge). */
+export type MergePlanRequest = JsonObject;
+
+/** File edits and their inverse (shape to be defined by core/src/merge). */
+export type MergePlan = JsonValue;
 
 // ---------------------------------------------------------------------------
 // Inputs

@@ -120,6 +120,15 @@ class EngineBinding {
   std::string panel(const std::string& path) {
     return Call("panel", [&](vaultcrm::Engine& e) { return e.panel(path); });
   }
+  std::string query(const std::string& source, const std::string& origin_path, const std::string& format) {
+    return Call("query", [&](vaultcrm::Engine& e) { return e.query(source, origin_path, format); });
+  }
+  std::string dedup(const std::string& options_json) {
+    return Call("dedup", [&](vaultcrm::Engine& e) { return e.dedup(options_json); });
+  }
+  std::string mergePlan(const std::string& request_json) {
+    return Call("mergePlan", [&](vaultcrm::Engine& e) { return e.mergePlan(request_json); });
+  }
 
  private:
   template <class F>
@@ -151,5 +160,8 @@ EMSCRIPTEN_BINDINGS(vaultcrm) {
       .function("note", &EngineBinding::note)
       .function("summary", &EngineBinding::summary)
       .function("indexJson", &EngineBinding::indexJson)
-      .function("panel", &EngineBinding::panel);
+      .function("panel", &EngineBinding::panel)
+      .function("query", &EngineBinding::query)
+      .function("dedup", &EngineBinding::dedup)
+      .function("mergePlan", &EngineBinding::mergePlan);
 }
