@@ -86,7 +86,14 @@ export default class VaultCrmPlugin extends Plugin {
 
   /** The panel for `path`, or null if the engine is not ready. Throws engine errors. */
   panel(path: string): AccountPanel | null {
-    return this.engineState.kind === "ready" ? this.engineState.engine.panel(path) : null;
+    if (this.engineState.kind !== "ready") return null;
+    const engine = this.engineState.engine;
+    try {
+      return engine.panel(path);
+    } catch (err) {
+      if (isWasmTrap(err)) this.stop(engine, err);
+      throw err;
+    }
   }
 
   isAccount(panel: AccountPanel): boolean {
@@ -104,6 +111,8 @@ export default class VaultCrmPlugin extends Plugin {
       await leaf.setViewState({ type: VIEW_TYPE_ACCOUNT, active: false });
     }
     if (reveal) await workspace.revealLeaf(leaf);
+    // Since Obsidian 1.7 a restored sidebar view stays a placeholder until shown.
+    await leaf.loadIfDeferred();
     const view = leaf.view instanceof AccountView ? leaf.view : null;
     if (view !== null) this.followActiveFile(view, true);
     return view;
@@ -117,11 +126,12 @@ export default class VaultCrmPlugin extends Plugin {
   }
 
   /**
-   * Points `view` at the active note if that note is an account. Other notes
-   * (a meeting opened from the panel, a person) leave the panel where it was,
-   * so following a task into its meeting note keeps the account in view.
+   * Points `view` at the active note if that note is an account, and says
+   * whether it did. Other notes (a meeting opened from the panel, a person)
+   * leave the panel where it was, so following a task into its meeting note
+   * keeps the account in view.
    */
-  private followActiveFile(view: AccountView, force: boolean): boolean {
+  followActiveFile(view: AccountView, force: boolean): boolean {
     const file = this.app.workspace.getActiveFile();
     if (file === null || file.extension !== "md") return false;
     if (view.path === file.path && !force) return false;
@@ -131,7 +141,7 @@ export default class VaultCrmPlugin extends Plugin {
     } catch {
       return false; // not indexed yet; the refresh after its upsert picks it up
     }
-    if (panel === null || !(this.isAccount(panel) || view.path === null)) return false;
+    if (panel === null || !this.isAccount(panel)) return false;
     view.show(file.path, panel);
     return true;
   }
@@ -249,6 +259,12 @@ export default class VaultCrmPlugin extends Plugin {
     this.scheduleRefresh();
   }
 
+  /** After a trap the module's memory is undefined: stop using it rather than compound the damage. */
+  private stop(engine: Engine, err: unknown): void {
+    disposeQuietly(engine);
+    this.fail(`The vaultcrm engine stopped (${errorMessage(err)}); reload the plugin to start it again.`);
+  }
+
   private upsertFile(file: TFile): void {
     this.enqueue(async (engine) => {
       const text = await this.app.vault.cachedRead(file);
@@ -270,8 +286,7 @@ export default class VaultCrmPlugin extends Plugin {
           await job(engine);
         } catch (err) {
           if (!isWasmTrap(err)) throw err;
-          disposeQuietly(engine);
-          this.fail(`The vaultcrm engine stopped (${errorMessage(err)}); reload the plugin to start it again.`);
+          this.stop(engine, err);
           return;
         }
         this.scheduleRefresh();

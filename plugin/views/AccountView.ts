@@ -79,7 +79,7 @@ export class AccountView extends ItemView {
   }
 
   async onOpen(): Promise<void> {
-    this.render(null);
+    if (!this.plugin.followActiveFile(this, true)) this.render(null);
   }
 
   async onClose(): Promise<void> {

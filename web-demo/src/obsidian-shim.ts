@@ -320,6 +320,13 @@ export class WorkspaceLeaf extends Events {
     return { type: this.view.getViewType() };
   }
 
+  /** The demo never defers views (Obsidian does for sidebars not yet shown). */
+  get isDeferred(): boolean {
+    return false;
+  }
+
+  async loadIfDeferred(): Promise<void> {}
+
   async setViewState(viewState: ViewState): Promise<void> {
     const creator = this.app.hostViewRegistry.get(viewState.type);
     if (creator === undefined) throw new Error(`Unknown view type: ${viewState.type}`);
