@@ -1,10 +1,11 @@
-// The account panel of the seed note inside the project's sample vault.
+// The account panel: the seed note inside the project's sample vault, and
+// small vaults for each rule.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
-#include "engine/engine_impl.h"
 #include "test_util.h"
+#include "vaultcrm/graph.h"
 #include "vaultcrm/panel.h"
 
 using namespace vaultcrm;
@@ -12,96 +13,167 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const index::Vault& sample_vault() {
-  static index::Vault vault = [] {
-    index::Vault v;
+struct Loaded {
+  index::Vault vault;
+  graph::Graph graph;
+};
+
+const Loaded& sample() {
+  static Loaded loaded = [] {
+    Loaded l;
     std::string root = vaultcrm::testing::source_path("sample-vault");
     for (const auto& e : fs::recursive_directory_iterator(root))
       if (e.is_regular_file() && e.path().extension() == ".md")
-        v.upsert(fs::relative(e.path(), root).generic_string(), vaultcrm::testing::read_file(e.path().string()), 0);
-    return v;
+        l.vault.upsert(fs::relative(e.path(), root).generic_string(), vaultcrm::testing::read_file(e.path().string()),
+                       0);
+    l.graph.rebuild(l.vault);
+    return l;
   }();
-  return vault;
+  return loaded;
+}
+
+panel::AccountPanel seed_panel() {
+  auto p = panel::build(sample().vault, sample().graph, "Customers/Microsoft.md");
+  EXPECT_TRUE(p.has_value());
+  return *p;
+}
+
+const panel::Contact* contact(const panel::AccountPanel& p, const std::string& name) {
+  for (const auto& c : p.contacts)
+    if (c.name == name) return &c;
+  return nullptr;
+}
+
+std::optional<panel::AccountPanel> build(const std::vector<std::pair<std::string, std::string>>& notes,
+                                         const std::string& path) {
+  static Loaded l;
+  l = Loaded{};
+  for (const auto& [p, t] : notes) l.vault.upsert(p, t, 0);
+  l.graph.rebuild(l.vault);
+  return panel::build(l.vault, l.graph, path);
 }
 
 }  // namespace
 
-TEST(Panel, SeedAccountStatusAndFrontmatter) {
-  auto p = panel::build(sample_vault(), "Customers/Microsoft.md", {});
-  ASSERT_TRUE(p.has_value());
-  EXPECT_EQ(p->title, "Microsoft");
-  EXPECT_EQ(p->type, "customer");
-  ASSERT_EQ(p->status.size(), 2u);
-  EXPECT_EQ(p->status[0].field, "Status");
-  EXPECT_EQ(p->status[0].value, "Active");
-  EXPECT_EQ(p->status[1].value, "Technology");
+TEST(Panel, SeedStatusIndustryLastContact) {
+  auto p = seed_panel();
+  EXPECT_EQ(p.title, "Microsoft");
+  EXPECT_EQ(p.type, "customer");
+  EXPECT_EQ(p.status_value, "Active");
+  EXPECT_EQ(p.industry, "Technology");
+  EXPECT_EQ(p.last_contact, "2025-12-17");
+  ASSERT_EQ(p.status.size(), 2u);
+  EXPECT_EQ(p.status[0].line, 17);
 }
 
-TEST(Panel, KeyContactsCollapseExactRepeats) {
-  auto p = panel::build(sample_vault(), "Customers/Microsoft.md", {});
-  ASSERT_TRUE(p.has_value());
-  int total = 0;
-  const panel::Contact* ronnie = nullptr;
-  const panel::Contact* jason = nullptr;
-  for (const auto& c : p->contacts) {
-    total += c.count;
-    if (c.name == "Ronnie Booker") ronnie = &c;
-    if (c.name == "Jason Vallery") jason = &c;
-  }
-  EXPECT_EQ(total, 136);  // every bullet is counted once
+TEST(Panel, RonnieBookerOnceWithBothRoles) {
+  auto p = seed_panel();
+  int rows = 0;
+  for (const auto& c : p.contacts) rows += c.name == "Ronnie Booker";
+  EXPECT_EQ(rows, 1);
+  const auto* ronnie = contact(p, "Ronnie Booker");
   ASSERT_NE(ronnie, nullptr);
-  EXPECT_EQ(ronnie->count, 2);
-  EXPECT_EQ(ronnie->lines, (std::vector<int>{47, 72}));
-  ASSERT_NE(jason, nullptr);
-  EXPECT_EQ(jason->count, 8);
-  EXPECT_LT(p->contacts.size(), 136u);
+  EXPECT_EQ(ronnie->count, 4);  // 2 Key Contacts bullets + 2 Collaborators rows
+  EXPECT_EQ(ronnie->link, "People/Ronnie Booker.md");
+  auto has = [](const std::vector<std::string>& v, const std::string& x) {
+    return std::find(v.begin(), v.end(), x) != v.end();
+  };
+  EXPECT_TRUE(has(ronnie->roles, "Runs Azure hardware"));
+  EXPECT_TRUE(has(ronnie->roles, "Owns chassis/layout/storage placement decisions for Apollo deployments"));
+  EXPECT_TRUE(has(ronnie->companies, "Microsoft"));
 }
 
-TEST(Panel, CollaboratorsKeepEveryRole) {
-  auto p = panel::build(sample_vault(), "Customers/Microsoft.md", {});
-  ASSERT_TRUE(p.has_value());
-  EXPECT_EQ(p->collaborators.size(), 77u);
-  std::vector<std::string> ronnie_roles;
-  for (const auto& c : p->collaborators)
-    if (c.name == "Ronnie Booker") ronnie_roles.push_back(c.role);
-  EXPECT_EQ(ronnie_roles, (std::vector<std::string>{
-                              "Runs Azure hardware",
-                              "Owns chassis/layout/storage placement decisions for Apollo deployments"}));
+TEST(Panel, PeopleWithoutNotesKeepRoleAndCompany) {
+  auto p = seed_panel();
+  // "Narayan" has no note and no link: a plain Key Contacts bullet and a table row.
+  const auto* narayan = contact(p, "Narayan");
+  ASSERT_NE(narayan, nullptr);
+  EXPECT_FALSE(narayan->link.has_value());
+  EXPECT_EQ(narayan->entity, "person:narayan");
+  EXPECT_EQ(narayan->count, 2);
+  EXPECT_EQ(narayan->roles, (std::vector<std::string>{"Azure Networking leader (overarching; uncertain)"}));
+  EXPECT_EQ(narayan->companies, (std::vector<std::string>{"Microsoft"}));
+  // A linked person without a note is one entity with the plain mentions of the same name.
+  const auto* amy = contact(p, "Amy Hood");
+  ASSERT_NE(amy, nullptr);
+  EXPECT_EQ(amy->roles, (std::vector<std::string>{"CFO"}));
 }
 
-TEST(Panel, RecentContextWithDatesAndResolvedMeetingLinks) {
-  auto p = panel::build(sample_vault(), "Customers/Microsoft.md", {});
-  ASSERT_TRUE(p.has_value());
-  ASSERT_EQ(p->recent_context.size(), 71u);
-  const auto& first = p->recent_context.front();
-  EXPECT_EQ(first.date, "2025-12-15");
-  ASSERT_EQ(first.links.size(), 1u);
-  EXPECT_EQ(first.links[0].target, "2025-12-15 - Microsoft MAI strategy and next steps");
-  // The sample vault has this meeting note, so the link resolves.
-  EXPECT_EQ(first.links[0].resolved, "Meetings/2025-12-15 - Microsoft MAI strategy and next steps.md");
+TEST(Panel, TimelineCollapsesExactRepeatsNewestFirst) {
+  auto p = seed_panel();
+  EXPECT_EQ(p.recent_context.size(), 71u);  // as written
+  // "Microsoft Ignite follow-up ..." is written three times on 2025-12-11.
+  int ignite = 0;
+  for (const auto& e : p.timeline)
+    if (e.text.find("Microsoft Ignite follow-up") != std::string::npos) {
+      ++ignite;
+      EXPECT_EQ(e.count, 3);
+      EXPECT_EQ(e.lines.size(), 3u);
+    }
+  EXPECT_EQ(ignite, 1);
+  for (size_t i = 1; i < p.timeline.size(); ++i)
+    if (!p.timeline[i].date.empty()) EXPECT_GE(p.timeline[i - 1].date, p.timeline[i].date);
+  EXPECT_EQ(p.timeline.front().date, "2026-01-04");
+  // The entry naming a meeting note links to it.
+  bool linked = false;
+  for (const auto& e : p.timeline)
+    if (e.meeting == "Meetings/2025-12-15 - Microsoft MAI strategy and next steps.md") linked = true;
+  EXPECT_TRUE(linked);
 }
 
-TEST(Panel, OpenTasksOfTheNoteOnly) {
-  index::Vault v;
-  v.upsert("Customers/Acme.md",
-           "## Open\n- [ ] call 📅 2026-01-02 ⏫\n- [x] done\n- [-] cancelled\n- [/] in progress\n", 0);
-  auto p = panel::build(v, "Customers/Acme.md", {});
+TEST(Panel, OpenTasksIncludeMeetingsAboutTheAccount) {
+  auto p = build({{"Customers/Acme.md", "---\ntype: customer\n---\n## Next\n- [ ] call 📅 2026-01-02 ⏫\n- [x] done\n- [-] "
+                                         "cancelled\n- [/] in progress\n"},
+                  {"Meetings/2026-01-05 Acme sync.md",
+                   "---\ntype: meeting\naccount: \"[[Acme]]\"\nattendees: [\"[[Ana Lima]]\"]\n---\n- [ ] send deck\n- [x] "
+                   "sent NDA\n"},
+                  {"Meetings/2026-01-06 Other.md", "---\ntype: meeting\naccount: \"[[Other]]\"\n---\n- [ ] unrelated\n"}},
+                 "Customers/Acme.md");
   ASSERT_TRUE(p.has_value());
-  ASSERT_EQ(p->open_tasks.size(), 2u);
+  ASSERT_EQ(p->open_tasks.size(), 3u);
   EXPECT_EQ(p->open_tasks[0].due, "2026-01-02");
   EXPECT_EQ(p->open_tasks[0].priority, "high");
   EXPECT_EQ(p->open_tasks[1].status, "/");
-  EXPECT_FALSE(panel::build(v, "Customers/None.md", {}).has_value());
+  EXPECT_EQ(p->open_tasks[2].path, "Meetings/2026-01-05 Acme sync.md");
+  ASSERT_EQ(p->timeline.size(), 1u);
+  EXPECT_EQ(p->timeline[0].kind, "meeting");
+  EXPECT_EQ(p->timeline[0].date, "2026-01-05");
+}
+
+TEST(Panel, LastMeetingAndSharedPeople) {
+  auto p = build({{"Customers/Acme.md", "---\ntype: customer\n---\n## Key Contacts\n- [[Ana Lima]]\n- Bo Berg\n"},
+                  {"Customers/Beta.md", "---\ntype: customer\n---\n## Key Contacts\n- [[Ana Lima]]\n"},
+                  {"People/Ana Lima.md", "---\ntype: person\ncompany: \"[[Acme]]\"\nrole: [CFO, Board member]\n---\n"},
+                  {"Meetings/2025-11-01 Kickoff.md", "---\ntype: meeting\naccount: \"[[Acme]]\"\nattendees: [\"[[Ana Lima]]\"]\n---\n"},
+                  {"Meetings/2025-12-01 Review.md", "---\ntype: meeting\naccount: \"[[Acme]]\"\n---\n## Attendees\n- [[Ana Lima]]\n- Bo Berg\n"}},
+                 "Customers/Acme.md");
+  ASSERT_TRUE(p.has_value());
+  ASSERT_EQ(p->contacts.size(), 2u);
+  const auto& ana = p->contacts[0];
+  EXPECT_EQ(ana.roles, (std::vector<std::string>{"CFO", "Board member"}));
+  EXPECT_EQ(ana.companies, (std::vector<std::string>{"Acme"}));
+  ASSERT_TRUE(ana.last_meeting.has_value());
+  EXPECT_EQ(ana.last_meeting->date, "2025-12-01");
+  EXPECT_EQ(ana.other_accounts, (std::vector<std::string>{"Beta"}));
+  ASSERT_EQ(p->shared_people.size(), 1u);
+  EXPECT_EQ(p->contacts[1].last_meeting->path, "Meetings/2025-12-01 Review.md");
 }
 
 TEST(Panel, SchemaOverrideRenamesSections) {
   index::Vault v;
-  v.upsert("Kunden/Bäckerei.md", "## Ansprechpartner\n- [[Jürgen Weiß]]\n- Jürgen Weiß\n", 0);
-  panel::PanelSchema schema;
-  EXPECT_TRUE(panel::build(v, "Kunden/Bäckerei.md", schema)->contacts.empty());
-  schema.contact_headings = {"Ansprechpartner"};
-  auto p = panel::build(v, "Kunden/Bäckerei.md", schema);
+  v.upsert("Kunden/Bäckerei.md", "---\ntype: kunde\n---\n## Ansprechpartner\n- [[Jürgen Weiß]]\n- Jürgen Weiß\n", 0);
+  graph::Graph g;
+  g.rebuild(v);
+  EXPECT_TRUE(panel::build(v, g, "Kunden/Bäckerei.md")->contacts.empty());
+  schema::Schema s;
+  std::string error;
+  ASSERT_TRUE(schema::from_json(R"({"contactHeadings": ["Ansprechpartner"], "accountTypes": ["kunde"]})", s, error));
+  g.set_schema(v, s);
+  auto p = panel::build(v, g, "Kunden/Bäckerei.md");
   ASSERT_EQ(p->contacts.size(), 1u);
   EXPECT_EQ(p->contacts[0].name, "Jürgen Weiß");
   EXPECT_EQ(p->contacts[0].count, 2);
+  EXPECT_FALSE(schema::from_json(R"({"contactHeading": ["typo"]})", s, error));
+  EXPECT_NE(error.find("contactHeading"), std::string::npos);
+  EXPECT_FALSE(panel::build(v, g, "Kunden/None.md").has_value());
 }

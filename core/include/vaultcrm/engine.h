@@ -34,6 +34,10 @@ class Engine {
   std::string remove(std::string_view path);
   std::string rename(std::string_view from, std::string_view to);
 
+  // Overrides the vault schema (headings, columns, keys, types, folders; see
+  // vaultcrm/schema.h) with a JSON settings object, and rebuilds the graph.
+  std::string setSchema(std::string_view schema_json);
+
   // The parsed note (see docs/json-api.md "Note"), with resolved links.
   std::string note(std::string_view path) const;
   // Vault totals, unresolved links and every note's errors.

@@ -1,28 +1,25 @@
 // vaultcrm/panel.h - the account panel model for one customer note.
 //
-// Which headings mean what comes from PanelSchema (defaults fit the seed
-// note); a vault can override it without code changes.
+// Built from the note itself (status table, sections) and from the graph
+// (every role and company known for a contact anywhere in the vault, the
+// meetings about the account and who attended them, people shared with
+// other accounts). Which headings mean what comes from schema::Schema.
 //
-//   auto panel = vaultcrm::panel::build(vault, "Customers/Microsoft.md", {});
+//   auto panel = vaultcrm::panel::build(vault, graph, "Customers/Microsoft.md");
 #pragma once
 
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "vaultcrm/graph.h"
 #include "vaultcrm/index.h"
+#include "vaultcrm/schema.h"
 
 namespace vaultcrm::panel {
 
-struct PanelSchema {
-  std::vector<std::string> status_headings = {"Account Status", "Status"};
-  std::vector<std::string> contact_headings = {"Key Contacts", "Contacts"};
-  std::vector<std::string> collaborator_headings = {"Collaborators", "People"};
-  std::vector<std::string> timeline_headings = {"Recent Context", "Timeline", "Recent Activity"};
-  std::vector<std::string> person_columns = {"Person", "Name", "Contact"};
-  std::vector<std::string> role_columns = {"Role", "Title"};
-  std::vector<std::string> company_columns = {"Company", "Organisation", "Organization"};
-};
+// The panel's headings and columns are part of the vault schema.
+using PanelSchema = schema::Schema;
 
 struct LinkRef {
   std::string target;
@@ -34,11 +31,23 @@ struct StatusRow {
   int line = 0;
 };
 
-struct Contact {
+struct MeetingRef {
   std::string name;
-  std::optional<std::string> link;
-  int count = 0;
+  std::string path;  // "" when the meeting has no note
+  std::string date;
+};
+
+struct Contact {
+  std::string name;                 // first surface form in this note
+  std::string entity;               // graph entity id
+  std::optional<std::string> link;  // the person's note
+  int count = 0;                    // bullets and table rows in this note
   std::vector<int> lines;
+  std::vector<std::string> roles;      // every role known anywhere, first-seen order
+  std::vector<std::string> companies;  // every company known anywhere
+  std::vector<std::string> surface_forms;
+  std::vector<std::string> other_accounts;  // names of other accounts listing this person
+  std::optional<MeetingRef> last_meeting;
 };
 
 struct Collaborator {
@@ -54,24 +63,57 @@ struct TimelineItem {
   std::vector<LinkRef> links;
 };
 
+// The merged, newest-first timeline: Recent Context items (exact repeats
+// collapsed) and meetings about the account.
+struct TimelineEntry {
+  std::string kind;  // "context" or "meeting"
+  std::string date, text;
+  std::string path;  // where to open it: the account note or the meeting note
+  int line = 0;
+  int count = 1;     // exact repeats collapsed into this entry
+  std::vector<int> lines;
+  std::optional<std::string> meeting;  // the meeting note it names, if any
+};
+
 struct OpenTask {
   std::string path;
   int line = 0;
   std::string text, status, due, priority;
 };
 
+struct Item {
+  std::string text;
+  int line = 0;
+  std::optional<std::string> link;  // resolved path of the item's first link
+};
+
+struct Neighbour {
+  std::string name;
+  std::optional<std::string> link;
+  int count = 0;
+};
+
 struct AccountPanel {
   std::string path, title, type;
+  std::string status_value, industry, last_contact;
   const Value* frontmatter = nullptr;  // points into the vault; valid until the next edit
   std::vector<StatusRow> status;
   std::vector<Contact> contacts;
   std::vector<Collaborator> collaborators;
-  std::vector<TimelineItem> recent_context;
+  std::vector<TimelineItem> recent_context;  // in note order, as written
+  std::vector<TimelineEntry> timeline;
   std::vector<OpenTask> open_tasks;
+  std::vector<Item> key_facts, opportunities, blockers, decisions;
+  std::vector<Item> related_projects;
+  std::vector<Neighbour> companies, projects;
+  std::vector<Contact> shared_people;  // contacts also listed by other accounts
   const std::vector<parse::Diagnostic>* errors = nullptr;
 };
 
 // nullopt when the note does not exist.
+std::optional<AccountPanel> build(const index::Vault& vault, const graph::Graph& graph, std::string_view path);
+// Builds a throwaway graph of the whole vault first: O(vault). Only for
+// callers that hold no graph; prefer the overload above.
 std::optional<AccountPanel> build(const index::Vault& vault, std::string_view path, const PanelSchema& schema);
 
 // Obsidian Tasks: 'x'/'X' are done and '-' is cancelled; every other status is open.

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "vaultcrm/engine.h"
+#include "vaultcrm/graph.h"
 #include "vaultcrm/index.h"
 #include "vaultcrm/panel.h"
 
@@ -11,7 +12,8 @@ namespace vaultcrm {
 class Engine::Impl {
  public:
   index::Vault vault;
-  panel::PanelSchema schema;
+  graph::Graph graph;  // kept in step with the vault by every Engine mutation
+  schema::Schema schema;  // the vault schema; the graph holds the same (setSchema sets both)
 };
 
 }  // namespace vaultcrm

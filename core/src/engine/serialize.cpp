@@ -172,36 +172,78 @@ json summary_to_json(const index::Vault& vault) {
           {"errors", std::move(errors)}};
 }
 
+namespace {
+json item_json(const panel::Item& i) { return {{"text", i.text}, {"line", i.line}, {"link", opt(i.link)}}; }
+json items_json(const std::vector<panel::Item>& items) {
+  json a = json::array();
+  for (const auto& i : items) a.push_back(item_json(i));
+  return a;
+}
+json contact_json(const panel::Contact& c) {
+  json last = nullptr;
+  if (c.last_meeting)
+    last = {{"name", c.last_meeting->name},
+            {"path", str_or_null(c.last_meeting->path)},
+            {"date", str_or_null(c.last_meeting->date)}};
+  return {{"name", c.name},         {"entity", c.entity},         {"link", opt(c.link)},
+          {"count", c.count},       {"lines", c.lines},           {"roles", c.roles},
+          {"companies", c.companies}, {"surfaceForms", c.surface_forms}, {"otherAccounts", c.other_accounts},
+          {"lastMeeting", last}};
+}
+json neighbours_json(const std::vector<panel::Neighbour>& list) {
+  json a = json::array();
+  for (const auto& n : list) a.push_back({{"name", n.name}, {"link", opt(n.link)}, {"count", n.count}});
+  return a;
+}
+}  // namespace
+
 json panel_to_json(const panel::AccountPanel& p) {
   json j;
   j["path"] = p.path;
   j["title"] = p.title;
   j["type"] = str_or_null(p.type);
+  j["accountStatus"] = str_or_null(p.status_value);
+  j["industry"] = str_or_null(p.industry);
+  j["lastContact"] = str_or_null(p.last_contact);
   j["frontmatter"] = p.frontmatter ? to_json(*p.frontmatter) : json(nullptr);
   json status = json::array();
   for (const auto& s : p.status) status.push_back({{"field", s.field}, {"value", s.value}, {"line", s.line}});
   j["status"] = std::move(status);
   json contacts = json::array();
-  for (const auto& c : p.contacts)
-    contacts.push_back({{"name", c.name}, {"link", opt(c.link)}, {"count", c.count}, {"lines", c.lines}});
+  for (const auto& c : p.contacts) contacts.push_back(contact_json(c));
   j["contacts"] = std::move(contacts);
   json collaborators = json::array();
   for (const auto& c : p.collaborators)
     collaborators.push_back({{"name", c.name}, {"role", c.role}, {"company", c.company}, {"link", opt(c.link)},
                              {"line", c.line}});
   j["collaborators"] = std::move(collaborators);
-  json timeline = json::array();
+  json recent = json::array();
   for (const auto& t : p.recent_context) {
     json links = json::array();
     for (const auto& l : t.links) links.push_back({{"target", l.target}, {"resolved", opt(l.resolved)}});
-    timeline.push_back({{"date", str_or_null(t.date)}, {"text", t.text}, {"line", t.line}, {"links", links}});
+    recent.push_back({{"date", str_or_null(t.date)}, {"text", t.text}, {"line", t.line}, {"links", links}});
   }
-  j["recentContext"] = std::move(timeline);
+  j["recentContext"] = std::move(recent);
+  json timeline = json::array();
+  for (const auto& e : p.timeline)
+    timeline.push_back({{"kind", e.kind}, {"date", str_or_null(e.date)}, {"text", e.text}, {"path", e.path},
+                        {"line", e.line}, {"count", e.count}, {"lines", e.lines}, {"meeting", opt(e.meeting)}});
+  j["timeline"] = std::move(timeline);
   json tasks = json::array();
   for (const auto& t : p.open_tasks)
     tasks.push_back({{"path", t.path}, {"line", t.line}, {"text", t.text}, {"status", t.status},
                      {"due", str_or_null(t.due)}, {"priority", str_or_null(t.priority)}});
   j["openTasks"] = std::move(tasks);
+  j["keyFacts"] = items_json(p.key_facts);
+  j["opportunities"] = items_json(p.opportunities);
+  j["blockers"] = items_json(p.blockers);
+  j["decisions"] = items_json(p.decisions);
+  j["relatedProjects"] = items_json(p.related_projects);
+  json shared = json::array();
+  for (const auto& c : p.shared_people) shared.push_back(contact_json(c));
+  j["neighbourhood"] = {{"companies", neighbours_json(p.companies)},
+                        {"projects", neighbours_json(p.projects)},
+                        {"sharedPeople", std::move(shared)}};
   json errors = json::array();
   if (p.errors)
     for (const auto& e : *p.errors) errors.push_back(to_json(e));

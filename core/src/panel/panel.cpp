@@ -1,57 +1,33 @@
 #include "vaultcrm/panel.h"
 
+#include <algorithm>
+#include <map>
 #include <unordered_map>
+#include <unordered_set>
 
+#include "../graph/note_view.h"
 #include "../parse/text.h"
 
 namespace vaultcrm::panel {
 namespace {
 
-using parse::detail::ascii_lower;
+using graph::Rel;
+using graph::detail::in_sections;
+using graph::detail::sections_named;
 using parse::detail::trim;
 
-bool heading_matches(const std::string& heading, const std::vector<std::string>& names) {
-  std::string h = ascii_lower(trim(heading));
-  for (const auto& n : names)
-    if (h == ascii_lower(n)) return true;
-  return false;
+void add_unique(std::vector<std::string>& list, const std::string& value) {
+  if (trim(value).empty()) return;
+  if (std::find(list.begin(), list.end(), value) == list.end()) list.push_back(value);
 }
 
-// Sections whose heading is one of `names` (there may be several).
-std::vector<int> sections_named(const parse::Note& note, const std::vector<std::string>& names) {
-  std::vector<int> out;
-  for (size_t i = 0; i < note.sections.size(); ++i)
-    if (heading_matches(note.sections[i].heading, names)) out.push_back(static_cast<int>(i));
-  return out;
+std::optional<std::string> note_of(const std::string& id) {
+  if (id.rfind("note:", 0) == 0) return id.substr(5);
+  return std::nullopt;
 }
 
-bool in_sections(int section, const std::vector<int>& sections) {
-  for (int s : sections)
-    if (s == section) return true;
-  return false;
-}
-
-int column_index(const std::vector<std::string>& header, const std::vector<std::string>& names) {
-  for (size_t i = 0; i < header.size(); ++i)
-    if (heading_matches(header[i], names)) return static_cast<int>(i);
-  return -1;
-}
-
-// Folds case and runs of spaces: the "exact name" used to collapse repeats.
-std::string name_key(std::string_view name) {
-  std::string out;
-  bool space = false;
-  for (char c : trim(name)) {
-    if (parse::detail::is_space(c)) {
-      space = true;
-      continue;
-    }
-    if (space && !out.empty()) out.push_back(' ');
-    space = false;
-    out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
-  }
-  return out;
-}
+// The text used to collapse exact repeats: folded case and whitespace.
+std::string repeat_key(std::string_view text) { return graph::fold_name(text); }
 
 }  // namespace
 
@@ -59,37 +35,54 @@ bool task_is_open(const parse::Task& task) {
   return task.status != "x" && task.status != "X" && task.status != "-";
 }
 
-std::optional<AccountPanel> build(const index::Vault& vault, std::string_view path, const PanelSchema& schema) {
+std::optional<AccountPanel> build(const index::Vault& vault, const graph::Graph& graph, std::string_view path) {
   const parse::Note* note = vault.find(path);
   if (!note) return std::nullopt;
+  const schema::Schema& s = graph.schema();
   AccountPanel p;
   p.path = note->path;
   p.title = note->name;
   p.frontmatter = &note->frontmatter;
   p.errors = &note->errors;
-  if (const Value* t = note->frontmatter.find("title"); t && t->is_string()) p.title = t->as_string();
-  if (const Value* t = note->frontmatter.find("type"); t && t->is_string()) p.type = t->as_string();
+  const Value& fm = note->frontmatter;
+  if (const Value* t = fm.find("title"); t && t->is_string()) p.title = t->as_string();
+  if (const Value* t = graph::detail::find_key(fm, s.type_keys)) p.type = graph::detail::scalar_text(*t);
+  if (const Value* v = graph::detail::find_key(fm, s.status_keys)) p.status_value = graph::detail::scalar_text(*v);
+  if (const Value* v = graph::detail::find_key(fm, s.industry_keys)) p.industry = graph::detail::scalar_text(*v);
+  if (const Value* v = graph::detail::find_key(fm, s.last_contact_keys))
+    p.last_contact = graph::detail::scalar_text(*v);
 
-  auto status_sections = sections_named(*note, schema.status_headings);
-  auto collab_sections = sections_named(*note, schema.collaborator_headings);
+  auto links = graph::detail::links_by_line(*note);
+  auto first_link = [&](int line) -> std::optional<std::string> {
+    auto it = links.find(line);
+    if (it == links.end() || it->second.empty()) return std::nullopt;
+    return vault.resolve(it->second.front()->target, note->path, true);
+  };
+
+  // Status table and the collaborators table, as written.
+  auto status_sections = sections_named(*note, s.status_headings);
+  auto collab_sections = sections_named(*note, s.collaborator_headings);
   for (const auto& table : note->tables) {
     if (in_sections(table.section, status_sections)) {
       for (size_t r = 0; r < table.rows.size(); ++r) {
         const auto& row = table.rows[r];
         if (row.size() < 2) continue;
         p.status.push_back({row[0].text, row[1].text, table.row_lines[r]});
+        if (schema::matches(s.status_keys, row[0].text) && p.status_value.empty()) p.status_value = row[1].text;
+        if (schema::matches(s.industry_keys, row[0].text) && p.industry.empty()) p.industry = row[1].text;
+        if (schema::matches(s.last_contact_keys, row[0].text) && p.last_contact.empty())
+          p.last_contact = row[1].text;
       }
     } else if (in_sections(table.section, collab_sections)) {
-      int person = column_index(table.header, schema.person_columns);
-      int role = column_index(table.header, schema.role_columns);
-      int company = column_index(table.header, schema.company_columns);
+      int person = graph::detail::column_index(table.header, s.person_columns);
+      int role = graph::detail::column_index(table.header, s.role_columns);
+      int company = graph::detail::column_index(table.header, s.company_columns);
       if (person < 0) person = 0;
       for (size_t r = 0; r < table.rows.size(); ++r) {
         const auto& row = table.rows[r];
-        if (person >= static_cast<int>(row.size())) continue;
+        if (person >= static_cast<int>(row.size()) || row[person].text.empty()) continue;
         Collaborator c;
         c.name = row[person].text;
-        if (c.name.empty()) continue;
         if (role >= 0 && role < static_cast<int>(row.size())) c.role = row[role].text;
         if (company >= 0 && company < static_cast<int>(row.size())) c.company = row[company].text;
         if (!row[person].links.empty()) c.link = vault.resolve(row[person].links.front(), note->path, true);
@@ -99,46 +92,169 @@ std::optional<AccountPanel> build(const index::Vault& vault, std::string_view pa
     }
   }
 
-  // Links by line, for list items.
-  std::unordered_map<int, std::vector<const parse::Link*>> links_by_line;
-  for (const auto& link : note->links) links_by_line[link.line].push_back(&link);
-
-  auto contact_sections = sections_named(*note, schema.contact_headings);
-  auto timeline_sections = sections_named(*note, schema.timeline_headings);
+  // Contacts: this note's contact_of relations, one row per entity.
+  std::string self = "note:" + note->path;
   std::unordered_map<std::string, size_t> contact_at;
-  for (const auto& item : note->lists) {
-    if (item.parent != -1) continue;
-    if (in_sections(item.section, contact_sections)) {
-      std::string name = item.text;
-      std::optional<std::string> link;
-      auto it = links_by_line.find(item.line);
-      if (it != links_by_line.end() && !it->second.empty()) {
-        const parse::Link* l = it->second.front();
-        name = l->has_display ? l->display : l->target;
-        link = vault.resolve(l->target, note->path, true);
-      }
-      if (trim(name).empty()) continue;
-      std::string key = name_key(name);
-      auto [pos, inserted] = contact_at.emplace(key, p.contacts.size());
-      if (inserted) p.contacts.push_back({name, link, 0, {}});
-      Contact& c = p.contacts[pos->second];
-      c.count++;
-      c.lines.push_back(item.line);
-      if (!c.link && link) c.link = link;
-    } else if (in_sections(item.section, timeline_sections)) {
-      TimelineItem t;
-      t.date = item.date;
-      t.text = item.text;
-      t.line = item.line;
-      if (auto it = links_by_line.find(item.line); it != links_by_line.end())
-        for (const auto* l : it->second) t.links.push_back({l->target, vault.resolve(l->target, note->path)});
-      p.recent_context.push_back(std::move(t));
+  for (const auto& r : graph.relations_in(note->path)) {
+    if (r.rel != Rel::ContactOf || r.to != self) continue;
+    auto [pos, inserted] = contact_at.emplace(r.from, p.contacts.size());
+    if (inserted) {
+      Contact c;
+      c.name = r.from_name;
+      c.entity = r.from;
+      c.link = note_of(r.from);
+      p.contacts.push_back(std::move(c));
     }
+    Contact& c = p.contacts[pos->second];
+    c.count++;
+    c.lines.push_back(r.line);
   }
+  std::map<std::string, Neighbour> companies;
+  for (auto& c : p.contacts) {
+    std::string last_date;
+    for (const auto& r : graph.relations_of(c.entity)) {
+      if (r.from == c.entity) add_unique(c.surface_forms, r.from_name);
+      if (r.to == c.entity) add_unique(c.surface_forms, r.to_name);
+      if (r.rel == Rel::WorksAt && r.from == c.entity) {
+        add_unique(c.roles, r.role);
+        if (!r.to.empty()) {
+          auto e = graph.entity(vault, r.to);
+          std::string name = e ? e->name : r.to_name;
+          add_unique(c.companies, name);
+        }
+      } else if (r.rel == Rel::ContactOf && r.from == c.entity) {
+        add_unique(c.roles, r.role);
+        if (r.to != self) {
+          auto e = graph.entity(vault, r.to);
+          add_unique(c.other_accounts, e ? e->name : r.to);
+        }
+      } else if (r.rel == Rel::Attended && r.from == c.entity) {
+        auto meeting_path = note_of(r.to);
+        std::string date = meeting_path ? graph.meeting_date(vault, *meeting_path) : "";
+        if (!c.last_meeting || date > last_date) {
+          auto e = graph.entity(vault, r.to);
+          c.last_meeting = MeetingRef{e ? e->name : r.to, meeting_path.value_or(""), date};
+          last_date = date;
+        }
+      }
+    }
+    for (const auto& company : c.companies) {
+      auto& n = companies[company];
+      n.name = company;
+      n.count++;
+    }
+    if (!c.other_accounts.empty()) p.shared_people.push_back(c);
+  }
+  for (auto& [name, n] : companies) {
+    if (auto r = vault.resolve(name, note->path, true)) n.link = r;
+    p.companies.push_back(n);
+  }
+  std::sort(p.companies.begin(), p.companies.end(),
+            [](const Neighbour& a, const Neighbour& b) { return a.count != b.count ? a.count > b.count : a.name < b.name; });
 
-  for (const auto& task : note->tasks)
-    if (task_is_open(task))
-      p.open_tasks.push_back({note->path, task.line, task.text, task.status, task.due, task.priority});
+  // Recent Context as written, and the merged timeline.
+  auto timeline_sections = sections_named(*note, s.timeline_headings);
+  std::unordered_map<std::string, size_t> repeat_at;
+  std::unordered_set<std::string> meetings_in_timeline;
+  for (const auto& item : note->lists) {
+    if (item.parent != -1 || item.task || !in_sections(item.section, timeline_sections)) continue;
+    TimelineItem t;
+    t.date = item.date;
+    t.text = item.text;
+    t.line = item.line;
+    std::optional<std::string> meeting;
+    if (auto it = links.find(item.line); it != links.end())
+      for (const auto* l : it->second) {
+        auto resolved = vault.resolve(l->target, note->path, true);
+        t.links.push_back({l->target, resolved});
+        if (resolved && !meeting && graph.kind_of(*resolved) == graph::Kind::Meeting) meeting = resolved;
+      }
+    if (meeting) meetings_in_timeline.insert(*meeting);
+    std::string key = repeat_key(item.text);
+    auto [pos, inserted] = repeat_at.emplace(key, p.timeline.size());
+    if (inserted) {
+      TimelineEntry e;
+      e.kind = "context";
+      e.date = item.date;
+      e.text = item.text;
+      e.path = note->path;
+      e.line = item.line;
+      e.lines.push_back(item.line);
+      e.meeting = meeting;
+      p.timeline.push_back(std::move(e));
+    } else {
+      auto& e = p.timeline[pos->second];
+      e.count++;
+      e.lines.push_back(item.line);
+    }
+    p.recent_context.push_back(std::move(t));
+  }
+  std::vector<std::string> meeting_paths;
+  for (const auto& r : graph.relations_of(self)) {
+    if (r.rel != Rel::About || r.to != self) continue;
+    auto mp = note_of(r.from);
+    if (!mp || graph.kind_of(*mp) != graph::Kind::Meeting) continue;
+    if (std::find(meeting_paths.begin(), meeting_paths.end(), *mp) != meeting_paths.end()) continue;
+    meeting_paths.push_back(*mp);
+    if (meetings_in_timeline.count(*mp)) continue;
+    const parse::Note* m = vault.find(*mp);
+    TimelineEntry e;
+    e.kind = "meeting";
+    e.date = graph.meeting_date(vault, *mp);
+    e.text = m ? m->name : *mp;
+    e.path = *mp;
+    e.line = 1;
+    e.lines.push_back(1);
+    e.meeting = *mp;
+    p.timeline.push_back(std::move(e));
+  }
+  std::stable_sort(p.timeline.begin(), p.timeline.end(), [](const TimelineEntry& a, const TimelineEntry& b) {
+    if (a.date != b.date) return a.date > b.date;  // newest first; undated last
+    return a.line < b.line;
+  });
+
+  // Open tasks: the note's, then those of meetings about the account.
+  auto add_tasks = [&](const parse::Note& n) {
+    for (const auto& t : n.tasks)
+      if (task_is_open(t)) p.open_tasks.push_back({n.path, t.line, t.text, t.status, t.due, t.priority});
+  };
+  add_tasks(*note);
+  std::sort(meeting_paths.begin(), meeting_paths.end());
+  for (const auto& mp : meeting_paths)
+    if (const parse::Note* m = vault.find(mp)) add_tasks(*m);
+
+  // Lists of the note's other sections.
+  auto collect = [&](const schema::Names& headings, std::vector<Item>& out) {
+    auto sections = sections_named(*note, headings);
+    for (const auto& item : note->lists)
+      if (item.parent == -1 && !item.task && in_sections(item.section, sections))
+        out.push_back({item.text, item.line, first_link(item.line)});
+  };
+  collect(s.key_fact_headings, p.key_facts);
+  collect(s.opportunity_headings, p.opportunities);
+  collect(s.blocker_headings, p.blockers);
+  collect(s.decision_headings, p.decisions);
+  collect(s.related_project_headings, p.related_projects);
+
+  std::map<std::string, Neighbour> projects;
+  for (const auto& r : graph.relations_of(self)) {
+    if (r.rel != Rel::RelatedProject) continue;
+    std::string pid = r.from == self ? r.to : r.from;
+    auto e = graph.entity(vault, pid);
+    std::string name = e ? e->name : pid;
+    auto& n = projects[name];
+    n.name = name;
+    n.link = note_of(pid);
+    n.count++;
+  }
+  for (auto& [name, n] : projects) p.projects.push_back(n);
+  return p;
+}
+
+std::optional<AccountPanel> build(const index::Vault& vault, std::string_view path, const PanelSchema& schema) {
+  graph::Graph graph(schema);
+  graph.rebuild(vault);
+  auto p = build(vault, graph, path);
   return p;
 }
 

@@ -1,0 +1,143 @@
+// vaultcrm/graph.h - the account graph: typed entities and the relations
+// the notes state, each with the note and line it came from.
+//
+// Every note contributes "facts" computed from that note alone (who is a
+// contact of this account, who attended this meeting, ...), whose endpoints
+// are references as written ([[Ana Lima]], "Juergen", a company cell). Facts
+// are resolved to entity ids against the vault: a reference that names a
+// note is that note's entity ("note:People/Ana Lima.md"); one that names no
+// note is an entity of its own ("person:ana lima"), so people who are only
+// mentioned still exist. When a note changes, only its own facts are
+// recomputed, plus the resolution of notes that refer to its old or new name
+// — the cost follows the edit, not the vault.
+//
+//   graph::Graph g;  g.rebuild(vault);
+//   vault.upsert(path, text, mtime);  g.on_upsert(vault, path);
+//   for (const auto& r : g.relations_of(vault, "note:Customers/Acme.md")) ...
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "vaultcrm/index.h"
+#include "vaultcrm/schema.h"
+
+namespace vaultcrm::graph {
+
+enum class Kind { Account, Person, Company, Project, Meeting, Topic, Note };
+const char* kind_name(Kind kind);
+
+enum class Rel { ContactOf, WorksAt, Attended, About, RelatedProject, Owner, Mentions, Timeline, HasTopic };
+const char* rel_name(Rel rel);
+
+// A reference as written in a note.
+struct Ref {
+  std::string target;  // link target when written as a link, else ""
+  std::string name;    // surface form: display text, or the plain text
+};
+
+// One relation as a note states it. An endpoint is either the note itself
+// (`*_self`) or a reference of the given kind.
+struct Fact {
+  Rel rel = Rel::Mentions;
+  Kind from_kind = Kind::Note, to_kind = Kind::Note;
+  bool from_self = false, to_self = false;
+  Ref from, to;
+  std::string role;   // works_at / contact_of: the role stated here
+  std::string date;   // timeline: the item's date
+  std::string text;   // timeline: the item's text
+  std::vector<Ref> links;  // timeline: links in the item
+  int line = 0;
+};
+
+// A fact resolved to entity ids, with its provenance.
+struct Relation {
+  Rel rel = Rel::Mentions;
+  std::string from, to;  // entity ids ("" for a timeline item's target)
+  std::string from_name, to_name;  // the surface forms as written ("" for the note itself)
+  std::string role, date, text;
+  std::vector<std::string> links;  // timeline: entity ids of the links
+  std::string path;                // the note that states it
+  int line = 0;
+  friend bool operator<(const Relation& a, const Relation& b);
+  friend bool operator==(const Relation& a, const Relation& b);
+};
+
+struct Entity {
+  std::string id;
+  Kind kind = Kind::Person;
+  std::string name;                  // note title, or the first surface form seen
+  std::string note;                  // its note's path, "" if it has none
+  std::set<std::string> surface_forms;
+  friend bool operator==(const Entity& a, const Entity& b) {
+    return a.id == b.id && a.kind == b.kind && a.name == b.name && a.note == b.note &&
+           a.surface_forms == b.surface_forms;
+  }
+};
+
+// The whole graph, materialised (for tests and whole-graph queries).
+struct Snapshot {
+  std::map<std::string, Entity> entities;
+  std::vector<Relation> relations;  // sorted
+  friend bool operator==(const Snapshot& a, const Snapshot& b) {
+    return a.entities == b.entities && a.relations == b.relations;
+  }
+};
+
+// Case-folded, whitespace-collapsed name (utf8proc: NFC + case folding).
+std::string fold_name(std::string_view name);
+
+class Graph {
+ public:
+  explicit Graph(schema::Schema schema = {}) : schema_(std::move(schema)) {}
+  const schema::Schema& schema() const { return schema_; }
+  void set_schema(const index::Vault& vault, schema::Schema schema);
+
+  void rebuild(const index::Vault& vault);
+  // Call after the vault changed: upsert of `path`, removal, or rename.
+  void on_upsert(const index::Vault& vault, std::string_view path);
+  void on_remove(const index::Vault& vault, std::string_view path);
+  void on_rename(const index::Vault& vault, std::string_view from, std::string_view to);
+
+  // The kind of a note (from its type, tags and folder), if typed.
+  std::optional<Kind> kind_of(std::string_view path) const;
+  // Every relation touching an entity, from the notes that state one.
+  std::vector<Relation> relations_of(std::string_view entity_id) const;
+  // The relations a note states (resolved), in line order.
+  std::vector<Relation> relations_in(std::string_view path) const;
+  // An entity's display name and note; nullopt when no relation or note has it.
+  std::optional<Entity> entity(const index::Vault& vault, std::string_view entity_id) const;
+  // Resolves a reference as the graph would.
+  std::string resolve(const index::Vault& vault, const Ref& ref, Kind expected, std::string_view source) const;
+
+  Snapshot snapshot(const index::Vault& vault) const;
+
+  // The date of a meeting note (frontmatter date, else a leading ISO date in its name).
+  std::string meeting_date(const index::Vault& vault, std::string_view path) const;
+
+ private:
+  struct NoteState {
+    std::optional<Kind> kind;
+    std::vector<Fact> facts;
+    std::set<std::string> ref_keys;       // folded keys of every reference
+    std::set<std::string> identity_keys;  // folded name + aliases of the note itself
+    std::vector<Relation> resolved;       // facts resolved, same order
+  };
+
+  NoteState compute(const index::Vault& vault, const parse::Note& note) const;
+  void resolve_note(const index::Vault& vault, const std::string& path, NoteState& state);
+  void index_note(const std::string& path, const NoteState& state, bool add);
+  void reresolve_keys(const index::Vault& vault, const std::set<std::string>& keys, std::string_view skip);
+
+  schema::Schema schema_;
+  std::map<std::string, NoteState, std::less<>> notes_;
+  std::unordered_map<std::string, std::set<std::string>> by_key_;     // ref key -> notes
+  std::unordered_map<std::string, std::set<std::string>> by_entity_;  // entity id -> notes
+};
+
+}  // namespace vaultcrm::graph

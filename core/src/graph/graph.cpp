@@ -1,0 +1,579 @@
+#include "vaultcrm/graph.h"
+
+#include <utf8proc.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <tuple>
+
+#include "../parse/text.h"
+#include "note_view.h"
+
+namespace vaultcrm::graph {
+
+using parse::detail::ascii_lower;
+using parse::detail::starts_with_iso_date;
+using parse::detail::trim;
+
+const char* kind_name(Kind kind) {
+  switch (kind) {
+    case Kind::Account: return "account";
+    case Kind::Person: return "person";
+    case Kind::Company: return "company";
+    case Kind::Project: return "project";
+    case Kind::Meeting: return "meeting";
+    case Kind::Topic: return "topic";
+    case Kind::Note: return "note";
+  }
+  return "note";
+}
+
+const char* rel_name(Rel rel) {
+  switch (rel) {
+    case Rel::ContactOf: return "contact_of";
+    case Rel::WorksAt: return "works_at";
+    case Rel::Attended: return "attended";
+    case Rel::About: return "about";
+    case Rel::RelatedProject: return "related_project";
+    case Rel::Owner: return "owner";
+    case Rel::Mentions: return "mentions";
+    case Rel::Timeline: return "timeline";
+    case Rel::HasTopic: return "has_topic";
+  }
+  return "mentions";
+}
+
+bool operator<(const Relation& a, const Relation& b) {
+  return std::tie(a.path, a.line, a.rel, a.from, a.to, a.from_name, a.to_name, a.role, a.date, a.text, a.links) <
+         std::tie(b.path, b.line, b.rel, b.from, b.to, b.from_name, b.to_name, b.role, b.date, b.text, b.links);
+}
+bool operator==(const Relation& a, const Relation& b) {
+  return std::tie(a.path, a.line, a.rel, a.from, a.to, a.from_name, a.to_name, a.role, a.date, a.text, a.links) ==
+         std::tie(b.path, b.line, b.rel, b.from, b.to, b.from_name, b.to_name, b.role, b.date, b.text, b.links);
+}
+
+std::string fold_name(std::string_view name) {
+  std::string folded;
+  utf8proc_uint8_t* out = nullptr;
+  utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(name.data()),
+                                    static_cast<utf8proc_ssize_t>(name.size()), &out,
+                                    static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE |
+                                                                   UTF8PROC_CASEFOLD));
+  if (n >= 0 && out) folded.assign(reinterpret_cast<const char*>(out), static_cast<size_t>(n));
+  else folded = ascii_lower(name);  // invalid UTF-8: compare bytes
+  std::free(out);
+  std::string result;
+  bool space = false;
+  for (char c : folded) {
+    if (parse::detail::is_space(c)) {
+      space = true;
+      continue;
+    }
+    if (space && !result.empty()) result.push_back(' ');
+    space = false;
+    result.push_back(c);
+  }
+  return result;
+}
+
+namespace {
+
+std::string last_component(std::string_view target) {
+  size_t slash = target.rfind('/');
+  std::string_view s = slash == std::string_view::npos ? target : target.substr(slash + 1);
+  if (parse::detail::ends_with(ascii_lower(s), ".md")) s.remove_suffix(3);
+  return std::string(s);
+}
+
+std::string ref_key(const Ref& ref) {
+  return fold_name(ref.target.empty() ? ref.name : last_component(ref.target));
+}
+
+std::string note_id(std::string_view path) { return "note:" + std::string(path); }
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// Typing and facts
+
+std::optional<Kind> Graph::kind_of(std::string_view path) const {
+  auto it = notes_.find(path);
+  return it == notes_.end() ? std::nullopt : it->second.kind;
+}
+
+namespace {
+
+std::optional<Kind> type_from(const schema::Schema& s, std::string_view value) {
+  if (schema::matches(s.account_types, value)) return Kind::Account;
+  if (schema::matches(s.person_types, value)) return Kind::Person;
+  if (schema::matches(s.company_types, value)) return Kind::Company;
+  if (schema::matches(s.project_types, value)) return Kind::Project;
+  if (schema::matches(s.meeting_types, value)) return Kind::Meeting;
+  return std::nullopt;
+}
+
+std::optional<Kind> classify(const schema::Schema& s, const parse::Note& note) {
+  if (const Value* t = detail::find_key(note.frontmatter, s.type_keys)) {
+    if (auto k = type_from(s, detail::scalar_text(*t))) return k;
+    if (t->is_array())
+      for (const auto& item : t->as_array())
+        if (auto k = type_from(s, detail::scalar_text(item))) return k;
+  }
+  for (const auto& tag : note.tags) {
+    std::string lower = ascii_lower(tag);
+    if (lower.rfind("type/", 0) == 0)
+      if (auto k = type_from(s, lower.substr(5))) return k;
+  }
+  // Folders: any component of the note's folder.
+  std::string_view folder = note.folder;
+  while (!folder.empty()) {
+    size_t slash = folder.find('/');
+    std::string_view part = folder.substr(0, slash);
+    if (schema::matches(s.account_folders, part)) return Kind::Account;
+    if (schema::matches(s.person_folders, part)) return Kind::Person;
+    if (schema::matches(s.company_folders, part)) return Kind::Company;
+    if (schema::matches(s.project_folders, part)) return Kind::Project;
+    if (schema::matches(s.meeting_folders, part)) return Kind::Meeting;
+    if (slash == std::string_view::npos) break;
+    folder.remove_prefix(slash + 1);
+  }
+  return std::nullopt;
+}
+
+Fact self_to(Rel rel, Kind to_kind, Ref to, int line) {
+  Fact f;
+  f.rel = rel;
+  f.from_self = true;
+  f.to_kind = to_kind;
+  f.to = std::move(to);
+  f.line = line;
+  return f;
+}
+
+Fact to_self(Rel rel, Kind from_kind, Ref from, int line) {
+  Fact f;
+  f.rel = rel;
+  f.to_self = true;
+  f.from_kind = from_kind;
+  f.from = std::move(from);
+  f.line = line;
+  return f;
+}
+
+// The line of a frontmatter key's value (for provenance): the first
+// frontmatter link under that key, else the frontmatter's first line.
+int key_line(const parse::Note& note, std::string_view key) {
+  for (const auto& l : note.links)
+    if (!l.frontmatter_key.empty() && ascii_lower(l.frontmatter_key) == ascii_lower(key)) return l.line;
+  return note.has_frontmatter ? note.frontmatter_first : 1;
+}
+
+const std::string* matched_key(const Value& fm, const schema::Names& keys) {
+  if (!fm.is_object()) return nullptr;
+  for (const auto& [k, v] : fm.as_object())
+    if (schema::matches(keys, k)) return &k;
+  return nullptr;
+}
+
+}  // namespace
+
+Graph::NoteState Graph::compute(const index::Vault& vault, const parse::Note& note) const {
+  (void)vault;
+  const schema::Schema& s = schema_;
+  NoteState st;
+  st.kind = classify(s, note);
+  st.identity_keys.insert(fold_name(note.name));
+  for (const auto& a : note.aliases) st.identity_keys.insert(fold_name(a));
+
+  auto links = detail::links_by_line(note);
+  auto links_on = [&](int line) -> const std::vector<const parse::Link*>* {
+    auto it = links.find(line);
+    return it == links.end() ? nullptr : &it->second;
+  };
+  const Value& fm = note.frontmatter;
+  auto fm_refs = [&](const schema::Names& keys, std::vector<Ref>& out) -> int {
+    const Value* v = detail::find_key(fm, keys);
+    if (!v) return 0;
+    detail::refs_from_value(*v, out);
+    const std::string* k = matched_key(fm, keys);
+    return key_line(note, k ? *k : "");
+  };
+
+  if (st.kind == Kind::Account) {
+    auto contacts = detail::sections_named(note, s.contact_headings);
+    auto timeline = detail::sections_named(note, s.timeline_headings);
+    auto projects = detail::sections_named(note, s.related_project_headings);
+    auto topics = detail::sections_named(note, s.topic_headings);
+    for (const auto& item : note.lists) {
+      if (item.task) continue;
+      if (detail::in_sections(item.section, contacts)) {
+        Ref ref;
+        std::string rest;
+        if (detail::ref_from_item(item, links_on(item.line), ref, &rest)) {
+          Fact f = to_self(Rel::ContactOf, Kind::Person, ref, item.line);
+          f.role = rest;
+          st.facts.push_back(std::move(f));
+        }
+      } else if (detail::in_sections(item.section, timeline)) {
+        Fact f;
+        f.rel = Rel::Timeline;
+        f.from_self = true;
+        f.date = item.date;
+        f.text = item.text;
+        f.line = item.line;
+        if (auto* ls = links_on(item.line))
+          for (const auto* l : *ls) {
+            f.links.push_back({l->target, l->has_display ? l->display : last_component(l->target)});
+            // A dated link in the timeline names a meeting about this account.
+            if (starts_with_iso_date(last_component(l->target))) {
+              Fact about = to_self(Rel::About, Kind::Meeting, {l->target, last_component(l->target)}, item.line);
+              about.date = item.date;
+              st.facts.push_back(std::move(about));
+            }
+          }
+        st.facts.push_back(std::move(f));
+      } else if (detail::in_sections(item.section, projects) && item.parent == -1) {
+        Ref ref;
+        if (detail::ref_from_item(item, links_on(item.line), ref))
+          st.facts.push_back(self_to(Rel::RelatedProject, Kind::Project, ref, item.line));
+      } else if (detail::in_sections(item.section, topics)) {
+        Ref ref{"", std::string(trim(item.text))};
+        if (!ref.name.empty()) st.facts.push_back(self_to(Rel::HasTopic, Kind::Topic, ref, item.line));
+      }
+    }
+    auto collaborators = detail::sections_named(note, s.collaborator_headings);
+    for (const auto& table : note.tables) {
+      if (!detail::in_sections(table.section, collaborators)) continue;
+      int person = detail::column_index(table.header, s.person_columns);
+      int role = detail::column_index(table.header, s.role_columns);
+      int company = detail::column_index(table.header, s.company_columns);
+      if (person < 0) person = 0;
+      for (size_t r = 0; r < table.rows.size(); ++r) {
+        const auto& row = table.rows[r];
+        int line = table.row_lines[r];
+        Ref who;
+        if (person >= static_cast<int>(row.size()) || !detail::ref_from_cell(row[person], who)) continue;
+        std::string role_text = role >= 0 && role < static_cast<int>(row.size()) ? row[role].text : "";
+        Fact contact = to_self(Rel::ContactOf, Kind::Person, who, line);
+        contact.role = role_text;
+        st.facts.push_back(contact);
+        Ref org;
+        bool has_org = company >= 0 && company < static_cast<int>(row.size()) && detail::ref_from_cell(row[company], org);
+        if (has_org || !role_text.empty()) {
+          Fact works;
+          works.rel = Rel::WorksAt;
+          works.from_kind = Kind::Person;
+          works.from = who;
+          works.to_kind = Kind::Company;
+          if (has_org) works.to = org;
+          works.role = role_text;
+          works.line = line;
+          st.facts.push_back(std::move(works));
+        }
+      }
+    }
+  } else if (st.kind == Kind::Meeting) {
+    std::vector<Ref> accounts;
+    int line = fm_refs(s.account_keys, accounts);
+    for (auto& a : accounts) st.facts.push_back(self_to(Rel::About, Kind::Account, a, line));
+    std::vector<Ref> attendees;
+    line = fm_refs(s.attendee_keys, attendees);
+    for (auto& a : attendees) st.facts.push_back(to_self(Rel::Attended, Kind::Person, a, line));
+    auto attendee_sections = detail::sections_named(note, s.attendee_headings);
+    for (const auto& item : note.lists) {
+      if (item.task || !detail::in_sections(item.section, attendee_sections)) continue;
+      Ref ref;
+      if (detail::ref_from_item(item, links_on(item.line), ref))
+        st.facts.push_back(to_self(Rel::Attended, Kind::Person, ref, item.line));
+    }
+  } else if (st.kind == Kind::Project) {
+    std::vector<Ref> owners;
+    int line = fm_refs(s.owner_keys, owners);
+    for (auto& o : owners) st.facts.push_back(self_to(Rel::Owner, Kind::Person, o, line));
+    std::vector<Ref> accounts;
+    line = fm_refs(s.account_keys, accounts);
+    for (auto& a : accounts) st.facts.push_back(to_self(Rel::RelatedProject, Kind::Account, a, line));
+  } else if (st.kind == Kind::Person) {
+    std::vector<Ref> companies;
+    int line = fm_refs(s.company_keys, companies);
+    std::vector<std::string> roles;
+    if (const Value* r = detail::find_key(fm, s.role_keys)) {
+      if (r->is_array()) {
+        for (const auto& item : r->as_array())
+          if (auto t = detail::scalar_text(item); !t.empty()) roles.push_back(t);
+      } else if (auto t = detail::scalar_text(*r); !t.empty()) {
+        roles.push_back(t);
+      }
+    }
+    if (roles.empty()) roles.emplace_back();
+    if (companies.empty() && !roles.front().empty()) companies.emplace_back();
+    for (const auto& c : companies)
+      for (const auto& role : roles) {
+        Fact f = self_to(Rel::WorksAt, Kind::Company, c, line);
+        f.from_kind = Kind::Person;
+        f.role = role;
+        st.facts.push_back(std::move(f));
+      }
+    std::vector<Ref> accounts;
+    line = fm_refs(s.account_keys, accounts);
+    for (auto& a : accounts) {
+      Fact f = self_to(Rel::ContactOf, Kind::Account, a, line);
+      f.from_kind = Kind::Person;
+      st.facts.push_back(std::move(f));
+    }
+  }
+  // Every body link is a mention (kept when it names a typed note).
+  for (const auto& l : note.links)
+    if (l.frontmatter_key.empty() && !l.target.empty())
+      st.facts.push_back(self_to(Rel::Mentions, Kind::Note, {l.target, last_component(l.target)}, l.line));
+
+  for (const auto& f : st.facts) {
+    if (!f.from_self && !(f.from.target.empty() && f.from.name.empty())) st.ref_keys.insert(ref_key(f.from));
+    if (!f.to_self && !(f.to.target.empty() && f.to.name.empty())) st.ref_keys.insert(ref_key(f.to));
+    for (const auto& l : f.links) st.ref_keys.insert(ref_key(l));
+  }
+  st.ref_keys.erase("");
+  return st;
+}
+
+// ---------------------------------------------------------------------------
+// Resolution
+
+std::string Graph::resolve(const index::Vault& vault, const Ref& ref, Kind expected, std::string_view source) const {
+  std::string name;
+  if (!ref.target.empty()) {
+    if (auto r = vault.resolve(ref.target, source, true)) return note_id(*r);
+    name = last_component(ref.target);
+  } else {
+    name = ref.name;
+  }
+  if (trim(name).empty()) return "";
+  if (expected == Kind::Note) return "";  // an unresolved mention names nothing
+  if (auto r = vault.resolve(name, source, true)) {
+    auto k = kind_of(*r);
+    if (k == expected || (expected == Kind::Company && k == Kind::Account)) return note_id(*r);
+  }
+  return std::string(kind_name(expected)) + ":" + fold_name(name);
+}
+
+void Graph::resolve_note(const index::Vault& vault, const std::string& path, NoteState& st) {
+  st.resolved.clear();
+  st.resolved.reserve(st.facts.size());
+  std::string self = note_id(path);
+  for (const auto& f : st.facts) {
+    Relation r;
+    r.rel = f.rel;
+    r.from = f.from_self ? self : resolve(vault, f.from, f.from_kind, path);
+    r.to = f.to_self ? self : resolve(vault, f.to, f.to_kind, path);
+    if (f.rel == Rel::Mentions) {
+      // Mentions count only when they name a typed note.
+      if (r.to.empty() || !kind_of(std::string_view(r.to).substr(5))) continue;
+    } else if (f.rel != Rel::Timeline && (r.from.empty() || (r.to.empty() && f.rel != Rel::WorksAt))) {
+      continue;
+    }
+    if (!f.from_self) r.from_name = f.from.name;
+    if (!f.to_self) r.to_name = f.to.name;
+    r.role = f.role;
+    r.date = f.date;
+    r.text = f.text;
+    for (const auto& l : f.links) {
+      if (auto p = vault.resolve(l.target, path, true)) r.links.push_back(note_id(*p));
+      else r.links.push_back("");
+    }
+    r.path = path;
+    r.line = f.line;
+    st.resolved.push_back(std::move(r));
+  }
+}
+
+void Graph::index_note(const std::string& path, const NoteState& st, bool add) {
+  auto touch = [&](std::unordered_map<std::string, std::set<std::string>>& map, const std::string& key) {
+    if (key.empty()) return;
+    if (add) {
+      map[key].insert(path);
+    } else if (auto it = map.find(key); it != map.end()) {
+      it->second.erase(path);
+      if (it->second.empty()) map.erase(it);
+    }
+  };
+  for (const auto& k : st.ref_keys) touch(by_key_, k);
+  for (const auto& r : st.resolved) {
+    touch(by_entity_, r.from);
+    touch(by_entity_, r.to);
+    for (const auto& l : r.links) touch(by_entity_, l);
+  }
+}
+
+void Graph::reresolve_keys(const index::Vault& vault, const std::set<std::string>& keys, std::string_view skip) {
+  std::set<std::string> affected;
+  for (const auto& k : keys)
+    if (auto it = by_key_.find(k); it != by_key_.end()) affected.insert(it->second.begin(), it->second.end());
+  for (const auto& path : affected) {
+    if (path == skip) continue;
+    auto it = notes_.find(path);
+    if (it == notes_.end()) continue;
+    index_note(path, it->second, false);
+    resolve_note(vault, path, it->second);
+    index_note(path, it->second, true);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Updates
+
+void Graph::set_schema(const index::Vault& vault, schema::Schema schema) {
+  schema_ = std::move(schema);
+  rebuild(vault);
+}
+
+void Graph::rebuild(const index::Vault& vault) {
+  notes_.clear();
+  by_key_.clear();
+  by_entity_.clear();
+  for (const auto& [path, note] : vault.notes()) notes_.emplace(path, compute(vault, note));
+  // Kinds are all known now, so references resolve against the final typing.
+  for (auto& [path, st] : notes_) {
+    resolve_note(vault, path, st);
+    index_note(path, st, true);
+  }
+}
+
+void Graph::on_upsert(const index::Vault& vault, std::string_view path) {
+  const parse::Note* note = vault.find(path);
+  if (!note) return on_remove(vault, path);
+  std::set<std::string> keys;
+  auto it = notes_.find(path);
+  std::optional<Kind> old_kind;
+  if (it != notes_.end()) {
+    keys = it->second.identity_keys;
+    old_kind = it->second.kind;
+    index_note(it->first, it->second, false);
+  } else {
+    it = notes_.emplace(std::string(path), NoteState{}).first;
+  }
+  it->second = compute(vault, *note);
+  keys.insert(it->second.identity_keys.begin(), it->second.identity_keys.end());
+  resolve_note(vault, it->first, it->second);
+  index_note(it->first, it->second, true);
+  reresolve_keys(vault, keys, path);
+}
+
+void Graph::on_remove(const index::Vault& vault, std::string_view path) {
+  auto it = notes_.find(path);
+  if (it == notes_.end()) return;
+  std::set<std::string> keys = it->second.identity_keys;
+  index_note(it->first, it->second, false);
+  notes_.erase(it);
+  reresolve_keys(vault, keys, "");
+}
+
+void Graph::on_rename(const index::Vault& vault, std::string_view from, std::string_view to) {
+  on_remove(vault, from);
+  on_upsert(vault, to);
+}
+
+// ---------------------------------------------------------------------------
+// Reading
+
+std::vector<Relation> Graph::relations_of(std::string_view entity_id) const {
+  std::vector<Relation> out;
+  auto it = by_entity_.find(std::string(entity_id));
+  if (it == by_entity_.end()) return out;
+  for (const auto& path : it->second) {
+    auto n = notes_.find(path);
+    if (n == notes_.end()) continue;
+    for (const auto& r : n->second.resolved) {
+      bool touches = r.from == entity_id || r.to == entity_id ||
+                     std::find(r.links.begin(), r.links.end(), entity_id) != r.links.end();
+      if (touches) out.push_back(r);
+    }
+  }
+  return out;
+}
+
+std::vector<Relation> Graph::relations_in(std::string_view path) const {
+  auto it = notes_.find(path);
+  return it == notes_.end() ? std::vector<Relation>{} : it->second.resolved;
+}
+
+std::string Graph::meeting_date(const index::Vault& vault, std::string_view path) const {
+  const parse::Note* note = vault.find(path);
+  if (!note) return "";
+  if (const Value* d = detail::find_key(note->frontmatter, schema_.date_keys)) {
+    std::string t = detail::scalar_text(*d);
+    if (starts_with_iso_date(t)) return t.substr(0, 10);
+  }
+  if (starts_with_iso_date(note->name)) return note->name.substr(0, 10);
+  return "";
+}
+
+namespace {
+std::string note_title(const parse::Note& note) {
+  if (const Value* t = note.frontmatter.find("title"); t && t->is_string() && !t->as_string().empty())
+    return t->as_string();
+  return note.name;
+}
+}  // namespace
+
+std::optional<Entity> Graph::entity(const index::Vault& vault, std::string_view id) const {
+  Entity e;
+  e.id = std::string(id);
+  if (id.rfind("note:", 0) == 0) {
+    std::string path(id.substr(5));
+    const parse::Note* note = vault.find(path);
+    if (!note) return std::nullopt;
+    e.note = path;
+    e.name = note_title(*note);
+    e.kind = kind_of(path).value_or(Kind::Note);
+  } else {
+    size_t colon = id.find(':');
+    if (colon == std::string_view::npos) return std::nullopt;
+    std::string_view kind = id.substr(0, colon);
+    for (Kind k : {Kind::Account, Kind::Person, Kind::Company, Kind::Project, Kind::Meeting, Kind::Topic})
+      if (kind == kind_name(k)) e.kind = k;
+    e.name = std::string(id.substr(colon + 1));
+  }
+  // Surface forms (and a display name for name-only entities) from the
+  // references that resolve to it, in path/line order.
+  bool named = !e.note.empty();
+  auto it = by_entity_.find(e.id);
+  if (it == by_entity_.end()) return e.note.empty() ? std::nullopt : std::optional<Entity>(e);
+  for (const auto& path : it->second) {
+    auto n = notes_.find(path);
+    if (n == notes_.end()) continue;
+    for (const auto& r : n->second.resolved) {
+      auto take = [&](const std::string& name, const std::string& rid) {
+        if (rid != e.id || name.empty()) return;
+        e.surface_forms.insert(name);
+        if (!named) {
+          e.name = name;
+          named = true;
+        }
+      };
+      take(r.from_name, r.from);
+      take(r.to_name, r.to);
+    }
+  }
+  return e;
+}
+
+Snapshot Graph::snapshot(const index::Vault& vault) const {
+  Snapshot snap;
+  std::set<std::string> ids;
+  for (const auto& [path, st] : notes_) {
+    if (st.kind) ids.insert(note_id(path));
+    for (const auto& r : st.resolved) {
+      snap.relations.push_back(r);
+      ids.insert(r.from);
+      ids.insert(r.to);
+      for (const auto& l : r.links) ids.insert(l);
+    }
+  }
+  ids.erase("");
+  for (const auto& id : ids)
+    if (auto e = entity(vault, id)) snap.entities.emplace(id, std::move(*e));
+  std::sort(snap.relations.begin(), snap.relations.end());
+  return snap;
+}
+
+}  // namespace vaultcrm::graph

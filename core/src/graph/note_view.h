@@ -1,0 +1,39 @@
+// Reading a parsed note by its schema (internal): sections by heading, list
+// items and links by line, references from list items and table cells.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "vaultcrm/graph.h"
+#include "vaultcrm/parse.h"
+#include "vaultcrm/schema.h"
+
+namespace vaultcrm::graph::detail {
+
+// Indices of the sections whose heading is one of `names`.
+std::vector<int> sections_named(const parse::Note& note, const schema::Names& names);
+bool in_sections(int section, const std::vector<int>& sections);
+// The column of a table header matching one of `names`, or -1.
+int column_index(const std::vector<std::string>& header, const schema::Names& names);
+
+// Body links by line.
+std::unordered_map<int, std::vector<const parse::Link*>> links_by_line(const parse::Note& note);
+
+// A person/project/... named by a list item: its first link, else its text
+// up to a separator (" - ", " — ", " (", ":", ","), if it looks like a name.
+// `rest` receives what followed the name (a role, say).
+bool ref_from_item(const parse::ListItem& item, const std::vector<const parse::Link*>* links, Ref& ref,
+                   std::string* rest = nullptr);
+// A reference from a table cell.
+bool ref_from_cell(const parse::TableCell& cell, Ref& ref);
+// References from a frontmatter value: "[[X|Y]]", plain strings, lists of them.
+void refs_from_value(const Value& v, std::vector<Ref>& out);
+// The first frontmatter value under one of `keys` (case-insensitive), or null.
+const Value* find_key(const Value& frontmatter, const schema::Names& keys);
+// A plain string for a scalar value ("" for collections and null).
+std::string scalar_text(const Value& v);
+
+}  // namespace vaultcrm::graph::detail

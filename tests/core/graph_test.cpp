@@ -1,0 +1,162 @@
+// The entity graph: typing, relations with provenance, and the property
+// that incremental updates give exactly the graph a rebuild gives.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "test_util.h"
+#include "vaultcrm/graph.h"
+
+using namespace vaultcrm;
+using graph::Kind;
+using graph::Rel;
+
+namespace {
+
+bool has_relation(const graph::Graph& g, const std::string& entity, Rel rel, const std::string& other,
+                  const std::string& role = "") {
+  for (const auto& r : g.relations_of(entity))
+    if (r.rel == rel && (r.from == other || r.to == other) && (role.empty() || r.role == role)) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST(Graph, TypesComeFromFrontmatterTagsAndFoldersNotNames) {
+  index::Vault v;
+  v.upsert("Customers/Acme.md", "# Acme\n", 0);
+  v.upsert("Notes/Beta.md", "---\ntags: [type/customer]\n---\n", 0);
+  v.upsert("Notes/Gamma.md", "---\ntype: Person\n---\n", 0);
+  v.upsert("Notes/Meeting notes.md", "plain\n", 0);  // a name is no type
+  graph::Graph g;
+  g.rebuild(v);
+  EXPECT_EQ(g.kind_of("Customers/Acme.md"), Kind::Account);
+  EXPECT_EQ(g.kind_of("Notes/Beta.md"), Kind::Account);
+  EXPECT_EQ(g.kind_of("Notes/Gamma.md"), Kind::Person);
+  EXPECT_FALSE(g.kind_of("Notes/Meeting notes.md").has_value());
+}
+
+TEST(Graph, RelationsCarryProvenance) {
+  index::Vault v;
+  v.upsert("Customers/Acme.md",
+           "---\ntype: customer\n---\n## Key Contacts\n- [[Ana Lima]] - CFO\n- Bo Berg\n\n## Collaborators\n\n"
+           "| Person | Role | Company |\n|---|---|---|\n| [[Ana Lima]] | Finance | Acme Group |\n\n## Related Projects\n- "
+           "[[Lakehouse]]\n",
+           0);
+  v.upsert("People/Ana Lima.md", "---\ntype: person\ncompany: \"[[Acme]]\"\nrole: CFO\n---\n", 0);
+  v.upsert("Projects/Lakehouse.md", "---\ntype: project\nowner: \"[[Bo Berg]]\"\n---\n", 0);
+  v.upsert("Meetings/2026-01-05 Sync.md", "---\ntype: meeting\naccount: \"[[Acme]]\"\nattendees: [\"[[Ana Lima]]\"]\n---\n", 0);
+  graph::Graph g;
+  g.rebuild(v);
+  const std::string acme = "note:Customers/Acme.md", ana = "note:People/Ana Lima.md";
+  EXPECT_TRUE(has_relation(g, ana, Rel::ContactOf, acme, "CFO"));
+  EXPECT_TRUE(has_relation(g, ana, Rel::WorksAt, "company:acme group", "Finance"));
+  EXPECT_TRUE(has_relation(g, ana, Rel::WorksAt, acme, "CFO"));  // person note: company: [[Acme]]
+  EXPECT_TRUE(has_relation(g, ana, Rel::Attended, "note:Meetings/2026-01-05 Sync.md"));
+  EXPECT_TRUE(has_relation(g, acme, Rel::About, "note:Meetings/2026-01-05 Sync.md"));
+  EXPECT_TRUE(has_relation(g, acme, Rel::RelatedProject, "note:Projects/Lakehouse.md"));
+  // Bo Berg has no note: a person entity all the same, owner of the project.
+  EXPECT_TRUE(has_relation(g, "person:bo berg", Rel::ContactOf, acme));
+  EXPECT_TRUE(has_relation(g, "person:bo berg", Rel::Owner, "note:Projects/Lakehouse.md"));
+  for (const auto& r : g.relations_of("person:bo berg"))
+    if (r.rel == Rel::ContactOf) {
+      EXPECT_EQ(r.path, "Customers/Acme.md");
+      EXPECT_EQ(r.line, 6);
+    }
+  auto bo = g.entity(v, "person:bo berg");
+  ASSERT_TRUE(bo.has_value());
+  EXPECT_EQ(bo->name, "Bo Berg");
+  EXPECT_EQ(bo->kind, Kind::Person);
+}
+
+TEST(Graph, ANewPersonNoteTakesOverItsMentions) {
+  index::Vault v;
+  v.upsert("Customers/Acme.md", "---\ntype: customer\n---\n## Key Contacts\n- [[Ana Lima]]\n- Ana Lima\n", 0);
+  graph::Graph g;
+  g.rebuild(v);
+  EXPECT_TRUE(has_relation(g, "person:ana lima", Rel::ContactOf, "note:Customers/Acme.md"));
+  v.upsert("People/Ana Lima.md", "---\ntype: person\n---\n", 0);
+  g.on_upsert(v, "People/Ana Lima.md");
+  EXPECT_TRUE(g.relations_of("person:ana lima").empty());
+  int contact_of = 0;
+  for (const auto& r : g.relations_of("note:People/Ana Lima.md")) contact_of += r.rel == Rel::ContactOf;
+  EXPECT_EQ(contact_of, 2);
+  v.rename("People/Ana Lima.md", "People/Ana Lima-Souza.md");
+  g.on_rename(v, "People/Ana Lima.md", "People/Ana Lima-Souza.md");
+  EXPECT_EQ(g.relations_of("person:ana lima").size(), 2u);  // the old name no longer names the note
+  EXPECT_TRUE(g.relations_of("note:People/Ana Lima.md").empty());
+}
+
+// Random edit sequences: after every step, the incrementally maintained
+// graph equals a graph rebuilt from scratch.
+TEST(Graph, IncrementalEqualsRebuildOnRandomEdits) {
+  std::mt19937 rng(7);
+  const std::vector<std::string> people = {"Ana Lima", "Ana Lîma", "Bo Berg", "Jürgen Weiß", "Juergen", "Qi Ke",
+                                           "Qiu Ke", "Jason Vallery", "Jason"};
+  const std::vector<std::string> accounts = {"Acme", "Beta Rail", "Gamma Health"};
+  auto pick = [&](const std::vector<std::string>& v) { return v[rng() % v.size()]; };
+  auto person_note = [&](const std::string& name) {
+    std::string t = "---\ntype: person\n";
+    if (rng() % 2) t += "aliases: [\"" + pick(people) + "\"]\n";
+    if (rng() % 2) t += "company: \"[[" + pick(accounts) + "]]\"\nrole: R" + std::to_string(rng() % 3) + "\n";
+    t += "---\n# " + name + "\n";
+    return t;
+  };
+  auto account_note = [&]() {
+    std::string t = "---\ntype: customer\n---\n## Key Contacts\n";
+    for (int i = 0, n = rng() % 5; i < n; ++i) t += rng() % 2 ? "- [[" + pick(people) + "]]\n" : "- " + pick(people) + "\n";
+    t += "\n## Collaborators\n\n| Person | Role | Company |\n|---|---|---|\n";
+    for (int i = 0, n = rng() % 3; i < n; ++i)
+      t += "| [[" + pick(people) + "]] | role " + std::to_string(rng() % 3) + " | " + pick(accounts) + " |\n";
+    t += "\n## Recent Context\n- 2025-12-0" + std::to_string(1 + rng() % 9) + ": [[2025-12-01 - Sync]] notes\n";
+    return t;
+  };
+  auto meeting_note = [&]() {
+    return "---\ntype: meeting\naccount: \"[[" + pick(accounts) + "]]\"\nattendees: [\"[[" + pick(people) + "]]\", \"" +
+           pick(people) + "\"]\n---\n- [ ] follow up with [[" + pick(people) + "]]\n";
+  };
+
+  index::Vault vault;
+  graph::Graph g;
+  std::vector<std::string> paths;
+  int steps = 0;
+  for (; steps < 1200; ++steps) {
+    int op = rng() % 10;
+    std::string path;
+    if (op < 4 || paths.empty()) {  // add or edit
+      int kind = rng() % 3;
+      if (kind == 0) path = "People/" + pick(people) + ".md";
+      else if (kind == 1) path = "Customers/" + pick(accounts) + ".md";
+      else path = "Meetings/2025-12-0" + std::to_string(1 + rng() % 3) + " - Sync.md";
+      std::string text = kind == 0 ? person_note(path.substr(7, path.size() - 10)) : kind == 1 ? account_note() : meeting_note();
+      vault.upsert(path, text, 0);
+      g.on_upsert(vault, path);
+      if (std::find(paths.begin(), paths.end(), path) == paths.end()) paths.push_back(path);
+    } else if (op < 6) {  // edit an existing note
+      path = paths[rng() % paths.size()];
+      std::string text = path.rfind("People/", 0) == 0 ? person_note("x") : path.rfind("Customers/", 0) == 0 ? account_note() : meeting_note();
+      vault.upsert(path, text, 0);
+      g.on_upsert(vault, path);
+    } else if (op < 8) {  // rename (e.g. a person's name changes)
+      size_t i = rng() % paths.size();
+      std::string from = paths[i];
+      std::string folder = from.substr(0, from.find('/') + 1);
+      std::string to = folder + (folder == "People/" ? pick(people) : folder == "Customers/" ? pick(accounts) : "2026-01-0" + std::to_string(rng() % 3) + " - Sync") + ".md";
+      if (to == from || vault.find(to)) continue;
+      vault.rename(from, to);
+      g.on_rename(vault, from, to);
+      paths[i] = to;
+    } else {  // delete
+      size_t i = rng() % paths.size();
+      vault.remove(paths[i]);
+      g.on_remove(vault, paths[i]);
+      paths.erase(paths.begin() + i);
+    }
+    graph::Graph fresh;
+    fresh.rebuild(vault);
+    auto a = g.snapshot(vault), b = fresh.snapshot(vault);
+    ASSERT_EQ(a.relations.size(), b.relations.size()) << "step " << steps;
+    ASSERT_TRUE(a == b) << "incremental graph differs from rebuild at step " << steps;
+  }
+  EXPECT_GE(steps, 1000);
+}
