@@ -9,7 +9,7 @@ import { Notice, Plugin, TAbstractFile, TFile, WorkspaceLeaf } from "obsidian";
 import { createEngine, type Engine } from "../wasm/js/web";
 import type { AccountPanel, NoteInput } from "../wasm/js/types";
 import { AccountView, VIEW_TYPE_ACCOUNT } from "./views/AccountView";
-import { VaultCrmSettingTab, VaultCrmSettings, settingsFrom } from "./settings";
+import { VaultCrmSettingTab, VaultCrmSettings, accountTypes, settingsFrom } from "./settings";
 
 /** What the panel shows while the engine is not usable. */
 export type EngineState =
@@ -98,7 +98,7 @@ export default class VaultCrmPlugin extends Plugin {
 
   isAccount(panel: AccountPanel): boolean {
     const type = (panel.type ?? "").trim().toLowerCase();
-    return type !== "" && this.settings.accountTypes.some((t) => t.toLowerCase() === type);
+    return type !== "" && accountTypes(this.settings).includes(type);
   }
 
   /** Opens (or reveals) the account panel in the right sidebar. */

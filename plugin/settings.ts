@@ -1,70 +1,106 @@
 // settings.ts - what a vault can tune, and the tab that edits it.
 //
-// Two kinds of setting live here. The panel options (which notes count as
-// accounts, auto-open, how much Recent Context to show) are used by the
-// plugin today. The section headings are the vault's schema: they say which
-// heading means which relation. The core owns that mapping (core/schema), so
-// the plugin only stores them; `schemaOverrides()` is what will be handed to
-// the engine once it accepts a schema.
+// Two kinds of setting live here. The panel options (auto-open, items per
+// section) are the plugin's own. The schema overrides say which headings and
+// frontmatter types mean what; the core owns that mapping
+// (core/include/vaultcrm/schema.h), so `settings.schema` is stored under its
+// key names, ready to hand to engine.setSchema as it is once the wasm Engine
+// binds it (docs/json-api.md). A list replaces the core's
+// default list, so only keys the user filled in are stored: an empty field
+// means "the core's default", never "nothing".
 import { App, PluginSettingTab, Setting } from "obsidian";
 import type VaultCrmPlugin from "./main";
 
-export interface SchemaHeadings {
-  accountStatus: string;
-  keyContacts: string;
-  collaborators: string;
-  recentContext: string;
-}
+/** The schema.h lists a vault may override here, named as the core's settings object names them. */
+export type SchemaKey =
+  | "accountTypes"
+  | "statusHeadings"
+  | "contactHeadings"
+  | "collaboratorHeadings"
+  | "timelineHeadings";
+
+export type SchemaOverrides = Partial<Record<SchemaKey, string[]>>;
 
 export interface VaultCrmSettings {
-  headings: SchemaHeadings;
-  /** Frontmatter `type` values that make a note an account. */
-  accountTypes: string[];
+  schema: SchemaOverrides;
   /** Open the panel by itself when an account note becomes active. */
   autoOpen: boolean;
   /** Items each panel section shows before "Show all". 0 shows everything. */
   sectionLimit: number;
 }
 
-// The defaults are the headings of the seed note (Customers/Microsoft.md).
+// The core's default account types (schema.h). The plugin needs them to
+// decide when to open the panel by itself; everything else stays in the core.
+const DEFAULT_ACCOUNT_TYPES = ["customer", "account", "client"];
+
 export const DEFAULT_SETTINGS: VaultCrmSettings = {
-  headings: {
-    accountStatus: "Account Status",
-    keyContacts: "Key Contacts",
-    collaborators: "Collaborators",
-    recentContext: "Recent Context",
-  },
-  accountTypes: ["customer", "account"],
+  schema: {},
   autoOpen: true,
   sectionLimit: 8,
 };
 
+const SCHEMA_FIELDS: Array<{ key: SchemaKey; name: string; desc: string; example: string }> = [
+  {
+    key: "accountTypes",
+    name: "Account note types",
+    desc: "Values of the frontmatter field type that make a note an account.",
+    example: "customer, client",
+  },
+  {
+    key: "statusHeadings",
+    name: "Status table headings",
+    desc: "Headings whose table holds the account's status fields.",
+    example: "Account Status",
+  },
+  {
+    key: "contactHeadings",
+    name: "Key contact headings",
+    desc: "Headings whose list names the account's contacts.",
+    example: "Key Contacts",
+  },
+  {
+    key: "collaboratorHeadings",
+    name: "Collaborator headings",
+    desc: "Headings whose Person / Role / Company table lists collaborators.",
+    example: "Collaborators",
+  },
+  {
+    key: "timelineHeadings",
+    name: "Recent context headings",
+    desc: "Headings whose dated list is the account's timeline.",
+    example: "Recent Context",
+  },
+];
+
+function splitList(value: string): string[] {
+  return value
+    .split(",")
+    .map((t) => t.trim())
+    .filter((t) => t !== "");
+}
+
 /** Merges stored data over the defaults; unknown or mistyped fields fall back. */
 export function settingsFrom(data: unknown): VaultCrmSettings {
-  const d = (typeof data === "object" && data !== null ? data : {}) as Partial<
-    Record<keyof VaultCrmSettings, unknown>
-  >;
-  const h = (typeof d.headings === "object" && d.headings !== null ? d.headings : {}) as Partial<
-    Record<keyof SchemaHeadings, unknown>
-  >;
-  const str = (v: unknown, fallback: string) =>
-    typeof v === "string" && v.trim() !== "" ? v.trim() : fallback;
-  const defaults = DEFAULT_SETTINGS;
+  const d = (typeof data === "object" && data !== null ? data : {}) as Record<string, unknown>;
+  const stored = (typeof d.schema === "object" && d.schema !== null ? d.schema : {}) as Record<string, unknown>;
+  const schema: SchemaOverrides = {};
+  for (const { key } of SCHEMA_FIELDS) {
+    const v = stored[key];
+    if (Array.isArray(v) && v.length > 0 && v.every((t) => typeof t === "string")) schema[key] = v as string[];
+  }
   return {
-    headings: {
-      accountStatus: str(h.accountStatus, defaults.headings.accountStatus),
-      keyContacts: str(h.keyContacts, defaults.headings.keyContacts),
-      collaborators: str(h.collaborators, defaults.headings.collaborators),
-      recentContext: str(h.recentContext, defaults.headings.recentContext),
-    },
-    accountTypes:
-      Array.isArray(d.accountTypes) && d.accountTypes.every((t) => typeof t === "string")
-        ? (d.accountTypes as string[])
-        : [...defaults.accountTypes],
-    autoOpen: typeof d.autoOpen === "boolean" ? d.autoOpen : defaults.autoOpen,
+    schema,
+    autoOpen: typeof d.autoOpen === "boolean" ? d.autoOpen : DEFAULT_SETTINGS.autoOpen,
     sectionLimit:
-      typeof d.sectionLimit === "number" && d.sectionLimit >= 0 ? Math.floor(d.sectionLimit) : defaults.sectionLimit,
+      typeof d.sectionLimit === "number" && d.sectionLimit >= 0
+        ? Math.floor(d.sectionLimit)
+        : DEFAULT_SETTINGS.sectionLimit,
   };
+}
+
+/** The frontmatter types that make a note an account, lower-cased. */
+export function accountTypes(settings: VaultCrmSettings): string[] {
+  return (settings.schema.accountTypes ?? DEFAULT_ACCOUNT_TYPES).map((t) => t.toLowerCase());
 }
 
 export class VaultCrmSettingTab extends PluginSettingTab {
@@ -81,23 +117,6 @@ export class VaultCrmSettingTab extends PluginSettingTab {
     const settings = this.plugin.settings;
 
     new Setting(containerEl).setName("Account panel").setHeading();
-
-    new Setting(containerEl)
-      .setName("Account note types")
-      .setDesc("Values of the frontmatter field type that make a note an account, separated by commas.")
-      .addText((text) =>
-        text
-          .setPlaceholder("customer, account")
-          .setValue(settings.accountTypes.join(", "))
-          .onChange(async (value) => {
-            const types = value
-              .split(",")
-              .map((t) => t.trim().toLowerCase())
-              .filter((t) => t !== "");
-            settings.accountTypes = types.length > 0 ? types : [...DEFAULT_SETTINGS.accountTypes];
-            await this.plugin.saveSettings();
-          }),
-      );
 
     new Setting(containerEl)
       .setName("Open the panel automatically")
@@ -125,29 +144,28 @@ export class VaultCrmSettingTab extends PluginSettingTab {
       );
 
     new Setting(containerEl)
-      .setName("Section headings")
+      .setName("Note structure")
       .setDesc(
-        "Which headings hold which part of an account note. Stored with the vault's settings; " +
-          "the core reads the default headings until it accepts a custom schema.",
+        "Which headings and note types mean what, separated by commas. Leave a field empty for the " +
+          "core's defaults. Stored now; the engine reads them once it accepts a vault schema.",
       )
       .setHeading();
 
-    const headingRows: Array<[keyof SchemaHeadings, string]> = [
-      ["accountStatus", "Status table"],
-      ["keyContacts", "Key contacts"],
-      ["collaborators", "Collaborators table"],
-      ["recentContext", "Recent context"],
-    ];
-    for (const [key, name] of headingRows) {
-      new Setting(containerEl).setName(name).addText((text) =>
-        text
-          .setPlaceholder(DEFAULT_SETTINGS.headings[key])
-          .setValue(settings.headings[key])
-          .onChange(async (value) => {
-            settings.headings[key] = value.trim() !== "" ? value.trim() : DEFAULT_SETTINGS.headings[key];
-            await this.plugin.saveSettings();
-          }),
-      );
+    for (const field of SCHEMA_FIELDS) {
+      new Setting(containerEl)
+        .setName(field.name)
+        .setDesc(field.desc)
+        .addText((text) =>
+          text
+            .setPlaceholder(field.example)
+            .setValue((settings.schema[field.key] ?? []).join(", "))
+            .onChange(async (value) => {
+              const list = splitList(value);
+              if (list.length > 0) settings.schema[field.key] = list;
+              else delete settings.schema[field.key];
+              await this.plugin.saveSettings();
+            }),
+        );
     }
   }
 }
