@@ -1,0 +1,223 @@
+#!/usr/bin/env node
+// bench/report.mjs - joins the JSON lines of one bench run (native + Node)
+// into one Markdown table with the issue's ratios, each computed from two
+// medians of the same run on the same corpus; and draws the chart (SVG, time
+// vs vault size per stage).
+//
+//   node bench/report.mjs build/bench/results [--svg build/bench/results/chart.svg]
+import fs from "node:fs";
+import path from "node:path";
+
+const dir = process.argv[2] || "build/bench/results";
+const svgArg = process.argv.indexOf("--svg");
+const svgPath = svgArg > 0 ? process.argv[svgArg + 1] : path.join(dir, "chart.svg");
+
+const rows = [];
+for (const f of fs.readdirSync(dir).filter((f) => f.endsWith(".jsonl")).sort())
+  for (const line of fs.readFileSync(path.join(dir, f), "utf8").split("\n"))
+    if (line.trim().startsWith("{")) rows.push(JSON.parse(line));
+const meta = fs.existsSync(path.join(dir, "meta.json")) ? JSON.parse(fs.readFileSync(path.join(dir, "meta.json"), "utf8")) : {};
+
+const SIZES = ["1k", "10k", "100k"].filter((s) => rows.some((r) => r.corpus === s));
+const get = (impl, stage, corpus, extra = {}) =>
+  rows.find((r) => r.impl === impl && r.stage === stage && r.corpus === corpus && Object.entries(extra).every(([k, v]) => r[k] === v));
+
+const f1 = (x) => (x == null || !isFinite(x) ? "–" : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+const ms = (x) => (x == null || !isFinite(x) ? "–" : x >= 1000 ? `${(x / 1000).toFixed(2)} s` : x >= 10 ? `${x.toFixed(0)} ms` : `${x.toFixed(2)} ms`);
+const kib = (b) => (b == null ? "–" : `${(b / 1024).toFixed(1)} KiB`);
+const ratio = (a, b) => (a == null || b == null || !b ? null : a / b);
+const rx = (x) => (x == null ? "–" : `${x.toFixed(2)}x`);
+const verdict = (ok) => (ok == null ? "" : ok ? " ✅" : " ❌");
+
+const out = [];
+const p = (s = "") => out.push(s);
+const table = (header, body) => {
+  p(`| ${header.join(" | ")} |`);
+  p(`|${header.map((_, i) => (i === 0 ? "---" : "---:")).join("|")}|`);
+  for (const r of body) p(`| ${r.join(" | ")} |`);
+  p();
+};
+
+if (meta.machine) p(`Machine: ${meta.machine}. Load average before/after: ${meta.load_before} / ${meta.load_after}. Source: ${meta.source}. Runs: median of ${meta.runs} after 1 warm-up.`), p();
+
+// --- throughput per stage
+const STAGES = [
+  ["native", "md4c", "native: md4c alone (parser ceiling)"],
+  ["native", "frontmatter", "native: frontmatter only"],
+  ["native", "parse", "native: parse_note"],
+  ["native", "index", "native: index build (parse + index)"],
+  ["native", "engine_json", "native: Engine::upsertMany(JSON)"],
+  ["wasm", "wasm_md4c", "wasm: md4c alone"],
+  ["wasm", "wasm_raw", "wasm: upsertMany, prebuilt JSON"],
+  ["wasm", "wasm_index", "wasm: Engine.upsertMany via wrapper"],
+  ["wasm", "wasm_cold", "wasm: cold (module init + load)"],
+  ["js", "js_regex_lite", "JS: js-yaml + regex-lite"],
+  ["js", "js_markdown_it", "JS: gray-matter + markdown-it"],
+];
+p("### Index build, medians");
+{
+  const header = ["stage", ...SIZES.flatMap((s) => [`${s} time`, `${s} MB/s`, `${s} µs/note`])];
+  const body = [];
+  for (const [impl, stage, name] of STAGES) {
+    const cells = [name];
+    for (const s of SIZES) {
+      const r = get(impl, stage, s);
+      cells.push(r ? ms(r.median_ms) : "–", r ? f1(r.mb_s) : "–", r ? f1(r.us_per_note) : "–");
+    }
+    body.push(cells);
+  }
+  const corp = SIZES.map((s) => { const r = get("native", "md4c", s); return r ? `${s} = ${r.notes} notes, ${(r.bytes / 1e6).toFixed(1)} MB` : s; });
+  p(`Corpora: ${corp.join("; ")}.`);
+  p();
+  table(header, body);
+}
+
+// --- the issue's targets
+p("### Targets (issue 7), ratios pair by pair from this run");
+{
+  const body = [];
+  const per = (f) => SIZES.map((s) => f(s)).join(" · ");
+  const at = (s, impl, stage) => get(impl, stage, s);
+  // 1
+  body.push(["1", "native index build ≥ 150 MB/s (10k)", per((s) => `${s}: ${f1(at(s, "native", "index")?.mb_s)} MB/s`),
+    verdict(at("10k", "native", "index") ? at("10k", "native", "index").mb_s >= 150 : null)]);
+  body.push(["1", "native index / md4c-alone throughput ≥ 0.5", per((s) => `${s}: ${rx(ratio(at(s, "native", "md4c")?.median_ms, at(s, "native", "index")?.median_ms))}`),
+    verdict(at("10k", "native", "index") ? at("10k", "native", "md4c").median_ms / at("10k", "native", "index").median_ms >= 0.5 : null)]);
+  // 2
+  const r2 = (s) => ratio(at(s, "wasm", "wasm_raw")?.median_ms, at(s, "native", "engine_json")?.median_ms);
+  body.push(["2", "wasm / native, same build (upsertMany JSON) ≤ 2.0 (stretch 1.6)", per((s) => `${s}: ${rx(r2(s))}`), verdict(r2("10k") != null ? r2("10k") <= 2 : null)]);
+  const r2b = (s) => ratio(at(s, "wasm", "wasm_md4c")?.median_ms, at(s, "native", "md4c")?.median_ms);
+  body.push(["2", "(for reference) md4c alone, wasm / native", per((s) => `${s}: ${rx(r2b(s))}`), ""]);
+  // 3, 4
+  const r3 = (s) => ratio(at(s, "js", "js_markdown_it")?.median_ms, at(s, "wasm", "wasm_index")?.median_ms);
+  body.push(["3", "gray-matter + markdown-it / wasm ≥ 5x", per((s) => `${s}: ${rx(r3(s))}`), verdict(r3("10k") != null ? r3("10k") >= 5 : null)]);
+  const r4 = (s) => ratio(at(s, "js", "js_regex_lite")?.median_ms, at(s, "wasm", "wasm_index")?.median_ms);
+  body.push(["4", "regex-lite JS / wasm ≥ 1.5x (stretch 2.5x)", per((s) => `${s}: ${rx(r4(s))}`), verdict(r4("10k") != null ? r4("10k") >= 1.5 : null)]);
+  // 5
+  const cold = (s) => at(s, "wasm", "wasm_cold");
+  body.push(["5", "cold index in wasm incl. boundary ≤ 0.5 s (10k), ≤ 5 s (100k)",
+    per((s) => `${s}: ${ms(cold(s)?.median_ms)} (module init ${ms(cold(s)?.init_ms)})`),
+    verdict(cold("10k") ? cold("10k").median_ms <= 500 && (!cold("100k") || cold("100k").median_ms <= 5000) : null)]);
+  // 6
+  const up = (impl, s) => get(impl, "upsert_panel", s);
+  body.push(["6", "upsert + panel, wasm: p50 ≤ 0.2 ms, p99 ≤ 1 ms", per((s) => `${s}: ${ms(up("wasm", s)?.p50_ms)} / ${ms(up("wasm", s)?.p99_ms)}`),
+    verdict(up("wasm", "10k") ? up("wasm", "10k").p50_ms <= 0.2 && up("wasm", "10k").p99_ms <= 1 && (!up("wasm", "100k") || (up("wasm", "100k").p50_ms <= 0.2 && up("wasm", "100k").p99_ms <= 1)) : null)]);
+  body.push(["6", "(native, same edits) p50 / p99", per((s) => `${s}: ${ms(up("native", s)?.p50_ms)} / ${ms(up("native", s)?.p99_ms)}`), ""]);
+  if (up("wasm", "100k") && up("wasm", "10k")) {
+    const r = up("wasm", "100k").p50_ms / up("wasm", "10k").p50_ms;
+    body.push(["6", "upsert + panel p50, 100k / 10k ≤ 1.3", `${rx(r)} (p99: ${rx(up("wasm", "100k").p99_ms / up("wasm", "10k").p99_ms)})`, verdict(r <= 1.3)]);
+  }
+  // 7
+  const qs = rows.filter((r) => r.stage === "query");
+  const qnames = [...new Set(qs.map((r) => r.query))];
+  for (const q of qnames) {
+    const cell = per((s) => { const r = qs.find((x) => x.query === q && x.corpus === s); if (!r) return `${s}: –`;
+      return r.status === "ok" ? `${s}: wasm ${ms(r.p50_ms)}, JS ${ms(r.js_p50_ms)} (${rx(r.js_p50_ms / r.p50_ms)})` : `${s}: JS filter/sort ${ms(r.js_p50_ms)}`; });
+    const st = qs.find((x) => x.query === q && x.corpus === "10k")?.status ?? "";
+    body.push(["7", `query "${q}": p50 ≤ 1 ms (10k), ≤ 10 ms (100k), ≥ 20x JS`, cell + (st === "ok" ? "" : " — engine: **not built yet**"), ""]);
+  }
+  // 8
+  const mem = (s) => get("wasm", "memory", s);
+  const memS = (s) => get("wasm", "memory_single", s);
+  body.push(["8", "index memory per note, wasm (heap growth / notes) ≤ 1 KiB (stretch 0.5)",
+    per((s) => `${s}: ${kib(mem(s)?.bytes_per_note)}`) + ` (native heap: ${per((s) => kib(get("native", "memory", s)?.bytes_per_note))}; note text ≈ ${kib(mem("10k")?.text_bytes_per_note)})`,
+    verdict(mem("10k") ? mem("10k").bytes_per_note <= 1024 : null)]);
+  body.push(["8", "peak / steady: one crossing for the vault vs chunks of " + (mem("10k")?.chunk ?? "?"),
+    per((s) => (memS(s) && mem(s) ? `${s}: ${rx(memS(s).heap_bytes / mem(s).heap_bytes)}` : `${s}: –`)), ""]);
+  // 9, 10
+  const dd = get("wasm", "dedup", "10k");
+  body.push(["9", "contact resolution, 100k mentions ≤ 2 s", dd?.status === "ok" ? `10k notes: ${ms(dd.median_ms)}` : "**not built yet** (engine.dedup)", ""]);
+  body.push(["10", "warm start from a persisted index (10k) ≤ 100 ms", "**not built yet** (no snapshot API)", ""]);
+  // 11
+  const patho = rows.filter((r) => r.stage === "patho" && r.impl === "wasm");
+  const worst = patho.reduce((m, r) => (r.median_ms > (m?.median_ms ?? -1) ? r : m), null);
+  body.push(["11", "any 1 MB pathological note in wasm ≤ 50 ms", worst ? `worst: ${worst.corpus} ${ms(worst.median_ms)}` : "–",
+    verdict(worst ? worst.median_ms <= 50 : null)]);
+  // 12
+  const main = rows.find((r) => r.stage === "size" && /main\.js$/.test(r.file));
+  body.push(["12", "plugin main.js ≤ 1.5 MB raw, ≤ 500 KB gzip", main?.raw ? `${(main.raw / 1e6).toFixed(2)} MB raw, ${(main.gzip / 1e3).toFixed(0)} KB gzip` : "plugin/main.js not built",
+    verdict(main?.raw ? main.raw <= 1.5e6 && main.gzip <= 500e3 : null)]);
+  table(["#", "measure (target)", "measured", ""], body);
+}
+
+// --- pathological notes
+{
+  const files = [...new Set(rows.filter((r) => r.stage === "patho").map((r) => r.corpus))];
+  if (files.length) {
+    p("### Pathological notes (1 MB each), median time per note");
+    const body = files.map((f) => {
+      const n = get("native", "patho", f), w = get("wasm", "patho", f);
+      const jr = get("js", "patho_js_regex_lite", f), jm = get("js", "patho_js_markdown_it", f);
+      return [f, ms(n?.median_ms), ms(w?.median_ms), ms(jr?.median_ms), ms(jm?.median_ms), `${n?.links ?? "–"} / ${w?.links ?? "–"} / ${jr?.links ?? "–"} / ${jm?.links ?? "–"}`];
+    });
+    table(["note", "native", "wasm", "JS regex-lite", "JS markdown-it", "links found (native / wasm / regex / md-it)"], body);
+  }
+}
+
+// --- output parity
+{
+  const body = [];
+  for (const s of SIZES) {
+    const n = get("native", "counts", s), a = get("js", "js_regex_lite_counts", s), b = get("js", "js_markdown_it_counts", s);
+    if (!n) continue;
+    const c = (r) => (r ? `${r.links} / ${r.tags} / ${r.tasks} / ${r.headings}` : "–");
+    body.push([s, c(n), c(a), c(b)]);
+  }
+  if (body.length) {
+    p("### Same outputs: links / inline tags / tasks / headings extracted");
+    table(["corpus", "core (native)", "JS regex-lite", "JS markdown-it"], body);
+  }
+  const fp = SIZES.map((s) => get("native", "frontmatter_fast_path", s)).filter(Boolean);
+  if (fp.length) p(`Frontmatter fast path taken: ${fp.map((r) => `${r.corpus}: ${r.count}/${r.notes}`).join(", ")}.`), p();
+}
+
+const sizes = rows.filter((r) => r.stage === "size");
+if (sizes.length) {
+  p("### Artifact sizes");
+  table(["file", "raw", "gzip"], sizes.map((r) => [r.file, r.raw ? `${r.raw} B` : r.status, r.gzip ? `${r.gzip} B` : ""]));
+}
+
+process.stdout.write(out.join("\n") + "\n");
+fs.writeFileSync(path.join(dir, "table.md"), out.join("\n") + "\n");
+
+// --- chart: median time vs vault size, log-log, one line per stage.
+{
+  const series = STAGES.filter(([, st]) => st !== "frontmatter" && st !== "parse").map(([impl, stage, name]) => ({
+    name, pts: SIZES.map((s) => get(impl, stage, s)).filter(Boolean).map((r) => [r.notes, r.median_ms]),
+  })).filter((s) => s.pts.length);
+  const W = 760, H = 460, L = 70, R = 250, T = 40, B = 50;
+  const xs = series.flatMap((s) => s.pts.map((p) => p[0])), ys = series.flatMap((s) => s.pts.map((p) => p[1]));
+  const x0 = Math.log10(Math.min(...xs)) - 0.1, x1 = Math.log10(Math.max(...xs)) + 0.1;
+  const y0 = Math.floor(Math.log10(Math.min(...ys))), y1 = Math.ceil(Math.log10(Math.max(...ys)));
+  const X = (v) => L + ((Math.log10(v) - x0) / (x1 - x0)) * (W - L - R);
+  const Y = (v) => H - B - ((Math.log10(v) - y0) / (y1 - y0)) * (H - T - B);
+  const colors = ["#1f77b4", "#aec7e8", "#2ca02c", "#ff7f0e", "#ffbb78", "#9467bd", "#d62728", "#8c564b", "#e377c2", "#7f7f7f", "#17becf"];
+  const s = [];
+  s.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`);
+  s.push(`<rect width="${W}" height="${H}" fill="white"/>`);
+  s.push(`<text x="${L}" y="22" font-size="14" font-weight="bold">vaultcrm index build: median time vs vault size (log-log)</text>`);
+  for (let e = y0; e <= y1; e++) {
+    const y = Y(10 ** e);
+    s.push(`<line x1="${L}" y1="${y}" x2="${W - R}" y2="${y}" stroke="#ddd"/>`);
+    s.push(`<text x="${L - 6}" y="${y + 4}" text-anchor="end">${ms(10 ** e)}</text>`);
+  }
+  for (const n of [...new Set(xs)]) {
+    const x = X(n);
+    s.push(`<line x1="${x}" y1="${T}" x2="${x}" y2="${H - B}" stroke="#eee"/>`);
+    s.push(`<text x="${x}" y="${H - B + 16}" text-anchor="middle">${n.toLocaleString("en-US")} notes</text>`);
+  }
+  s.push(`<line x1="${L}" y1="${H - B}" x2="${W - R}" y2="${H - B}" stroke="black"/><line x1="${L}" y1="${T}" x2="${L}" y2="${H - B}" stroke="black"/>`);
+  series.forEach((se, i) => {
+    const c = colors[i % colors.length];
+    const dash = se.name.startsWith("JS") ? ' stroke-dasharray="6 3"' : se.name.startsWith("native") ? "" : ' stroke-dasharray="2 2"';
+    s.push(`<polyline fill="none" stroke="${c}" stroke-width="2"${dash} points="${se.pts.map(([x, y]) => `${X(x).toFixed(1)},${Y(y).toFixed(1)}`).join(" ")}"/>`);
+    for (const [x, y] of se.pts) s.push(`<circle cx="${X(x).toFixed(1)}" cy="${Y(y).toFixed(1)}" r="3" fill="${c}"/>`);
+    const ly = T + 10 + i * 20;
+    s.push(`<line x1="${W - R + 12}" y1="${ly}" x2="${W - R + 36}" y2="${ly}" stroke="${c}" stroke-width="2"${dash}/>`);
+    s.push(`<text x="${W - R + 42}" y="${ly + 4}">${se.name.replace(/&/g, "&amp;")}</text>`);
+  });
+  s.push(`<text x="${(L + W - R) / 2}" y="${H - 12}" text-anchor="middle">vault size (generated notes, ~2.7 KB each); ${meta.machine ? meta.machine.replace(/&/g, "&amp;") : ""}</text>`);
+  s.push("</svg>");
+  fs.writeFileSync(svgPath, s.join("\n") + "\n");
+  console.error(`[report] chart: ${svgPath}`);
+}
