@@ -1,7 +1,11 @@
 // vaultcrm: the native command line over the core.
 // JSON on stdout, progress and errors on stderr. Exit codes: 0 success,
 // 1 user error (bad arguments, unknown note, bad query), 2 unreadable vault.
+#include <algorithm>
 #include <cstring>
+#include <fstream>
+#include <iterator>
+#include <map>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -10,6 +14,7 @@
 
 #include "engine/engine_impl.h"
 #include "vault_loader.h"
+#include "vaultcrm/query.h"
 
 namespace {
 
@@ -18,9 +23,34 @@ const char* kUsage = R"(vaultcrm - an account graph from a vault of Markdown not
 usage:
   vaultcrm index  VAULT [--json]            summary; --json: every note parsed, and totals
   vaultcrm panel  VAULT NOTE_PATH [--json]  the account panel of one note
+  vaultcrm query  VAULT 'QUERY' [--json] [--format dql|tasks] [--origin NOTE] [--now DATE]
+                                            a Dataview (DQL) or Obsidian Tasks query
+  vaultcrm dedup  VAULT [--json]            duplicate contacts and duplicate entries
   vaultcrm help [COMMAND]                   this text, or one command's
 
-Planned (see the issues): dedup, query, merge.
+Common options: --schema FILE  a JSON settings object overriding headings,
+columns, keys, types and folders (see core/include/vaultcrm/schema.h).
+
+Planned (see the issues): merge.
+)";
+
+const char* kQueryHelp = R"(usage: vaultcrm query VAULT 'QUERY' [--json] [--format dql|tasks] [--origin NOTE] [--now DATE]
+
+Runs a Dataview query (TABLE / LIST / TASK ...) or an Obsidian Tasks query
+(one instruction per line: not done, path includes ..., sort by due, ...) over
+VAULT. --format picks the language (default: detect from the first word);
+--origin is the note holding the query ([[]] and `this`); --now fixes
+today's date (YYYY-MM-DD) for relative dates. Without --json, an aligned
+table. A bad query prints "line:column: message" on stderr and exits 1.
+)";
+
+const char* kDedupHelp = R"(usage: vaultcrm dedup VAULT [--json]
+
+Finds people written in several ways (spelling variants, nicknames, first
+names, initials, diacritics) and repeated entries (exact, truncated,
+paraphrased), with confidence and evidence. Ambiguous first names are
+reported, never merged. --json prints {"contacts":{"clusters":[...]},
+"entries":{"groups":[...]},"distinct_similar":[...]}.
 )";
 
 const char* kIndexHelp = R"(usage: vaultcrm index VAULT [--json]
@@ -59,6 +89,127 @@ bool unwrap(const std::string& envelope, nlohmann::json& value) {
 
 std::string dump(const nlohmann::json& j) {
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// Loads VAULT into `engine` (applying --schema FILE if given); returns an
+// exit code, 0 when loaded.
+int load(vaultcrm::Engine& engine, const std::string& vault_path, const std::string& schema_file) {
+  if (!schema_file.empty()) {
+    std::ifstream in(schema_file, std::ios::binary);
+    if (!in) {
+      std::cerr << "vaultcrm: cannot read schema file " << schema_file << "\n";
+      return 1;
+    }
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    nlohmann::json ignored;
+    if (!unwrap(engine.setSchema(text), ignored)) return 1;
+  }
+  auto loaded = vaultcrm::cli::load_vault(engine, vault_path, true);
+  if (!loaded.ok) {
+    std::cerr << "vaultcrm: " << loaded.error << "\n";
+    return 2;
+  }
+  return 0;
+}
+
+// Splits options (with their values) from positional arguments.
+struct Args {
+  std::vector<std::string> positional;
+  std::map<std::string, std::string> options;  // "--json" -> ""
+  std::string error;
+};
+
+Args parse_args(const std::vector<std::string>& raw, const std::vector<std::string>& flags,
+                const std::vector<std::string>& with_value) {
+  Args a;
+  for (size_t i = 0; i < raw.size(); ++i) {
+    const std::string& s = raw[i];
+    if (s.size() > 1 && s[0] == '-' ) {
+      if (std::find(flags.begin(), flags.end(), s) != flags.end()) {
+        a.options[s] = "";
+      } else if (std::find(with_value.begin(), with_value.end(), s) != with_value.end()) {
+        if (i + 1 >= raw.size()) {
+          a.error = s + " needs a value";
+          return a;
+        }
+        a.options[s] = raw[++i];
+      } else {
+        a.error = "unknown option " + s;
+        return a;
+      }
+    } else {
+      a.positional.push_back(s);
+    }
+  }
+  return a;
+}
+
+int cmd_query(const std::vector<std::string>& raw) {
+  Args a = parse_args(raw, {"--json", "--help", "-h"}, {"--format", "--origin", "--now", "--schema"});
+  if (a.options.count("--help") || a.options.count("-h")) return std::cout << kQueryHelp, 0;
+  if (!a.error.empty()) return usage_error(a.error);
+  if (a.positional.size() != 2) return usage_error("query needs VAULT and 'QUERY'");
+  vaultcrm::Engine engine;
+  if (int rc = load(engine, a.positional[0], a.options["--schema"])) return rc;
+  vaultcrm::query::Options options;
+  std::string format = a.options["--format"];
+  if (format == "dql") options.language = vaultcrm::query::Language::Dql;
+  else if (format == "tasks") options.language = vaultcrm::query::Language::Tasks;
+  else if (!format.empty()) return usage_error("--format is dql or tasks");
+  options.origin_path = a.options["--origin"];
+  options.now = a.options["--now"];
+  auto outcome = vaultcrm::query::run(engine.impl().vault, a.positional[1], options);
+  if (!outcome.ok) {
+    std::cerr << "vaultcrm: " << outcome.error.line << ":" << outcome.error.column << ": " << outcome.error.message
+              << "\n";
+    return 1;
+  }
+  if (a.options.count("--json")) {
+    auto j = nlohmann::json::parse(vaultcrm::query::result_json(outcome.result));
+    std::cout << dump(j) << "\n";
+  } else {
+    std::cout << vaultcrm::query::render_text(outcome);
+  }
+  return 0;
+}
+
+int cmd_dedup(const std::vector<std::string>& raw) {
+  Args a = parse_args(raw, {"--json", "--help", "-h"}, {"--schema"});
+  if (a.options.count("--help") || a.options.count("-h")) return std::cout << kDedupHelp, 0;
+  if (!a.error.empty()) return usage_error(a.error);
+  if (a.positional.size() != 1) return usage_error("dedup needs one VAULT");
+  vaultcrm::Engine engine;
+  if (int rc = load(engine, a.positional[0], a.options["--schema"])) return rc;
+  nlohmann::json report;
+  if (!unwrap(engine.dedup("{}"), report)) return 1;
+  if (a.options.count("--json")) {
+    std::cout << dump(report) << "\n";
+    return 0;
+  }
+  const auto& clusters = report["contacts"]["clusters"];
+  size_t multi = 0;
+  for (const auto& c : clusters)
+    if (c["members"].size() > 1 || c.value("ambiguous", false)) ++multi;
+  std::cout << "Contacts written more than one way (" << multi << "):\n";
+  for (const auto& c : clusters) {
+    if (c["members"].size() < 2 && !c.value("ambiguous", false)) continue;
+    std::cout << "  " << c["canonical"].get<std::string>() << "  <- ";
+    bool first = true;
+    for (const auto& m : c["members"]) {
+      if (!first) std::cout << ", ";
+      std::cout << m.get<std::string>();
+      first = false;
+    }
+    std::cout << "  (" << c.value("confidence", 0.0) << (c.value("ambiguous", false) ? ", AMBIGUOUS" : "") << ")\n";
+  }
+  const auto& groups = report["entries"]["groups"];
+  std::cout << "\nRepeated entries (" << groups.size() << " groups):\n";
+  for (const auto& g : groups) {
+    std::cout << "  " << g.value("path", "") << " [" << g.value("kind", "") << "] lines";
+    for (const auto& l : g["lines"]) std::cout << " " << l;
+    std::cout << ", keep " << g.value("keep", 0) << "\n";
+  }
+  return 0;
 }
 
 int cmd_index(const std::vector<std::string>& args) {
@@ -164,12 +315,16 @@ int main(int argc, char** argv) {
     if (cmd == "help") {
       if (!args.empty() && args[0] == "index") std::cout << kIndexHelp;
       else if (!args.empty() && args[0] == "panel") std::cout << kPanelHelp;
+      else if (!args.empty() && args[0] == "query") std::cout << kQueryHelp;
+      else if (!args.empty() && args[0] == "dedup") std::cout << kDedupHelp;
       else std::cout << kUsage;
       return 0;
     }
     if (cmd == "index") return cmd_index(args);
     if (cmd == "panel") return cmd_panel(args);
-    if (cmd == "dedup" || cmd == "query" || cmd == "merge")
+    if (cmd == "query") return cmd_query(args);
+    if (cmd == "dedup") return cmd_dedup(args);
+    if (cmd == "merge")
       return usage_error("`" + cmd + "` is not built yet (planned; see the issues)");
     return usage_error("unknown command " + cmd);
   } catch (const std::exception& e) {
