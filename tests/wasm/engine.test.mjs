@@ -293,6 +293,28 @@ test("FinalizationRegistry frees an engine that was never disposed", () => {
   assert.equal(r.stdout, "freed");
 });
 
+test("setSchema overrides the schema; unknown keys are a bad_request", async () => {
+  const engine = await createEngine();
+  try {
+    const kunde = "---\ntype: kunde\n---\n# Kunde\n\n## Ansprechpartner\n- [[Erika Muster]]\n";
+    engine.upsertMany([
+      { path: "Kunden/Beispiel.md", text: kunde, mtime: 0 },
+      { path: "Leute/Erika Muster.md", text: "# Erika Muster\n", mtime: 0 },
+    ]);
+    const before = engine.panel("Kunden/Beispiel.md");
+    assert.deepEqual(before.contacts.map((c) => c.name), []);
+
+    assert.deepEqual(engine.setSchema({ contactHeadings: ["Ansprechpartner"], accountTypes: ["kunde"] }), { schema: "set" });
+    const after = engine.panel("Kunden/Beispiel.md");
+    assert.deepEqual(after.contacts.map((c) => c.name), ["Erika Muster"]);
+    assert.equal(after.contacts[0].link, "Leute/Erika Muster.md");
+
+    assert.throws(() => engine.setSchema({ contactHeadingz: ["x"] }), { name: "VaultcrmError", code: "bad_request" });
+  } finally {
+    engine.dispose();
+  }
+});
+
 test("query, dedup and mergePlan answer with data or a VaultcrmError, never a crash", async () => {
   const engine = await createEngine();
   try {

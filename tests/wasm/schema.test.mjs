@@ -129,6 +129,8 @@ test("every sample-vault note, the summary, the index dump and the panels match 
     assertShape(engine.summary(), "Summary", "summary with errors");
     assertShape(engine.rename("Broken.md", "Broken2.md"), "RenameResult", "rename");
     assertShape(engine.remove("Broken2.md"), "RemoveResult", "remove");
+    assertShape(engine.setSchema({ contactHeadings: ["Key Contacts", "Contacts"] }), "SetSchemaResult", "setSchema");
+    for (const { path: p } of vault) assertShape(engine.panel(p), "AccountPanel", `panel(${p}) after setSchema`);
   } finally {
     engine.dispose();
   }

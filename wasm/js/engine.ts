@@ -31,6 +31,8 @@ import {
   type QueryResult,
   type RemoveResult,
   type RenameResult,
+  type SchemaSettings,
+  type SetSchemaResult,
   type Summary,
   type UpsertManyResult,
   type UpsertResult,
@@ -126,6 +128,16 @@ export class Engine {
 
   rename(from: string, to: string): RenameResult {
     return this.call((raw) => raw.rename(from, to));
+  }
+
+  /**
+   * Overrides the vault schema (which headings, columns, keys, types and folders
+   * mean what) and rebuilds the graph. Lists replace the defaults; unknown keys
+   * throw VaultcrmError "bad_request".
+   */
+  setSchema(settings: SchemaSettings): SetSchemaResult {
+    const json = JSON.stringify(settings);
+    return this.call((raw) => raw.setSchema(json));
   }
 
   /** The parsed note with resolved links. Throws VaultcrmError "not_found". */

@@ -11,6 +11,7 @@ export interface RawEngine {
   upsert(path: string, text: string, mtime: number): string;
   remove(path: string): string;
   rename(from: string, to: string): string;
+  setSchema(schemaJson: string): string;
   note(path: string): string;
   summary(): string;
   indexJson(): string;

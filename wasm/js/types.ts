@@ -244,7 +244,13 @@ export interface IndexDump {
 }
 
 // ---------------------------------------------------------------------------
-// AccountPanel (engine.panel(path))
+// AccountPanel (engine.panel(path)): built from the note and the entity graph.
+
+/**
+ * An entity id: `note:<path>` for an entity that has a note, `<kind>:<folded
+ * name>` (e.g. `person:narayan`) for one that is only mentioned.
+ */
+export type EntityId = string;
 
 export interface StatusRow {
   field: string;
@@ -252,14 +258,28 @@ export interface StatusRow {
   line: number;
 }
 
-/** A Key Contacts entry; exact names collapsed, in first-seen order. */
-export interface PanelContact {
+export interface LastMeeting {
   name: string;
+  path: string | null;
+  date: IsoDate | null;
+}
+
+/** A person entity listed by the account (Key Contacts + Collaborators), first-seen order. */
+export interface Contact {
+  name: string;
+  entity: EntityId;
   link: string | null;
   count: number;
   lines: number[];
+  /** Everything known anywhere in the vault. */
+  roles: string[];
+  companies: string[];
+  surfaceForms: string[];
+  otherAccounts: string[];
+  lastMeeting: LastMeeting | null;
 }
 
+/** A row of the Collaborators table, as written. */
 export interface PanelCollaborator {
   name: string;
   role: string;
@@ -273,11 +293,26 @@ export interface PanelLink {
   resolved: string | null;
 }
 
+/** A Recent Context bullet, as written. */
 export interface ContextEntry {
   date: IsoDate | null;
   text: string;
   line: number;
   links: PanelLink[];
+}
+
+export type TimelineKind = "context" | "meeting";
+
+/** Newest first; exact repeats collapsed (`count`, `lines`). */
+export interface TimelineEntry {
+  kind: TimelineKind;
+  date: IsoDate | null;
+  text: string;
+  path: string;
+  line: number;
+  count: number;
+  lines: number[];
+  meeting: string | null;
 }
 
 export interface PanelTask {
@@ -289,19 +324,68 @@ export interface PanelTask {
   priority: TaskPriority | null;
 }
 
+/** An entry of keyFacts / opportunities / blockers / decisions / relatedProjects. */
+export interface PanelItem {
+  text: string;
+  line: number;
+  link: string | null;
+}
+
+export interface Neighbour {
+  name: string;
+  link: string | null;
+  count: number;
+}
+
+export interface Neighbourhood {
+  companies: Neighbour[];
+  projects: Neighbour[];
+  /** Contacts that other accounts list too. */
+  sharedPeople: Contact[];
+}
+
 export interface AccountPanel {
   path: string;
   title: string;
   type: string | null;
+  /** From the frontmatter, else the status table. */
+  accountStatus: string | null;
+  industry: string | null;
+  lastContact: string | null;
   frontmatter: JsonObject | null;
   /** Rows of the "Account Status" table. */
   status: StatusRow[];
-  contacts: PanelContact[];
+  contacts: Contact[];
   collaborators: PanelCollaborator[];
   /** In note order. */
   recentContext: ContextEntry[];
+  timeline: TimelineEntry[];
+  /** The note's, then its meetings'. */
   openTasks: PanelTask[];
+  keyFacts: PanelItem[];
+  opportunities: PanelItem[];
+  blockers: PanelItem[];
+  decisions: PanelItem[];
+  relatedProjects: PanelItem[];
+  neighbourhood: Neighbourhood;
   errors: Diagnostic[];
+}
+
+/** @deprecated renamed to Contact (the panel's contacts are graph entities now). */
+export type PanelContact = Contact;
+
+// ---------------------------------------------------------------------------
+// Schema settings (engine.setSchema(json))
+
+/**
+ * Overrides for any list of core/include/vaultcrm/schema.h, e.g.
+ * `{"contactHeadings": ["Ansprechpartner"], "accountTypes": ["kunde"]}`;
+ * unknown keys are a bad_request.
+ */
+export type SchemaSettings = { [key: string]: string[] };
+
+export interface SetSchemaResult {
+  schema: string;
 }
 
 // ---------------------------------------------------------------------------

@@ -108,6 +108,9 @@ class EngineBinding {
   std::string rename(const std::string& from, const std::string& to) {
     return Call("rename", [&](vaultcrm::Engine& e) { return e.rename(from, to); });
   }
+  std::string setSchema(const std::string& schema_json) {
+    return Call("setSchema", [&](vaultcrm::Engine& e) { return e.setSchema(schema_json); });
+  }
   std::string note(const std::string& path) {
     return Call("note", [&](vaultcrm::Engine& e) { return e.note(path); });
   }
@@ -157,6 +160,7 @@ EMSCRIPTEN_BINDINGS(vaultcrm) {
       .function("upsert", &EngineBinding::upsert)
       .function("remove", &EngineBinding::remove)
       .function("rename", &EngineBinding::rename)
+      .function("setSchema", &EngineBinding::setSchema)
       .function("note", &EngineBinding::note)
       .function("summary", &EngineBinding::summary)
       .function("indexJson", &EngineBinding::indexJson)
