@@ -1,9 +1,30 @@
-// Engine::dedup - placeholder until core/src/dedup lands (issue: Dedup).
+// Engine::dedup - duplicate contacts and entries (docs/json-api.md "DedupReport").
+#include "../dedup/dedup_json.h"
 #include "engine_impl.h"
 #include "serialize.h"
+#include "vaultcrm/dedup.h"
 
 namespace vaultcrm {
-std::string Engine::dedup(std::string_view) const {
-  return json::error("not_implemented", "dedup is not built yet");
+
+std::string Engine::dedup(std::string_view options_json) const {
+  try {
+    nlohmann::json opts = nlohmann::json::object();
+    if (!options_json.empty()) {
+      opts = nlohmann::json::parse(options_json.begin(), options_json.end());
+      if (!opts.is_object()) return json::error("bad_request", "dedup options must be a JSON object");
+    }
+    // Defaults mirror the panel schema's headings and columns; the options
+    // object overrides them (docs/json-api.md "DedupReport").
+    dedup::Options o = dedup::options_from_json(opts, dedup::Options{});
+    dedup::Report report = dedup::run(impl_->vault, o);
+    return json::ok(dedup::report_to_json(report));
+  } catch (const nlohmann::json::exception& e) {
+    return json::error("bad_request", e.what());
+  } catch (const std::exception& e) {
+    return json::error("internal", e.what());
+  } catch (...) {
+    return json::error("internal", "unknown error");
+  }
 }
+
 }  // namespace vaultcrm

@@ -1,0 +1,59 @@
+// 100,000 synthetic mentions through resolve(): checks the result, never the
+// time (benchmarks measure time; see resolve()'s candidate_pairs for the
+// blocking work, which must stay near-linear).
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "vaultcrm/dedup.h"
+
+using namespace vaultcrm::dedup;
+
+namespace {
+
+const char* kFirst[] = {"Anna", "Robert", "Maria", "Jürgen", "Łukasz", "Aoife", "Mateus", "Priya", "Kenji", "Olga",
+                        "Fatima", "Sven", "Chloé", "Dmitri", "Ngozi", "Sofia", "Hiroshi", "Camille", "Pedro", "Ines",
+                        "Tomasz", "Leila", "Oskar", "Yara", "Bjorn", "Wei", "Aarav", "Zanele", "Mikael", "Ayse"};
+const char* kLast[] = {"Berg", "Smith", "Novak", "Okafor", "Tanaka", "Haas", "Oliveira", "Raman", "Petrović", "Müller",
+                       "Nkemelu", "Lindqvist", "Dubois", "Kowalski", "Adeyemi", "García", "Yamamoto", "Rossi",
+                       "Brennan", "Whitcombe", "Fischer", "Moreau", "Ivanova", "Chen", "Sato", "Kaur", "Mensah",
+                       "Horvath", "Silva", "Nowak"};
+
+}  // namespace
+
+TEST(DedupScale, HundredThousandMentionsResolve) {
+  std::mt19937 rng(42);
+  std::vector<Mention> ms;
+  ms.reserve(100000);
+  const int people = 20000, accounts = 2000;
+  for (int p = 0; ms.size() < 100000; p = (p + 1) % people) {
+    std::string first = kFirst[p % 30], last = kLast[(p / 30) % 30];
+    // 20k distinct surnames: a stem plus two syllables chosen by the person's index.
+    static const char* kSyl[] = {"an", "ber", "co", "da", "el", "fi", "go", "ha", "ik", "jo", "ka", "lu", "mo", "ne",
+                                 "or", "pa", "qui", "ro", "su", "ta", "ul", "vi", "wa", "xo", "ya", "ze"};
+    last += std::string(kSyl[(p / 900) % 26]) + kSyl[(p / 23400 + p / 7) % 26];
+    Mention m;
+    m.account = "Account " + std::to_string(p % accounts);
+    m.path = "Customers/" + m.account + ".md";
+    m.line = static_cast<int>(ms.size() % 500) + 1;
+    m.source = "list";
+    switch (rng() % 5) {
+      case 0: m.surface = first + " " + last; break;
+      case 1: m.surface = first + " " + last.substr(0, last.size() - 1) + "x"; break;  // typo in the last letter
+      case 2: m.surface = first.substr(0, 1) + ". " + last; break;
+      case 3: m.surface = first; break;
+      default: m.surface = first + " " + last; break;
+    }
+    ms.push_back(std::move(m));
+  }
+  ContactResult r = resolve(ms);
+  ASSERT_EQ(r.cluster_of.size(), ms.size());
+  size_t assigned = 0;
+  for (int c : r.cluster_of) assigned += c >= 0 ? 1 : 0;
+  EXPECT_EQ(assigned, ms.size());
+  // Blocking, not all pairs: far fewer candidate pairs than N^2 / 2.
+  std::cout << "[ dedup    ] " << ms.size() << " mentions, " << r.clusters.size() << " clusters, " << r.candidate_pairs << " candidate pairs\n";
+  EXPECT_LT(r.candidate_pairs, ms.size() * 50);
+  for (const auto& c : r.clusters)
+    if (c.ambiguous) EXPECT_FALSE(mergeable(c));
+}
