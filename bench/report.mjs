@@ -102,7 +102,7 @@ p("### Targets (issue 7), ratios pair by pair from this run");
   const up = (impl, s) => get(impl, "upsert_panel", s);
   body.push(["6", "upsert + panel, wasm: p50 ≤ 0.2 ms, p99 ≤ 1 ms", per((s) => `${s}: ${ms(up("wasm", s)?.p50_ms)} / ${ms(up("wasm", s)?.p99_ms)}`),
     verdict(up("wasm", "10k") ? up("wasm", "10k").p50_ms <= 0.2 && up("wasm", "10k").p99_ms <= 1 && (!up("wasm", "100k") || (up("wasm", "100k").p50_ms <= 0.2 && up("wasm", "100k").p99_ms <= 1)) : null)]);
-  body.push(["6", "(native, same edits) p50 / p99", per((s) => `${s}: ${ms(up("native", s)?.p50_ms)} / ${ms(up("native", s)?.p99_ms)}`), ""]);
+  body.push(["6", "(native, same edits) p50 / p99; C++ allocations per upsert / per panel", per((s) => `${s}: ${ms(up("native", s)?.p50_ms)} / ${ms(up("native", s)?.p99_ms)}; ${f1(up("native", s)?.allocs_upsert)} / ${f1(up("native", s)?.allocs_panel)} allocs`), ""]);
   if (up("wasm", "100k") && up("wasm", "10k")) {
     const r = up("wasm", "100k").p50_ms / up("wasm", "10k").p50_ms;
     body.push(["6", "upsert + panel p50, 100k / 10k ≤ 1.3", `${rx(r)} (p99: ${rx(up("wasm", "100k").p99_ms / up("wasm", "10k").p99_ms)})`, verdict(r <= 1.3)]);
@@ -120,7 +120,7 @@ p("### Targets (issue 7), ratios pair by pair from this run");
   const mem = (s) => get("wasm", "memory", s);
   const memS = (s) => get("wasm", "memory_single", s);
   body.push(["8", "index memory per note, wasm (heap growth / notes) ≤ 1 KiB (stretch 0.5)",
-    per((s) => `${s}: ${kib(mem(s)?.bytes_per_note)}`) + ` (native heap: ${per((s) => kib(get("native", "memory", s)?.bytes_per_note))}; note text ≈ ${kib(mem("10k")?.text_bytes_per_note)})`,
+    per((s) => `${s}: ${kib(mem(s)?.bytes_per_note)}`) + ` (native heap: ${per((s) => kib(get("native", "memory", s)?.bytes_per_note))}; note text ≈ ${kib(mem("10k")?.text_bytes_per_note)}; C++ allocations per note: ${per((s) => f1(get("native", "memory", s)?.allocs_per_note))})`,
     verdict(mem("10k") ? mem("10k").bytes_per_note <= 1024 : null)]);
   body.push(["8", "peak / steady: one crossing for the vault vs chunks of " + (mem("10k")?.chunk ?? "?"),
     per((s) => (memS(s) && mem(s) ? `${s}: ${rx(memS(s).heap_bytes / mem(s).heap_bytes)}` : `${s}: –`)), ""]);

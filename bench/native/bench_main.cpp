@@ -20,6 +20,9 @@
 //   upsert_panel  per edit: Engine::upsert() of one changed note, then
 //                 Engine::panel() of its account note; p50/p99 of 2,000 edits
 #include <malloc.h>
+
+#include <cstdlib>
+#include <new>
 #include <md4c.h>
 
 #include <algorithm>
@@ -37,6 +40,24 @@
 #include "vaultcrm/index.h"
 #include "vaultcrm/panel.h"
 #include "vaultcrm/parse.h"
+
+// Counts C++ heap allocations (md4c's own malloc calls are not included):
+// reported per note for the index build and per call for an edit.
+// GCC flags free() of operator new's memory, which is malloc's here.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+static size_t g_allocs = 0;
+void* operator new(std::size_t n) {
+  ++g_allocs;
+  if (void* p = std::malloc(n ? n : 1)) return p;
+  throw std::bad_alloc();
+}
+void* operator new[](std::size_t n) { return operator new(n); }
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
@@ -163,20 +184,23 @@ int run_vault(const std::string& dir, const std::string& label, const std::strin
         {"links", links}, {"tags", tags}, {"tasks", tasks}, {"headings", headings}});
 
   // Index build; the vault of the last run is measured for heap use.
-  size_t heap_before = 0, heap_after = 0;
+  size_t heap_before = 0, heap_after = 0, allocs_before = 0, allocs_after = 0;
   {
     std::unique_ptr<vaultcrm::index::Vault> vault;
     emit(row("index", label, n, bytes, time_runs(runs, [&] {
                vault.reset();
                heap_before = heap_in_use();
                vault = std::make_unique<vaultcrm::index::Vault>();
+               allocs_before = g_allocs;
              }, [&] {
                for (const auto& f : files) vault->upsert(f.path, f.text, 0);
+               allocs_after = g_allocs;
              })));
     heap_after = heap_in_use();
   }
   emit({{"impl", "native"}, {"stage", "memory"}, {"corpus", label}, {"notes", n}, {"bytes", bytes},
         {"heap_bytes", heap_after - heap_before},
+        {"allocs_per_note", static_cast<double>(allocs_after - allocs_before) / std::max<size_t>(n, 1)},
         {"bytes_per_note", static_cast<double>(heap_after - heap_before) / std::max<size_t>(n, 1)}});
 
   // The same load through the Engine's JSON entry point.
@@ -199,16 +223,24 @@ int run_vault(const std::string& dir, const std::string& label, const std::strin
     std::unordered_map<std::string, const File*> by_path;
     for (const auto& f : files) by_path[f.path] = &f;
     std::vector<double> lat;
+    size_t allocs_upsert = 0, allocs_panel = 0, counted = 0, panel_bytes = 0;
     int i = 0, warm = 100;
     for (const auto& e : edits) {
       const File* f = by_path[e["path"].get<std::string>()];
       if (!f) continue;
       std::string text = f->text + "\n- 2026-01-05: edited " + std::to_string(i) + " with [[" +
                          e["account"].get<std::string>() + "]] #bench\n";
+      const std::string account = e["account"].get<std::string>();
+      size_t a0 = g_allocs;
       auto t0 = Clock::now();
       std::string r1 = engine->upsert(f->path, text, 1);
-      std::string r2 = engine->panel(e["account"].get<std::string>());
+      size_t a1 = g_allocs;
+      std::string r2 = engine->panel(account);
       double ms = ms_since(t0);
+      allocs_upsert += a1 - a0;
+      allocs_panel += g_allocs - a1;
+      panel_bytes += r2.size();
+      ++counted;
       if (r2.compare(0, 10, "{\"ok\":true") != 0) {
         std::fprintf(stderr, "panel failed: %.200s\n", r2.c_str());
         return 1;
@@ -217,7 +249,10 @@ int run_vault(const std::string& dir, const std::string& label, const std::strin
     }
     emit({{"impl", "native"}, {"stage", "upsert_panel"}, {"corpus", label}, {"notes", n},
           {"samples", lat.size()}, {"p50_ms", percentile(lat, 0.5)}, {"p99_ms", percentile(lat, 0.99)},
-          {"max_ms", percentile(lat, 1.0)}});
+          {"max_ms", percentile(lat, 1.0)},
+          {"allocs_upsert", static_cast<double>(allocs_upsert) / std::max<size_t>(counted, 1)},
+          {"allocs_panel", static_cast<double>(allocs_panel) / std::max<size_t>(counted, 1)},
+          {"panel_json_bytes", panel_bytes / std::max<size_t>(counted, 1)}});
   }
   return 0;
 }
