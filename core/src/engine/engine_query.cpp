@@ -1,9 +1,44 @@
-// Engine::query - placeholder until core/src/query lands (issue: Queries).
+// Engine::query - DQL and Tasks queries (core/src/query), as a JSON envelope.
+//
+// `format` is "", "dql" or "tasks", or a JSON object with more options:
+//   {"format":"tasks","now":"2026-01-15","taskFormat":"emoji"|"dataview"|"both"}
+// ("now" makes date(today) and Tasks' relative dates deterministic).
+// A bad query is {"ok":false,"error":{"code":"query_syntax"|"query_eval",
+// "message":"expected a field after SORT at 3:6","line":3,"column":6}}.
+#include <nlohmann/json.hpp>
+
 #include "engine_impl.h"
 #include "serialize.h"
+#include "vaultcrm/query.h"
 
 namespace vaultcrm {
-std::string Engine::query(std::string_view, std::string_view, std::string_view) const {
-  return json::error("not_implemented", "queries are not built yet");
+
+std::string Engine::query(std::string_view source, std::string_view origin_path, std::string_view format) const {
+  try {
+    query::Options opt;
+    opt.origin_path = std::string(origin_path);
+    std::string fmt(format);
+    if (!fmt.empty() && fmt.front() == '{') {
+      auto j = nlohmann::json::parse(fmt, nullptr, false);
+      if (j.is_discarded() || !j.is_object()) return json::error("bad_request", "format options must be a JSON object");
+      fmt = j.value("format", std::string());
+      opt.now = j.value("now", std::string());
+      std::string tf = j.value("taskFormat", std::string("both"));
+      if (tf == "emoji") opt.task_format = query::TaskFormat::Emoji;
+      else if (tf == "dataview") opt.task_format = query::TaskFormat::Dataview;
+      else if (tf != "both") return json::error("bad_request", "taskFormat must be \"emoji\", \"dataview\" or \"both\"");
+    }
+    if (fmt == "dql") opt.language = query::Language::Dql;
+    else if (fmt == "tasks") opt.language = query::Language::Tasks;
+    else if (!fmt.empty() && fmt != "detect")
+      return json::error("bad_request", "format must be \"dql\", \"tasks\" or \"\" (detect), got \"" + fmt + "\"");
+    auto outcome = query::run(impl_->vault, source, opt);
+    return query::to_json(outcome);
+  } catch (const std::exception& e) {
+    return json::error("internal", e.what());
+  } catch (...) {
+    return json::error("internal", "unknown error");
+  }
 }
+
 }  // namespace vaultcrm

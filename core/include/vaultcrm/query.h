@@ -1,0 +1,144 @@
+// vaultcrm/query.h - Dataview (DQL) and Obsidian Tasks queries over the vault.
+//
+// Both languages run over index::Vault: FROM uses the tag, folder and link
+// indexes; fields are read from the parsed notes on demand (nothing is
+// re-parsed). A bad query is a value (Outcome::error with line and column),
+// never an exception. Results are tables of typed cells (links stay links) or
+// task lists, optionally grouped; to_json() gives the shape documented in
+// docs/json-api.md ("QueryResult") and mirrored in wasm/js/types-query.ts.
+//
+//   vaultcrm::query::Options opt;
+//   opt.origin_path = "Customers/Microsoft.md";
+//   opt.now = "2026-01-15T09:00:00";          // deterministic date(today)
+//   auto out = vaultcrm::query::run(vault, "TABLE status FROM \"Projects\" SORT status", opt);
+//   if (!out.ok) std::cerr << out.error.message;   // "expected a field after SORT at 3:6"
+//   std::cout << vaultcrm::query::render_text(out);
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "vaultcrm/index.h"
+
+namespace vaultcrm::query {
+
+enum class Language { Detect, Dql, Tasks };
+
+// Which task-line date syntax the Tasks language reads. Obsidian Tasks reads
+// one format at a time (emoji by default); Both accepts either, which is what
+// a CRM vault mixing Tasks and Dataview notes usually wants.
+enum class TaskFormat { Both, Emoji, Dataview };
+
+// A typed value in a result (Dataview's types).
+struct Cell {
+  enum class Type { Null, Bool, Number, String, Date, Duration, Link, List, Object, Function };
+  Type type = Type::Null;
+  bool boolean = false;
+  double number = 0;   // Number; Duration: milliseconds part
+  int32_t months = 0;  // Duration: calendar months
+  std::string text;    // String; Date: ISO text; Duration: display text; Link: path
+  std::string display; // Link: display text (has_display)
+  std::string subpath; // Link: heading or block
+  bool has_display = false;
+  bool embed = false;
+  std::vector<Cell> items;                           // List
+  std::vector<std::pair<std::string, Cell>> members;  // Object
+};
+
+struct TaskRow {
+  std::string path;
+  int line = 0;  // 1-based, like the rest of the core (DQL's task.line is 0-based, as in Dataview)
+  std::string status;
+  bool completed = false;
+  std::string text;         // the raw line after the checkbox
+  std::string description;  // text without Tasks' date/priority signifiers and [key:: value] dates
+  std::string section;      // enclosing heading, "" if none
+  std::string due, scheduled, start, done, created;  // "" when absent (in the query's task format)
+  std::string priority;     // highest|high|medium|low|lowest or ""
+  std::vector<std::string> tags;
+  double urgency = 0;
+};
+
+struct Group {
+  std::vector<Cell> keys;  // one per grouping level
+  std::vector<TaskRow> tasks;
+};
+
+struct Result {
+  std::string language;  // "dql" | "tasks"
+  std::string type;      // "table" | "list" | "task"
+  std::vector<std::string> columns;
+  bool id_column = false;  // the first column is the file link / group key
+  std::vector<std::vector<Cell>> rows;
+  std::vector<TaskRow> tasks;  // all tasks, in result order (also when grouped)
+  bool grouped = false;
+  std::vector<Group> groups;
+  std::vector<std::string> hidden;  // Tasks: parts hidden by "hide ..." (e.g. "due date", "backlink")
+  std::vector<std::string> shown;   // Tasks: parts shown by "show ..."
+  std::string explain;              // Tasks "explain": how the query was understood
+  std::vector<std::string> warnings;
+};
+
+struct Error {
+  std::string code;  // "query_syntax" | "query_eval"
+  std::string message;
+  int line = 0;  // within the query text, 1-based
+  int column = 0;
+};
+
+struct Outcome {
+  bool ok = false;
+  Result result;
+  Error error;
+};
+
+// An entity row for FROM people / accounts / companies / projects / meetings:
+// named fields of typed cells. The graph layer can supply these; without one,
+// run() derives them from the notes (see EntityProvider below).
+struct Entity {
+  std::vector<std::pair<std::string, Cell>> fields;
+};
+
+class EntityProvider {
+ public:
+  virtual ~EntityProvider() = default;
+  // Entities of a kind ("people", "accounts", "companies", "projects", "meetings").
+  virtual std::vector<Entity> entities(std::string_view kind) const = 0;
+};
+
+// The built-in provider over the index alone: person notes (type: person or
+// the People folder) plus names listed under Key Contacts / Collaborators of
+// customer notes (panel::PanelSchema headings), accounts (type customer /
+// account), projects, meetings, and companies named by people.
+std::unique_ptr<EntityProvider> index_entities(const index::Vault& vault);
+
+struct Options {
+  Language language = Language::Detect;
+  std::string origin_path;  // the note holding the query ([[]] and `this`)
+  // "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM[:SS]" for date(today/now/...) and Tasks'
+  // relative dates; empty = the system clock (UTC wall time).
+  std::string now;
+  TaskFormat task_format = TaskFormat::Both;
+  // PCRE2 limits so that no pattern from a note can hang the editor.
+  uint32_t regex_match_limit = 1000000;
+  uint32_t regex_depth_limit = 1000;
+  const EntityProvider* entities = nullptr;  // nullptr: index_entities(vault)
+};
+
+// "dql" when the first instruction is TABLE / LIST / TASK / CALENDAR, else "tasks".
+Language detect(std::string_view source);
+
+Outcome run(const index::Vault& vault, std::string_view source, const Options& options = {});
+
+// {"ok":true,"value":QueryResult} or {"ok":false,"error":{code,message,line,column}}.
+std::string to_json(const Outcome& outcome);
+// The result alone (QueryResult JSON).
+std::string result_json(const Result& result);
+// An aligned text table (or task list) for the CLI; an error as "line:column: message".
+std::string render_text(const Outcome& outcome);
+
+}  // namespace vaultcrm::query

@@ -1,0 +1,313 @@
+// The DQL pipeline: FROM picks pages through the vault's indexes, then
+// WHERE / SORT / GROUP BY / FLATTEN / LIMIT run in the order written.
+#include <algorithm>
+#include <set>
+
+#include "query/exec.h"
+#include "vaultcrm/parse.h"
+
+namespace vaultcrm::query {
+
+namespace {
+
+using PathSet = std::vector<const parse::Note*>;  // sorted by path
+
+PathSet all_notes(const Ctx& ctx) {
+  PathSet out;
+  out.reserve(ctx.vault->size());
+  for (const auto& kv : ctx.vault->notes()) out.push_back(&kv.second);
+  return out;
+}
+
+bool by_path(const parse::Note* a, const parse::Note* b) { return a->path < b->path; }
+
+PathSet from_paths(const Ctx& ctx, const std::vector<std::string>& paths) {
+  PathSet out;
+  out.reserve(paths.size());
+  for (const auto& p : paths)
+    if (const auto* n = ctx.vault->find(p)) out.push_back(n);
+  std::sort(out.begin(), out.end(), by_path);
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+std::string resolve_target(const Ctx& ctx, const std::string& target, const Source& s) {
+  std::string t = target;
+  size_t cut = t.find_first_of("|#");
+  if (cut != std::string::npos) t.resize(cut);
+  if (t.empty()) return ctx.origin;
+  if (auto r = ctx.vault->resolve(t, ctx.origin)) return *r;
+  (void)s;
+  return {};
+}
+
+PathSet eval_source(const Ctx& ctx, const Source& s) {
+  switch (s.k) {
+    case Source::K::All: return all_notes(ctx);
+    case Source::K::Tag: return from_paths(ctx, ctx.vault->notes_with_tag(s.text, true));
+    case Source::K::Folder: {
+      std::string f = s.text;
+      while (!f.empty() && f.back() == '/') f.pop_back();
+      // A file path selects that one file (Dataview: "folder/note" or "folder/note.md").
+      if (const auto* n = ctx.vault->find(f)) return PathSet{n};
+      if (const auto* n = ctx.vault->find(f + ".md")) return PathSet{n};
+      PathSet out = ctx.vault->notes_in_folder(f);
+      std::sort(out.begin(), out.end(), by_path);
+      return out;
+    }
+    case Source::K::Incoming: {
+      std::string target = resolve_target(ctx, s.text, s);
+      if (target.empty()) return {};
+      return from_paths(ctx, ctx.vault->backlinks(target));
+    }
+    case Source::K::Outgoing: {
+      std::string target = resolve_target(ctx, s.text, s);
+      const auto* n = target.empty() ? nullptr : ctx.vault->find(target);
+      if (!n) return {};
+      std::vector<std::string> paths;
+      for (const auto& l : n->links)
+        if (auto r = ctx.vault->resolve(l.target, n->path)) paths.push_back(*r);
+      return from_paths(ctx, paths);
+    }
+    case Source::K::Entity:
+      throw QueryFailure{"query_syntax",
+                         "entity source '" + s.text + "' cannot be combined with other sources at " +
+                             std::to_string(s.pos.line) + ":" + std::to_string(s.pos.column),
+                         s.pos};
+    case Source::K::And: {
+      PathSet a = eval_source(ctx, *s.a), b = eval_source(ctx, *s.b), out;
+      std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out), by_path);
+      return out;
+    }
+    case Source::K::Or: {
+      PathSet a = eval_source(ctx, *s.a), b = eval_source(ctx, *s.b), out;
+      std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out), by_path);
+      return out;
+    }
+    case Source::K::Not: {
+      PathSet all = all_notes(ctx), b = eval_source(ctx, *s.a), out;
+      std::set_difference(all.begin(), all.end(), b.begin(), b.end(), std::back_inserter(out), by_path);
+      return out;
+    }
+  }
+  return {};
+}
+
+// Runs `f` per row; a row whose evaluation fails is dropped, unless every row
+// fails, which fails the query with the first error (Dataview does the same).
+template <class F>
+void per_row(std::vector<Row>& rows, F f) {
+  std::vector<Row> kept;
+  kept.reserve(rows.size());
+  size_t failed = 0;
+  QueryFailure first;
+  for (auto& r : rows) {
+    try {
+      f(r, kept);
+    } catch (QueryFailure& e) {
+      if (e.code != "query_eval") throw;
+      if (failed++ == 0) first = e;
+    }
+  }
+  if (failed && failed == rows.size()) throw first;
+  rows.swap(kept);
+}
+
+std::shared_ptr<ObjData> extra_with(const Row& r, const std::string& name, Val v) {
+  auto o = r.extra ? std::make_shared<ObjData>(*r.extra) : std::make_shared<ObjData>();
+  bool replaced = false;
+  for (auto& m : o->members)
+    if (m.first == name) m.second = v, replaced = true;
+  if (!replaced) o->members.emplace_back(name, std::move(v));
+  return o;
+}
+
+Val id_of(const Ctx& ctx, const Row& r) {
+  if (r.extra) {
+    for (const auto& m : r.extra->members)
+      if (m.first == "key" && !r.page) return m.second;
+  }
+  if (r.page) return Val::make_link(r.page->path);
+  if (r.extra) {
+    for (const char* k : {"link", "name"})
+      for (const auto& m : r.extra->members)
+        if (m.first == k && !m.second.is_null()) return m.second;
+  }
+  (void)ctx;
+  return Val::null();
+}
+
+}  // namespace
+
+Result exec_dql(const DqlQuery& q, const Ctx& ctx) {
+  Result res;
+  res.language = "dql";
+  res.type = q.type == DqlQuery::Type::Table ? "table" : q.type == DqlQuery::Type::List ? "list" : "task";
+
+  std::vector<Row> rows;
+  bool entity_source = q.from && q.from->k == Source::K::Entity;
+  if (entity_source) {
+    if (q.type == DqlQuery::Type::Task)
+      throw QueryFailure{"query_syntax", "TASK queries need note sources, not '" + q.from->text + "' at " +
+                                             std::to_string(q.from->pos.line) + ":" + std::to_string(q.from->pos.column),
+                         q.from->pos};
+    for (auto& ent : entity_rows(ctx, q.from->text)) {
+      auto o = std::make_shared<ObjData>();
+      for (auto& f : ent.fields) o->members.emplace_back(f.first, from_cell(f.second));
+      rows.push_back(Row{nullptr, nullptr, std::move(o)});
+    }
+  } else {
+    PathSet pages = q.from ? eval_source(ctx, *q.from) : all_notes(ctx);
+    if (q.type == DqlQuery::Type::Task) {
+      for (const auto* n : pages)
+        for (const auto& t : n->tasks) rows.push_back(Row{n, &t, nullptr});
+    } else {
+      rows.reserve(pages.size());
+      for (const auto* n : pages) rows.push_back(Row{n, nullptr, nullptr});
+    }
+  }
+
+  bool grouped = false;
+  std::string group_name;
+  for (const auto& step : q.steps) {
+    switch (step.k) {
+      case Step::K::Where:
+        per_row(rows, [&](Row& r, std::vector<Row>& out) {
+          Env env{&ctx, &r, nullptr};
+          if (truthy(eval(*step.e, env))) out.push_back(std::move(r));
+        });
+        break;
+      case Step::K::Sort: {
+        std::vector<std::pair<std::vector<Val>, size_t>> keys;
+        keys.reserve(rows.size());
+        for (size_t i = 0; i < rows.size(); ++i) {
+          Env env{&ctx, &rows[i], nullptr};
+          std::vector<Val> k;
+          for (const auto& sk : step.sorts) k.push_back(eval(*sk.e, env));
+          keys.emplace_back(std::move(k), i);
+        }
+        std::stable_sort(keys.begin(), keys.end(), [&](const auto& a, const auto& b) {
+          for (size_t j = 0; j < step.sorts.size(); ++j) {
+            int c = compare(a.first[j], b.first[j]);
+            if (c) return step.sorts[j].desc ? c > 0 : c < 0;
+          }
+          return false;
+        });
+        std::vector<Row> sorted;
+        sorted.reserve(rows.size());
+        for (const auto& k : keys) sorted.push_back(std::move(rows[k.second]));
+        rows.swap(sorted);
+        break;
+      }
+      case Step::K::Group: {
+        std::vector<std::pair<Val, size_t>> keys;
+        {
+          size_t failed = 0;
+          QueryFailure first;
+          for (size_t i = 0; i < rows.size(); ++i) {
+            Env env{&ctx, &rows[i], nullptr};
+            try {
+              keys.emplace_back(eval(*step.e, env), i);
+            } catch (QueryFailure& e) {
+              if (e.code != "query_eval") throw;
+              if (failed++ == 0) first = e;
+            }
+          }
+          if (failed && failed == rows.size()) throw first;
+        }
+        std::stable_sort(keys.begin(), keys.end(), [](const auto& a, const auto& b) { return compare(a.first, b.first) < 0; });
+        std::vector<Row> groups;
+        for (size_t i = 0; i < keys.size();) {
+          size_t j = i;
+          List members;
+          while (j < keys.size() && compare(keys[j].first, keys[i].first) == 0) {
+            members.push_back(row_value(ctx, rows[keys[j].second]));
+            ++j;
+          }
+          auto o = std::make_shared<ObjData>();
+          o->members.emplace_back("key", keys[i].first);
+          o->members.emplace_back("rows", Val::make_list(std::move(members)));
+          if (step.name != "key" && step.name != "rows" && (step.named || step.e->k == Expr::K::Ident))
+            o->members.emplace_back(step.name, keys[i].first);
+          groups.push_back(Row{nullptr, nullptr, std::move(o)});
+          i = j;
+        }
+        rows.swap(groups);
+        grouped = true;
+        group_name = step.name;
+        break;
+      }
+      case Step::K::Flatten: {
+        std::string name = step.name;
+        per_row(rows, [&](Row& r, std::vector<Row>& out) {
+          Env env{&ctx, &r, nullptr};
+          Val v = eval(*step.e, env);
+          if (v.t == Val::T::List) {
+            for (const auto& x : v.items()) out.push_back(Row{r.page, r.task, extra_with(r, name, x)});
+          } else {
+            out.push_back(Row{r.page, r.task, extra_with(r, name, v)});
+          }
+        });
+        break;
+      }
+      case Step::K::Limit:
+        if (step.limit < 0) throw QueryFailure{"query_syntax", "LIMIT must not be negative", step.pos};
+        if (rows.size() > static_cast<size_t>(step.limit)) rows.resize(static_cast<size_t>(step.limit));
+        break;
+    }
+  }
+
+  if (q.type == DqlQuery::Type::Task) {
+    auto task_rows_of = [&](const Row& r, std::vector<TaskRow>& out) {
+      if (r.task) {
+        out.push_back(make_task_row(ctx, *r.page, *r.task));
+        return;
+      }
+      // A group: its rows are task objects.
+      if (r.extra)
+        for (const auto& m : r.extra->members)
+          if (m.first == "rows")
+            for (const auto& x : m.second.items())
+              if (x.t == Val::T::Object && x.obj && x.obj->task) out.push_back(make_task_row(ctx, *x.obj->page, *x.obj->task));
+    };
+    if (grouped) {
+      res.grouped = true;
+      for (const auto& r : rows) {
+        Group g;
+        const Val* key = nullptr;
+        for (const auto& m : r.extra->members)
+          if (m.first == "key") key = &m.second;
+        g.keys.push_back(key ? to_cell(*key) : Cell{});
+        task_rows_of(r, g.tasks);
+        res.tasks.insert(res.tasks.end(), g.tasks.begin(), g.tasks.end());
+        res.groups.push_back(std::move(g));
+      }
+    } else {
+      for (const auto& r : rows) task_rows_of(r, res.tasks);
+    }
+    return res;
+  }
+
+  res.id_column = !q.without_id;
+  if (res.id_column) res.columns.push_back(grouped ? "Group" : entity_source ? "Name" : "File");
+  for (const auto& c : q.columns) res.columns.push_back(c.name);
+  if (q.type == DqlQuery::Type::List && q.without_id && q.columns.empty()) {
+    // LIST WITHOUT ID with nothing to show still lists the pages.
+    res.columns.push_back(grouped ? "Group" : "File");
+  }
+  std::vector<std::vector<Cell>> out_rows;
+  out_rows.reserve(rows.size());
+  per_row(rows, [&](Row& r, std::vector<Row>& kept) {
+    Env env{&ctx, &r, nullptr};
+    std::vector<Cell> cells;
+    if (res.id_column) cells.push_back(to_cell(id_of(ctx, r)));
+    for (const auto& c : q.columns) cells.push_back(to_cell(eval(*c.e, env)));
+    if (q.type == DqlQuery::Type::List && q.without_id && q.columns.empty()) cells.push_back(to_cell(id_of(ctx, r)));
+    out_rows.push_back(std::move(cells));
+    kept.push_back(r);
+  });
+  res.rows = std::move(out_rows);
+  return res;
+}
+
+}  // namespace vaultcrm::query

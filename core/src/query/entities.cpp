@@ -1,0 +1,263 @@
+// Entity sources (FROM people / accounts / companies / projects / meetings)
+// derived from the index alone. The graph layer can replace this through
+// query::EntityProvider; the field names are the contract (docs/json-api.md).
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "query/exec.h"
+#include "vaultcrm/panel.h"
+#include "vaultcrm/parse.h"
+
+namespace vaultcrm::query {
+
+namespace {
+
+std::string fm_string(const parse::Note& n, std::string_view key) {
+  if (!n.frontmatter.is_object()) return {};
+  for (const auto& kv : n.frontmatter.as_object())
+    if (key_matches(kv.first, key) && kv.second.is_string()) return kv.second.as_string();
+  return {};
+}
+
+std::string type_of(const parse::Note& n) { return lower_utf8(fm_string(n, "type")); }
+
+bool has_tag(const parse::Note& n, std::string_view tag) {
+  for (const auto& t : n.tags)
+    if (lower_utf8(t) == tag) return true;
+  return false;
+}
+
+bool top_folder_is(const parse::Note& n, std::string_view f) {
+  std::string top = n.folder.substr(0, n.folder.find('/'));
+  return lower_utf8(top) == f;
+}
+
+bool is_kind(const parse::Note& n, std::string_view kind) {
+  std::string t = type_of(n);
+  if (kind == "person") return t == "person" || has_tag(n, "type/person") || (t.empty() && top_folder_is(n, "people"));
+  if (kind == "account")
+    return t == "customer" || t == "account" || has_tag(n, "type/customer") || has_tag(n, "type/account") ||
+           (t.empty() && top_folder_is(n, "customers"));
+  if (kind == "project") return t == "project" || has_tag(n, "type/project") || (t.empty() && top_folder_is(n, "projects"));
+  if (kind == "meeting") return t == "meeting" || has_tag(n, "type/meeting") || (t.empty() && top_folder_is(n, "meetings"));
+  return false;
+}
+
+// Links from a frontmatter field ("[[X]]" strings or lists of them), resolved.
+std::vector<std::string> fm_links(const index::Vault& v, const parse::Note& n, std::string_view key) {
+  std::vector<std::string> out;
+  for (const auto& l : n.links)
+    if (!l.frontmatter_key.empty() && key_matches(l.frontmatter_key, key)) {
+      auto r = v.resolve(l.target, n.path);
+      out.push_back(r ? *r : l.target);
+    }
+  return out;
+}
+
+void add_unique(List& l, Val v) {
+  for (const auto& x : l)
+    if (equal(x, v)) return;
+  l.push_back(std::move(v));
+}
+
+double note_day(const parse::Note& n) {
+  for (size_t i = 0; i + 10 <= n.name.size(); ++i) {
+    double ms;
+    if (n.name[i] >= '0' && n.name[i] <= '9' && parse_date(n.name.substr(i, 10), ms)) return ms;
+  }
+  double ms;
+  std::string d = fm_string(n, "date");
+  if (!d.empty() && parse_date(d, ms)) return ms;
+  return std::nan("");
+}
+
+struct Person {
+  std::string name;
+  std::string path;  // "" when the person has no note
+  List roles, companies, accounts, aliases;
+  std::vector<std::string> surface;  // names as written in account notes
+  int mentions = 0;
+  double last = std::nan("");
+};
+
+Val link_or_null(const std::string& path) { return path.empty() ? Val::null() : Val::make_link(path); }
+
+}  // namespace
+
+std::vector<Entity> entity_rows(const Ctx& ctx, std::string_view kind) {
+  if (ctx.opt && ctx.opt->entities) return ctx.opt->entities->entities(kind);
+  const index::Vault& v = *ctx.vault;
+  std::vector<Entity> out;
+  auto emit = [&](std::vector<std::pair<std::string, Val>> fields) {
+    Entity e;
+    for (auto& f : fields) e.fields.emplace_back(f.first, to_cell(f.second));
+    out.push_back(std::move(e));
+  };
+
+  if (kind == "people" || kind == "companies") {
+    std::map<std::string, Person> people;  // key: path or "name:" + lower name
+    for (const auto& kv : v.notes()) {
+      const parse::Note& n = kv.second;
+      if (!is_kind(n, "person")) continue;
+      Person& p = people[n.path];
+      p.name = n.name;
+      p.path = n.path;
+      for (const auto& a : n.aliases) add_unique(p.aliases, Val::string(a));
+      std::string role = fm_string(n, "role");
+      if (role.empty()) role = fm_string(n, "title");
+      if (!role.empty()) add_unique(p.roles, Val::string(role));
+      std::string company = fm_string(n, "company");
+      if (!company.empty()) {
+        if (company.size() > 4 && company.compare(0, 2, "[[") == 0) company = company.substr(2, company.find_first_of("]|") - 2);
+        add_unique(p.companies, Val::string(company));
+      }
+      for (const auto& a : fm_links(v, n, "account")) add_unique(p.accounts, Val::make_link(a));
+      auto back = v.backlinks(n.path);
+      p.mentions = static_cast<int>(back.size());
+      for (const auto& b : back)
+        if (const auto* bn = v.find(b); bn && is_kind(*bn, "meeting")) {
+          double d = note_day(*bn);
+          if (!std::isnan(d) && (std::isnan(p.last) || d > p.last)) p.last = d;
+        }
+    }
+    // People listed in account notes (Key Contacts, Collaborators), with or without a note.
+    panel::PanelSchema schema;
+    for (const auto& kv : v.notes()) {
+      const parse::Note& n = kv.second;
+      if (!is_kind(n, "account")) continue;
+      auto panel = panel::build(v, n.path, schema);
+      if (!panel) continue;
+      auto person_for = [&](const std::string& name, const std::optional<std::string>& link) -> Person& {
+        std::string key = link ? *link : "name:" + lower_utf8(name);
+        Person& p = people[key];
+        if (p.name.empty()) {
+          p.name = name;
+          if (link) p.path = *link;
+        }
+        if (std::find(p.surface.begin(), p.surface.end(), name) == p.surface.end()) p.surface.push_back(name);
+        add_unique(p.accounts, Val::make_link(n.path));
+        return p;
+      };
+      for (const auto& c : panel->contacts) {
+        Person& p = person_for(c.name, c.link);
+        if (c.link) continue;
+        p.mentions += c.count;
+      }
+      for (const auto& c : panel->collaborators) {
+        Person& p = person_for(c.name, c.link);
+        if (!c.role.empty()) add_unique(p.roles, Val::string(c.role));
+        if (!c.company.empty()) add_unique(p.companies, Val::string(c.company));
+        if (!c.link) p.mentions += 1;
+      }
+    }
+    if (kind == "people") {
+      for (auto& kv : people) {
+        Person& p = kv.second;
+        List surface;
+        for (const auto& s : p.surface)
+          if (s != p.name) add_unique(surface, Val::string(s));
+        emit({{"name", Val::string(p.name)},
+              {"link", link_or_null(p.path)},
+              {"has_note", Val::boolean(!p.path.empty())},
+              {"aliases", Val::make_list(p.aliases)},
+              {"roles", Val::make_list(p.roles)},
+              {"companies", Val::make_list(p.companies)},
+              {"accounts", Val::make_list(p.accounts)},
+              {"mentions", Val::number(p.mentions)},
+              {"last_contact", std::isnan(p.last) ? Val::null() : Val::date(p.last)},
+              {"duplicates", Val::make_list(surface)}});
+      }
+    } else {
+      std::map<std::string, std::pair<List, List>> companies;  // name -> (people, accounts)
+      std::map<std::string, std::string> display;
+      for (auto& kv : people)
+        for (const auto& c : kv.second.companies.empty() ? List{} : kv.second.companies) {
+          std::string key = lower_utf8(c.s);
+          if (!display.count(key)) display[key] = c.s;
+          add_unique(companies[key].first, kv.second.path.empty() ? Val::string(kv.second.name) : Val::make_link(kv.second.path));
+          for (const auto& a : kv.second.accounts) add_unique(companies[key].second, a);
+        }
+      for (auto& kv : companies)
+        emit({{"name", Val::string(display[kv.first])},
+              {"link", Val::null()},
+              {"people", Val::make_list(kv.second.first)},
+              {"accounts", Val::make_list(kv.second.second)}});
+    }
+    return out;
+  }
+
+  const char* note_kind = kind == "accounts" ? "account" : kind == "projects" ? "project" : kind == "meetings" ? "meeting" : nullptr;
+  if (!note_kind) return out;
+  for (const auto& kv : v.notes()) {
+    const parse::Note& n = kv.second;
+    if (!is_kind(n, note_kind)) continue;
+    std::vector<std::pair<std::string, Val>> f;
+    f.emplace_back("name", Val::string(n.name));
+    f.emplace_back("link", Val::make_link(n.path));
+    std::string status = fm_string(n, "status");
+    f.emplace_back("status", status.empty() ? Val::null() : Val::string(status));
+    List accounts;
+    for (const auto& a : fm_links(v, n, "account")) add_unique(accounts, Val::make_link(a));
+    for (const auto& a : fm_links(v, n, "customer")) add_unique(accounts, Val::make_link(a));
+    if (kind == "accounts") {
+      List people, meetings, projects;
+      if (auto panel = panel::build(v, n.path, panel::PanelSchema{})) {
+        for (const auto& c : panel->contacts) add_unique(people, c.link ? Val::make_link(*c.link) : Val::string(c.name));
+        for (const auto& c : panel->collaborators) add_unique(people, c.link ? Val::make_link(*c.link) : Val::string(c.name));
+      }
+      double last = std::nan("");
+      for (const auto& b : v.backlinks(n.path))
+        if (const auto* bn = v.find(b)) {
+          if (is_kind(*bn, "meeting")) {
+            add_unique(meetings, Val::make_link(b));
+            double d = note_day(*bn);
+            if (!std::isnan(d) && (std::isnan(last) || d > last)) last = d;
+          } else if (is_kind(*bn, "project")) {
+            add_unique(projects, Val::make_link(b));
+          }
+        }
+      f.emplace_back("people", Val::make_list(people));
+      f.emplace_back("meetings", Val::make_list(meetings));
+      f.emplace_back("projects", Val::make_list(projects));
+      f.emplace_back("last_contact", std::isnan(last) ? Val::null() : Val::date(last));
+    } else if (kind == "projects") {
+      f.emplace_back("accounts", Val::make_list(accounts));
+      auto owner = fm_links(v, n, "owner");
+      f.emplace_back("owner", owner.empty() ? Val::null() : Val::make_link(owner[0]));
+    } else {
+      double d = note_day(n);
+      f.emplace_back("date", std::isnan(d) ? Val::null() : Val::date(d));
+      f.emplace_back("accounts", Val::make_list(accounts));
+      List attendees;
+      for (const auto& a : fm_links(v, n, "attendees")) add_unique(attendees, Val::make_link(a));
+      f.emplace_back("attendees", Val::make_list(attendees));
+    }
+    emit(std::move(f));
+  }
+  return out;
+}
+
+namespace {
+class IndexEntities : public EntityProvider {
+ public:
+  explicit IndexEntities(const index::Vault& v) : vault_(v) {}
+  std::vector<Entity> entities(std::string_view kind) const override {
+    Options opt;
+    RegexCache rc(opt.regex_match_limit, opt.regex_depth_limit);
+    Ctx ctx;
+    ctx.vault = &vault_;
+    ctx.opt = &opt;
+    ctx.regex = &rc;
+    ctx.now = parse_now("");
+    return entity_rows(ctx, kind);
+  }
+
+ private:
+  const index::Vault& vault_;
+};
+}  // namespace
+
+std::unique_ptr<EntityProvider> index_entities(const index::Vault& vault) { return std::make_unique<IndexEntities>(vault); }
+
+}  // namespace vaultcrm::query

@@ -1,0 +1,66 @@
+// core/src/query/eval.h (internal) - the DQL evaluator's context and helpers,
+// shared by the DQL executor and the entity sources.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "query/ast.h"
+#include "query/regex.h"
+#include "query/value.h"
+#include "vaultcrm/query.h"
+
+namespace vaultcrm::query {
+
+struct Ctx {
+  const index::Vault* vault = nullptr;
+  const Options* opt = nullptr;
+  double now = 0;  // ms, wall clock
+  std::string origin;
+  RegexCache* regex = nullptr;
+};
+
+// One row of a query: a page, a task of a page, or a computed object (after
+// FLATTEN / GROUP BY, or an entity); `extra` members shadow the page's fields.
+struct Row {
+  const parse::Note* page = nullptr;
+  const parse::Task* task = nullptr;
+  std::shared_ptr<const ObjData> extra;
+};
+
+struct Scope {
+  const std::vector<std::string>* names = nullptr;
+  const std::vector<Val>* vals = nullptr;
+  const Scope* parent = nullptr;
+};
+
+struct Env {
+  const Ctx* ctx = nullptr;
+  const Row* row = nullptr;
+  const Scope* scope = nullptr;
+};
+
+struct Lambda {
+  const Expr* expr = nullptr;  // K::Lambda
+  Row row;                      // the row it was created in
+  std::vector<std::pair<std::string, Val>> captured;  // enclosing lambda parameters
+  const Ctx* ctx = nullptr;
+};
+
+Val eval(const Expr& e, const Env& env);
+Val call_lambda(const Val& fn, const std::vector<Val>& args);
+Val row_value(const Ctx& ctx, const Row& row);
+// A lazy object (page, task, file) turned into plain members.
+Val materialize(const Val& v);
+Val page_object(const Ctx& ctx, const parse::Note& note);
+Val task_object(const Ctx& ctx, const parse::Note& note, const parse::Task& task);
+Val link_to(const Ctx& ctx, std::string_view target, std::string_view from_path, bool embed = false);
+Val from_cell(const Cell& c);
+Cell to_cell(const Val& v);
+double parse_now(const std::string& now);
+// Date of a Dataview keyword (today, now, sow, eom, ...) relative to `now`.
+double date_keyword(std::string_view kw, double now);
+const parse::Note* note_of_link(const Ctx& ctx, const Val& link);
+
+}  // namespace vaultcrm::query

@@ -1,0 +1,21 @@
+// core/src/query/exec.h (internal) - the two query executors.
+#pragma once
+
+#include <string_view>
+
+#include "query/ast.h"
+#include "query/eval.h"
+
+namespace vaultcrm::query {
+
+// Both throw QueryFailure for user errors.
+Result exec_dql(const DqlQuery& q, const Ctx& ctx);
+Result exec_tasks(std::string_view source, const Ctx& ctx);
+
+TaskRow make_task_row(const Ctx& ctx, const parse::Note& note, const parse::Task& task);
+bool task_done(const parse::Task& t);  // 'x', 'X' (done) and '-' (cancelled)
+
+// Entity rows for FROM people / accounts / ... (see query.h EntityProvider).
+std::vector<Entity> entity_rows(const Ctx& ctx, std::string_view kind);
+
+}  // namespace vaultcrm::query

@@ -1,0 +1,62 @@
+// query::run - picks the language, parses, executes; user errors become values.
+#include <cmath>
+
+#include "query/exec.h"
+
+namespace vaultcrm::query {
+
+Language detect(std::string_view source) {
+  size_t pos = 0;
+  while (pos < source.size()) {
+    size_t nl = source.find('\n', pos);
+    std::string_view line = source.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+    pos = nl == std::string_view::npos ? source.size() : nl + 1;
+    size_t a = line.find_first_not_of(" \t\r");
+    if (a == std::string_view::npos) continue;
+    line = line.substr(a);
+    if (line.substr(0, 2) == "//") continue;
+    size_t e = 0;
+    while (e < line.size() && ((line[e] >= 'a' && line[e] <= 'z') || (line[e] >= 'A' && line[e] <= 'Z'))) ++e;
+    std::string w = lower_utf8(line.substr(0, e));
+    if (w == "table" || w == "list" || w == "task" || w == "calendar") return Language::Dql;
+    return Language::Tasks;
+  }
+  return Language::Tasks;
+}
+
+Outcome run(const index::Vault& vault, std::string_view source, const Options& options) {
+  Outcome o;
+  try {
+    double now_check;
+    if (!options.now.empty() && !parse_date(options.now, now_check)) {
+      o.error = Error{"bad_request", "options.now must be YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS], got '" + options.now + "'", 0, 0};
+      return o;
+    }
+    RegexCache regex(options.regex_match_limit, options.regex_depth_limit);
+    Ctx ctx;
+    ctx.vault = &vault;
+    ctx.opt = &options;
+    ctx.origin = options.origin_path;
+    ctx.now = parse_now(options.now);
+    ctx.regex = &regex;
+    Language lang = options.language == Language::Detect ? detect(source) : options.language;
+    if (lang == Language::Dql) {
+      DqlQuery q = parse_dql(source);
+      o.result = exec_dql(q, ctx);
+    } else {
+      o.result = exec_tasks(source, ctx);
+    }
+    o.ok = true;
+  } catch (const QueryFailure& f) {
+    o.ok = false;
+    o.result = Result{};
+    o.error = Error{f.code, f.message, f.pos.line, f.pos.column};
+  } catch (const std::exception& e) {
+    o.ok = false;
+    o.result = Result{};
+    o.error = Error{"query_eval", e.what(), 0, 0};
+  }
+  return o;
+}
+
+}  // namespace vaultcrm::query

@@ -1,0 +1,764 @@
+// The Obsidian Tasks query language: one instruction per line, filters ANDed,
+// boolean combinations of parenthesised filters, sort / group / limit,
+// hide / show and explain. Dates in filters are resolved against Ctx::now.
+#include <algorithm>
+#include <cmath>
+#include <cctype>
+#include <cstring>
+#include <functional>
+
+#include "query/exec.h"
+#include "vaultcrm/parse.h"
+
+namespace vaultcrm::query {
+
+bool task_done(const parse::Task& t) { return t.status == "x" || t.status == "X" || t.status == "-"; }
+
+namespace {
+
+std::string lower(std::string_view s) { return lower_utf8(s); }
+
+std::string trim(std::string_view s) {
+  size_t a = 0, b = s.size();
+  while (a < b && (s[a] == ' ' || s[a] == '\t' || s[a] == '\r')) ++a;
+  while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t' || s[b - 1] == '\r')) --b;
+  return std::string(s.substr(a, b - a));
+}
+
+bool starts(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+
+// Signifiers per date in the two task formats.
+struct DateSig {
+  const char* field;
+  std::vector<const char*> emoji;
+  const char* dv;
+};
+const DateSig kDateSigs[] = {
+    {"due", {"\xF0\x9F\x93\x85", "\xF0\x9F\x93\x86", "\xF0\x9F\x97\x93"}, "due"},
+    {"scheduled", {"\xE2\x8F\xB3", "\xE2\x8C\x9B"}, "scheduled"},
+    {"start", {"\xF0\x9F\x9B\xAB"}, "start"},
+    {"done", {"\xE2\x9C\x85"}, "completion"},
+    {"created", {"\xE2\x9E\x95"}, "created"},
+};
+const char* const kPriorityEmoji[] = {"\xF0\x9F\x94\xBA", "\xE2\x8F\xAB", "\xF0\x9F\x94\xBC", "\xF0\x9F\x94\xBD",
+                                      "\xE2\x8F\xAC"};  // highest, high, medium, low, lowest
+
+bool has_dv_field(std::string_view text, std::string_view key) {
+  std::string l = lower(text);
+  return l.find("[" + std::string(key) + "::") != std::string::npos ||
+         l.find("(" + std::string(key) + "::") != std::string::npos;
+}
+
+bool has_emoji(std::string_view text, const std::vector<const char*>& emoji) {
+  for (const char* e : emoji)
+    if (text.find(e) != std::string_view::npos) return true;
+  return false;
+}
+
+// The date as this query's task format sees it.
+std::string format_date_field(const Ctx& ctx, const parse::Task& t, int which) {
+  const std::string* v[] = {&t.due, &t.scheduled, &t.start, &t.done, &t.created};
+  const std::string& value = *v[which];
+  if (value.empty()) return value;
+  TaskFormat f = ctx.opt ? ctx.opt->task_format : TaskFormat::Both;
+  if (f == TaskFormat::Both) return value;
+  bool emoji = has_emoji(t.text, kDateSigs[which].emoji);
+  bool dv = has_dv_field(t.text, kDateSigs[which].dv);
+  if (f == TaskFormat::Emoji && !emoji) return {};
+  if (f == TaskFormat::Dataview && !dv) return {};
+  return value;
+}
+
+std::string format_priority(const Ctx& ctx, const parse::Task& t) {
+  if (t.priority.empty()) return {};
+  TaskFormat f = ctx.opt ? ctx.opt->task_format : TaskFormat::Both;
+  if (f == TaskFormat::Both) return t.priority;
+  bool emoji = false;
+  for (const char* e : kPriorityEmoji) emoji = emoji || t.text.find(e) != std::string::npos;
+  bool dv = has_dv_field(t.text, "priority");
+  if ((f == TaskFormat::Emoji && !emoji) || (f == TaskFormat::Dataview && !dv)) return {};
+  return t.priority;
+}
+
+// Description: the text without Tasks' signifiers and Dataview date fields.
+std::string description_of(const std::string& text) {
+  std::string s = text;
+  // Dataview-style [key:: value] / (key:: value) for the task keys.
+  for (const char* key : {"due", "scheduled", "start", "completion", "created", "priority", "repeat", "id", "dependsOn",
+                          "onCompletion", "cancelled"}) {
+    for (char open : {'[', '('}) {
+      char close = open == '[' ? ']' : ')';
+      std::string needle = std::string(1, open) + key + "::";
+      for (;;) {
+        std::string l = lower(s);
+        size_t p = l.find(lower(needle));
+        if (p == std::string::npos) break;
+        size_t e = s.find(close, p);
+        if (e == std::string::npos) break;
+        s.erase(p, e - p + 1);
+      }
+    }
+  }
+  // Emoji signifiers: cut at the first one (Tasks reads them from the line's end).
+  static const char* kAll[] = {"\xF0\x9F\x93\x85", "\xF0\x9F\x93\x86", "\xF0\x9F\x97\x93", "\xE2\x8F\xB3", "\xE2\x8C\x9B",
+                               "\xF0\x9F\x9B\xAB", "\xE2\x9C\x85",     "\xE2\x9E\x95",     "\xF0\x9F\x94\xBA",
+                               "\xE2\x8F\xAB",     "\xF0\x9F\x94\xBC", "\xF0\x9F\x94\xBD", "\xE2\x8F\xAC",
+                               "\xF0\x9F\x94\x81", "\xE2\x9D\x8C",     "\xF0\x9F\x86\x94", "\xE2\x9B\x94"};
+  size_t cut = std::string::npos;
+  for (const char* e : kAll) cut = std::min(cut, s.find(e));
+  if (cut != std::string::npos) s.resize(cut);
+  // collapse double spaces left by removals
+  std::string out;
+  for (char c : s)
+    if (!(c == ' ' && !out.empty() && out.back() == ' ')) out += c;
+  return trim(out);
+}
+
+double day_of(const std::string& iso) {
+  double ms;
+  if (iso.empty() || !parse_date(iso, ms)) return std::nan("");
+  return std::floor(ms / kMsPerDay);
+}
+
+double urgency(const TaskRow& r, double today) {
+  double u = 0;
+  double due = day_of(r.due);
+  if (!std::isnan(due)) {
+    double overdue = today - due;
+    double f = overdue >= 7 ? 1.0 : overdue >= -14 ? ((overdue + 14) * 0.8 / 21) + 0.2 : 0.2;
+    u += f * 12.0;
+  }
+  double sch = day_of(r.scheduled);
+  if (!std::isnan(sch) && sch <= today) u += 5.0;
+  double st = day_of(r.start);
+  if (!std::isnan(st) && st > today) u += -3.0;
+  const std::string& p = r.priority;
+  u += p == "highest" ? 9.0 : p == "high" ? 6.0 : p == "medium" ? 3.9 : p == "low" ? 0.0 : p == "lowest" ? -1.8 : 1.95;
+  return std::round(u * 100) / 100;
+}
+
+int priority_rank(const std::string& p) {  // 0 highest ... 5 lowest; none is 3
+  if (p == "highest") return 0;
+  if (p == "high") return 1;
+  if (p == "medium") return 2;
+  if (p == "low") return 4;
+  if (p == "lowest") return 5;
+  return 3;
+}
+
+const char* priority_name(int rank) {
+  static const char* k[] = {"Highest", "High", "Medium", "None", "Low", "Lowest"};
+  return k[rank];
+}
+
+}  // namespace
+
+TaskRow make_task_row(const Ctx& ctx, const parse::Note& n, const parse::Task& t) {
+  TaskRow r;
+  r.path = n.path;
+  r.line = t.line;
+  r.status = t.status;
+  r.completed = t.status == "x" || t.status == "X";
+  r.text = t.text;
+  r.description = description_of(t.text);
+  if (t.section >= 0 && t.section < static_cast<int>(n.sections.size())) r.section = n.sections[static_cast<size_t>(t.section)].heading;
+  r.due = format_date_field(ctx, t, 0);
+  r.scheduled = format_date_field(ctx, t, 1);
+  r.start = format_date_field(ctx, t, 2);
+  r.done = format_date_field(ctx, t, 3);
+  r.created = format_date_field(ctx, t, 4);
+  r.priority = format_priority(ctx, t);
+  r.tags = t.tags;
+  r.urgency = urgency(r, std::floor(ctx.now / kMsPerDay));
+  return r;
+}
+
+namespace {
+
+struct Item {
+  const parse::Note* note;
+  const parse::Task* task;
+  TaskRow row;
+};
+
+using Filter = std::function<bool(const Item&)>;
+
+struct Sorter {
+  std::string field;
+  bool reverse = false;
+};
+
+struct TasksQuery {
+  std::vector<Filter> filters;
+  std::vector<Sorter> sorts;
+  std::vector<Sorter> groups;
+  long limit = -1, group_limit = -1;
+  std::vector<std::string> hidden, shown, explain_lines;
+  bool explain = false;
+};
+
+[[noreturn]] void fail_at(int line, int col, const std::string& msg) {
+  throw QueryFailure{"query_syntax", msg + " at " + std::to_string(line) + ":" + std::to_string(col), Pos{line, col}};
+}
+
+// Relative and absolute dates: ISO, today, tomorrow, yesterday, "in N days",
+// "N days ago", "next week" ... (a subset of Tasks' natural-language dates).
+bool read_date(const std::string& text, double now, double& from, double& to) {
+  std::string s = lower(trim(text));
+  double today = std::floor(now / kMsPerDay);
+  auto day = [&](double d) { from = to = d; return true; };
+  double ms;
+  size_t sp = s.find(' ');
+  if (sp != std::string::npos) {
+    // "YYYY-MM-DD YYYY-MM-DD": a range
+    double a, b;
+    if (parse_date(s.substr(0, sp), a) && parse_date(trim(s.substr(sp + 1)), b)) {
+      from = std::floor(a / kMsPerDay);
+      to = std::floor(b / kMsPerDay);
+      return true;
+    }
+  }
+  if (parse_date(s, ms)) return day(std::floor(ms / kMsPerDay));
+  if (s == "today") return day(today);
+  if (s == "tomorrow") return day(today + 1);
+  if (s == "yesterday") return day(today - 1);
+  auto p = date_parts(today * kMsPerDay);
+  auto week_start = today - (p.weekday - 1);
+  if (s == "this week") { from = week_start; to = week_start + 6; return true; }
+  if (s == "next week") { from = week_start + 7; to = week_start + 13; return true; }
+  if (s == "last week") { from = week_start - 7; to = week_start - 1; return true; }
+  if (s == "this month" || s == "next month" || s == "last month") {
+    int delta = s == "next month" ? 1 : s == "last month" ? -1 : 0;
+    double first = add_duration(make_date(p.year, p.month, 1), delta, 0, 1);
+    double last = add_duration(first, 1, 0, 1) - kMsPerDay;
+    from = std::floor(first / kMsPerDay);
+    to = std::floor(last / kMsPerDay);
+    return true;
+  }
+  int32_t months;
+  double dms;
+  if (starts(s, "in ") && parse_duration(s.substr(3), months, dms))
+    return day(std::floor(add_duration(today * kMsPerDay, months, dms, 1) / kMsPerDay));
+  if (s.size() > 4 && s.compare(s.size() - 4, 4, " ago") == 0 && parse_duration(s.substr(0, s.size() - 4), months, dms))
+    return day(std::floor(add_duration(today * kMsPerDay, months, dms, -1) / kMsPerDay));
+  return false;
+}
+
+std::string iso_day(double d) { return date_iso(d * kMsPerDay); }
+
+const std::string& date_of(const TaskRow& r, const std::string& f) {
+  if (f == "due") return r.due;
+  if (f == "scheduled") return r.scheduled;
+  if (f == "start") return r.start;
+  if (f == "done") return r.done;
+  return r.created;
+}
+
+std::string folder_of(const std::string& path) {
+  size_t s = path.rfind('/');
+  return s == std::string::npos ? "/" : path.substr(0, s + 1);
+}
+std::string filename_of(const std::string& path) {
+  size_t s = path.rfind('/');
+  std::string f = s == std::string::npos ? path : path.substr(s + 1);
+  if (f.size() > 3 && f.compare(f.size() - 3, 3, ".md") == 0) f.resize(f.size() - 3);
+  return f;
+}
+
+class TasksParser {
+ public:
+  TasksParser(const Ctx& ctx) : ctx_(ctx) {}
+
+  TasksQuery parse(std::string_view src) {
+    TasksQuery q;
+    int line_no = 0;
+    size_t pos = 0;
+    while (pos <= src.size()) {
+      size_t nl = src.find('\n', pos);
+      std::string_view raw = src.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+      pos = nl == std::string_view::npos ? src.size() + 1 : nl + 1;
+      ++line_no;
+      // Tasks joins lines ending in a backslash.
+      std::string line(raw);
+      int col = 1;
+      while (col - 1 < static_cast<int>(line.size()) && (line[static_cast<size_t>(col - 1)] == ' ' || line[static_cast<size_t>(col - 1)] == '\t')) ++col;
+      line = trim(line);
+      if (line.empty() || line[0] == '#') continue;
+      instruction(q, line, line_no, col);
+    }
+    return q;
+  }
+
+ private:
+  void instruction(TasksQuery& q, const std::string& line, int ln, int col) {
+    std::string l = lower(line);
+    q.explain_lines.push_back(line);
+    if (l == "explain") { q.explain = true; q.explain_lines.pop_back(); return; }
+    if (l == "short mode" || l == "full mode" || l == "short" || l == "full" || l == "ignore global query") return;
+    if (starts(l, "sort by ")) {
+      Sorter s;
+      std::string rest = trim(l.substr(8));
+      if (rest.size() > 8 && rest.compare(rest.size() - 8, 8, " reverse") == 0) {
+        s.reverse = true;
+        rest = trim(rest.substr(0, rest.size() - 8));
+      }
+      static const char* kSorts[] = {"status", "due", "priority", "path", "description", "done", "scheduled", "start",
+                                     "created", "urgency", "filename", "heading", "tag"};
+      for (const char* k : kSorts)
+        if (rest == k) s.field = k;
+      if (s.field.empty())
+        fail_at(ln, col + 8, "expected a sort field (status, due, priority, path, description, done, scheduled, start, created, urgency, filename, heading, tag) after 'sort by'");
+      q.sorts.push_back(s);
+      return;
+    }
+    if (starts(l, "group by ")) {
+      Sorter s;
+      std::string rest = trim(l.substr(9));
+      if (rest.size() > 8 && rest.compare(rest.size() - 8, 8, " reverse") == 0) {
+        s.reverse = true;
+        rest = trim(rest.substr(0, rest.size() - 8));
+      }
+      static const char* kGroups[] = {"path", "folder", "filename", "heading", "due", "priority", "status",
+                                      "scheduled", "start", "done", "created", "tags", "root", "backlink"};
+      for (const char* k : kGroups)
+        if (rest == k) s.field = k;
+      if (s.field.empty())
+        fail_at(ln, col + 9, "expected a grouping (path, folder, filename, heading, due, priority, status, scheduled, start, done, created, tags) after 'group by'");
+      q.groups.push_back(s);
+      return;
+    }
+    if (starts(l, "limit")) {
+      std::string rest = trim(l.substr(5));
+      bool groups = false;
+      if (starts(rest, "groups")) groups = true, rest = trim(rest.substr(6));
+      if (starts(rest, "to ")) rest = trim(rest.substr(3));
+      if (rest.size() > 6 && rest.compare(rest.size() - 6, 6, " tasks") == 0) rest = trim(rest.substr(0, rest.size() - 6));
+      bool ok = !rest.empty() && rest.find_first_not_of("0123456789") == std::string::npos;
+      if (!ok) fail_at(ln, col + 5, "expected a number after 'limit'");
+      (groups ? q.group_limit : q.limit) = std::stol(rest);
+      return;
+    }
+    if (starts(l, "hide ") || starts(l, "show ")) {
+      std::string what = trim(l.substr(5));
+      static const char* kParts[] = {"done date", "due date", "scheduled date", "start date", "created date",
+                                     "cancelled date", "priority", "recurrence rule", "edit button", "backlink",
+                                     "backlinks", "urgency", "task count", "tags", "tree", "postpone button", "id",
+                                     "depends on", "on completion"};
+      bool known = false;
+      for (const char* k : kParts) known = known || what == k;
+      if (!known) fail_at(ln, col + 5, "expected a task part to " + l.substr(0, 4) + " (e.g. due date, priority, backlink, edit button, urgency, task count, tags, tree)");
+      if (what == "backlinks") what = "backlink";
+      (starts(l, "hide ") ? q.hidden : q.shown).push_back(what);
+      return;
+    }
+    q.filters.push_back(filter(line, ln, col));
+  }
+
+  // Boolean combinations: (A) AND (B), (A) OR (B), NOT (A), (A) XOR (B).
+  Filter filter(const std::string& line, int ln, int col) {
+    std::string t = trim(line);
+    if (!t.empty() && (t[0] == '(' || starts(lower(t), "not ") || t[0] == '"')) {
+      size_t i = 0;
+      return bool_or(t, i, ln, col);
+    }
+    return simple(t, ln, col);
+  }
+
+  void skip_ws(const std::string& s, size_t& i) {
+    while (i < s.size() && s[i] == ' ') ++i;
+  }
+  bool word_at(const std::string& s, size_t i, const char* w) {
+    size_t n = std::strlen(w);
+    if (s.size() < i + n) return false;
+    for (size_t k = 0; k < n; ++k)
+      if (std::toupper(static_cast<unsigned char>(s[i + k])) != w[k]) return false;
+    return i + n == s.size() || s[i + n] == ' ' || s[i + n] == '(' || s[i + n] == '"';
+  }
+  Filter bool_or(const std::string& s, size_t& i, int ln, int col) {
+    Filter left = bool_and(s, i, ln, col);
+    for (;;) {
+      skip_ws(s, i);
+      if (word_at(s, i, "OR")) {
+        i += 2;
+        Filter right = bool_and(s, i, ln, col);
+        left = [left, right](const Item& x) { return left(x) || right(x); };
+      } else if (word_at(s, i, "XOR")) {
+        i += 3;
+        Filter right = bool_and(s, i, ln, col);
+        left = [left, right](const Item& x) { return left(x) != right(x); };
+      } else {
+        break;
+      }
+    }
+    return left;
+  }
+  Filter bool_and(const std::string& s, size_t& i, int ln, int col) {
+    Filter left = bool_not(s, i, ln, col);
+    for (;;) {
+      skip_ws(s, i);
+      if (word_at(s, i, "AND")) {
+        i += 3;
+        skip_ws(s, i);
+        if (word_at(s, i, "NOT")) {
+          i += 3;
+          Filter right = bool_atom(s, i, ln, col);
+          left = [left, right](const Item& x) { return left(x) && !right(x); };
+          continue;
+        }
+        Filter right = bool_not(s, i, ln, col);
+        left = [left, right](const Item& x) { return left(x) && right(x); };
+      } else {
+        break;
+      }
+    }
+    return left;
+  }
+  Filter bool_not(const std::string& s, size_t& i, int ln, int col) {
+    skip_ws(s, i);
+    if (word_at(s, i, "NOT")) {
+      i += 3;
+      Filter inner = bool_not(s, i, ln, col);
+      return [inner](const Item& x) { return !inner(x); };
+    }
+    return bool_atom(s, i, ln, col);
+  }
+  Filter bool_atom(const std::string& s, size_t& i, int ln, int col) {
+    skip_ws(s, i);
+    if (i >= s.size()) fail_at(ln, col + static_cast<int>(i), "expected '(' and a filter after a boolean operator");
+    char open = s[i];
+    if (open != '(' && open != '"')
+      fail_at(ln, col + static_cast<int>(i), "expected a filter in parentheses, e.g. (due before today)");
+    char close = open == '(' ? ')' : '"';
+    // Find the matching close (parentheses nest).
+    size_t start = i + 1, depth = 1, j = start;
+    for (; j < s.size(); ++j) {
+      if (open == '(' && s[j] == '(') ++depth;
+      else if (s[j] == close && --depth == 0) break;
+    }
+    if (j >= s.size()) fail_at(ln, col + static_cast<int>(i), std::string("expected a closing '") + close + "'");
+    std::string inner = trim(s.substr(start, j - start));
+    int inner_col = col + static_cast<int>(start);
+    i = j + 1;
+    if (!inner.empty() && (inner[0] == '(' || starts(lower(inner), "not ") || inner[0] == '"')) {
+      size_t k = 0;
+      Filter f = bool_or(inner, k, ln, inner_col);
+      skip_ws(inner, k);
+      if (k != inner.size()) fail_at(ln, inner_col + static_cast<int>(k), "expected AND, OR, XOR or the end of the group");
+      return f;
+    }
+    // A parenthesised group may itself hold "A AND B" with bare filters? Tasks requires parentheses; read as one filter.
+    return simple(inner, ln, inner_col);
+  }
+
+  Filter text_filter(const std::string& field, const std::string& rest, int ln, int col) {
+    std::string l = lower(rest);
+    bool neg = false;
+    std::string needle;
+    bool regex = false;
+    if (starts(l, "includes ")) needle = rest.substr(9);
+    else if (starts(l, "include ")) needle = rest.substr(8);
+    else if (starts(l, "does not include ")) needle = rest.substr(17), neg = true;
+    else if (starts(l, "do not include ")) needle = rest.substr(15), neg = true;
+    else if (starts(l, "regex matches ")) needle = rest.substr(14), regex = true;
+    else if (starts(l, "regex does not match ")) needle = rest.substr(21), regex = true, neg = true;
+    else fail_at(ln, col, "expected 'includes', 'does not include', 'regex matches' or 'regex does not match' after '" + field + "'");
+    needle = trim(needle);
+    std::string pattern;
+    bool caseless = false;
+    if (regex) {
+      if (needle.size() < 2 || needle[0] != '/') fail_at(ln, col, "expected a regular expression such as /pattern/i");
+      size_t end = needle.rfind('/');
+      if (end == 0) fail_at(ln, col, "expected a closing '/' in the regular expression");
+      pattern = needle.substr(1, end - 1);
+      caseless = needle.find('i', end) != std::string::npos;
+    }
+    std::string lneedle = lower(needle);
+    const Ctx* ctx = &ctx_;
+    return [=](const Item& x) {
+      std::vector<std::string> hay;
+      if (field == "path") hay.push_back(x.row.path);
+      else if (field == "description") hay.push_back(x.row.description);
+      else if (field == "heading") hay.push_back(x.row.section);
+      else if (field == "filename") hay.push_back(filename_of(x.row.path) + ".md");
+      else if (field == "folder") hay.push_back(folder_of(x.row.path));
+      else if (field == "tag" || field == "tags")
+        for (const auto& t : x.row.tags) hay.push_back("#" + t);
+      bool hit = false;
+      for (const auto& h : hay) {
+        if (regex) {
+          RegexMatch m;
+          hit = hit || ctx->regex->search(pattern, h, 0, m, caseless);
+        } else {
+          hit = hit || lower(h).find(lneedle) != std::string::npos;
+        }
+      }
+      return neg ? !hit : hit;
+    };
+  }
+
+  Filter simple(const std::string& t, int ln, int col) {
+    std::string l = lower(t);
+    if (l == "done") return [](const Item& x) { return task_done(*x.task); };
+    if (l == "not done") return [](const Item& x) { return !task_done(*x.task); };
+    if (l == "is recurring" || l == "is not recurring") {
+      bool want = l == "is recurring";
+      return [want](const Item& x) { return (x.task->text.find("\xF0\x9F\x94\x81") != std::string::npos) == want; };
+    }
+    if (l == "exclude sub-items") {
+      return [](const Item& x) {
+        return x.task->list_item < 0 || x.note->lists[static_cast<size_t>(x.task->list_item)].parent < 0;
+      };
+    }
+    if (starts(l, "status.type is ")) {
+      std::string ty = trim(l.substr(15));
+      return [ty](const Item& x) {
+        const std::string& s = x.task->status;
+        std::string type = s == "x" || s == "X" ? "done" : s == "-" ? "cancelled" : s == "/" ? "in_progress" : s == " " ? "todo" : "todo";
+        return type == ty;
+      };
+    }
+    for (const char* f : {"path", "description", "heading", "filename", "folder", "tags", "tag"}) {
+      std::string fs = std::string(f) + " ";
+      if (starts(l, fs)) return text_filter(f, t.substr(fs.size()), ln, col + static_cast<int>(fs.size()));
+    }
+    // has / no <x> date
+    for (const char* f : {"due", "scheduled", "start", "done", "created"}) {
+      std::string field = f;
+      if (l == "has " + field + " date" || l == "no " + field + " date") {
+        bool want = starts(l, "has ");
+        return [field, want](const Item& x) { return !date_of(x.row, field).empty() == want; };
+      }
+    }
+    if (l == "no priority" || l == "has priority") {
+      bool want = l == "has priority";
+      return [want](const Item& x) { return !x.row.priority.empty() == want; };
+    }
+    if (starts(l, "priority is ")) {
+      std::string rest = trim(l.substr(12));
+      int cmp = 0;  // 0 equal, 1 above, -1 below
+      if (starts(rest, "above ")) cmp = 1, rest = trim(rest.substr(6));
+      else if (starts(rest, "below ")) cmp = -1, rest = trim(rest.substr(6));
+      else if (starts(rest, "not ")) cmp = 2, rest = trim(rest.substr(4));
+      int rank = -1;
+      for (int k = 0; k < 6; ++k)
+        if (rest == lower(priority_name(k))) rank = k;
+      if (rank < 0) fail_at(ln, col + 12, "expected a priority (highest, high, medium, none, low, lowest) after 'priority is'");
+      return [cmp, rank](const Item& x) {
+        int r = priority_rank(x.row.priority);
+        return cmp == 0 ? r == rank : cmp == 1 ? r < rank : cmp == -1 ? r > rank : r != rank;
+      };
+    }
+    // <field> [before|after|on|in|on or before|on or after] DATE
+    for (const char* f : {"due", "scheduled", "starts", "start", "done", "created", "happens"}) {
+      std::string fs = std::string(f) + " ";
+      if (!starts(l, fs)) continue;
+      std::string field = f;
+      if (field == "starts") field = "start";
+      std::string rest = trim(l.substr(fs.size()));
+      int rest_col = col + static_cast<int>(fs.size());
+      int op = 0;  // 0 on/in, 1 before, 2 after, 3 on or before, 4 on or after
+      for (auto [word, code] : std::initializer_list<std::pair<const char*, int>>{
+               {"on or before ", 3}, {"on or after ", 4}, {"before ", 1}, {"after ", 2}, {"on ", 0}, {"in ", 0}}) {
+        if (starts(rest, word)) {
+          op = code;
+          rest = trim(rest.substr(std::strlen(word)));
+          break;
+        }
+      }
+      if (field == "due" && (rest == "date is invalid")) return [](const Item&) { return false; };
+      double from, to;
+      if (rest.empty() || !read_date(rest, ctx_.now, from, to))
+        fail_at(ln, rest_col, "expected a date (YYYY-MM-DD, today, tomorrow, yesterday, in N days, next week) after '" + std::string(f) + "'");
+      explain_dates_.push_back(iso_day(from) + (to != from ? " to " + iso_day(to) : ""));
+      return [field, op, from, to](const Item& x) {
+        auto test = [&](const std::string& v) {
+          double d = day_of(v);
+          if (std::isnan(d)) return false;
+          switch (op) {
+            case 1: return d < from;
+            case 2: return d > to;
+            case 3: return d <= to;
+            case 4: return d >= from;
+            default: return d >= from && d <= to;
+          }
+        };
+        if (field == "happens") return test(x.row.due) || test(x.row.scheduled) || test(x.row.start);
+        return test(date_of(x.row, field));
+      };
+    }
+    fail_at(ln, col, "expected a Tasks instruction (a filter such as 'not done' or 'due before today', 'sort by', 'group by', 'limit', 'hide', 'show' or 'explain'), found '" + t + "'");
+  }
+
+  const Ctx& ctx_;
+
+ public:
+  std::vector<std::string> explain_dates_;
+};
+
+int cmp_text(const std::string& a, const std::string& b) { return compare(Val::string(a), Val::string(b)); }
+
+// Dates: earlier first, undated last.
+int cmp_date(const std::string& a, const std::string& b) {
+  if (a.empty() != b.empty()) return a.empty() ? 1 : -1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+int cmp_field(const Item& a, const Item& b, const std::string& f) {
+  const TaskRow &x = a.row, &y = b.row;
+  if (f == "status") return task_done(*a.task) == task_done(*b.task) ? 0 : task_done(*a.task) ? 1 : -1;
+  if (f == "urgency") return x.urgency > y.urgency ? -1 : x.urgency < y.urgency ? 1 : 0;
+  if (f == "priority") return priority_rank(x.priority) - priority_rank(y.priority);
+  if (f == "path") return cmp_text(x.path, y.path);
+  if (f == "filename") return cmp_text(filename_of(x.path), filename_of(y.path));
+  if (f == "heading") return cmp_text(x.section, y.section);
+  if (f == "description") return cmp_text(x.description, y.description);
+  if (f == "tag") return cmp_text(x.tags.empty() ? "" : x.tags[0], y.tags.empty() ? "" : y.tags[0]);
+  if (f == "due" || f == "scheduled" || f == "start" || f == "done" || f == "created")
+    return cmp_date(date_of(x, f), date_of(y, f));
+  return 0;
+}
+
+std::vector<std::string> group_keys(const Item& it, const std::string& f) {
+  const TaskRow& r = it.row;
+  if (f == "path") {
+    std::string p = r.path;
+    if (p.size() > 3 && p.compare(p.size() - 3, 3, ".md") == 0) p.resize(p.size() - 3);
+    return {p};
+  }
+  if (f == "folder") return {folder_of(r.path)};
+  if (f == "filename" || f == "backlink") return {filename_of(r.path)};
+  if (f == "root") {
+    size_t s = r.path.find('/');
+    return {s == std::string::npos ? "/" : r.path.substr(0, s + 1)};
+  }
+  if (f == "heading") return {r.section.empty() ? "(No heading)" : r.section};
+  if (f == "priority") {
+    int k = priority_rank(r.priority);
+    return {"Priority " + std::to_string(k) + ": " + priority_name(k)};
+  }
+  if (f == "status") {
+    const std::string& s = r.status;
+    return {s == "x" || s == "X" ? "Done" : s == "-" ? "Cancelled" : s == "/" ? "In Progress" : "Todo"};
+  }
+  if (f == "tags") {
+    if (r.tags.empty()) return {"(No tags)"};
+    std::vector<std::string> out;
+    for (const auto& t : r.tags) out.push_back("#" + t);
+    return out;
+  }
+  const std::string& d = date_of(r, f);
+  if (d.empty()) {
+    std::string name = f == "done" ? "done" : f;
+    return {"No " + name + " date"};
+  }
+  double ms;
+  parse_date(d, ms);
+  return {d + " " + format_date(ms, "EEEE")};
+}
+
+}  // namespace
+
+Result exec_tasks(std::string_view source, const Ctx& ctx) {
+  TasksParser parser(ctx);
+  TasksQuery q = parser.parse(source);
+  Result res;
+  res.language = "tasks";
+  res.type = "task";
+  res.hidden = q.hidden;
+  res.shown = q.shown;
+
+  std::vector<Item> items;
+  for (const auto& kv : ctx.vault->notes()) {
+    const parse::Note& n = kv.second;
+    for (const auto& t : n.tasks) {
+      Item it{&n, &t, make_task_row(ctx, n, t)};
+      bool keep = true;
+      for (const auto& f : q.filters)
+        if (!f(it)) {
+          keep = false;
+          break;
+        }
+      if (keep) items.push_back(std::move(it));
+    }
+  }
+
+  std::vector<Sorter> sorts = q.sorts;
+  for (const char* d : {"status", "urgency", "due", "priority", "path"}) sorts.push_back(Sorter{d, false});
+  std::stable_sort(items.begin(), items.end(), [&](const Item& a, const Item& b) {
+    for (const auto& s : sorts) {
+      int c = cmp_field(a, b, s.field);
+      if (c) return s.reverse ? c > 0 : c < 0;
+    }
+    return a.row.line < b.row.line;
+  });
+
+  if (q.groups.empty()) {
+    if (q.limit >= 0 && items.size() > static_cast<size_t>(q.limit)) items.resize(static_cast<size_t>(q.limit));
+    for (auto& it : items) res.tasks.push_back(it.row);
+  } else {
+    // Tasks applies "limit" before grouping and "limit groups" within each group.
+    if (q.limit >= 0 && items.size() > static_cast<size_t>(q.limit)) items.resize(static_cast<size_t>(q.limit));
+    std::vector<std::pair<std::vector<std::string>, const Item*>> keyed;
+    for (const auto& it : items) {
+      std::vector<std::vector<std::string>> combos{{}};
+      for (const auto& g : q.groups) {
+        std::vector<std::vector<std::string>> next;
+        for (const auto& c : combos)
+          for (const auto& k : group_keys(it, g.field)) {
+            auto n = c;
+            n.push_back(k);
+            next.push_back(std::move(n));
+          }
+        combos = std::move(next);
+      }
+      for (auto& c : combos) keyed.emplace_back(std::move(c), &it);
+    }
+    std::stable_sort(keyed.begin(), keyed.end(), [&](const auto& a, const auto& b) {
+      for (size_t i = 0; i < q.groups.size(); ++i) {
+        int c = cmp_text(a.first[i], b.first[i]);
+        if (c) return q.groups[i].reverse ? c > 0 : c < 0;
+      }
+      return false;
+    });
+    res.grouped = true;
+    for (size_t i = 0; i < keyed.size();) {
+      Group g;
+      for (const auto& k : keyed[i].first) {
+        Cell c;
+        c.type = Cell::Type::String;
+        c.text = k;
+        g.keys.push_back(c);
+      }
+      size_t j = i;
+      while (j < keyed.size() && keyed[j].first == keyed[i].first) {
+        if (q.group_limit < 0 || static_cast<long>(g.tasks.size()) < q.group_limit) g.tasks.push_back(keyed[j].second->row);
+        ++j;
+      }
+      res.tasks.insert(res.tasks.end(), g.tasks.begin(), g.tasks.end());
+      res.groups.push_back(std::move(g));
+      i = j;
+    }
+  }
+
+  if (q.explain) {
+    std::string e = "Explanation of this Tasks code block query:\n\n";
+    size_t date_i = 0;
+    if (q.filters.empty()) e += "  No filters supplied. All tasks will match the query.\n\n";
+    for (const auto& line : q.explain_lines) {
+      e += "  " + line;
+      std::string l = lower(line);
+      bool dated = false;
+      for (const char* f : {"due ", "scheduled ", "start ", "starts ", "done ", "created ", "happens "})
+        dated = dated || (starts(l, f) && l != "done");
+      if (dated && date_i < parser.explain_dates_.size()) e += " =>\n    " + parser.explain_dates_[date_i++];
+      e += "\n\n";
+    }
+    if (q.groups.empty()) e += "  No grouping instructions supplied.\n\n";
+    if (q.sorts.empty()) e += "  No sorting instructions supplied.\n\n";
+    e += "  Default sort appended: status, urgency, due, priority, path.";
+    res.explain = e;
+  }
+  return res;
+}
+
+}  // namespace vaultcrm::query
