@@ -54,16 +54,11 @@ class Lexer {
         char d = s_[i_];
         if (d == '"') { advance(); closed = true; break; }
         if (d == '\n') break;
-        if (d == '\\' && i_ + 1 < s_.size()) {
+        // Dataview keeps backslashes (so "\d+" is a regex digit class); only \" is an escape.
+        if (d == '\\' && i_ + 1 < s_.size() && s_[i_ + 1] == '"') {
           advance();
-          char e = s_[i_];
           advance();
-          switch (e) {
-            case 'n': t.text += '\n'; break;
-            case 't': t.text += '\t'; break;
-            case 'r': t.text += '\r'; break;
-            default: t.text += e;
-          }
+          t.text += '"';
           continue;
         }
         t.text += d;
@@ -168,8 +163,10 @@ class Lexer {
 
 const char* const kClauseWords[] = {"from", "where", "sort", "group", "flatten", "limit"};
 
-bool is_clause_word(const Tok& t) {
+// A clause keyword, unless written as a call ("sort(list)" is the function).
+bool is_clause_word(const Tok& t, std::string_view src) {
   if (t.k != Tok::K::Ident) return false;
+  if (t.end < src.size() && src[t.end] == '(') return false;
   std::string l = lower_ascii(t.text);
   for (const char* w : kClauseWords)
     if (l == w) return true;
@@ -198,7 +195,7 @@ class Parser {
       q.without_id = true;
     }
     if (q.type == DqlQuery::Type::Table) {
-      if (cur_.k != Tok::K::End && !is_clause_word(cur_)) {
+      if (cur_.k != Tok::K::End && !is_clause_word(cur_, lex_.source())) {
         for (;;) {
           Column c;
           c.e = expression();
@@ -216,7 +213,7 @@ class Parser {
         }
       }
     } else if (q.type == DqlQuery::Type::List) {
-      if (cur_.k != Tok::K::End && !is_clause_word(cur_)) {
+      if (cur_.k != Tok::K::End && !is_clause_word(cur_, lex_.source())) {
         Column c;
         c.e = expression();
         c.name = c.e->text;
@@ -229,7 +226,7 @@ class Parser {
     }
     bool first_clause = true;
     while (cur_.k != Tok::K::End) {
-      if (!is_clause_word(cur_)) {
+      if (!is_clause_word(cur_, lex_.source())) {
         if (first_clause && q.type == DqlQuery::Type::Table && !q.columns.empty())
           fail_expected("',' or a clause (FROM, WHERE, SORT, GROUP BY, FLATTEN, LIMIT)");
         fail_expected("a clause (FROM, WHERE, SORT, GROUP BY, FLATTEN, LIMIT)");
@@ -241,7 +238,7 @@ class Parser {
       if (w == "from") {
         if (q.from) Lexer::fail("query_syntax", "FROM may appear only once", kw.pos);
         if (!first_clause) Lexer::fail("query_syntax", "FROM must come right after the query type", kw.pos);
-        if (cur_.k == Tok::K::End || is_clause_word(cur_)) fail_expected_after("a source", "FROM");
+        if (cur_.k == Tok::K::End || is_clause_word(cur_, lex_.source())) fail_expected_after("a source", "FROM");
         q.from = source_or();
       } else if (w == "where") {
         Step s;
@@ -325,7 +322,7 @@ class Parser {
   }
   std::string describe_prev() const {
     if (prev_.k == Tok::K::Ident) {
-      if (is_clause_word(prev_) || lower_ascii(prev_.text) == "by" || lower_ascii(prev_.text) == "as") return upper(prev_.text);
+      if (is_clause_word(prev_, lex_.source()) || lower_ascii(prev_.text) == "by" || lower_ascii(prev_.text) == "as") return upper(prev_.text);
       return "'" + prev_.text + "'";
     }
     if (prev_.k == Tok::K::Punct) return "'" + prev_.text + "'";
@@ -356,7 +353,7 @@ class Parser {
   }
 
   std::unique_ptr<Expr> expression_after(const std::string& after, const std::string& what) {
-    if (cur_.k == Tok::K::End || is_clause_word(cur_) || (cur_.k == Tok::K::Punct && !starts_expression()))
+    if (cur_.k == Tok::K::End || is_clause_word(cur_, lex_.source()) || (cur_.k == Tok::K::Punct && !starts_expression()))
       fail_expected_after(what, after);
     return expression();
   }
@@ -490,7 +487,7 @@ class Parser {
   }
   template <class F>
   std::unique_ptr<Expr> operand_after(const Tok& op, F f) {
-    if (cur_.k == Tok::K::End || is_clause_word(cur_) ||
+    if (cur_.k == Tok::K::End || is_clause_word(cur_, lex_.source()) ||
         (cur_.k == Tok::K::Punct && !starts_expression()))
       fail_expected_after("an expression", "'" + token_text(op) + "'");
     return f();
@@ -715,7 +712,7 @@ class Parser {
         return e;
       }
       case Tok::K::Ident: {
-        if (is_clause_word(cur_) || is_word("and") || is_word("or")) fail_expected("an expression");
+        if (is_clause_word(cur_, lex_.source()) || is_word("and") || is_word("or")) fail_expected("an expression");
         std::string l = lower_ascii(cur_.text);
         auto e = node(Expr::K::Literal, p);
         if (l == "true" || l == "false") e->lit = Val::boolean(l == "true");

@@ -357,13 +357,24 @@ class TasksParser {
   // Boolean combinations: (A) AND (B), (A) OR (B), NOT (A), (A) XOR (B).
   Filter filter(const std::string& line, int ln, int col) {
     std::string t = trim(line);
-    if (!t.empty() && (t[0] == '(' || starts(lower(t), "not ") || t[0] == '"')) {
+    if (is_boolean(t)) {
       size_t i = 0;
       return bool_or(t, i, ln, col);
     }
     return simple(t, ln, col);
   }
 
+  // "(a) AND (b)", "\"a\" OR \"b\"", "NOT (a)" -- but not the filter "not done".
+  static bool is_boolean(const std::string& t) {
+    if (t.empty()) return false;
+    if (t[0] == '(' || t[0] == '"') return true;
+    if (starts(lower(t), "not ")) {
+      size_t k = 4;
+      while (k < t.size() && t[k] == ' ') ++k;
+      return k < t.size() && (t[k] == '(' || t[k] == '"');
+    }
+    return false;
+  }
   void skip_ws(const std::string& s, size_t& i) {
     while (i < s.size() && s[i] == ' ') ++i;
   }
@@ -439,7 +450,7 @@ class TasksParser {
     std::string inner = trim(s.substr(start, j - start));
     int inner_col = col + static_cast<int>(start);
     i = j + 1;
-    if (!inner.empty() && (inner[0] == '(' || starts(lower(inner), "not ") || inner[0] == '"')) {
+    if (is_boolean(inner)) {
       size_t k = 0;
       Filter f = bool_or(inner, k, ln, inner_col);
       skip_ws(inner, k);
