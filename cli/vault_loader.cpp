@@ -46,9 +46,10 @@ LoadResult load_vault(Engine& engine, const std::string& root, bool progress) {
     std::string text = ss.str();
     std::string rel = fs::relative(p, root).generic_string();
     auto mtime = fs::last_write_time(p, ec);
-    double seconds = ec ? 0.0
-                        : std::chrono::duration<double>(mtime.time_since_epoch()).count();
-    vault.upsert(rel, text, seconds);
+    // Milliseconds, as Obsidian's TFile.stat.mtime (the file clock's epoch
+    // is the Unix epoch with GCC's libstdc++).
+    double millis = ec ? 0.0 : std::chrono::duration<double, std::milli>(mtime.time_since_epoch()).count();
+    vault.upsert(rel, text, millis);
     result.bytes += text.size();
     ++i;
     if (progress && files.size() >= 2000 && i % 1000 == 0)

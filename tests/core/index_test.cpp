@@ -89,3 +89,17 @@ TEST(Index, TagsWithSubtagsAndFolders) {
   v.remove("Inbox/a.md");
   EXPECT_EQ(v.notes_with_tag("followup"), (std::vector<std::string>{"Inbox/Deep/b.md"}));
 }
+
+TEST(Index, KeepsExactTextAndItsHashThroughRename) {
+  index::Vault v;
+  std::string text = "\xEF\xBB\xBF---\r\ntype: person\r\n---\r\nbody  \r\n";
+  v.upsert("a.md", text, 0);
+  EXPECT_EQ(v.text("a.md"), text);
+  EXPECT_EQ(v.text_hash("a.md"), index::hash_text(text));
+  EXPECT_NE(index::hash_text(text), index::hash_text(text + " "));
+  v.rename("a.md", "b.md");
+  EXPECT_FALSE(v.text("a.md").has_value());
+  EXPECT_EQ(v.text("b.md"), text);
+  v.remove("b.md");
+  EXPECT_EQ(v.text_hash("b.md"), 0u);
+}

@@ -17,7 +17,7 @@
 // 0-based array indices, -1 meaning "none".
 
 /** The JSON schema version these types mirror (core: kSchemaVersion). */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** An ISO calendar date, "YYYY-MM-DD". */
 export type IsoDate = string;

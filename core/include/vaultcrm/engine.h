@@ -19,7 +19,7 @@
 namespace vaultcrm {
 
 inline constexpr int kApiVersion = 1;     // bumped when calls change
-inline constexpr int kSchemaVersion = 1;  // bumped when JSON shapes change
+inline constexpr int kSchemaVersion = 2;  // bumped when JSON shapes change (2: graph-based panel)
 
 class Engine {
  public:

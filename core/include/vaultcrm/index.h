@@ -42,6 +42,10 @@ class Vault {
   bool rename(std::string_view from, std::string_view to);
 
   const parse::Note* find(std::string_view path) const;
+  // The exact bytes last upserted for a note (merge plans edit them), and
+  // their hash (a plan records it to refuse stale edits).
+  std::optional<std::string_view> text(std::string_view path) const;
+  uint64_t text_hash(std::string_view path) const;
   size_t size() const { return notes_.size(); }
   const std::map<std::string, parse::Note, std::less<>>& notes() const { return notes_; }
 
@@ -70,6 +74,7 @@ class Vault {
   void drop_keys(const parse::Note& note);
 
   std::map<std::string, parse::Note, std::less<>> notes_;
+  std::unordered_map<std::string, std::string> texts_;
   // lower-case path without ".md" -> path
   std::unordered_map<std::string, std::string> by_path_;
   // lower-case basename -> paths
@@ -82,6 +87,9 @@ class Vault {
   std::map<std::string, std::set<std::string>, std::less<>> by_tag_;
   uint64_t generation_ = 0;
 };
+
+// FNV-1a, 64-bit: a cheap, stable content hash (not cryptographic).
+uint64_t hash_text(std::string_view text);
 
 // Lower-case (ASCII; other scripts compare as written), ".md" stripped.
 std::string link_key(std::string_view target);

@@ -253,7 +253,9 @@ json panel_to_json(const panel::AccountPanel& p) {
 
 std::string dump(const json& j, int indent) { return j.dump(indent, ' ', false, json::error_handler_t::replace); }
 
-std::string ok(const json& value) { return dump(json{{"ok", true}, {"value", value}}); }
+// Concatenated rather than wrapped in a new json object: wrapping deep-copies
+// the whole value (about a third of a panel refresh's time, per callgrind).
+std::string ok(const json& value) { return "{\"ok\":true,\"value\":" + dump(value) + "}"; }
 
 std::string error(std::string_view code, std::string_view message) {
   return dump(json{{"ok", false}, {"error", {{"code", std::string(code)}, {"message", std::string(message)}}}});

@@ -61,6 +61,7 @@ const parse::Note& Vault::upsert(std::string_view path, std::string_view text, d
   } else {
     it = notes_.emplace(std::string(path), parse::parse_note(path, text, mtime, limits)).first;
   }
+  texts_[it->first] = std::string(text);
   add_keys(it->second);
   return it->second;
 }
@@ -69,6 +70,7 @@ bool Vault::remove(std::string_view path) {
   auto it = notes_.find(path);
   if (it == notes_.end()) return false;
   drop_keys(it->second);
+  texts_.erase(it->first);
   notes_.erase(it);
   return true;
 }
@@ -78,11 +80,14 @@ bool Vault::rename(std::string_view from, std::string_view to) {
   if (it == notes_.end() || from == to) return it != notes_.end();
   parse::Note note = std::move(it->second);
   drop_keys(note);
+  std::string text = std::move(texts_[it->first]);
+  texts_.erase(it->first);
   notes_.erase(it);
   if (auto old = notes_.find(to); old != notes_.end()) {
     drop_keys(old->second);
     notes_.erase(old);
   }
+  texts_[std::string(to)] = std::move(text);
   note.path = std::string(to);
   size_t slash = note.path.rfind('/');
   note.folder = slash == std::string::npos ? "" : note.path.substr(0, slash);
@@ -92,6 +97,26 @@ bool Vault::rename(std::string_view from, std::string_view to) {
   auto [pos, inserted] = notes_.emplace(note.path, std::move(note));
   add_keys(pos->second);
   return true;
+}
+
+uint64_t hash_text(std::string_view text) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+std::optional<std::string_view> Vault::text(std::string_view path) const {
+  auto it = texts_.find(std::string(path));
+  if (it == texts_.end()) return std::nullopt;
+  return std::string_view(it->second);
+}
+
+uint64_t Vault::text_hash(std::string_view path) const {
+  auto t = text(path);
+  return t ? hash_text(*t) : 0;
 }
 
 const parse::Note* Vault::find(std::string_view path) const {
