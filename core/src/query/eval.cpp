@@ -209,8 +209,9 @@ Val file_field(const Ctx& ctx, const parse::Note& n, std::string_view f) {
   }
   if (f == "link") return Val::make_link(n.path);
   if (f == "size") return Val::number(static_cast<double>(n.size));
-  if (f == "mtime" || f == "ctime") return Val::date(std::floor(n.mtime * 1000.0));
-  if (f == "mday" || f == "cday") return Val::date(std::floor(n.mtime * 1000.0 / kMsPerDay) * kMsPerDay);
+  // mtime is milliseconds since the epoch (Obsidian's TFile.stat.mtime), read as UTC wall time.
+  if (f == "mtime" || f == "ctime") return Val::date(std::floor(n.mtime));
+  if (f == "mday" || f == "cday") return Val::date(std::floor(n.mtime / kMsPerDay) * kMsPerDay);
   if (f == "starred") return Val::boolean(false);
   if (f == "day") {
     // A date in the file name (yyyy-mm-dd or yyyymmdd), else a `date` field.
