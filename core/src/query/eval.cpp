@@ -564,6 +564,8 @@ Val lookup(const Env& env, std::string_view name) {
 Val binary(const Expr& e, const Val& a, const Val& b) {
   const std::string& op = e.name;
   using T = Val::T;
+  // Equality of two strings needs no collation (compare() is 0 only for identical strings).
+  if ((op == "=" || op == "!=") && a.t == T::String && b.t == T::String) return Val::boolean((a.s == b.s) == (op == "="));
   if (op == "=") return Val::boolean(compare(a, b) == 0);
   if (op == "!=") return Val::boolean(compare(a, b) != 0);
   if (op == "<") return Val::boolean(compare(a, b) < 0);
