@@ -16,6 +16,7 @@
 //   for (const auto& r : g.relations_of(vault, "note:Customers/Acme.md")) ...
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
@@ -107,9 +108,12 @@ class Graph {
   // The kind of a note (from its type, tags and folder), if typed.
   std::optional<Kind> kind_of(std::string_view path) const;
   // Every relation touching an entity, from the notes that state one.
-  std::vector<Relation> relations_of(std::string_view entity_id) const;
-  // The relations a note states (resolved), in line order.
-  std::vector<Relation> relations_in(std::string_view path) const;
+  // Pointers into the graph: valid until the next update.
+  std::vector<const Relation*> relations_of(std::string_view entity_id) const;
+  // The relations a note states (resolved), in line order (empty if none).
+  const std::vector<Relation>& relations_in(std::string_view path) const;
+  // An entity's display name alone (cheaper than entity()).
+  std::string entity_name(const index::Vault& vault, std::string_view entity_id) const;
   // An entity's display name and note; nullopt when no relation or note has it.
   std::optional<Entity> entity(const index::Vault& vault, std::string_view entity_id) const;
   // Resolves a reference as the graph would.
@@ -137,7 +141,8 @@ class Graph {
   schema::Schema schema_;
   std::map<std::string, NoteState, std::less<>> notes_;
   std::unordered_map<std::string, std::set<std::string>> by_key_;     // ref key -> notes
-  std::unordered_map<std::string, std::set<std::string>> by_entity_;  // entity id -> notes
+  // entity id -> note -> indices of the note's resolved relations touching it
+  std::unordered_map<std::string, std::map<std::string, std::vector<uint32_t>, std::less<>>> by_entity_;
 };
 
 }  // namespace vaultcrm::graph

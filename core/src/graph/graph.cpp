@@ -397,10 +397,21 @@ void Graph::index_note(const std::string& path, const NoteState& st, bool add) {
     }
   };
   for (const auto& k : st.ref_keys) touch(by_key_, k);
-  for (const auto& r : st.resolved) {
-    touch(by_entity_, r.from);
-    touch(by_entity_, r.to);
-    for (const auto& l : r.links) touch(by_entity_, l);
+  auto touch_entity = [&](const std::string& id, uint32_t index) {
+    if (id.empty()) return;
+    if (add) {
+      auto& indices = by_entity_[id][path];
+      if (indices.empty() || indices.back() != index) indices.push_back(index);
+    } else if (auto it = by_entity_.find(id); it != by_entity_.end()) {
+      it->second.erase(path);
+      if (it->second.empty()) by_entity_.erase(it);
+    }
+  };
+  for (uint32_t i = 0; i < st.resolved.size(); ++i) {
+    const auto& r = st.resolved[i];
+    touch_entity(r.from, i);
+    touch_entity(r.to, i);
+    for (const auto& l : r.links) touch_entity(l, i);
   }
 }
 
@@ -451,11 +462,15 @@ void Graph::on_upsert(const index::Vault& vault, std::string_view path) {
   } else {
     it = notes_.emplace(std::string(path), NoteState{}).first;
   }
+  bool existed = !keys.empty();
   it->second = compute(vault, *note);
+  // Other notes resolve against this one's names, aliases and kind: when
+  // none of them changed (the usual edit), nothing else needs a look.
+  bool same_identity = existed && keys == it->second.identity_keys && old_kind == it->second.kind;
   keys.insert(it->second.identity_keys.begin(), it->second.identity_keys.end());
   resolve_note(vault, it->first, it->second);
   index_note(it->first, it->second, true);
-  reresolve_keys(vault, keys, path);
+  if (!same_identity) reresolve_keys(vault, keys, path);
 }
 
 void Graph::on_remove(const index::Vault& vault, std::string_view path) {
@@ -475,25 +490,45 @@ void Graph::on_rename(const index::Vault& vault, std::string_view from, std::str
 // ---------------------------------------------------------------------------
 // Reading
 
-std::vector<Relation> Graph::relations_of(std::string_view entity_id) const {
-  std::vector<Relation> out;
+std::vector<const Relation*> Graph::relations_of(std::string_view entity_id) const {
+  std::vector<const Relation*> out;
   auto it = by_entity_.find(std::string(entity_id));
   if (it == by_entity_.end()) return out;
-  for (const auto& path : it->second) {
+  for (const auto& [path, indices] : it->second) {
     auto n = notes_.find(path);
     if (n == notes_.end()) continue;
-    for (const auto& r : n->second.resolved) {
-      bool touches = r.from == entity_id || r.to == entity_id ||
-                     std::find(r.links.begin(), r.links.end(), entity_id) != r.links.end();
-      if (touches) out.push_back(r);
-    }
+    for (uint32_t i : indices) out.push_back(&n->second.resolved[i]);
   }
   return out;
 }
 
-std::vector<Relation> Graph::relations_in(std::string_view path) const {
+const std::vector<Relation>& Graph::relations_in(std::string_view path) const {
+  static const std::vector<Relation> kNone;
   auto it = notes_.find(path);
-  return it == notes_.end() ? std::vector<Relation>{} : it->second.resolved;
+  return it == notes_.end() ? kNone : it->second.resolved;
+}
+
+std::string Graph::entity_name(const index::Vault& vault, std::string_view id) const {
+  if (id.rfind("note:", 0) == 0) {
+    const parse::Note* note = vault.find(id.substr(5));
+    if (!note) return std::string(id.substr(5));
+    if (const Value* t = note->frontmatter.find("title"); t && t->is_string() && !t->as_string().empty())
+      return t->as_string();
+    return note->name;
+  }
+  // The first surface form that resolves to it, in path/line order.
+  if (auto it = by_entity_.find(std::string(id)); it != by_entity_.end())
+    for (const auto& [path, indices] : it->second) {
+      auto n = notes_.find(path);
+      if (n == notes_.end()) continue;
+      for (uint32_t i : indices) {
+        const Relation& r = n->second.resolved[i];
+        if (r.from == id && !r.from_name.empty()) return r.from_name;
+        if (r.to == id && !r.to_name.empty()) return r.to_name;
+      }
+    }
+  size_t colon = id.find(':');
+  return std::string(colon == std::string_view::npos ? id : id.substr(colon + 1));
 }
 
 std::string Graph::meeting_date(const index::Vault& vault, std::string_view path) const {
@@ -538,10 +573,11 @@ std::optional<Entity> Graph::entity(const index::Vault& vault, std::string_view 
   bool named = !e.note.empty();
   auto it = by_entity_.find(e.id);
   if (it == by_entity_.end()) return e.note.empty() ? std::nullopt : std::optional<Entity>(e);
-  for (const auto& path : it->second) {
+  for (const auto& [path, indices] : it->second) {
     auto n = notes_.find(path);
     if (n == notes_.end()) continue;
-    for (const auto& r : n->second.resolved) {
+    for (uint32_t i : indices) {
+      const Relation& r = n->second.resolved[i];
       auto take = [&](const std::string& name, const std::string& rid) {
         if (rid != e.id || name.empty()) return;
         e.surface_forms.insert(name);

@@ -112,28 +112,21 @@ std::optional<AccountPanel> build(const index::Vault& vault, const graph::Graph&
   std::map<std::string, Neighbour> companies;
   for (auto& c : p.contacts) {
     std::string last_date;
-    for (const auto& r : graph.relations_of(c.entity)) {
+    for (const graph::Relation* rp : graph.relations_of(c.entity)) {
+      const graph::Relation& r = *rp;
       if (r.from == c.entity) add_unique(c.surface_forms, r.from_name);
       if (r.to == c.entity) add_unique(c.surface_forms, r.to_name);
       if (r.rel == Rel::WorksAt && r.from == c.entity) {
         add_unique(c.roles, r.role);
-        if (!r.to.empty()) {
-          auto e = graph.entity(vault, r.to);
-          std::string name = e ? e->name : r.to_name;
-          add_unique(c.companies, name);
-        }
+        if (!r.to.empty()) add_unique(c.companies, graph.entity_name(vault, r.to));
       } else if (r.rel == Rel::ContactOf && r.from == c.entity) {
         add_unique(c.roles, r.role);
-        if (r.to != self) {
-          auto e = graph.entity(vault, r.to);
-          add_unique(c.other_accounts, e ? e->name : r.to);
-        }
+        if (r.to != self) add_unique(c.other_accounts, graph.entity_name(vault, r.to));
       } else if (r.rel == Rel::Attended && r.from == c.entity) {
         auto meeting_path = note_of(r.to);
         std::string date = meeting_path ? graph.meeting_date(vault, *meeting_path) : "";
         if (!c.last_meeting || date > last_date) {
-          auto e = graph.entity(vault, r.to);
-          c.last_meeting = MeetingRef{e ? e->name : r.to, meeting_path.value_or(""), date};
+          c.last_meeting = MeetingRef{graph.entity_name(vault, r.to), meeting_path.value_or(""), date};
           last_date = date;
         }
       }
@@ -190,7 +183,8 @@ std::optional<AccountPanel> build(const index::Vault& vault, const graph::Graph&
     p.recent_context.push_back(std::move(t));
   }
   std::vector<std::string> meeting_paths;
-  for (const auto& r : graph.relations_of(self)) {
+  for (const graph::Relation* rp : graph.relations_of(self)) {
+    const graph::Relation& r = *rp;
     if (r.rel != Rel::About || r.to != self) continue;
     auto mp = note_of(r.from);
     if (!mp || graph.kind_of(*mp) != graph::Kind::Meeting) continue;
@@ -237,11 +231,11 @@ std::optional<AccountPanel> build(const index::Vault& vault, const graph::Graph&
   collect(s.related_project_headings, p.related_projects);
 
   std::map<std::string, Neighbour> projects;
-  for (const auto& r : graph.relations_of(self)) {
+  for (const graph::Relation* rp : graph.relations_of(self)) {
+    const graph::Relation& r = *rp;
     if (r.rel != Rel::RelatedProject) continue;
     std::string pid = r.from == self ? r.to : r.from;
-    auto e = graph.entity(vault, pid);
-    std::string name = e ? e->name : pid;
+    std::string name = graph.entity_name(vault, pid);
     auto& n = projects[name];
     n.name = name;
     n.link = note_of(pid);

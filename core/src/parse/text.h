@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,21 +19,47 @@ class LineTable {
   explicit LineTable(std::string_view text) : text_(text) {
     starts_.reserve(text.size() / 40 + 1);
     starts_.push_back(0);
-    for (size_t i = 0; i < text.size(); ++i)
-      if (text[i] == '\n') starts_.push_back(static_cast<uint32_t>(i + 1));
+    const char* begin = text.data();
+    const char* end = begin + text.size();
+    for (const char* p = begin; p < end;) {
+      const void* nl = std::memchr(p, '\n', static_cast<size_t>(end - p));
+      if (!nl) break;
+      p = static_cast<const char*>(nl) + 1;
+      starts_.push_back(static_cast<uint32_t>(p - begin));
+    }
   }
   int line_count() const { return static_cast<int>(starts_.size()); }
-  // 1-based line of a byte offset.
+  // 1-based line of a byte offset. Parsers ask in increasing order, so the
+  // last answer is tried first (a hint), then a binary search.
   int line_of(size_t offset) const {
+    size_t i = hint_line_;
+    if (i < starts_.size() && starts_[i] <= offset && (i + 1 == starts_.size() || offset < starts_[i + 1]))
+      return static_cast<int>(i) + 1;
+    if (i + 1 < starts_.size() && starts_[i + 1] <= offset &&
+        (i + 2 == starts_.size() || offset < starts_[i + 2])) {
+      hint_line_ = i + 1;
+      return static_cast<int>(i) + 2;
+    }
     auto it = std::upper_bound(starts_.begin(), starts_.end(), static_cast<uint32_t>(offset));
+    hint_line_ = static_cast<size_t>(it - starts_.begin()) - 1;
     return static_cast<int>(it - starts_.begin());
   }
-  // 1-based column in code points.
+  // 1-based column in code points. Counting resumes from the previous
+  // answer on the same line, so a line with thousands of links costs one
+  // pass, not one pass per link.
   int column_of(size_t offset) const {
     size_t start = starts_[line_of(offset) - 1];
+    size_t from = start;
     int col = 1;
-    for (size_t i = start; i < offset && i < text_.size(); ++i)
+    if (col_line_start_ == start && col_offset_ <= offset && col_offset_ >= start) {
+      from = col_offset_;
+      col = col_value_;
+    }
+    for (size_t i = from; i < offset && i < text_.size(); ++i)
       if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) ++col;
+    col_line_start_ = start;
+    col_offset_ = offset;
+    col_value_ = col;
     return col;
   }
   // The text of a 1-based line without its "\n" or "\r\n".
@@ -50,6 +77,9 @@ class LineTable {
  private:
   std::string_view text_;
   std::vector<uint32_t> starts_;
+  mutable size_t hint_line_ = 0;
+  mutable size_t col_line_start_ = static_cast<size_t>(-1), col_offset_ = 0;
+  mutable int col_value_ = 1;
 };
 
 inline bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
