@@ -8,8 +8,11 @@
 import { Notice, Plugin, TAbstractFile, TFile, WorkspaceLeaf } from "obsidian";
 import { createEngine, type Engine } from "../wasm/js/web";
 import type { AccountPanel, NoteInput } from "../wasm/js/types";
-import { AccountView, VIEW_TYPE_ACCOUNT } from "./views/AccountView";
+import type { ContactCluster, DedupOptions, DedupReport, EntryGroup } from "../wasm/js/types-dedup";
+import { AccountView, VIEW_TYPE_ACCOUNT, type DuplicateIndex } from "./views/AccountView";
 import { VaultCrmSettingTab, VaultCrmSettings, accountTypes, settingsFrom } from "./settings";
+import { QueryBlocks } from "./codeblocks";
+import { ReviewDuplicatesModal } from "./views/ReviewModal";
 
 /** What the panel shows while the engine is not usable. */
 export type EngineState =
@@ -17,7 +20,8 @@ export type EngineState =
   | { kind: "ready"; engine: Engine }
   | { kind: "failed"; message: string };
 
-const REFRESH_DELAY_MS = 120;
+/** Dedup runs over the whole vault: once a burst of edits has settled. */
+const DEDUP_DELAY_MS = 400;
 
 function isMarkdownPath(path: string): boolean {
   return path.toLowerCase().endsWith(".md");
@@ -46,8 +50,12 @@ export default class VaultCrmPlugin extends Plugin {
   engineState: EngineState = { kind: "loading" };
 
   private queue: Promise<void> = Promise.resolve();
-  private refreshTimer: number | null = null;
+  private refreshFrame: number | null = null;
+  private dedupTimer: number | null = null;
+  private dedupReport: DedupReport | null = null;
+  private dedupIndex: DuplicateIndex | null = null;
   private unloaded = false;
+  readonly blocks = new QueryBlocks(this);
 
   async onload(): Promise<void> {
     this.settings = settingsFrom(await this.loadData());
@@ -60,17 +68,26 @@ export default class VaultCrmPlugin extends Plugin {
         void this.openPanel(true);
       },
     });
+    this.addCommand({
+      id: "review-duplicates",
+      name: "Review duplicates",
+      callback: () => {
+        new ReviewDuplicatesModal(this.app, this).open();
+      },
+    });
     // Registered inside onLayoutReady so the vault's start-up 'create' flood
     // (one per file) is not mistaken for new notes; the bulk load covers them.
     this.app.workspace.onLayoutReady(() => {
       this.queue = this.loadEngine();
       this.registerVaultEvents();
+      this.blocks.register();
     });
   }
 
   onunload(): void {
     this.unloaded = true;
-    if (this.refreshTimer !== null) window.clearTimeout(this.refreshTimer);
+    if (this.refreshFrame !== null) window.cancelAnimationFrame(this.refreshFrame);
+    if (this.dedupTimer !== null) window.clearTimeout(this.dedupTimer);
     const state = this.engineState;
     this.engineState = { kind: "failed", message: "vaultcrm was unloaded." };
     // Let queued work finish against the engine before freeing it.
@@ -81,7 +98,75 @@ export default class VaultCrmPlugin extends Plugin {
 
   async saveSettings(): Promise<void> {
     await this.saveData(this.settings);
-    this.scheduleRefresh();
+    this.enqueue((engine) => this.applySchema(engine));
+  }
+
+  /** Hands the schema overrides to the core (which rebuilds its graph); a bad list is reported, not fatal. */
+  private applySchema(engine: Engine): void {
+    try {
+      engine.setSchema({ ...this.settings.schema });
+    } catch (err) {
+      if (isWasmTrap(err)) throw err;
+      new Notice(`vaultcrm: the note structure settings were refused: ${errorMessage(err)}`);
+    }
+  }
+
+  /** Dedup options from the same settings (the dedup layer names account types customerTypes). */
+  private dedupOptions(): DedupOptions {
+    const s = this.settings.schema;
+    const options: DedupOptions = {};
+    if (s.contactHeadings) options.contactHeadings = s.contactHeadings;
+    if (s.collaboratorHeadings) options.collaboratorHeadings = s.collaboratorHeadings;
+    if (s.timelineHeadings) options.timelineHeadings = s.timelineHeadings;
+    if (s.accountTypes) options.customerTypes = s.accountTypes;
+    return options;
+  }
+
+  /** The engine when it is ready, else null. */
+  engine(): Engine | null {
+    return this.engineState.kind === "ready" ? this.engineState.engine : null;
+  }
+
+  /** The last dedup report (null until the first run after indexing). */
+  duplicateReport(): DedupReport | null {
+    return this.dedupReport;
+  }
+
+  /** Lookups over the last dedup report, for the panel's warning chips. */
+  duplicates(): DuplicateIndex | null {
+    return this.dedupIndex;
+  }
+
+  /** Recomputes the dedup report now (the review modal wants a fresh one). */
+  runDedupNow(): DedupReport | null {
+    const engine = this.engine();
+    if (engine === null) return null;
+    this.runDedup(engine);
+    return this.dedupReport;
+  }
+
+  private runDedup(engine: Engine): void {
+    let report: DedupReport;
+    try {
+      report = engine.dedup(this.dedupOptions() as never) as unknown as DedupReport;
+    } catch (err) {
+      if (isWasmTrap(err)) throw err;
+      console.warn("vaultcrm: dedup failed:", errorMessage(err));
+      this.dedupReport = null;
+      this.dedupIndex = null;
+      return;
+    }
+    this.dedupReport = report;
+    this.dedupIndex = indexDuplicates(report);
+  }
+
+  /** Runs dedup once edits have settled, then refreshes the panels with its warnings. */
+  private scheduleDedup(): void {
+    if (this.dedupTimer !== null) window.clearTimeout(this.dedupTimer);
+    this.dedupTimer = window.setTimeout(() => {
+      this.dedupTimer = null;
+      this.enqueue((engine) => this.runDedup(engine), false);
+    }, DEDUP_DELAY_MS);
   }
 
   /** The panel for `path`, or null if the engine is not ready. Throws engine errors. */
@@ -238,6 +323,7 @@ export default class VaultCrmPlugin extends Plugin {
         mtime: f.stat.mtime,
       }));
       engine.upsertMany(notes);
+      this.applySchema(engine);
     } catch (err) {
       disposeQuietly(engine);
       this.fail(`Could not index the vault: ${errorMessage(err)}`);
@@ -250,6 +336,7 @@ export default class VaultCrmPlugin extends Plugin {
     this.engineState = { kind: "ready", engine };
     await this.onActiveLeafChange();
     this.scheduleRefresh();
+    this.scheduleDedup();
   }
 
   private fail(message: string): void {
@@ -277,7 +364,7 @@ export default class VaultCrmPlugin extends Plugin {
    * first queued job is the bulk load). A failing job is reported and does
    * not stop the ones after it.
    */
-  private enqueue(job: (engine: Engine) => Promise<void> | void): void {
+  private enqueue(job: (engine: Engine) => Promise<void> | void, indexChanged = true): void {
     this.queue = this.queue
       .then(async () => {
         if (this.unloaded || this.engineState.kind !== "ready") return;
@@ -290,20 +377,51 @@ export default class VaultCrmPlugin extends Plugin {
           return;
         }
         this.scheduleRefresh();
+        if (indexChanged) this.scheduleDedup();
       })
       .catch((err: unknown) => {
         console.error("vaultcrm:", err);
       });
   }
 
-  /** Re-renders open panels once a burst of changes has settled. */
-  private scheduleRefresh(): void {
-    if (this.refreshTimer !== null) window.clearTimeout(this.refreshTimer);
-    this.refreshTimer = window.setTimeout(() => {
-      this.refreshTimer = null;
+  /**
+   * Re-renders open panels and query blocks in the next animation frame: a
+   * burst of vault events costs one render, and an edit in another pane shows
+   * up in the panel within a frame of its upsert (no re-index: the core
+   * recomputes the panel from its incremental graph).
+   */
+  scheduleRefresh(): void {
+    if (this.refreshFrame !== null) return;
+    this.refreshFrame = window.requestAnimationFrame(() => {
+      this.refreshFrame = null;
       for (const view of this.views()) {
         if (!this.followActiveFile(view, false)) view.refresh();
       }
-    }, REFRESH_DELAY_MS);
+      this.blocks.refresh();
+    });
   }
+}
+
+/** Multi-member (or ambiguous) clusters by folded surface form; entry groups by path:line. */
+function indexDuplicates(report: DedupReport): DuplicateIndex {
+  const clusters = new Map<string, ContactCluster>();
+  for (const c of report.contacts.clusters) {
+    if (c.members.length < 2 && !c.ambiguous) continue;
+    for (const m of c.members) {
+      const key = m.trim().toLowerCase();
+      const prev = clusters.get(key);
+      // An exact name that is also a candidate of an ambiguous first name keeps its real cluster.
+      if (prev === undefined || (prev.ambiguous && !c.ambiguous)) clusters.set(key, c);
+    }
+  }
+  const groups = new Map<string, EntryGroup>();
+  for (const g of report.entries.groups) {
+    const members = g.members.length > 0 ? g.members : g.lines.map((line) => ({ path: g.path, line, uniqueFacts: [] }));
+    if (members.length < 2) continue;
+    for (const m of members) groups.set(`${m.path}:${m.line}`, g);
+  }
+  return {
+    clusterOf: (name) => clusters.get(name.trim().toLowerCase()) ?? null,
+    groupOf: (path, line) => groups.get(`${path}:${line}`) ?? null,
+  };
 }

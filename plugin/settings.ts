@@ -4,8 +4,7 @@
 // section) are the plugin's own. The schema overrides say which headings and
 // frontmatter types mean what; the core owns that mapping
 // (core/include/vaultcrm/schema.h), so `settings.schema` is stored under its
-// key names, ready to hand to engine.setSchema as it is once the wasm Engine
-// binds it (docs/json-api.md). A list replaces the core's
+// key names and handed to engine.setSchema as it is (docs/json-api.md). A list replaces the core's
 // default list, so only keys the user filled in are stored: an empty field
 // means "the core's default", never "nothing".
 import { App, PluginSettingTab, Setting } from "obsidian";
@@ -27,6 +26,8 @@ export interface VaultCrmSettings {
   autoOpen: boolean;
   /** Items each panel section shows before "Show all". 0 shows everything. */
   sectionLimit: number;
+  /** Render ```dataview and ```tasks blocks when the Dataview / Tasks plugins are not enabled. */
+  renderForeignBlocks: boolean;
 }
 
 // The core's default account types (schema.h). The plugin needs them to
@@ -37,6 +38,7 @@ export const DEFAULT_SETTINGS: VaultCrmSettings = {
   schema: {},
   autoOpen: true,
   sectionLimit: 8,
+  renderForeignBlocks: true,
 };
 
 const SCHEMA_FIELDS: Array<{ key: SchemaKey; name: string; desc: string; example: string }> = [
@@ -95,6 +97,8 @@ export function settingsFrom(data: unknown): VaultCrmSettings {
       typeof d.sectionLimit === "number" && d.sectionLimit >= 0
         ? Math.floor(d.sectionLimit)
         : DEFAULT_SETTINGS.sectionLimit,
+    renderForeignBlocks:
+      typeof d.renderForeignBlocks === "boolean" ? d.renderForeignBlocks : DEFAULT_SETTINGS.renderForeignBlocks,
   };
 }
 
@@ -143,11 +147,26 @@ export class VaultCrmSettingTab extends PluginSettingTab {
           }),
       );
 
+    new Setting(containerEl).setName("Query blocks").setHeading();
+
+    new Setting(containerEl)
+      .setName("Render dataview and tasks blocks")
+      .setDesc(
+        "Render ```dataview and ```tasks code blocks with the vaultcrm engine when the Dataview or Tasks " +
+          "plugin is not enabled. ```vaultcrm blocks are always rendered. Takes effect after a reload.",
+      )
+      .addToggle((toggle) =>
+        toggle.setValue(settings.renderForeignBlocks).onChange(async (value) => {
+          settings.renderForeignBlocks = value;
+          await this.plugin.saveSettings();
+        }),
+      );
+
     new Setting(containerEl)
       .setName("Note structure")
       .setDesc(
         "Which headings and note types mean what, separated by commas. Leave a field empty for the " +
-          "core's defaults. Stored now; the engine reads them once it accepts a vault schema.",
+          "core's defaults. Applied to the engine (which rebuilds its graph) as soon as they change.",
       )
       .setHeading();
 

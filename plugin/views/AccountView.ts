@@ -1,25 +1,39 @@
 // AccountView.ts - the right-sidebar panel that renders one AccountPanel.
 //
-// The model comes whole from the core (engine.panel); this file only lays it
-// out. All note text goes in through createEl({text}) / setText, which set
-// textContent, so markup written in a note (`<img onerror=...>`) stays text.
-// Every item opens its source note at its line.
+// The model comes whole from the core (engine.panel): contacts, the merged
+// newest-first timeline, tasks, items and neighbourhood are already ordered and
+// collapsed there; this file only lays them out. All note text goes in through
+// createEl({text}) / setText, which set textContent, so markup written in a
+// note (`<img onerror=...>`) stays text. Every item opens its source line.
+// Duplicate warnings come from the plugin's last engine.dedup() report.
 import { ItemView, Keymap, WorkspaceLeaf } from "obsidian";
 import type {
   AccountPanel,
-  ContextEntry,
+  Contact,
   Diagnostic,
-  PanelCollaborator,
-  PanelContact,
+  Neighbour,
+  PanelItem,
   PanelTask,
-  StatusRow,
+  TimelineEntry,
 } from "../../wasm/js/types";
+import type { ContactCluster, EntryGroup } from "../../wasm/js/types-dedup";
 import { VaultcrmError } from "../../wasm/js/web";
 import type VaultCrmPlugin from "../main";
 
 export const VIEW_TYPE_ACCOUNT = "vaultcrm-account";
 
-type SectionKey = "status" | "contacts" | "collaborators" | "context" | "tasks" | "errors";
+type SectionKey =
+  | "errors"
+  | "status"
+  | "contacts"
+  | "timeline"
+  | "tasks"
+  | "keyFacts"
+  | "opportunities"
+  | "blockers"
+  | "decisions"
+  | "relatedProjects"
+  | "neighbourhood";
 
 /** Today's date as YYYY-MM-DD in local time, to flag overdue tasks. */
 function today(): string {
@@ -32,12 +46,8 @@ function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/**
- * The entry's text without the date the core already extracted from its
- * start ("2025-12-15: ..." or "(2025-12-15) ..."), since the timeline shows
- * that date on its own line.
- */
-function withoutLeadingDate(text: string, date: string | null): string {
+/** The entry's text without its leading date ("2025-12-15: ..." or "(2025-12-15) ..."), shown apart. */
+export function withoutLeadingDate(text: string, date: string | null): string {
   if (date === null) return text;
   for (const prefix of [date, `(${date})`]) {
     if (!text.startsWith(prefix)) continue;
@@ -47,9 +57,21 @@ function withoutLeadingDate(text: string, date: string | null): string {
   return text;
 }
 
-function basename(path: string): string {
+export function basename(path: string): string {
   const name = path.slice(path.lastIndexOf("/") + 1);
   return name.toLowerCase().endsWith(".md") ? name.slice(0, -3) : name;
+}
+
+function percent(x: number): string {
+  return `${Math.round(x * 100)}%`;
+}
+
+/** Duplicate findings looked up by the panel (built by the plugin from one DedupReport). */
+export interface DuplicateIndex {
+  /** Multi-member or ambiguous clusters, by lower-cased surface form. */
+  clusterOf(name: string): ContactCluster | null;
+  /** Entry groups holding `path:line`. */
+  groupOf(path: string, line: number): EntryGroup | null;
 }
 
 export class AccountView extends ItemView {
@@ -57,7 +79,7 @@ export class AccountView extends ItemView {
   path: string | null = null;
 
   private readonly plugin: VaultCrmPlugin;
-  private readonly collapsed = new Set<SectionKey>();
+  private readonly collapsed = new Set<SectionKey>(["relatedProjects"]);
   /** Sections whose "Show all" was pressed; reset when another note is shown. */
   private readonly expanded = new Set<SectionKey>();
 
@@ -118,7 +140,7 @@ export class AccountView extends ItemView {
     if (this.path === null) {
       root.createDiv({
         cls: "vaultcrm-placeholder",
-        text: "Open an account note (frontmatter type: customer) to see its contacts, context and tasks.",
+        text: "Open an account note (frontmatter type: customer) to see its contacts, timeline and tasks.",
       });
       return;
     }
@@ -131,10 +153,9 @@ export class AccountView extends ItemView {
         const gone = err instanceof VaultcrmError && err.code === "not_found";
         root.createDiv({
           cls: gone ? "vaultcrm-placeholder" : "vaultcrm-error",
-          text:
-            gone
-              ? `${this.path} is no longer in the vault.`
-              : `Could not build the panel for ${this.path}: ${errorMessage(err)}`,
+          text: gone
+            ? `${this.path} is no longer in the vault.`
+            : `Could not build the panel for ${this.path}: ${errorMessage(err)}`,
         });
         return;
       }
@@ -144,6 +165,7 @@ export class AccountView extends ItemView {
   }
 
   private renderPanel(root: HTMLElement, panel: AccountPanel): void {
+    const dups = this.plugin.duplicates();
     const header = root.createDiv({ cls: "vaultcrm-header" });
     const title = header.createEl("h3", { cls: "vaultcrm-title", text: panel.title });
     this.clickable(title, `Open ${panel.path}`, (evt) => this.openAt(panel.path, 1, evt));
@@ -151,6 +173,19 @@ export class AccountView extends ItemView {
       cls: "vaultcrm-meta",
       text: panel.type === null ? panel.path : `${panel.type} · ${panel.path}`,
     });
+    const facts = header.createDiv({ cls: "vaultcrm-facts" });
+    const fact = (label: string, value: string | null, cls: string) => {
+      const el = facts.createDiv({ cls: ["vaultcrm-fact", cls] });
+      el.createSpan({ cls: "vaultcrm-fact-label", text: label });
+      el.createSpan({ cls: "vaultcrm-fact-value", text: value ?? "—" });
+      const row = panel.status.find((r) => r.value === value);
+      if (value !== null && row !== undefined) {
+        this.clickable(el, `Go to line ${row.line}`, (evt) => this.openAt(panel.path, row.line, evt));
+      }
+    };
+    fact("Status", panel.accountStatus, "vaultcrm-fact-status");
+    fact("Industry", panel.industry, "vaultcrm-fact-industry");
+    fact("Last contact", panel.lastContact, "vaultcrm-fact-last-contact");
     if (!this.plugin.isAccount(panel)) {
       header.createDiv({
         cls: "vaultcrm-hint",
@@ -161,26 +196,37 @@ export class AccountView extends ItemView {
     this.renderSection(root, "errors", "Problems in this note", panel.errors, (body, items) =>
       this.renderErrors(body, panel.path, items),
     );
-    this.renderSection(root, "status", "Status", panel.status, (body, items) =>
-      this.renderStatus(body, panel.path, items),
+    this.renderSection(root, "status", "Account status", panel.status, (body, items) => {
+      const table = body.createEl("table", { cls: "vaultcrm-table vaultcrm-status" });
+      const tbody = table.createEl("tbody");
+      for (const row of items) {
+        const tr = tbody.createEl("tr", { cls: "vaultcrm-item" });
+        tr.createEl("th", { text: row.field });
+        tr.createEl("td", { text: row.value });
+        this.clickable(tr, `Go to line ${row.line}`, (evt) => this.openAt(panel.path, row.line, evt));
+      }
+    });
+    this.renderSection(root, "contacts", "Contacts", panel.contacts, (body, items) =>
+      this.renderContacts(body, panel.path, items, dups),
     );
-    // Most-mentioned first; equal counts keep the note's order (sort is stable).
-    const contacts = [...panel.contacts].sort((a, b) => b.count - a.count);
-    this.renderSection(root, "contacts", "Key contacts", contacts, (body, items) =>
-      this.renderContacts(body, panel.path, items),
+    this.renderSection(root, "timeline", "Timeline", panel.timeline, (body, items) =>
+      this.renderTimeline(body, items, dups),
     );
-    this.renderSection(root, "collaborators", "Collaborators", panel.collaborators, (body, items) =>
-      this.renderCollaborators(body, panel.path, items),
-    );
-    // A timeline reads newest first; entries without a date go last, in note order.
-    const context = [...panel.recentContext].sort((a, b) =>
-      a.date === b.date ? 0 : a.date === null ? 1 : b.date === null ? -1 : a.date < b.date ? 1 : -1,
-    );
-    this.renderSection(root, "context", "Recent context", context, (body, items) =>
-      this.renderContext(body, panel.path, items),
-    );
-    this.renderSection(root, "tasks", "Open tasks", panel.openTasks, (body, items) =>
-      this.renderTasks(body, items),
+    this.renderSection(root, "tasks", "Open tasks", panel.openTasks, (body, items) => this.renderTasks(body, items));
+    const itemSections: Array<[SectionKey, string, PanelItem[]]> = [
+      ["keyFacts", "Key facts", panel.keyFacts],
+      ["opportunities", "Opportunities", panel.opportunities],
+      ["blockers", "Blockers", panel.blockers],
+      ["decisions", "Decisions", panel.decisions],
+      ["relatedProjects", "Related projects", panel.relatedProjects],
+    ];
+    for (const [key, name, items] of itemSections) {
+      this.renderSection(root, key, name, items, (body, shown) => this.renderItems(body, panel.path, key, shown));
+    }
+    const n = panel.neighbourhood;
+    const neighbours = n.companies.length + n.projects.length + n.sharedPeople.length;
+    this.renderSection(root, "neighbourhood", "Neighbourhood", neighbours > 0 ? [n] : [], (body) =>
+      this.renderNeighbourhood(body, panel),
     );
   }
 
@@ -195,11 +241,11 @@ export class AccountView extends ItemView {
     items: readonly T[],
     fill: (body: HTMLElement, items: readonly T[]) => void,
   ): void {
-    if (key === "errors" && items.length === 0) return;
+    if ((key === "errors" || key === "status") && items.length === 0) return;
     const section = root.createDiv({ cls: ["vaultcrm-section", `vaultcrm-section-${key}`] });
     const head = section.createDiv({ cls: "vaultcrm-section-head" });
     head.createSpan({ cls: "vaultcrm-section-name", text: name });
-    head.createSpan({ cls: "vaultcrm-count", text: String(items.length) });
+    if (key !== "neighbourhood") head.createSpan({ cls: "vaultcrm-count", text: String(items.length) });
     const open = !this.collapsed.has(key);
     section.toggleClass("is-collapsed", !open);
     this.clickable(head, open ? `Collapse ${name}` : `Expand ${name}`, () => {
@@ -237,77 +283,128 @@ export class AccountView extends ItemView {
     }
   }
 
-  private renderStatus(body: HTMLElement, path: string, rows: readonly StatusRow[]): void {
-    const table = body.createEl("table", { cls: "vaultcrm-table vaultcrm-status" });
-    const tbody = table.createEl("tbody");
-    for (const row of rows) {
-      const tr = tbody.createEl("tr", { cls: "vaultcrm-item" });
-      tr.createEl("th", { text: row.field });
-      tr.createEl("td", { text: row.value });
-      this.clickable(tr, `Go to line ${row.line}`, (evt) => this.openAt(path, row.line, evt));
-    }
-  }
-
-  private renderContacts(body: HTMLElement, path: string, contacts: readonly PanelContact[]): void {
+  private renderContacts(body: HTMLElement, path: string, contacts: readonly Contact[], dups: DuplicateIndex | null): void {
     const list = body.createEl("ul", { cls: "vaultcrm-list vaultcrm-contacts" });
     for (const c of contacts) {
       const item = list.createEl("li", { cls: "vaultcrm-item vaultcrm-contact" });
-      item.createSpan({ cls: "vaultcrm-name", text: c.name });
+      const top = item.createDiv({ cls: "vaultcrm-contact-top" });
+      top.createSpan({ cls: "vaultcrm-name", text: c.name });
       if (c.count > 1) {
-        item.createSpan({
-          cls: "vaultcrm-badge",
+        top.createSpan({
+          cls: "vaultcrm-badge vaultcrm-mentions",
           text: `×${c.count}`,
           attr: { "aria-label": `mentioned ${c.count} times` },
         });
       }
+      if (c.otherAccounts.length > 0) {
+        top.createSpan({
+          cls: "vaultcrm-chip vaultcrm-shared",
+          text: `shared ×${c.otherAccounts.length}`,
+          attr: { title: `Also a contact of ${c.otherAccounts.map(basename).join(", ")}` },
+        });
+      }
+      const cluster = dups === null ? null : clusterFor(dups, c);
+      if (cluster !== null) this.contactWarning(top, c, cluster);
+      if (c.link !== null) this.noteButton(top, c.link);
       const first = c.lines[0] ?? 1;
       this.clickable(item, `Mentioned on line${c.lines.length > 1 ? "s" : ""} ${c.lines.join(", ")}`, (evt) =>
         this.openAt(path, first, evt),
       );
-      if (c.link !== null) this.noteButton(item, c.link);
+      const who = [c.roles.join("; "), c.companies.join(", ")].filter((s) => s !== "");
+      if (who.length > 0) {
+        const details = item.createDiv({ cls: "vaultcrm-contact-details" });
+        if (c.roles.length > 0) details.createSpan({ cls: "vaultcrm-roles", text: c.roles.join(" · ") });
+        if (c.companies.length > 0) details.createSpan({ cls: "vaultcrm-companies", text: c.companies.join(", ") });
+      }
+      const m = c.lastMeeting;
+      if (m !== null) {
+        const meeting = item.createDiv({ cls: "vaultcrm-last-meeting" });
+        meeting.createSpan({ cls: "vaultcrm-label", text: "Last meeting " });
+        const name = meeting.createSpan({ cls: "vaultcrm-link", text: m.name });
+        if (m.date !== null) meeting.createEl("time", { cls: "vaultcrm-date", text: m.date, attr: { datetime: m.date } });
+        const mp = m.path;
+        if (mp !== null) this.clickable(name, `Open ${mp}`, (evt) => this.openAt(mp, null, evt));
+        else name.addClass("is-unresolved");
+      }
     }
   }
 
-  private renderCollaborators(body: HTMLElement, path: string, people: readonly PanelCollaborator[]): void {
-    const table = body.createEl("table", { cls: "vaultcrm-table vaultcrm-collaborators" });
-    const head = table.createEl("thead").createEl("tr");
-    for (const h of ["Person", "Role", "Company"]) head.createEl("th", { text: h });
-    const tbody = table.createEl("tbody");
-    for (const p of people) {
-      const tr = tbody.createEl("tr", { cls: "vaultcrm-item vaultcrm-collaborator" });
-      const name = tr.createEl("td", { cls: "vaultcrm-name" });
-      name.createSpan({ text: p.name });
-      if (p.link !== null) this.noteButton(name, p.link);
-      tr.createEl("td", { cls: "vaultcrm-role", text: p.role });
-      tr.createEl("td", { cls: "vaultcrm-company", text: p.company });
-      this.clickable(tr, `Go to line ${p.line}`, (evt) => this.openAt(path, p.line, evt));
-    }
+  /** A warning chip; its evidence shows on hover (title) and on click (expands under the row). */
+  private contactWarning(parent: HTMLElement, c: Contact, cluster: ContactCluster): void {
+    const others = cluster.ambiguous
+      ? cluster.candidates ?? []
+      : cluster.members.filter((m) => !c.surfaceForms.includes(m) && m !== c.name);
+    const label = cluster.ambiguous ? "ambiguous" : `duplicate? ${percent(cluster.confidence)}`;
+    const explain = cluster.ambiguous
+      ? `Ambiguous: could be ${others.join(" or ")}. Never merged without you choosing.`
+      : `Possible duplicate of ${others.join(", ") || cluster.canonical} (confidence ${percent(cluster.confidence)}).`;
+    const detail = [explain, ...cluster.evidence.map((e) => `• ${e}`)].join("\n");
+    this.warningChip(parent, label, detail, cluster.ambiguous);
   }
 
-  private renderContext(body: HTMLElement, path: string, entries: readonly ContextEntry[]): void {
+  private warningChip(parent: HTMLElement, label: string, detail: string, ambiguous: boolean): void {
+    const chip = parent.createSpan({
+      cls: ["vaultcrm-chip", "vaultcrm-dup", ambiguous ? "is-ambiguous" : "is-duplicate"],
+      text: `⚠ ${label}`,
+      attr: { title: detail, tabindex: 0, role: "button", "aria-expanded": "false" },
+    });
+    const toggle = (evt: Event) => {
+      evt.stopPropagation();
+      evt.preventDefault();
+      const row = parent.closest(".vaultcrm-item") as HTMLElement | null;
+      if (row === null) return;
+      const open = row.querySelector(":scope > .vaultcrm-dup-detail");
+      if (open !== null) {
+        open.remove();
+        chip.setAttr("aria-expanded", "false");
+        return;
+      }
+      row.createDiv({ cls: "vaultcrm-dup-detail", text: detail });
+      chip.setAttr("aria-expanded", "true");
+    };
+    chip.addEventListener("click", toggle);
+    chip.addEventListener("keydown", (evt) => {
+      if (evt.key === "Enter" || evt.key === " ") toggle(evt);
+    });
+  }
+
+  private renderTimeline(body: HTMLElement, entries: readonly TimelineEntry[], dups: DuplicateIndex | null): void {
     const list = body.createEl("ol", { cls: "vaultcrm-timeline" });
     for (const e of entries) {
-      const item = list.createEl("li", { cls: "vaultcrm-item vaultcrm-context" });
+      const item = list.createEl("li", { cls: ["vaultcrm-item", "vaultcrm-entry", `is-${e.kind}`] });
       item.createEl("time", {
         cls: "vaultcrm-date",
         text: e.date ?? "no date",
         attr: e.date === null ? {} : { datetime: e.date },
       });
-      const main = item.createDiv({ cls: "vaultcrm-context-main" });
-      main.createDiv({ cls: "vaultcrm-text", text: withoutLeadingDate(e.text, e.date) });
-      this.clickable(item, `Go to line ${e.line}`, (evt) => this.openAt(path, e.line, evt));
-      if (e.links.length > 0) {
+      const main = item.createDiv({ cls: "vaultcrm-entry-main" });
+      const line = main.createDiv({ cls: "vaultcrm-entry-line" });
+      if (e.kind === "meeting") line.createSpan({ cls: "vaultcrm-kind", text: "meeting" });
+      line.createSpan({ cls: "vaultcrm-text", text: withoutLeadingDate(e.text, e.date) });
+      if (e.count > 1) {
+        line.createSpan({
+          cls: "vaultcrm-badge vaultcrm-repeats",
+          text: `×${e.count}`,
+          attr: { title: `Written ${e.count} times: lines ${e.lines.join(", ")}` },
+        });
+      }
+      const group = dups === null ? null : groupFor(dups, e);
+      if (group !== null) {
+        const others = group.members.filter((m) => !(m.path === e.path && e.lines.includes(m.line)));
+        const facts = group.members.flatMap((m) => m.uniqueFacts.map((f) => `${basename(m.path)}:${m.line} alone has ${f}`));
+        const detail = [
+          `${group.kind} duplicate (confidence ${percent(group.confidence)}): ${group.why}`,
+          `Also at ${others.map((m) => `${basename(m.path)}:${m.line}`).join(", ")}; keep ${basename(group.keepPath || group.path)}:${group.keep}.`,
+          ...facts,
+        ].join("\n");
+        this.warningChip(line, group.kind, detail, false);
+      }
+      this.clickable(item, `Go to ${basename(e.path)} line ${e.line}`, (evt) => this.openAt(e.path, e.line, evt));
+      const meeting = e.meeting;
+      if (meeting !== null && meeting !== e.path) {
         const links = main.createDiv({ cls: "vaultcrm-links" });
-        for (const link of e.links) {
-          const chip = links.createSpan({ cls: "vaultcrm-link", text: link.target });
-          const resolved = link.resolved;
-          if (resolved === null) {
-            chip.addClass("is-unresolved");
-            chip.setAttr("title", "No note with this name yet");
-          } else {
-            this.clickable(chip, `Open ${resolved}`, (evt) => this.openAt(resolved, null, evt));
-          }
-        }
+        const chip = links.createSpan({ cls: "vaultcrm-link", text: basename(meeting) });
+        this.clickable(chip, `Open ${meeting}`, (evt) => this.openAt(meeting, null, evt));
       }
     }
   }
@@ -328,6 +425,49 @@ export class AccountView extends ItemView {
       if (t.priority !== null) meta.createSpan({ cls: "vaultcrm-priority", text: t.priority });
       meta.createSpan({ cls: "vaultcrm-source", text: `${basename(t.path)}:${t.line}` });
       this.clickable(item, `Open ${t.path} at line ${t.line}`, (evt) => this.openAt(t.path, t.line, evt));
+    }
+  }
+
+  private renderItems(body: HTMLElement, path: string, key: SectionKey, items: readonly PanelItem[]): void {
+    const list = body.createEl("ul", { cls: ["vaultcrm-list", `vaultcrm-${key}`] });
+    for (const it of items) {
+      const item = list.createEl("li", { cls: "vaultcrm-item vaultcrm-panel-item" });
+      item.createSpan({ cls: "vaultcrm-text", text: it.text });
+      this.clickable(item, `Go to line ${it.line}`, (evt) => this.openAt(path, it.line, evt));
+      if (it.link !== null) this.noteButton(item, it.link);
+    }
+  }
+
+  private renderNeighbourhood(body: HTMLElement, panel: AccountPanel): void {
+    const n = panel.neighbourhood;
+    const group = (name: string, cls: string, items: Neighbour[]) => {
+      if (items.length === 0) return;
+      const g = body.createDiv({ cls: ["vaultcrm-neighbours", cls] });
+      g.createDiv({ cls: "vaultcrm-label", text: name });
+      const chips = g.createDiv({ cls: "vaultcrm-links" });
+      for (const it of items) {
+        const chip = chips.createSpan({ cls: "vaultcrm-link", text: it.count > 1 ? `${it.name} ×${it.count}` : it.name });
+        const link = it.link;
+        if (link === null) chip.addClass("is-unresolved");
+        else this.clickable(chip, `Open ${link}`, (evt) => this.openAt(link, null, evt));
+      }
+    };
+    group("Companies", "vaultcrm-neighbour-companies", n.companies);
+    group("Projects", "vaultcrm-neighbour-projects", n.projects);
+    if (n.sharedPeople.length > 0) {
+      const g = body.createDiv({ cls: "vaultcrm-neighbours vaultcrm-neighbour-people" });
+      g.createDiv({ cls: "vaultcrm-label", text: "People shared with other accounts" });
+      const list = g.createEl("ul", { cls: "vaultcrm-list" });
+      for (const p of n.sharedPeople) {
+        const li = list.createEl("li", { cls: "vaultcrm-item vaultcrm-shared-person" });
+        li.createSpan({ cls: "vaultcrm-name", text: p.name });
+        for (const acc of p.otherAccounts) {
+          const chip = li.createSpan({ cls: "vaultcrm-link", text: basename(acc) });
+          this.clickable(chip, `Open ${acc}`, (evt) => this.openAt(acc, null, evt));
+        }
+        const first = p.lines[0] ?? 1;
+        this.clickable(li, `Go to line ${first}`, (evt) => this.openAt(panel.path, first, evt));
+      }
     }
   }
 
@@ -355,6 +495,7 @@ export class AccountView extends ItemView {
       action(evt);
     });
     el.addEventListener("keydown", (evt) => {
+      if (evt.target !== el) return;
       if (evt.key !== "Enter" && evt.key !== " ") return;
       evt.preventDefault();
       evt.stopPropagation();
@@ -367,4 +508,20 @@ export class AccountView extends ItemView {
     const state = line === null ? undefined : { eState: { line: line - 1 } };
     void this.app.workspace.openLinkText(path, this.path ?? "", Keymap.isModEvent(evt), state);
   }
+}
+
+function clusterFor(dups: DuplicateIndex, c: Contact): ContactCluster | null {
+  for (const name of [c.name, ...c.surfaceForms]) {
+    const found = dups.clusterOf(name);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
+function groupFor(dups: DuplicateIndex, e: TimelineEntry): EntryGroup | null {
+  for (const line of e.lines) {
+    const found = dups.groupOf(e.path, line);
+    if (found !== null) return found;
+  }
+  return null;
 }

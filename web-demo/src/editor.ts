@@ -17,6 +17,7 @@ import {
 import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 import { defaultHighlightStyle, syntaxHighlighting } from "@codemirror/language";
 import { markdown } from "@codemirror/lang-markdown";
+import { type CodeBlockHost, codeBlockWidgets, processorsChanged } from "./codeblocks";
 
 const SAVE_DELAY_MS = 300;
 const FLASH_MS = 1600;
@@ -52,6 +53,7 @@ export class DemoEditor {
   constructor(
     parent: HTMLElement,
     private readonly save: (path: string, text: string) => void,
+    blocks?: Pick<CodeBlockHost, "processor">,
   ) {
     this.extensions = [
       lineNumbers(),
@@ -64,6 +66,9 @@ export class DemoEditor {
       syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
       keymap.of([...defaultKeymap, ...historyKeymap]),
       flashField,
+      ...(blocks === undefined
+        ? []
+        : [codeBlockWidgets({ processor: (lang) => blocks.processor(lang), sourcePath: () => this.path ?? "" })]),
       EditorView.updateListener.of((u) => {
         if (u.docChanged) this.scheduleSave();
       }),
@@ -89,6 +94,7 @@ export class DemoEditor {
         this.scrollTops.set(this.path, this.view.scrollDOM.scrollTop);
       }
       const kept = this.states.get(path);
+      this.path = path; // before the new state is built: its code blocks render for this note
       this.view.setState(
         kept !== undefined && kept.doc.toString() === text
           ? kept
@@ -114,6 +120,11 @@ export class DemoEditor {
     if (this.saveTimer === null || this.path === null) return;
     this.cancelSave();
     this.save(this.path, this.view.state.doc.toString());
+  }
+
+  /** Re-renders code blocks after processors were registered (the plugin loads after the editor). */
+  refreshBlocks(): void {
+    this.view.dispatch({ effects: processorsChanged.of(null) });
   }
 
   focus(): void {

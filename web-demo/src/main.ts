@@ -83,10 +83,15 @@ async function start(): Promise<void> {
 
   const titleEl = byId("tab-title");
   const emptyEl = byId("editor-empty");
-  const editor = new DemoEditor(byId("editor"), (path, text) => {
-    const file = app.vault.getFileByPath(path);
-    if (file !== null) void app.vault.modify(file, text);
-  });
+  const editor = new DemoEditor(
+    byId("editor"),
+    (path, text) => {
+      const file = app.vault.getFileByPath(path);
+      if (file !== null) void app.vault.modify(file, text);
+    },
+    { processor: (lang) => app.hostCodeBlockProcessors.get(lang) },
+  );
+  app.workspace.on("vaultcrm-shim:code-processors", () => editor.refreshBlocks());
   const tree = new FileTree(byId("file-tree"), app.vault, (file: TFile) => app.workspace.hostSetActiveFile(file));
 
   app.workspace.hostOpenFile = (file, eState) => {

@@ -485,10 +485,27 @@ export interface PluginManifest {
   isDesktopOnly?: boolean;
 }
 
+/** What a code block processor learns about where its block is. */
+export interface MarkdownPostProcessorContext {
+  docId: string;
+  sourcePath: string;
+  frontmatter: unknown;
+  addChild(child: Component): void;
+  getSectionInfo(el: HTMLElement): { text: string; lineStart: number; lineEnd: number } | null;
+}
+
+export type CodeBlockProcessor = (
+  source: string,
+  el: HTMLElement,
+  ctx: MarkdownPostProcessorContext,
+) => Promise<unknown> | void;
+
 export class App {
   vault: Vault;
   workspace: Workspace;
 
+  /** Code block processors by fence language; the demo's editor renders blocks with them. */
+  readonly hostCodeBlockProcessors = new Map<string, CodeBlockProcessor>();
   readonly hostViewRegistry = new Map<string, ViewCreator>();
   readonly hostCommands: Command[] = [];
   readonly hostSettingTabs: PluginSettingTab[] = [];
@@ -517,6 +534,14 @@ export abstract class Plugin extends Component {
       if (i >= 0) this.app.hostCommands.splice(i, 1);
     });
     return full;
+  }
+
+  registerMarkdownCodeBlockProcessor(language: string, handler: CodeBlockProcessor, _sortOrder?: number): void {
+    this.app.hostCodeBlockProcessors.set(language, handler);
+    this.app.workspace.trigger("vaultcrm-shim:code-processors");
+    this.register(() => {
+      if (this.app.hostCodeBlockProcessors.get(language) === handler) this.app.hostCodeBlockProcessors.delete(language);
+    });
   }
 
   addSettingTab(tab: PluginSettingTab): void {
@@ -551,6 +576,50 @@ export abstract class Plugin extends Component {
       // Storage may be unavailable (private mode); the demo keeps working.
     }
   }
+}
+
+/** A dialog over the page, like Obsidian's: titleEl, contentEl, open(), close(), Escape closes. */
+export class Modal {
+  app: App;
+  containerEl: HTMLElement;
+  modalEl: HTMLElement;
+  titleEl: HTMLElement;
+  contentEl: HTMLElement;
+  private readonly onKey = (e: KeyboardEvent) => {
+    if (e.key !== "Escape") return;
+    e.preventDefault();
+    this.close();
+  };
+
+  constructor(app: App) {
+    this.app = app;
+    this.containerEl = document.createElement("div");
+    this.containerEl.addClass("modal-container");
+    this.modalEl = this.containerEl.createDiv({ cls: "modal", attr: { role: "dialog" } });
+    const close = this.modalEl.createEl("button", { cls: "modal-close-button", text: "×", attr: { "aria-label": "Close" } });
+    close.addEventListener("click", () => this.close());
+    this.titleEl = this.modalEl.createDiv({ cls: "modal-title" });
+    this.contentEl = this.modalEl.createDiv({ cls: "modal-content" });
+    this.containerEl.addEventListener("mousedown", (e) => {
+      if (e.target === this.containerEl) this.close();
+    });
+  }
+
+  open(): void {
+    document.body.appendChild(this.containerEl);
+    document.addEventListener("keydown", this.onKey, true);
+    this.onOpen();
+  }
+
+  close(): void {
+    if (!this.containerEl.isConnected) return;
+    document.removeEventListener("keydown", this.onKey, true);
+    this.containerEl.remove();
+    this.onClose();
+  }
+
+  onOpen(): void {}
+  onClose(): void {}
 }
 
 export abstract class PluginSettingTab {
@@ -723,6 +792,7 @@ declare global {
     ): HTMLElementTagNameMap[K];
     createDiv(o?: DomElementInfo | string, callback?: (el: HTMLDivElement) => void): HTMLDivElement;
     createSpan(o?: DomElementInfo | string, callback?: (el: HTMLSpanElement) => void): HTMLSpanElement;
+    appendText(val: string): void;
   }
   interface Element {
     setText(val: string | DocumentFragment): void;
@@ -786,6 +856,9 @@ function install(): void {
   };
   node.createSpan = function (this: Node, o?: DomElementInfo | string, cb?: (el: HTMLSpanElement) => void) {
     return createElement(this, "span", o, cb);
+  };
+  node.appendText = function (this: Node, val: string): void {
+    this.appendChild(document.createTextNode(val));
   };
   element.setText = function (this: Element, val: string | DocumentFragment): void {
     if (typeof val === "string") this.textContent = val;
