@@ -36,6 +36,10 @@ function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+function pageKey(sourcePath: string, lang: string, source: string): string {
+  return `${sourcePath}\u0000${lang}\u0000${source}`;
+}
+
 /** Splits a task's text into plain runs and [[wikilinks]] (target, shown text). */
 function linkRuns(text: string): Array<{ text: string; target: string | null }> {
   const out: Array<{ text: string; target: string | null }> = [];
@@ -60,6 +64,12 @@ export function toggleTaskLine(line: string, done: boolean): string | null {
 
 export class QueryBlocks {
   private readonly live = new Set<LiveBlock>();
+  /**
+   * The page each block is on, by note + language + query text: a host may
+   * re-create a block's element at any time (Obsidian re-renders sections,
+   * CodeMirror redraws widgets), and the reader should stay on their page.
+   */
+  private readonly pages = new Map<string, number>();
 
   constructor(private readonly plugin: VaultCrmPlugin) {}
 
@@ -87,7 +97,8 @@ export class QueryBlocks {
   }
 
   private process(lang: Language, source: string, el: HTMLElement, ctx: MarkdownPostProcessorContext): void {
-    const block: LiveBlock = { el, source, sourcePath: ctx.sourcePath, lang, page: 0 };
+    const page = this.pages.get(pageKey(ctx.sourcePath, lang, source)) ?? 0;
+    const block: LiveBlock = { el, source, sourcePath: ctx.sourcePath, lang, page };
     this.live.add(block);
     this.render(block);
   }
@@ -150,6 +161,7 @@ export class QueryBlocks {
       const pager = footer.createSpan({ cls: "vaultcrm-pager" });
       const go = (page: number) => {
         block.page = page;
+        this.pages.set(pageKey(block.sourcePath, block.lang, block.source), page);
         this.render(block);
       };
       const prev = pager.createEl("button", { cls: "vaultcrm-page-prev", text: "‹ Prev" });

@@ -61,6 +61,9 @@ export default class VaultCrmPlugin extends Plugin {
     this.settings = settingsFrom(await this.loadData());
     this.addSettingTab(new VaultCrmSettingTab(this.app, this));
     this.registerView(VIEW_TYPE_ACCOUNT, (leaf: WorkspaceLeaf) => new AccountView(leaf, this));
+    // In onload, so notes open at start-up render their blocks; they show
+    // "Indexing…" until the engine is ready, then refresh with the panels.
+    this.blocks.register();
     this.addCommand({
       id: "open-account-panel",
       name: "Open account panel",
@@ -80,7 +83,6 @@ export default class VaultCrmPlugin extends Plugin {
     this.app.workspace.onLayoutReady(() => {
       this.queue = this.loadEngine();
       this.registerVaultEvents();
-      this.blocks.register();
     });
   }
 

@@ -224,6 +224,24 @@ test("dataview blocks render tables; a bad query shows its error with line:colum
   await shot("demo-query-error.png");
 });
 
+test("large query results paginate (100 rows a page)", async () => {
+  await openNote("Dashboards/CRM Dashboard.md");
+  await page.locator(".cm-content").focus();
+  await page.keyboard.press("Control+End");
+  await page.keyboard.press("Enter");
+  await page.keyboard.type("```vaultcrm\nTABLE roles, companies FROM people\n```\n\nend");
+  const block = page.locator('.cm-vaultcrm-block[data-lang="vaultcrm"]').filter({ has: page.locator(".vaultcrm-query-table") });
+  await block.locator(".vaultcrm-query-count").waitFor();
+  const count = await block.locator(".vaultcrm-query-count").textContent();
+  const m = /^1–100 of (\d+) rows$/.exec(count);
+  assert.ok(m !== null, count);
+  assert.equal(await block.locator("tbody tr").count(), 100);
+  await block.locator(".vaultcrm-page-next").click();
+  const total = Number(m[1]);
+  await block.locator(".vaultcrm-query-count").filter({ hasText: `101–${Math.min(200, total)} of ${total} rows` }).waitFor();
+  assert.equal(await block.locator("tbody tr").count(), Math.min(200, total) - 100);
+});
+
 test("editing a meeting note in the editor updates the account panel (no reload)", async () => {
   await openAccount("Customers/Microsoft.md");
   const count = panel().locator(".vaultcrm-section-tasks .vaultcrm-count");
