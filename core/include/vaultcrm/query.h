@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "vaultcrm/graph.h"
 #include "vaultcrm/index.h"
 
 namespace vaultcrm::query {
@@ -127,6 +128,8 @@ struct Options {
   uint32_t regex_match_limit = 1000000;
   uint32_t regex_depth_limit = 1000;
   const EntityProvider* entities = nullptr;  // nullptr: index_entities(vault)
+  // The engine's live graph, for entity sources; nullptr builds one per query (O(vault)).
+  const graph::Graph* graph = nullptr;
 };
 
 // "dql" when the first instruction is TABLE / LIST / TASK / CALENDAR, else "tasks".

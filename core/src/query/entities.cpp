@@ -1,6 +1,7 @@
 // Entity sources (FROM people / accounts / companies / projects / meetings)
 // derived from the index alone. The graph layer can replace this through
 // query::EntityProvider; the field names are the contract (docs/json-api.md).
+#include <optional>
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -88,6 +89,15 @@ Val link_or_null(const std::string& path) { return path.empty() ? Val::null() : 
 std::vector<Entity> entity_rows(const Ctx& ctx, std::string_view kind) {
   if (ctx.opt && ctx.opt->entities) return ctx.opt->entities->entities(kind);
   const index::Vault& v = *ctx.vault;
+  // Account contacts come from the graph; without the engine's, build one
+  // for this query (linear in the vault, once).
+  std::optional<graph::Graph> own_graph;
+  const graph::Graph* g = ctx.opt ? ctx.opt->graph : nullptr;
+  if (!g) {
+    own_graph.emplace();
+    own_graph->rebuild(v);
+    g = &*own_graph;
+  }
   std::vector<Entity> out;
   auto emit = [&](std::vector<std::pair<std::string, Val>> fields) {
     Entity e;
@@ -122,11 +132,10 @@ std::vector<Entity> entity_rows(const Ctx& ctx, std::string_view kind) {
         }
     }
     // People listed in account notes (Key Contacts, Collaborators), with or without a note.
-    panel::PanelSchema schema;
     for (const auto& kv : v.notes()) {
       const parse::Note& n = kv.second;
       if (!is_kind(n, "account")) continue;
-      auto panel = panel::build(v, n.path, schema);
+      auto panel = panel::build(v, *g, n.path);
       if (!panel) continue;
       auto person_for = [&](const std::string& name, const std::optional<std::string>& link) -> Person& {
         std::string key = link ? *link : "name:" + lower_utf8(name);
@@ -202,7 +211,7 @@ std::vector<Entity> entity_rows(const Ctx& ctx, std::string_view kind) {
     for (const auto& a : fm_links(v, n, "customer")) add_unique(accounts, Val::make_link(a));
     if (kind == "accounts") {
       List people, meetings, projects;
-      if (auto panel = panel::build(v, n.path, panel::PanelSchema{})) {
+      if (auto panel = panel::build(v, *g, n.path)) {
         for (const auto& c : panel->contacts) add_unique(people, c.link ? Val::make_link(*c.link) : Val::string(c.name));
         for (const auto& c : panel->collaborators) add_unique(people, c.link ? Val::make_link(*c.link) : Val::string(c.name));
       }
