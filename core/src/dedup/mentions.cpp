@@ -480,7 +480,11 @@ std::vector<Mention> extract_mentions(const index::Vault& vault, const Options& 
       first_names[m.account].insert(first);
       full_names[m.account].insert(full);
     }
-    for (const auto& [path, n] : vault.notes()) {
+    // Not a structured binding: lambdas below capture `path` and `n`, which
+    // C++17 (and clang 14, the wasm compiler) does not allow for bindings.
+    for (const auto& entry : vault.notes()) {
+      const std::string& path = entry.first;
+      const parse::Note& n = entry.second;
       const NoteRole& r = roles[path];
       if (r.account.empty() || r.person) continue;
       auto fit = first_names.find(r.account);
@@ -543,11 +547,49 @@ std::vector<Mention> extract_mentions(const index::Vault& vault, const Options& 
               continue;
             }
           }
+          // "Chris B." - a first name and a surname initial.
+          if (i + 1 < words.size() && !words[i].second && words[i + 1].first.size() == 1 && words[i + 1].second &&
+              starts_upper(words[i + 1].first)) {
+            m.surface = w + " " + words[i + 1].first + ".";
+            out.push_back(std::move(m));
+            ++i;
+            continue;
+          }
           m.surface = w;
           out.push_back(std::move(m));
         }
       };
       for (const auto& item : n.lists) scan(item.text, item.line, item.section);
+      // Paragraphs, when the vault keeps the note's text: every body line that
+      // is not a list item, table, code block, heading or frontmatter.
+      if (auto text = vault.text(path)) {
+        std::vector<char> skip;
+        auto mark = [&](int a, int b) {
+          if (b >= static_cast<int>(skip.size())) skip.resize(b + 1, 0);
+          for (int l = std::max(a, 0); l <= b; ++l) skip[l] = 1;
+        };
+        if (n.has_frontmatter) mark(n.frontmatter_first, n.frontmatter_last);
+        for (const auto& li : n.lists) mark(li.line, li.line);
+        for (const auto& t : n.tables) mark(t.line, t.end_line);
+        for (const auto& c : n.code_blocks) mark(c.line, c.end_line);
+        for (const auto& sct : n.sections) mark(sct.line, sct.line);
+        int line = 1, section = -1;
+        size_t start = 0;
+        std::string_view body = *text;
+        while (start <= body.size()) {
+          size_t e = body.find('\n', start);
+          std::string_view ln = body.substr(start, e == std::string_view::npos ? std::string_view::npos : e - start);
+          while (section + 1 < static_cast<int>(n.sections.size()) && n.sections[section + 1].line <= line) ++section;
+          bool skipped = line < static_cast<int>(skip.size()) && skip[line];
+          std::string t = trim_copy(ln);
+          if (!skipped && !t.empty() && t[0] != '-' && t[0] != '*' && t[0] != '|' && t[0] != '#' && t[0] != '>' &&
+              t.compare(0, 4, "<!--") != 0)
+            scan(t, line, section);
+          if (e == std::string_view::npos) break;
+          start = e + 1;
+          ++line;
+        }
+      }
     }
   }
   if (aliases_out) *aliases_out = std::move(aliases);
