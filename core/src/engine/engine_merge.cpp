@@ -1,9 +1,25 @@
-// Engine::mergePlan - placeholder until core/src/merge lands (issue: Merge).
+// Engine::mergePlan - a merge request in, a plan out (docs/json-api.md "MergePlan").
+#include "../merge/merge_json.h"
 #include "engine_impl.h"
 #include "serialize.h"
 
 namespace vaultcrm {
-std::string Engine::mergePlan(std::string_view) const {
-  return json::error("not_implemented", "merge plans are not built yet");
+
+std::string Engine::mergePlan(std::string_view request_json) const {
+  try {
+    auto req = nlohmann::json::parse(request_json.begin(), request_json.end());
+    merge::Result r = merge::plan_from_request(impl_->vault, req);
+    if (!r.ok) return json::error(r.error_code, r.error_message);
+    nlohmann::json plan = merge::plan_to_json(r.plan);
+    plan["schemaVersion"] = kSchemaVersion;
+    return json::ok(plan);
+  } catch (const nlohmann::json::exception& e) {
+    return json::error("bad_request", e.what());
+  } catch (const std::exception& e) {
+    return json::error("bad_request", e.what());
+  } catch (...) {
+    return json::error("internal", "unknown error");
+  }
 }
+
 }  // namespace vaultcrm
