@@ -15,7 +15,8 @@ std::string Engine::dedup(std::string_view options_json) const {
     }
     // Defaults mirror the panel schema's headings and columns; the options
     // object overrides them (docs/json-api.md "DedupReport").
-    dedup::Options o = dedup::options_from_json(opts, dedup::Options{});
+    // Defaults follow the vault schema (setSchema); the options JSON may override.
+    dedup::Options o = dedup::options_from_json(opts, dedup::options_from_schema(impl_->graph.schema()));
     dedup::Report report = dedup::run(impl_->vault, o);
     return json::ok(dedup::report_to_json(report));
   } catch (const nlohmann::json::exception& e) {
