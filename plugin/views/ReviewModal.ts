@@ -125,12 +125,12 @@ export class ReviewDuplicatesModal extends Modal {
     }
     const canonical = this.chosen.get(c.id) ?? c.canonical;
     try {
-      const plan = engine.mergePlan({ kind: "contacts", canonical, members: c.members, cluster: c.id });
+      const plan = engine.mergePlan({ kind: "contacts", canonical, members: c.members.filter((m) => m !== canonical) });
       out.createEl("pre", { cls: "vaultcrm-review-plan-json", text: JSON.stringify(plan, null, 2).slice(0, 4000) });
     } catch (err) {
       out.createDiv({
         cls: "vaultcrm-review-unavailable",
-        text: `No preview: ${errorMessage(err)}. Merging ${c.members.filter((m) => m !== canonical).join(", ")} into ${canonical} will be possible once the core builds merge plans.`,
+        text: `No preview: ${errorMessage(err)}. The core refused to merge ${c.members.filter((m) => m !== canonical).join(", ")} into ${canonical}.`,
       });
     }
   }

@@ -16,25 +16,33 @@ import { wrapper, readVault, repoRoot } from "./helpers.mjs";
 const require = createRequire(import.meta.url);
 const ts = require(path.join(repoRoot, "node_modules/typescript"));
 
-// --- a tiny structural checker over types.ts --------------------------------
-const typesFile = path.join(repoRoot, "wasm/js/types.ts");
-const source = ts.createSourceFile(typesFile, readFileSync(typesFile, "utf8"), ts.ScriptTarget.ES2020, true);
+// --- a tiny structural checker over types.ts (and the types-*.ts it re-exports)
 const interfaces = new Map(); // name -> InterfaceDeclaration
 const aliases = new Map(); // name -> TypeNode
-for (const stmt of source.statements) {
-  if (ts.isInterfaceDeclaration(stmt)) interfaces.set(stmt.name.text, stmt);
-  if (ts.isTypeAliasDeclaration(stmt)) aliases.set(stmt.name.text, stmt.type);
+for (const file of ["types.ts", "types-query.ts", "types-dedup.ts", "types-merge.ts"]) {
+  const full = path.join(repoRoot, "wasm/js", file);
+  const sf = ts.createSourceFile(full, readFileSync(full, "utf8"), ts.ScriptTarget.ES2020, true);
+  for (const stmt of sf.statements) {
+    if (ts.isInterfaceDeclaration(stmt)) interfaces.set(stmt.name.text, stmt);
+    if (ts.isTypeAliasDeclaration(stmt)) aliases.set(stmt.name.text, stmt.type);
+  }
+}
+
+function memberMap(memberNodes) {
+  const props = new Map();
+  for (const m of memberNodes) {
+    if (!ts.isPropertySignature(m)) continue;
+    props.set(m.name.getText().replace(/^["']|["']$/g, ""), { optional: !!m.questionToken, type: m.type });
+  }
+  return props;
 }
 
 function members(name) {
   const decl = interfaces.get(name);
   const props = new Map();
   for (const clause of decl.heritageClauses ?? [])
-    for (const t of clause.types) for (const [k, v] of members(t.expression.getText(source))) props.set(k, v);
-  for (const m of decl.members) {
-    if (!ts.isPropertySignature(m)) continue;
-    props.set(m.name.getText(source), { optional: !!m.questionToken, type: m.type });
-  }
+    for (const t of clause.types) for (const [k, v] of members(t.expression.getText())) props.set(k, v);
+  for (const [k, v] of memberMap(decl.members)) props.set(k, v);
   return props;
 }
 
@@ -49,7 +57,7 @@ function check(value, type, where) {
       return typeof value === "boolean" ? [] : [`${where}: expected boolean, got ${JSON.stringify(value)}`];
     case ts.SyntaxKind.LiteralType: {
       if (type.literal.kind === ts.SyntaxKind.NullKeyword) return value === null ? [] : [`${where}: expected null`];
-      const lit = JSON.parse(type.literal.getText(source).replace(/^'|'$/g, '"'));
+      const lit = JSON.parse(type.literal.getText().replace(/^'|'$/g, '"'));
       return value === lit ? [] : [`${where}: expected ${JSON.stringify(lit)}, got ${JSON.stringify(value)}`];
     }
     case ts.SyntaxKind.ParenthesizedType:
@@ -67,9 +75,20 @@ function check(value, type, where) {
       // Report the closest alternative.
       return tries.sort((a, b) => a.length - b.length)[0];
     }
+    case ts.SyntaxKind.TypeLiteral:
+      return checkProps(value, memberMap(type.members), "object", where);
+    case ts.SyntaxKind.AnyKeyword:
+    case ts.SyntaxKind.UnknownKeyword:
+      return [];
+    case ts.SyntaxKind.NullKeyword:
+      return value === null ? [] : [`${where}: expected null`];
     case ts.SyntaxKind.TypeReference: {
-      const name = type.typeName.getText(source);
+      const name = type.typeName.getText();
       if (name === "JsonValue") return [];
+      if (name === "Record")
+        return value && typeof value === "object" && !Array.isArray(value)
+          ? Object.entries(value).flatMap(([k, v]) => check(v, type.typeArguments[1], `${where}.${k}`))
+          : [`${where}: expected object`];
       if (name === "JsonObject")
         return value && typeof value === "object" && !Array.isArray(value) ? [] : [`${where}: expected object`];
       if (aliases.has(name)) return check(value, aliases.get(name), where);
@@ -82,9 +101,12 @@ function check(value, type, where) {
 }
 
 function checkInterface(value, name, where) {
+  return checkProps(value, members(name), name, where);
+}
+
+function checkProps(value, props, name, where) {
   if (!value || typeof value !== "object" || Array.isArray(value))
     return [`${where}: expected ${name} object, got ${JSON.stringify(value)}`];
-  const props = members(name);
   const problems = [];
   for (const [key, { optional, type }] of props) {
     if (!(key in value)) {
@@ -111,7 +133,7 @@ const vault = readVault(path.join(repoRoot, "sample-vault"));
 test("types.ts parses and declares the documented top-level shapes", () => {
   for (const name of ["Note", "Summary", "AccountPanel", "Diagnostic", "IndexDump", "UpsertResult"])
     assert.ok(interfaces.has(name), `types.ts lacks interface ${name}`);
-  assert.equal(wrapper.SCHEMA_VERSION, 1);
+  assert.equal(wrapper.SCHEMA_VERSION, 2);
 });
 
 test("every sample-vault note, the summary, the index dump and the panels match types.ts", async () => {

@@ -391,53 +391,24 @@ export interface SetSchemaResult {
 // ---------------------------------------------------------------------------
 // Queries, dedup, merge plans (engine.query / dedup / mergePlan).
 //
-// Not yet specified in docs/json-api.md: the core declares these calls and
-// answers "not_implemented" for now. DedupReport follows the CLI contract in
-// ARCHITECTURE.md (`vaultcrm dedup --json`, "prints at least"); the others are
-// opaque JSON until the core defines them. Replace them here when it does.
+// Each is mirrored next to its layer's docs (docs/json-api.md "QueryResult",
+// "DedupReport", "MergePlan") in its own file and re-exported here, so
+// callers import everything from one place.
 
-/** "dql", "tasks", or "" to detect from the source. */
-export type QueryFormat = "dql" | "tasks" | "";
+export type {
+  QueryResult,
+  QueryCell,
+  QueryLink,
+  QueryTask,
+  QueryGroup,
+  QueryError,
+  QueryOptions,
+} from "./types-query";
+export type { DedupOptions, DedupReport, ContactCluster, EntryGroup } from "./types-dedup";
+export type { MergeRequest as MergePlanRequest, MergePlan } from "./types-merge";
 
-/** The result of a query (shape to be defined by core/src/query). */
-export type QueryResult = JsonValue;
-
-/** Options for engine.dedup() (shape to be defined by core/src/dedup). */
-export type DedupOptions = JsonObject;
-
-export interface ContactCluster {
-  canonical: string;
-  /** Surface forms exactly as written in the notes. */
-  members: string[];
-  confidence: number;
-  evidence: string[];
-  /** Reported, but never merged without a person choosing. */
-  ambiguous: boolean;
-  notes: string[];
-}
-
-export type DuplicateKind = "exact" | "truncated" | "paraphrase";
-
-export interface DuplicateGroup {
-  path: string;
-  section: string;
-  kind: DuplicateKind;
-  /** 1-based lines of the duplicate entries. */
-  lines: number[];
-  /** The line to keep. */
-  keep: number;
-}
-
-export interface DedupReport {
-  contacts: { clusters: ContactCluster[] };
-  entries: { groups: DuplicateGroup[] };
-}
-
-/** What to merge (shape to be defined by core/src/merge). */
-export type MergePlanRequest = JsonObject;
-
-/** File edits and their inverse (shape to be defined by core/src/merge). */
-export type MergePlan = JsonValue;
+/** "dql", "tasks", "" to detect, or a JSON options string (see QueryOptions). */
+export type QueryFormat = "dql" | "tasks" | "" | string;
 
 // ---------------------------------------------------------------------------
 // Inputs
