@@ -13,6 +13,8 @@ import { AccountView, VIEW_TYPE_ACCOUNT, type DuplicateIndex } from "./views/Acc
 import { VaultCrmSettingTab, VaultCrmSettings, accountTypes, settingsFrom } from "./settings";
 import { QueryBlocks } from "./codeblocks";
 import { ReviewDuplicatesModal } from "./views/ReviewModal";
+import type { MergePlan } from "../wasm/js/types-merge";
+import { applyEdits, undoEntryFrom, type UndoEntry } from "./merge";
 
 /** What the panel shows while the engine is not usable. */
 export type EngineState =
@@ -55,10 +57,14 @@ export default class VaultCrmPlugin extends Plugin {
   private dedupReport: DedupReport | null = null;
   private dedupIndex: DuplicateIndex | null = null;
   private unloaded = false;
+  /** The last applied merge's inverse (stored in the plugin data as lastMerge). */
+  lastMerge: UndoEntry | null = null;
   readonly blocks = new QueryBlocks(this);
 
   async onload(): Promise<void> {
-    this.settings = settingsFrom(await this.loadData());
+    const data = await this.loadData();
+    this.settings = settingsFrom(data);
+    this.lastMerge = undoEntryFrom(data);
     this.addSettingTab(new VaultCrmSettingTab(this.app, this));
     this.registerView(VIEW_TYPE_ACCOUNT, (leaf: WorkspaceLeaf) => new AccountView(leaf, this));
     // In onload, so notes open at start-up render their blocks; they show
@@ -76,6 +82,13 @@ export default class VaultCrmPlugin extends Plugin {
       name: "Review duplicates",
       callback: () => {
         new ReviewDuplicatesModal(this.app, this).open();
+      },
+    });
+    this.addCommand({
+      id: "undo-last-merge",
+      name: "Undo last merge",
+      callback: () => {
+        void this.undoLastMerge();
       },
     });
     // Registered inside onLayoutReady so the vault's start-up 'create' flood
@@ -99,8 +112,47 @@ export default class VaultCrmPlugin extends Plugin {
   }
 
   async saveSettings(): Promise<void> {
-    await this.saveData(this.settings);
+    await this.persist();
     this.enqueue((engine) => this.applySchema(engine));
+  }
+
+  /** Saves the settings and the undo entry together (settingsFrom ignores lastMerge). */
+  private async persist(): Promise<void> {
+    await this.saveData({ ...this.settings, lastMerge: this.lastMerge });
+  }
+
+  /** Resolves once every vault event queued so far has reached the engine. */
+  async whenIndexed(): Promise<void> {
+    await this.queue;
+  }
+
+  /**
+   * Applies `plan` through the Vault API (all or nothing; see merge.ts) and
+   * stores its inverse as the last undo entry. Throws if nothing was applied.
+   */
+  async applyMerge(plan: MergePlan, label: string): Promise<void> {
+    await applyEdits(this.app.vault, plan.edits, plan.inverse);
+    this.lastMerge = { inverse: plan.inverse, when: Date.now(), label };
+    await this.persist();
+  }
+
+  /** Applies the stored inverse of the last merge the same way, then forgets it. */
+  async undoLastMerge(): Promise<boolean> {
+    const entry = this.lastMerge;
+    if (entry === null) {
+      new Notice("vaultcrm: there is no merge to undo.");
+      return false;
+    }
+    try {
+      await applyEdits(this.app.vault, entry.inverse);
+    } catch (err) {
+      new Notice(`vaultcrm: could not undo ${entry.label}: ${errorMessage(err)}`);
+      return false;
+    }
+    this.lastMerge = null;
+    await this.persist();
+    new Notice(`vaultcrm: undid ${entry.label}.`);
+    return true;
   }
 
   /** Hands the schema overrides to the core (which rebuilds its graph); a bad list is reported, not fatal. */

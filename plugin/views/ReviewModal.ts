@@ -1,12 +1,15 @@
 // ReviewModal.ts - "Review duplicates": the contact clusters and entry groups
 // the core found, with confidence, evidence and a choice of canonical name.
 //
-// Read-only for now: the merge layer (core/merge, engine.mergePlan) has not
-// landed, so "Preview" asks the core for a plan and shows its answer
-// (not_implemented until then); nothing is written. Ambiguous clusters are
-// listed but can never be selected for a merge.
-import { App, Modal } from "obsidian";
+// "Preview merge" asks the core for a merge plan and shows what it would do
+// (files touched, links rewritten, conflicts); "Apply" asks for the plan again
+// right before writing (so it matches the vault as it is now) and applies it
+// through the plugin, all or nothing; "vaultcrm: Undo last merge" reverts it.
+// Ambiguous clusters are listed but can never be selected for a merge.
+// Everything shown goes in as text, never as HTML.
+import { App, Modal, Notice } from "obsidian";
 import type { ContactCluster, DedupReport, EntryGroup } from "../../wasm/js/types-dedup";
+import type { ContactMergeRequest, MergePlan } from "../../wasm/js/types-merge";
 import type VaultCrmPlugin from "../main";
 import { basename } from "./AccountView";
 
@@ -52,8 +55,8 @@ export class ReviewDuplicatesModal extends Modal {
     root.createDiv({
       cls: "vaultcrm-review-note",
       text:
-        "Review only: merging needs the core's merge plans, which this build does not have yet. " +
-        "Nothing in the vault is changed from here.",
+        "Preview a merge to see every file it changes. Apply writes all of it or nothing; " +
+        "the command \"vaultcrm: Undo last merge\" puts the files back as they were.",
     });
     const clusters = report.contacts.clusters
       .filter((c) => c.members.length > 1 || c.ambiguous)
@@ -111,9 +114,19 @@ export class ReviewDuplicatesModal extends Modal {
       const out = box.createDiv({ cls: "vaultcrm-review-plan" });
       preview.addEventListener("click", () => this.preview(c, out));
       const apply = actions.createEl("button", { cls: "mod-cta vaultcrm-review-apply", text: "Apply" });
-      apply.disabled = true;
-      apply.setAttr("title", "Needs the core's merge plans (not in this build)");
+      apply.addEventListener("click", () => {
+        void this.apply(c, box, apply, out);
+      });
     }
+  }
+
+  private request(c: ContactCluster): ContactMergeRequest {
+    const canonical = this.chosen.get(c.id) ?? c.canonical;
+    return { kind: "contacts", canonical, members: c.members.filter((m) => m !== canonical) };
+  }
+
+  private label(req: ContactMergeRequest): string {
+    return `merge of ${req.members.join(", ")} into ${req.canonical}`;
   }
 
   private preview(c: ContactCluster, out: HTMLElement): void {
@@ -123,15 +136,85 @@ export class ReviewDuplicatesModal extends Modal {
       out.setText("The engine is not ready.");
       return;
     }
-    const canonical = this.chosen.get(c.id) ?? c.canonical;
+    const req = this.request(c);
+    let plan: MergePlan;
     try {
-      const plan = engine.mergePlan({ kind: "contacts", canonical, members: c.members.filter((m) => m !== canonical) });
-      out.createEl("pre", { cls: "vaultcrm-review-plan-json", text: JSON.stringify(plan, null, 2).slice(0, 4000) });
+      plan = engine.mergePlan(req);
     } catch (err) {
       out.createDiv({
         cls: "vaultcrm-review-unavailable",
-        text: `No preview: ${errorMessage(err)}. The core refused to merge ${c.members.filter((m) => m !== canonical).join(", ")} into ${canonical}.`,
+        text: `No preview: ${errorMessage(err)}. The core refused to merge ${req.members.join(", ")} into ${req.canonical}.`,
       });
+      return;
+    }
+    this.renderPlan(out, plan);
+  }
+
+  /** A readable plan: counts, the files it writes (and how), conflicts, warnings. */
+  private renderPlan(out: HTMLElement, plan: MergePlan): void {
+    const s = plan.summary;
+    const files = plan.edits.length;
+    out.createDiv({
+      cls: "vaultcrm-review-plan-summary",
+      text:
+        `${files} file${files === 1 ? "" : "s"} touched · ` +
+        `${s.linksRewritten} link${s.linksRewritten === 1 ? "" : "s"} rewritten · ` +
+        `${s.conflicts} conflict${s.conflicts === 1 ? "" : "s"}` +
+        (s.rowsMerged > 0 ? ` · ${s.rowsMerged} table row${s.rowsMerged === 1 ? "" : "s"} merged` : "") +
+        (s.bulletsCollapsed > 0 ? ` · ${s.bulletsCollapsed} bullet${s.bulletsCollapsed === 1 ? "" : "s"} collapsed` : ""),
+    });
+    const list = out.createEl("ul", { cls: "vaultcrm-review-files" });
+    for (const e of plan.edits) {
+      const how = e.newText === null
+        ? "deleted"
+        : e.oldHash === null
+          ? "created"
+          : s.redirected.includes(e.path)
+            ? "becomes a redirect note"
+            : "modified";
+      const links = plan.linksRewritten.filter((l) => l.path === e.path).length;
+      const li = list.createEl("li", { cls: "vaultcrm-review-file" });
+      li.setAttr("data-path", e.path);
+      li.createSpan({ cls: "vaultcrm-review-file-path", text: e.path });
+      li.createSpan({
+        cls: "vaultcrm-review-file-how",
+        text: ` (${how}${links > 0 ? `, ${links} link${links === 1 ? "" : "s"}` : ""})`,
+      });
+    }
+    if (plan.conflicts.length > 0) {
+      out.createDiv({ cls: "vaultcrm-label", text: "Conflicts (both values kept)" });
+      const cl = out.createEl("ul", { cls: "vaultcrm-review-conflicts" });
+      for (const k of plan.conflicts) cl.createEl("li", { text: `${k.key}: ${k.values.join(" | ")} (${k.kept})` });
+    }
+    if (s.warnings.length > 0) {
+      const wl = out.createEl("ul", { cls: "vaultcrm-review-warnings" });
+      for (const w of s.warnings) wl.createEl("li", { text: w });
+    }
+  }
+
+  /** Plans again against the vault as it is now, applies, and reports. */
+  private async apply(c: ContactCluster, box: HTMLElement, button: HTMLButtonElement, out: HTMLElement): Promise<void> {
+    button.disabled = true;
+    const req = this.request(c);
+    const label = this.label(req);
+    try {
+      await this.plugin.whenIndexed();
+      const engine = this.plugin.engine();
+      if (engine === null) throw new Error("the engine is not ready");
+      const plan = engine.mergePlan(req);
+      await this.plugin.applyMerge(plan, label);
+      out.empty();
+      this.renderPlan(out, plan);
+      out.createDiv({
+        cls: "vaultcrm-review-applied",
+        text: `Applied. Run "vaultcrm: Undo last merge" to put these files back.`,
+      });
+      box.addClass("is-applied");
+      new Notice(`vaultcrm: applied the ${label} (${plan.edits.length} files).`);
+    } catch (err) {
+      button.disabled = false;
+      out.createDiv({ cls: "vaultcrm-review-error", text: `Not applied: ${errorMessage(err)}` });
+      new Notice(`vaultcrm: the ${label} was not applied: ${errorMessage(err)}`);
     }
   }
 

@@ -1,0 +1,192 @@
+// Merging contacts in the web demo: Review duplicates -> Preview -> Apply,
+// then "vaultcrm: Undo last merge" puts every touched file back byte for byte.
+//
+// Needs the built demo (npm run build:plugin && npm run build:demo, after the
+// wasm build) and Debian's chromium. Run: node --test tests/browser/
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const CHROMIUM = "/usr/bin/chromium";
+const DATA_KEY = "obsidian-shim:plugin-data:vaultcrm";
+
+let server = null;
+let browser = null;
+let page = null;
+let baseUrl = "";
+const problems = []; // page errors, console errors, dialogs: any one fails the run
+
+/** Starts serve.mjs on a port the OS picks and resolves with its URL. */
+function startServer() {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(root, "web-demo", "serve.mjs"), "0"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`serve.mjs printed no URL: ${out}`)), 10_000);
+    child.stdout.setEncoding("utf8");
+    child.stdout.on("data", (chunk) => {
+      out += chunk;
+      const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: m[0] });
+      }
+    });
+    child.stderr.setEncoding("utf8");
+    child.stderr.on("data", (chunk) => (out += chunk));
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve.mjs exited (${code}): ${out}`));
+    });
+  });
+}
+
+before(async () => {
+  assert.ok(
+    existsSync(join(root, "web-demo", "dist", "app.js")),
+    "web-demo/dist is missing: run npm run build:plugin && npm run build:demo first",
+  );
+  const started = await startServer();
+  server = started.child;
+  baseUrl = started.url;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+  page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  page.on("pageerror", (err) => problems.push(`pageerror: ${err.message}`));
+  page.on("console", (msg) => {
+    if (msg.type() === "error") problems.push(`console.error: ${msg.text()}`);
+  });
+  page.on("dialog", (dialog) => {
+    problems.push(`dialog (${dialog.type()}): ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  await page.goto(baseUrl);
+});
+
+after(async () => {
+  await browser?.close().catch(() => {});
+  if (server && server.exitCode === null) {
+    const exited = new Promise((resolve) => server.once("exit", resolve));
+    server.kill("SIGTERM");
+    await exited;
+  }
+});
+
+
+const CANONICAL = "People/Jonsi Stefansson.md";
+const MEETING = "Meetings/2026-01-03 - Prep for Microsoft AI talks.md";
+
+/** Runs a command from the demo's command palette. */
+async function runCommand(query) {
+  await page.keyboard.press("Escape");
+  await page.locator("#ribbon-commands").click();
+  await page.keyboard.type(query);
+  await page.keyboard.press("Enter");
+}
+
+/** Opens `path` in the demo editor and returns the text of its CodeMirror document. */
+async function vaultText(path) {
+  const title = path.replace(/^.*\//, "").replace(/\.md$/, "");
+  await page.locator(`.tree-file[data-path="${path}"]`).click();
+  await page.waitForFunction((t) => document.getElementById("tab-title")?.textContent === t, title);
+  return page.evaluate(() => {
+    const content = document.querySelector(".cm-content");
+    return content?.cmView?.rootView?.view?.state.doc.toString() ?? null;
+  });
+}
+
+function diskText(path) {
+  return readFile(join(root, "sample-vault", path), "utf8");
+}
+
+async function storedData() {
+  return page.evaluate((key) => JSON.parse(window.localStorage.getItem(key) ?? "null"), DATA_KEY);
+}
+
+/** Opens Review duplicates once the engine has indexed the vault; returns the Jonsi cluster. */
+async function openJonsi() {
+  const modal = page.locator(".vaultcrm-review");
+  for (let i = 0; i < 40; i++) {
+    await runCommand("review duplicates");
+    await modal.waitFor();
+    const jonsi = modal.locator(".vaultcrm-review-cluster").filter({ hasText: "Jonsi Stephenson" }).first();
+    if ((await jonsi.count()) > 0) return jonsi;
+    await page.keyboard.press("Escape");
+    await modal.waitFor({ state: "detached" });
+    await page.waitForTimeout(250);
+  }
+  throw new Error("the Jonsi cluster never appeared in Review duplicates");
+}
+
+let touched = [];
+
+test("merge Jonsi Stephenson into Jonsi Stefansson: preview, apply, aliases and links", async () => {
+  await page.locator(".tree-file").first().waitFor();
+  const jonsi = await openJonsi();
+  await jonsi.locator('input[type="radio"][value="Jonsi Stefansson"]').check();
+  await jonsi.locator(".vaultcrm-review-preview").click();
+  const files = jonsi.locator(".vaultcrm-review-file");
+  await files.first().waitFor();
+  touched = await files.evaluateAll((els) => els.map((el) => el.getAttribute("data-path")));
+  assert.ok(touched.includes(CANONICAL), `canonical note in the plan: ${touched.join(", ")}`);
+  assert.ok(touched.includes(MEETING), `meeting note in the plan: ${touched.join(", ")}`);
+  assert.match(await jonsi.locator(".vaultcrm-review-plan-summary").textContent(), /\d+ files? touched · \d+ links? rewritten · \d+ conflicts?/);
+  // Every touched file is a sample-vault file the merge modifies in place here.
+  for (const path of touched) assert.ok(existsSync(join(root, "sample-vault", path)), path);
+
+  await jonsi.locator(".vaultcrm-review-apply").click();
+  await jonsi.locator(".vaultcrm-review-applied, .vaultcrm-review-error").first().waitFor();
+  assert.equal(await jonsi.locator(".vaultcrm-review-error").count(), 0, await jonsi.locator(".vaultcrm-review-plan").textContent());
+  await page.keyboard.press("Escape");
+  await page.locator(".vaultcrm-review").waitFor({ state: "detached" });
+
+  const canonical = await vaultText(CANONICAL);
+  const fm = /^---\n([\s\S]*?)\n---/.exec(canonical);
+  assert.ok(fm, "canonical note keeps its frontmatter");
+  const aliases = /^aliases:(.*(?:\n[ \t]+-.*)*)/m.exec(fm[1]);
+  assert.ok(aliases, `aliases in the frontmatter:\n${fm[1]}`);
+  assert.match(aliases[1], /Jonsi Stephenson/);
+
+  const meeting = await vaultText(MEETING);
+  assert.ok(meeting.includes("[[Jonsi Stefansson|Jonsi Stephenson]]"), meeting);
+  assert.ok(!meeting.includes("[[Jonsi Stephenson]]"), "old link rewritten");
+
+  const data = await storedData();
+  assert.ok(Array.isArray(data?.lastMerge?.inverse) && data.lastMerge.inverse.length === touched.length, "undo entry stored");
+  assert.equal(typeof data.lastMerge.when, "number");
+  assert.match(data.lastMerge.label, /Jonsi Stephenson.*Jonsi Stefansson/);
+  assert.equal(typeof data.autoOpen, "boolean", "settings kept next to the undo entry");
+});
+
+test("vaultcrm: Undo last merge puts every touched file back byte for byte", async () => {
+  assert.ok(touched.length > 0);
+  await runCommand("undo last merge");
+  await page.locator(".notice").filter({ hasText: "undid" }).waitFor();
+  for (const path of touched) {
+    assert.equal(await vaultText(path), await diskText(path), `${path} restored`);
+  }
+  const data = await storedData();
+  assert.equal(data.lastMerge, null, "undo entry cleared");
+});
+
+test("no page errors, console errors or dialogs", async () => {
+  await page.waitForTimeout(800);
+  assert.deepEqual(problems, []);
+});
