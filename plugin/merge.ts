@@ -15,9 +15,9 @@ export interface UndoEntry {
 }
 
 const encoder = new TextEncoder();
-// The core's offset basis is 1469598103934665603 (not the textbook
-// 14695981039346656037); the host must hash exactly as the core does.
-const FNV_OFFSET = BigInt("1469598103934665603");
+// FNV-1a 64-bit, as core/src/index/vault.cpp hash_text: the host must hash
+// exactly as the core does (plans carry the core's hash of each file).
+const FNV_OFFSET = BigInt("14695981039346656037");
 const FNV_PRIME = BigInt("1099511628211");
 const MASK_64 = (BigInt(1) << BigInt(64)) - BigInt(1);
 

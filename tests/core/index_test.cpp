@@ -103,3 +103,9 @@ TEST(Index, KeepsExactTextAndItsHashThroughRename) {
   v.remove("b.md");
   EXPECT_EQ(v.text_hash("b.md"), 0u);
 }
+
+TEST(Index, HashIsStandardFnv1a64) {
+  // Known answers of FNV-1a 64; the plugin (plugin/merge.ts) hashes the same way.
+  EXPECT_EQ(index::hash_text(""), 0xcbf29ce484222325ull);
+  EXPECT_EQ(index::hash_text("a"), 0xaf63dc4c8601ec8cull);
+}

@@ -100,7 +100,7 @@ bool Vault::rename(std::string_view from, std::string_view to) {
 }
 
 uint64_t hash_text(std::string_view text) {
-  uint64_t h = 1469598103934665603ull;
+  uint64_t h = 14695981039346656037ull;  // the FNV-1a 64-bit offset basis
   for (unsigned char c : text) {
     h ^= c;
     h *= 1099511628211ull;
