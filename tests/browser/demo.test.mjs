@@ -2,91 +2,22 @@
 //
 // Needs the built demo (npm run build:plugin && npm run build:demo, after the
 // wasm build) and Debian's chromium. Run: node --test tests/browser/
-import { test, before, after } from "node:test";
+import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { useDemo, root } from "./harness.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const CHROMIUM = "/usr/bin/chromium";
 const SHOTS = join(root, "test-results");
 const SCREENSHOT = join(SHOTS, "demo-microsoft.png");
 
-let server = null;
-let browser = null;
 let page = null;
 let baseUrl = "";
-const problems = []; // page errors, console errors, dialogs: any one fails the run
-
-/** Starts serve.mjs on a port the OS picks and resolves with its URL. */
-function startServer() {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, "web-demo", "serve.mjs"), "0"], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    const timer = setTimeout(() => reject(new Error(`serve.mjs printed no URL: ${out}`)), 10_000);
-    child.stdout.setEncoding("utf8");
-    child.stdout.on("data", (chunk) => {
-      out += chunk;
-      const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[0] });
-      }
-    });
-    child.stderr.setEncoding("utf8");
-    child.stderr.on("data", (chunk) => (out += chunk));
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve.mjs exited (${code}): ${out}`));
-    });
-  });
-}
-
+let problems = []; // page errors, console errors, dialogs: any one fails the run
+const demo = useDemo();
 before(async () => {
-  assert.ok(
-    existsSync(join(root, "web-demo", "dist", "app.js")),
-    "web-demo/dist is missing: run npm run build:plugin && npm run build:demo first",
-  );
-  const started = await startServer();
-  server = started.child;
-  baseUrl = started.url;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
-  page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-  page.on("pageerror", (err) => problems.push(`pageerror: ${err.message}`));
-  page.on("console", (msg) => {
-    if (msg.type() === "error") problems.push(`console.error: ${msg.text()}`);
-  });
-  page.on("dialog", (dialog) => {
-    problems.push(`dialog (${dialog.type()}): ${dialog.message()}`);
-    void dialog.dismiss();
-  });
-  await page.goto(baseUrl);
-});
-
-after(async () => {
-  await browser?.close().catch(() => {});
-  if (server && server.exitCode === null) {
-    const exited = new Promise((resolve) => server.once("exit", resolve));
-    server.kill("SIGTERM");
-    await exited;
-  }
+  await demo.ready;
+  ({ page, baseUrl, problems } = demo);
 });
 
 const panel = () => page.locator(".vaultcrm-view");
