@@ -5,22 +5,7 @@
 
 namespace vaultcrm {
 
-namespace {
-// Every call is wrapped: an internal fault becomes an error envelope rather
-// than an exception through the host (or an abort of the wasm module).
-template <typename F>
-std::string guarded(F&& f) {
-  try {
-    return f();
-  } catch (const nlohmann::json::exception& e) {
-    return json::error("bad_request", e.what());
-  } catch (const std::exception& e) {
-    return json::error("internal", e.what());
-  } catch (...) {
-    return json::error("internal", "unknown error");
-  }
-}
-}  // namespace
+using json::guarded;
 
 Engine::Engine() : impl_(std::make_unique<Impl>()) {}
 Engine::~Engine() = default;

@@ -7,25 +7,17 @@
 namespace vaultcrm {
 
 std::string Engine::dedup(std::string_view options_json) const {
-  try {
+  return json::guarded([&] {
     nlohmann::json opts = nlohmann::json::object();
     if (!options_json.empty()) {
       opts = nlohmann::json::parse(options_json.begin(), options_json.end());
       if (!opts.is_object()) return json::error("bad_request", "dedup options must be a JSON object");
     }
-    // Defaults mirror the panel schema's headings and columns; the options
-    // object overrides them (docs/json-api.md "DedupReport").
     // Defaults follow the vault schema (setSchema); the options JSON may override.
     dedup::Options o = dedup::options_from_json(opts, dedup::options_from_schema(impl_->graph.schema()));
     dedup::Report report = dedup::run(impl_->vault, o);
     return json::ok(dedup::report_to_json(report));
-  } catch (const nlohmann::json::exception& e) {
-    return json::error("bad_request", e.what());
-  } catch (const std::exception& e) {
-    return json::error("internal", e.what());
-  } catch (...) {
-    return json::error("internal", "unknown error");
-  }
+  });
 }
 
 }  // namespace vaultcrm

@@ -14,7 +14,7 @@
 namespace vaultcrm {
 
 std::string Engine::query(std::string_view source, std::string_view origin_path, std::string_view format) const {
-  try {
+  return json::guarded([&] {
     query::Options opt;
     opt.origin_path = std::string(origin_path);
     opt.graph = &impl_->graph;
@@ -35,11 +35,7 @@ std::string Engine::query(std::string_view source, std::string_view origin_path,
       return json::error("bad_request", "format must be \"dql\", \"tasks\" or \"\" (detect), got \"" + fmt + "\"");
     auto outcome = query::run(impl_->vault, source, opt);
     return query::to_json(outcome);
-  } catch (const std::exception& e) {
-    return json::error("internal", e.what());
-  } catch (...) {
-    return json::error("internal", "unknown error");
-  }
+  });
 }
 
 }  // namespace vaultcrm

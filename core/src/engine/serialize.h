@@ -21,4 +21,20 @@ std::string dump(const nlohmann::json& j, int indent = -1);
 std::string ok(const nlohmann::json& value);
 std::string error(std::string_view code, std::string_view message);
 
+// Runs an Engine call so that nothing throws across the engine's surface (or
+// aborts the wasm module): a malformed JSON argument becomes "bad_request",
+// anything else "internal".
+template <typename F>
+std::string guarded(F&& f) {
+  try {
+    return f();
+  } catch (const nlohmann::json::exception& e) {
+    return error("bad_request", e.what());
+  } catch (const std::exception& e) {
+    return error("internal", e.what());
+  } catch (...) {
+    return error("internal", "unknown error");
+  }
+}
+
 }  // namespace vaultcrm::json
