@@ -91,6 +91,10 @@ class Vault {
 // FNV-1a, 64-bit: a cheap, stable content hash (not cryptographic).
 uint64_t hash_text(std::string_view text);
 
+// The note name a link target names: its last path component, ".md"
+// stripped, case kept ("People/Ana Lima.md" -> "Ana Lima").
+std::string link_name(std::string_view target);
+
 // Lower-case (ASCII; other scripts compare as written), ".md" stripped.
 std::string link_key(std::string_view target);
 

@@ -57,34 +57,19 @@ bool non_ascii(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0x80) != 0; });
 }
 
-std::vector<std::string> words_of(std::string_view s) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : s) {
-    if (c == ' ' || c == '\t') {
-      if (!cur.empty()) out.push_back(cur);
-      cur.clear();
-    } else {
-      cur.push_back(c);
-    }
-  }
-  if (!cur.empty()) out.push_back(cur);
-  return out;
-}
-
 PName parse_name(std::string_view surface) {
   std::string s = detail::trim_copy(surface);
   size_t comma = s.find(',');
   if (comma != std::string::npos) {
     std::string a = detail::trim_copy(s.substr(0, comma)), b = detail::trim_copy(s.substr(comma + 1));
-    if (!a.empty() && !b.empty() && words_of(a).size() == 1 && words_of(b).size() <= 2)
+    if (!a.empty() && !b.empty() && detail::split_words(a).size() == 1 && detail::split_words(b).size() <= 2)
       s = b + " " + a;  // "Smith, Robert"
     else
       s = a;
   }
   static const std::set<std::string> honorifics = {"dr", "mr", "mrs", "ms", "prof", "sir", "herr", "frau", "mme", "mlle"};
   PName p;
-  for (const auto& w : words_of(s)) {
+  for (const auto& w : detail::split_words(s)) {
     std::string f = name_token(w);
     if (f.empty() || honorifics.count(f)) continue;
     bool na = non_ascii(w);
@@ -189,7 +174,7 @@ bool companies_compatible(const std::set<std::string>& a, const std::set<std::st
   for (const auto& x : a)
     for (const auto& y : b) {
       if (x == y) return true;
-      auto wx = words_of(x), wy = words_of(y);
+      auto wx = detail::split_words(x), wy = detail::split_words(y);
       const auto& s = wx.size() < wy.size() ? wx : wy;
       const auto& l = wx.size() < wy.size() ? wy : wx;
       bool all = true;

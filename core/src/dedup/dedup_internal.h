@@ -30,5 +30,7 @@ TokenRel relation_folded(const std::string& a, const std::string& b, bool a_non_
 // Case-insensitive (ASCII) heading match against a list of names.
 bool heading_in(std::string_view heading, const std::vector<std::string>& names);
 std::string trim_copy(std::string_view s);
+// Words separated by spaces or tabs.
+std::vector<std::string> split_words(std::string_view s);
 
 }  // namespace vaultcrm::dedup::detail

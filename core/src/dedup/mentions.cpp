@@ -24,6 +24,22 @@ std::string trim_copy(std::string_view s) {
   return std::string(s);
 }
 
+// Words separated by spaces or tabs.
+std::vector<std::string> split_words(std::string_view s) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : s) {
+    if (c == ' ' || c == '\t') {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+    } else {
+      cur.push_back(c);
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
 static std::string lower_ascii(std::string_view s) {
   std::string o(s);
   for (auto& c : o)
@@ -94,21 +110,6 @@ bool has_digit(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-std::vector<std::string> split_ws(std::string_view s) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : s) {
-    if (c == ' ' || c == '\t') {
-      if (!cur.empty()) out.push_back(cur);
-      cur.clear();
-    } else {
-      cur.push_back(c);
-    }
-  }
-  if (!cur.empty()) out.push_back(cur);
-  return out;
-}
-
 bool starts_upper(std::string_view w) {
   if (w.empty()) return false;
   utf8proc_int32_t cp = 0;
@@ -144,7 +145,7 @@ bool looks_like_name(std::string_view s, bool in_person_slot_link) {
   if (s.empty() || s.size() > 60 || has_digit(s)) return false;
   for (char c : s)
     if (c == '@' || c == '/' || c == '[' || c == ']' || c == '|' || c == '#' || c == '=' || c == '!') return false;
-  auto words = split_ws(s);
+  auto words = detail::split_words(s);
   if (words.empty() || words.size() > (in_person_slot_link ? 5u : 4u)) return false;
   if (in_person_slot_link) return true;
   for (const auto& w : words) {
@@ -188,7 +189,7 @@ std::string company_key(std::string_view company, const CompanyAliases& aliases)
 
 std::string detail::company_key(std::string_view company, const CompanyAliases& aliases) {
   std::string f;
-  for (const auto& w : split_ws(fold(strip_link(std::string(company))))) {
+  for (const auto& w : detail::split_words(fold(strip_link(std::string(company))))) {
     std::string t = name_token(w);
     static const std::set<std::string> suffix = {"inc", "ltd", "llc", "gmbh", "ag", "sa", "plc", "corp", "co",
                                                  "corporation", "limited", "bv", "srl", "spa", "oy", "ab", "as"};
@@ -314,7 +315,7 @@ std::vector<Mention> extract_mentions(const index::Vault& vault, const Options& 
       size_t comma = text.find(',');
       if (comma != std::string::npos) {
         std::string a = trim_copy(text.substr(0, comma)), b = trim_copy(text.substr(comma + 1));
-        if (split_ws(a).size() == 1 && split_ws(b).size() == 1) {
+        if (detail::split_words(a).size() == 1 && detail::split_words(b).size() == 1) {
           names.push_back(text);
         } else {
           size_t start = 0;
@@ -471,7 +472,7 @@ std::vector<Mention> extract_mentions(const index::Vault& vault, const Options& 
   if (o.scan_prose) {
     std::unordered_map<std::string, std::unordered_set<std::string>> first_names, full_names;
     for (const auto& m : out) {
-      auto words = split_ws(m.surface);
+      auto words = detail::split_words(m.surface);
       if (words.size() < 2) continue;
       std::string first = detail::name_token(words.front());
       std::string full;

@@ -78,15 +78,9 @@ std::string fold_name(std::string_view name) {
 
 namespace {
 
-std::string last_component(std::string_view target) {
-  size_t slash = target.rfind('/');
-  std::string_view s = slash == std::string_view::npos ? target : target.substr(slash + 1);
-  if (parse::detail::ends_with(ascii_lower(s), ".md")) s.remove_suffix(3);
-  return std::string(s);
-}
 
 std::string ref_key(const Ref& ref) {
-  return fold_name(ref.target.empty() ? ref.name : last_component(ref.target));
+  return fold_name(ref.target.empty() ? ref.name : index::link_name(ref.target));
 }
 
 std::string note_id(std::string_view path) { return "note:" + std::string(path); }
@@ -223,10 +217,10 @@ Graph::NoteState Graph::compute(const index::Vault& vault, const parse::Note& no
         f.line = item.line;
         if (auto* ls = links_on(item.line))
           for (const auto* l : *ls) {
-            f.links.push_back({l->target, l->has_display ? l->display : last_component(l->target)});
+            f.links.push_back({l->target, l->has_display ? l->display : index::link_name(l->target)});
             // A dated link in the timeline names a meeting about this account.
-            if (starts_with_iso_date(last_component(l->target))) {
-              Fact about = to_self(Rel::About, Kind::Meeting, {l->target, last_component(l->target)}, item.line);
+            if (starts_with_iso_date(index::link_name(l->target))) {
+              Fact about = to_self(Rel::About, Kind::Meeting, {l->target, index::link_name(l->target)}, item.line);
               about.date = item.date;
               st.facts.push_back(std::move(about));
             }
@@ -325,7 +319,7 @@ Graph::NoteState Graph::compute(const index::Vault& vault, const parse::Note& no
   // Every body link is a mention (kept when it names a typed note).
   for (const auto& l : note.links)
     if (l.frontmatter_key.empty() && !l.target.empty())
-      st.facts.push_back(self_to(Rel::Mentions, Kind::Note, {l.target, last_component(l.target)}, l.line));
+      st.facts.push_back(self_to(Rel::Mentions, Kind::Note, {l.target, index::link_name(l.target)}, l.line));
 
   for (const auto& f : st.facts) {
     if (!f.from_self && !(f.from.target.empty() && f.from.name.empty())) st.ref_keys.insert(ref_key(f.from));
@@ -343,7 +337,7 @@ std::string Graph::resolve(const index::Vault& vault, const Ref& ref, Kind expec
   std::string name;
   if (!ref.target.empty()) {
     if (auto r = vault.resolve(ref.target, source, true)) return note_id(*r);
-    name = last_component(ref.target);
+    name = index::link_name(ref.target);
   } else {
     name = ref.name;
   }

@@ -33,12 +33,6 @@ std::unordered_map<int, std::vector<const parse::Link*>> links_by_line(const par
 }
 
 namespace {
-std::string last_component(std::string_view target) {
-  size_t slash = target.rfind('/');
-  std::string_view s = slash == std::string_view::npos ? target : target.substr(slash + 1);
-  if (parse::detail::ends_with(parse::detail::ascii_lower(s), ".md")) s.remove_suffix(3);
-  return std::string(s);
-}
 
 // Drops the separator that introduces a role ("- CFO", ": CFO", "(CFO)").
 std::string_view strip_separators(std::string_view rest) {
@@ -85,7 +79,7 @@ bool ref_from_item(const parse::ListItem& item, const std::vector<const parse::L
   if (links && !links->empty()) {
     const parse::Link* l = links->front();
     ref.target = l->target;
-    ref.name = l->has_display ? l->display : last_component(l->target);
+    ref.name = l->has_display ? l->display : index::link_name(l->target);
     if (rest) {
       size_t close = text.find("]]");
       *rest = close == std::string_view::npos ? std::string() : std::string(strip_separators(text.substr(close + 2)));
@@ -105,7 +99,7 @@ bool ref_from_cell(const parse::TableCell& cell, Ref& ref) {
   std::string_view text = trim(cell.text);
   if (!cell.links.empty()) {
     ref.target = cell.links.front();
-    ref.name = text.empty() ? last_component(cell.links.front()) : std::string(text);
+    ref.name = text.empty() ? index::link_name(cell.links.front()) : std::string(text);
     return true;
   }
   if (text.empty() || !looks_like_name(text)) return false;
@@ -137,7 +131,7 @@ void refs_from_value(const Value& v, std::vector<Ref>& out) {
     target = trim(target.substr(0, hash));
     Ref ref;
     ref.target = std::string(target);
-    ref.name = bar != std::string_view::npos ? std::string(trim(inner.substr(bar + 1))) : last_component(target);
+    ref.name = bar != std::string_view::npos ? std::string(trim(inner.substr(bar + 1))) : index::link_name(target);
     if (!ref.target.empty()) out.push_back(std::move(ref));
     open = s.find("[[", close + 2);
   }

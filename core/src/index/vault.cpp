@@ -15,6 +15,13 @@ std::string link_key(std::string_view target) {
   return key;
 }
 
+std::string link_name(std::string_view target) {
+  size_t slash = target.rfind('/');
+  std::string_view s = slash == std::string_view::npos ? target : target.substr(slash + 1);
+  if (ends_with(ascii_lower(s), ".md")) s.remove_suffix(3);
+  return std::string(s);
+}
+
 namespace {
 std::string last_component(const std::string& key) {
   size_t slash = key.rfind('/');
