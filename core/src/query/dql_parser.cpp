@@ -177,6 +177,19 @@ class Parser {
  public:
   explicit Parser(std::string_view src) : lex_(src) { cur_ = lex_.next(); }
 
+  // Recursive descent: nesting is bounded so that a query like "((((..."
+  // from a note is an error, not a stack overflow that takes the editor down.
+  static constexpr int kMaxDepth = 200;
+  struct DepthGuard {
+    Parser& p;
+    DepthGuard(Parser& parser, Pos at) : p(parser) {
+      if (++p.depth_ > kMaxDepth)
+        Lexer::fail("query_syntax", "the query nests deeper than " + std::to_string(kMaxDepth) + " levels", at);
+    }
+    ~DepthGuard() { --p.depth_; }
+  };
+  int depth_ = 0;
+
   DqlQuery parse() {
     DqlQuery q;
     if (cur_.k != Tok::K::Ident) fail_expected("a query type (TABLE, LIST or TASK)");
@@ -391,6 +404,7 @@ class Parser {
     return left;
   }
   std::unique_ptr<Source> source_unary() {
+    DepthGuard guard(*this, cur_.pos);
     if (is_punct("-") || is_punct("!")) {
       Pos p = cur_.pos;
       shift();
@@ -459,6 +473,7 @@ class Parser {
   }
 
   std::unique_ptr<Expr> expression() {
+    DepthGuard guard(*this, cur_.pos);
     size_t begin = cur_.begin;
     auto e = bool_expr();
     set_text(*e, begin);
@@ -541,6 +556,7 @@ class Parser {
     return left;
   }
   std::unique_ptr<Expr> unary_expr() {
+    DepthGuard guard(*this, cur_.pos);
     size_t begin = cur_.begin;
     if (is_punct("-") || is_punct("!")) {
       Tok optok = cur_;

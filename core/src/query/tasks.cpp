@@ -269,6 +269,19 @@ class TasksParser {
  public:
   TasksParser(const Ctx& ctx) : ctx_(ctx) {}
 
+  // Boolean filters nest by NOT and parentheses; bounded so that "((((..."
+  // is an error rather than a stack overflow.
+  static constexpr int kMaxDepth = 200;
+  int depth_ = 0;
+  struct DepthGuard {
+    TasksParser& p;
+    DepthGuard(TasksParser& parser, int ln, int col) : p(parser) {
+      if (++p.depth_ > kMaxDepth)
+        fail_at(ln, col, "the filter nests deeper than " + std::to_string(kMaxDepth) + " levels");
+    }
+    ~DepthGuard() { --p.depth_; }
+  };
+
   TasksQuery parse(std::string_view src) {
     TasksQuery q;
     int line_no = 0;
@@ -425,6 +438,7 @@ class TasksParser {
     return left;
   }
   Filter bool_not(const std::string& s, size_t& i, int ln, int col) {
+    DepthGuard guard(*this, ln, col + static_cast<int>(i));
     skip_ws(s, i);
     if (word_at(s, i, "NOT")) {
       i += 3;
@@ -434,6 +448,7 @@ class TasksParser {
     return bool_atom(s, i, ln, col);
   }
   Filter bool_atom(const std::string& s, size_t& i, int ln, int col) {
+    DepthGuard guard(*this, ln, col + static_cast<int>(i));
     skip_ws(s, i);
     if (i >= s.size()) fail_at(ln, col + static_cast<int>(i), "expected '(' and a filter after a boolean operator");
     char open = s[i];
