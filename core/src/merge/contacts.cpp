@@ -222,8 +222,9 @@ std::string join_kept(const std::vector<std::string>& file) {
 bool collapse_group(const parse::Note& note_ref, std::vector<std::string>& file, const std::vector<int>& lines, int keep,
                     bool is_table, const dedup::Options& options, const std::vector<std::string>& names, Plan& plan) {
   const parse::Note* note = &note_ref;
-  for (int ln : lines)
+  for (int ln : lines) {
     if (ln < 1 || ln > static_cast<int>(file.size()) || file[ln - 1] == "\x01") return false;
+  }
     if (is_table) {
       const parse::Table* table = nullptr;
       for (const auto& t : note->tables)
