@@ -2,13 +2,18 @@
 #include "../merge/merge_json.h"
 #include "engine_impl.h"
 #include "serialize.h"
+#include "vaultcrm/dedup.h"
 
 namespace vaultcrm {
 
 std::string Engine::mergePlan(std::string_view request_json) const {
   try {
     auto req = nlohmann::json::parse(request_json.begin(), request_json.end());
-    merge::Result r = merge::plan_from_request(impl_->vault, req);
+    // The vault schema (setSchema) decides which headings hold contacts and
+    // entries, exactly as for Engine::dedup: a plan built with other options
+    // would not match the clusters and groups the user reviewed.
+    merge::Result r =
+        merge::plan_from_request(impl_->vault, req, dedup::options_from_schema(impl_->graph.schema()));
     if (!r.ok) return json::error(r.error_code, r.error_message);
     nlohmann::json plan = merge::plan_to_json(r.plan);
     plan["schemaVersion"] = kSchemaVersion;

@@ -1,6 +1,7 @@
 // Contact merges: fold person notes into the canonical one, move every link,
 // collapse repeated contact bullets and collaborator rows.
 #include <algorithm>
+#include <optional>
 #include <sstream>
 
 #include "plan_builder.h"
@@ -188,10 +189,24 @@ std::string bullet_rest(const std::string& body, const std::vector<std::string>&
     size_t d = t.find_first_not_of("0123456789");
     if (d != std::string::npos && d > 0 && (t[d] == '.' || t[d] == ')')) t = t.substr(d + 1);
   }
-  for (size_t open; (open = t.find("[[")) != std::string::npos;) {
+  // Links to the person go (the kept bullet has one); links to anyone or
+  // anything else are facts the bullet holds, so they stay as written.
+  std::set<std::string> folded;
+  for (const auto& n : names) folded.insert(dedup::fold(n));
+  for (size_t open = t.find("[["); open != std::string::npos; open = t.find("[[", open)) {
     size_t close = t.find("]]", open);
     if (close == std::string::npos) break;
-    t.erase(open, close + 2 - open);
+    std::string inner = t.substr(open + 2, close - open - 2);
+    size_t pipe = inner.find('|');
+    std::string target = inner.substr(0, std::min(pipe, inner.find('#')));
+    if (!target.empty() && target.back() == '\\') target.pop_back();
+    std::string shown = pipe == std::string::npos ? "" : inner.substr(pipe + 1);
+    size_t slash = target.find_last_of('/');
+    if (slash != std::string::npos) target = target.substr(slash + 1);
+    if (folded.count(dedup::fold(target)) || (!shown.empty() && folded.count(dedup::fold(shown))))
+      t.erase(open, close + 2 - open);
+    else
+      open = close + 2;
   }
   std::vector<std::string> sorted = names;
   std::sort(sorted.begin(), sorted.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
@@ -328,9 +343,34 @@ Result plan_contacts(const index::Vault& vault, const dedup::Options& options, c
     auto r = vault.resolve(m, "");
     if (r && *r != canonical_path && std::find(merged.begin(), merged.end(), *r) == merged.end()) merged.push_back(*r);
   }
-  if (canonical_path.empty() && !merged.empty())
-    return fail("unsupported", "no note is named \"" + req.canonical +
-                                   "\": choose a canonical name that has a person note");
+  // No note carries the canonical name (often no record of the person has a
+  // note at all): the plan creates one, so the person exists once, every
+  // rewritten link [[Old]] -> [[Canonical|Old]] resolves, and the other
+  // spellings become its aliases. It goes next to the first merged note, or
+  // into the first person folder of the schema.
+  std::optional<parse::Note> created;
+  std::string created_text;
+  if (canonical_path.empty()) {
+    std::string name = trim(req.canonical);
+    // Characters Obsidian refuses in file names or that would break a link.
+    if (name.empty() || name[0] == '.' || name.find_first_of("/\\[]|#^:*\"<>?") != std::string::npos)
+      return fail("bad_request", "\"" + name + "\" cannot be a note name");
+    bool other_name = false;
+    for (const auto& m : req.members) other_name = other_name || dedup::fold(m) != dedup::fold(name);
+    if (merged.empty() && !other_name) return fail("bad_request", "nothing to merge into \"" + name + "\"");
+    std::string folder = options.person_folders.empty() ? "" : options.person_folders.front();
+    std::string eol = "\n";
+    if (!merged.empty()) {
+      size_t slash = merged.front().find_last_of('/');
+      folder = slash == std::string::npos ? "" : merged.front().substr(0, slash);
+      eol = eol_for(*vault.find(merged.front()));
+    }
+    canonical_path = (folder.empty() ? "" : folder + "/") + name + ".md";
+    if (vault.find(canonical_path)) return fail("unsupported", canonical_path + " exists but does not resolve");
+    std::string type = options.person_types.empty() ? "person" : options.person_types.front();
+    created_text = "---" + eol + "type: " + yaml_scalar(type) + eol + "---" + eol + "# " + name + eol;
+    created = parse::parse_note(canonical_path, created_text, 0);
+  }
 
   // Names the merge covers: the request's surfaces and the merged notes' names.
   std::set<std::string> request_names{dedup::fold(req.canonical)};
@@ -376,6 +416,7 @@ Result plan_contacts(const index::Vault& vault, const dedup::Options& options, c
   // Aliases of the merged notes are names of the same person too.
   LinkTargets targets;
   targets.canonical_path = canonical_path;
+  targets.canonical_created = created.has_value();
   targets.canonical_name = req.canonical;
   for (const auto& p : merged) targets.paths.insert(p);
   for (const auto& f : request_names)
@@ -431,11 +472,12 @@ Result plan_contacts(const index::Vault& vault, const dedup::Options& options, c
   }
   for (auto& [path, file] : files) b.set(path, join_kept(file));
 
-  // 3. Fold the merged notes into the canonical note.
-  if (!merged.empty()) {
-    const parse::Note* cn = vault.find(canonical_path);
+  // 3. Fold the merged notes into the canonical note (a new one gets its
+  // aliases even when there is nothing to fold).
+  if (!merged.empty() || created) {
+    const parse::Note* cn = created ? &*created : vault.find(canonical_path);
     std::string eol = eol_for(*cn);
-    Source canon{cn, split_lines(b.text(canonical_path)), {}};
+    Source canon{cn, split_lines(created ? created_text : b.text(canonical_path)), {}};
     if (cn->has_frontmatter && !cn->frontmatter.is_object())
       return fail("unsupported", "the frontmatter of " + canonical_path + " does not parse; fix it first");
     canon.blocks = fm_blocks(canon.lines, *cn);
@@ -602,11 +644,14 @@ Result plan_contacts(const index::Vault& vault, const dedup::Options& options, c
       auto body = body_for_appendix(s, eol);
       out.insert(out.end(), body.begin(), body.end());
     }
-    b.set(canonical_path, join_lines(out));
+    if (created) b.create(canonical_path, join_lines(out));
+    else b.set(canonical_path, join_lines(out));
 
-    // 4. The merged notes: a redirect, or gone when the user asked.
+    // 4. The merged notes: a redirect, or gone when the user asked. A created
+    // note's name is new to the vault, so its bare name resolves to it.
     std::string target = name_of(canonical_path);
-    if (vault.resolve(target, "") != canonical_path) target = canonical_path.substr(0, canonical_path.size() - 3);
+    if (!created && vault.resolve(target, "") != canonical_path)
+      target = canonical_path.substr(0, canonical_path.size() - 3);
     for (const auto& s : others) {
       if (req.delete_merged_notes) {
         b.remove(s.note->path);

@@ -84,9 +84,9 @@ nlohmann::json plan_to_json(const Plan& plan) {
   return j;
 }
 
-Result plan_from_request(const index::Vault& vault, const nlohmann::json& r) {
+Result plan_from_request(const index::Vault& vault, const nlohmann::json& r, const dedup::Options& base) {
   if (!r.is_object()) throw std::runtime_error("a merge request must be a JSON object");
-  dedup::Options options = dedup::options_from_json(r.value("options", nlohmann::json::object()), dedup::Options{});
+  dedup::Options options = dedup::options_from_json(r.value("options", nlohmann::json::object()), base);
   std::string kind = r.value("kind", "");
   if (kind == "contacts") {
     ContactRequest req;

@@ -1,6 +1,7 @@
 #include "plan_builder.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "text_util.h"
 #include "vaultcrm/dedup.h"
@@ -63,10 +64,104 @@ std::string canonical_target(const index::Vault& vault, const std::string& sourc
   std::string base = last_component(t.canonical_path);
   if (base.size() > 3 && base.compare(base.size() - 3, 3, ".md") == 0) base.resize(base.size() - 3);
   auto r = vault.resolve(base, source);
-  if (r && *r == t.canonical_path) return base;
+  if (t.canonical_created ? !r : r && *r == t.canonical_path) return base;
   std::string p = t.canonical_path;
   if (p.size() > 3 && p.compare(p.size() - 3, 3, ".md") == 0) p.resize(p.size() - 3);
   return p;
+}
+
+
+bool is_hex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
+
+std::string percent_decode(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && is_hex(s[i + 1]) && is_hex(s[i + 2])) {
+      out.push_back(static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16)));
+      i += 2;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+// Encodes a note path for a Markdown link URL the way the link being
+// replaced was written: spaces (and the bytes that would end or confuse the
+// URL) always as %XX unless the URL sat in <...> with raw spaces; non-ASCII
+// bytes only when the old URL encoded them too.
+std::string encode_like(const std::string& path, std::string_view old_url, bool angle) {
+  bool raw_spaces = angle && old_url.find(' ') != std::string_view::npos;
+  bool encode_utf8 = false;
+  for (size_t i = 0; i + 2 < old_url.size(); ++i)
+    if (old_url[i] == '%' && is_hex(old_url[i + 1]) && is_hex(old_url[i + 2]) &&
+        std::stoi(std::string(old_url.substr(i + 1, 2)), nullptr, 16) >= 0x80)
+      encode_utf8 = true;
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (char ch : path) {
+    unsigned char b = static_cast<unsigned char>(ch);
+    bool enc = (ch == ' ' && !raw_spaces) || ch == '%' || ch == '(' || ch == ')' || ch == '<' || ch == '>' ||
+               ch == '#' || ch == '?' || (b >= 0x80 && encode_utf8) || b < 0x20;
+    if (enc) {
+      out += '%';
+      out += kHex[b >> 4];
+      out += kHex[b & 15];
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+bool ends_with_md(std::string_view s) {
+  return s.size() >= 3 && lower_ascii(s.substr(s.size() - 3)) == ".md";
+}
+
+// A Markdown link [text](url) to a merged note: only the URL changes, to the
+// canonical note (its vault path when the old URL named a folder, else the
+// name Obsidian resolves), keeping the old URL's ".md", #heading, <...> form
+// and encoding. `at` is where the parser placed the link (its "[" or inside
+// the text); a URL that does not decode to the parsed target is left alone.
+bool rewrite_markdown_link(const index::Vault& vault, const std::string& source, const LinkTargets& targets,
+                           const parse::Link& link, std::string& body, size_t at, LinkRewrite& rec) {
+  if (targets.canonical_path.empty() || body.empty()) return false;  // a Markdown link needs a file
+  size_t open = body.rfind('[', std::min(at, body.size() - 1));
+  if (open == std::string::npos) return false;
+  size_t mid = body.find("](", open);
+  if (mid == std::string::npos) return false;
+  size_t url_start = mid + 2;
+  bool angle = url_start < body.size() && body[url_start] == '<';
+  size_t url_end = angle ? body.find('>', url_start) : body.find_first_of(" )", url_start);
+  if (url_end == std::string::npos) return false;
+  std::string url = body.substr(url_start + (angle ? 1 : 0), url_end - url_start - (angle ? 1 : 0));
+  size_t raw_hash = url.find('#');
+  std::string raw_page = url.substr(0, raw_hash);
+  std::string fragment = raw_hash == std::string::npos ? "" : url.substr(raw_hash);
+  std::string page = percent_decode(raw_page);
+  bool had_md = ends_with_md(page);
+  if (had_md) page.resize(page.size() - 3);
+  if (trim(page) != link.target) return false;
+  std::string path = targets.canonical_path;
+  if (ends_with_md(path)) path.resize(path.size() - 3);
+  if (page.find('/') == std::string::npos) {
+    size_t slash = path.find_last_of('/');
+    std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+    auto r = vault.resolve(base, source);
+    if (targets.canonical_created ? !r : r && *r == targets.canonical_path) path = base;
+  }
+  std::string new_url = encode_like(path + (had_md ? ".md" : ""), url, angle) + fragment;
+  if (angle) new_url = "<" + new_url + ">";
+  size_t old_len = (angle ? url_end + 1 : url_end) - url_start;
+  size_t close = body.find(')', url_start + old_len);
+  size_t tail = close == std::string::npos ? 0 : close + 1 - (url_start + old_len);
+  std::string from = body.substr(open, url_start + old_len + tail - open);
+  body.replace(url_start, old_len, new_url);
+  std::string to = body.substr(open, url_start + new_url.size() + tail - open);
+  if (from == to) return false;
+  rec.from = from;
+  rec.to = to;
+  return true;
 }
 
 }  // namespace
@@ -75,7 +170,7 @@ std::string rewrite_links(const index::Vault& vault, const parse::Note& note, co
                           const LinkTargets& targets, std::vector<LinkRewrite>& out) {
   std::vector<const parse::Link*> todo;
   for (const auto& l : note.links) {
-    if (l.markdown || l.line <= 0) continue;
+    if (l.line <= 0) continue;
     auto r = vault.resolve(l.target, note.path);
     bool hit = false;
     if (r) hit = targets.paths.count(*r) > 0;
@@ -95,6 +190,14 @@ std::string rewrite_links(const index::Vault& vault, const parse::Note& note, co
     std::string body(body_of(line));
     std::string eol(eol_of(line));
     size_t at = byte_of_column(body, l->column);
+    if (l->markdown) {
+      LinkRewrite rec{note.path, l->line, "", ""};
+      if (rewrite_markdown_link(vault, note.path, targets, *l, body, at, rec)) {
+        line = body + eol;
+        out.push_back(std::move(rec));
+      }
+      continue;
+    }
     size_t open = std::string::npos;
     // The column points at "[[" or at the "!" of an embed; a BOM on line 1
     // may or may not be counted, so look a few bytes ahead as well.

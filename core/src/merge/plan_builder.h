@@ -34,8 +34,9 @@ class Builder {
 struct LinkTargets {
   std::set<std::string> paths;        // notes whose links move to the canonical
   std::set<std::string> folded_names;  // names (folded) whose unresolved links move too
-  std::string canonical_path;         // "" when the canonical has no note
+  std::string canonical_path;         // the canonical note (may be one the plan creates)
   std::string canonical_name;
+  bool canonical_created = false;     // the plan creates canonical_path: its name is new to the vault
 };
 
 // Rewrites the wikilinks and embeds of `note` (parsed from `text`) that name a
