@@ -12,11 +12,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli_common.h"
 #include "engine/engine_impl.h"
 #include "vault_loader.h"
 #include "vaultcrm/query.h"
 
 namespace {
+
+using namespace vaultcrm::cli;
 
 const char* kUsage = R"(vaultcrm - an account graph from a vault of Markdown notes
 
@@ -71,79 +74,6 @@ Customers/Microsoft.md): status table, frontmatter, key contacts (repeats
 collapsed, with counts), collaborators with role and company, recent context
 with dates and links, and the note's open tasks. Without --json, a text view.
 )";
-
-int usage_error(const std::string& message) {
-  std::cerr << "vaultcrm: " << message << "\n(run `vaultcrm help` for usage)\n";
-  return 1;
-}
-
-// Unwraps an engine envelope; prints the error and returns false on failure.
-bool unwrap(const std::string& envelope, nlohmann::json& value) {
-  auto j = nlohmann::json::parse(envelope);
-  if (!j.value("ok", false)) {
-    std::cerr << "vaultcrm: " << j["error"].value("message", "error") << "\n";
-    return false;
-  }
-  value = std::move(j["value"]);
-  return true;
-}
-
-std::string dump(const nlohmann::json& j) {
-  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-// Loads VAULT into `engine` (applying --schema FILE if given); returns an
-// exit code, 0 when loaded.
-int load(vaultcrm::Engine& engine, const std::string& vault_path, const std::string& schema_file) {
-  if (!schema_file.empty()) {
-    std::ifstream in(schema_file, std::ios::binary);
-    if (!in) {
-      std::cerr << "vaultcrm: cannot read schema file " << schema_file << "\n";
-      return 1;
-    }
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    nlohmann::json ignored;
-    if (!unwrap(engine.setSchema(text), ignored)) return 1;
-  }
-  auto loaded = vaultcrm::cli::load_vault(engine, vault_path, true);
-  if (!loaded.ok) {
-    std::cerr << "vaultcrm: " << loaded.error << "\n";
-    return 2;
-  }
-  return 0;
-}
-
-// Splits options (with their values) from positional arguments.
-struct Args {
-  std::vector<std::string> positional;
-  std::map<std::string, std::string> options;  // "--json" -> ""
-  std::string error;
-};
-
-Args parse_args(const std::vector<std::string>& raw, const std::vector<std::string>& flags,
-                const std::vector<std::string>& with_value) {
-  Args a;
-  for (size_t i = 0; i < raw.size(); ++i) {
-    const std::string& s = raw[i];
-    if (s.size() > 1 && s[0] == '-' ) {
-      if (std::find(flags.begin(), flags.end(), s) != flags.end()) {
-        a.options[s] = "";
-      } else if (std::find(with_value.begin(), with_value.end(), s) != with_value.end()) {
-        if (i + 1 >= raw.size()) {
-          a.error = s + " needs a value";
-          return a;
-        }
-        a.options[s] = raw[++i];
-      } else {
-        a.error = "unknown option " + s;
-        return a;
-      }
-    } else {
-      a.positional.push_back(s);
-    }
-  }
-  return a;
-}
 
 int cmd_query(const std::vector<std::string>& raw) {
   Args a = parse_args(raw, {"--json", "--help", "-h"}, {"--format", "--origin", "--now", "--schema"});
@@ -304,9 +234,6 @@ int cmd_panel(const std::vector<std::string>& args) {
 
 }  // namespace
 
-// cli/CMakeLists.txt lists main.cpp only; merge_cmd.cpp uses this file's helpers.
-#include "merge_cmd.cpp"  // NOLINT(bugprone-suspicious-include)
-
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {
@@ -330,8 +257,6 @@ int main(int argc, char** argv) {
     if (cmd == "query") return cmd_query(args);
     if (cmd == "dedup") return cmd_dedup(args);
     if (cmd == "merge") return cmd_merge(args);
-    if (cmd == "merge")
-      return usage_error("`" + cmd + "` is not built yet (planned; see the issues)");
     return usage_error("unknown command " + cmd);
   } catch (const std::exception& e) {
     std::cerr << "vaultcrm: internal error: " << e.what() << "\n";

@@ -1,14 +1,18 @@
 // `vaultcrm merge`: print a plan, or apply one to the files (checking every
 // hash first, writing temp files then renaming, restoring on failure), and
-// undo from the log it wrote. Included by main.cpp (shares its helpers).
-#include <cstdio>
+// undo from the log it wrote.
 #include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <map>
 
+#include "cli_common.h"
 #include "merge/merge_json.h"
 
-namespace {
+namespace vaultcrm::cli {
 
-const char* kMergeHelp = R"(usage: vaultcrm merge VAULT --plan PLAN.json [--apply] [--undo-log FILE]
+const char* const kMergeHelp = R"(usage: vaultcrm merge VAULT --plan PLAN.json [--apply] [--undo-log FILE]
        vaultcrm merge VAULT --undo UNDO_LOG
 
 PLAN.json is a merge request ({"kind":"contacts",...} or {"kind":"entries",...})
@@ -18,6 +22,8 @@ written, the file is named), writes the new texts through temp files and
 renames, restores everything on a failure, and writes the inverse edits to
 --undo-log. --undo applies such a log the same way.
 )";
+
+namespace {
 
 bool read_text(const std::filesystem::path& p, std::string& out) {
   std::ifstream in(p, std::ios::binary);
@@ -111,6 +117,8 @@ int apply_to_disk(const std::string& root, const std::vector<vaultcrm::merge::Ed
   return 0;
 }
 
+}  // namespace
+
 int cmd_merge(const std::vector<std::string>& raw) {
   Args a = parse_args(raw, {"--apply", "--help", "-h"}, {"--plan", "--undo-log", "--undo", "--schema"});
   if (a.options.count("--help") || a.options.count("-h")) return std::cout << kMergeHelp, 0;
@@ -149,4 +157,4 @@ int cmd_merge(const std::vector<std::string>& raw) {
   }
 }
 
-}  // namespace
+}  // namespace vaultcrm::cli
