@@ -1,15 +1,18 @@
 // ReviewModal.ts - "Review duplicates": the contact clusters and entry groups
-// the core found, with confidence, evidence and a choice of canonical name.
+// the core found, with confidence, evidence and a choice of canonical name
+// (clusters) or of the entry to keep (groups).
 //
-// "Preview merge" asks the core for a merge plan and shows what it would do
-// (files touched, links rewritten, conflicts); "Apply" asks for the plan again
-// right before writing (so it matches the vault as it is now) and applies it
-// through the plugin, all or nothing; "vaultcrm: Undo last merge" reverts it.
+// "Preview" asks the core for a merge plan and shows what it would do (files
+// touched, links rewritten, conflicts; for entries, which lines go, which stay
+// because they hold facts the kept one lacks, and what the kept line becomes);
+// "Apply" asks for the plan again right before writing (so it matches the
+// vault as it is now) and applies it through the plugin, all or nothing;
+// "Undo" here or the command "vaultcrm: Undo last merge" reverts it.
 // Ambiguous clusters are listed but can never be selected for a merge.
 // Everything shown goes in as text, never as HTML.
-import { App, Modal, Notice } from "obsidian";
-import type { ContactCluster, DedupReport, EntryGroup } from "../../wasm/js/types-dedup";
-import type { ContactMergeRequest, MergePlan } from "../../wasm/js/types-merge";
+import { App, Modal, Notice, TFile } from "obsidian";
+import type { ContactCluster, DedupReport, EntryGroup, EntryGroupMember } from "../../wasm/js/types-dedup";
+import type { ContactMergeRequest, EntryCleanupRequest, MergePlan, MergeRequest } from "../../wasm/js/types-merge";
 import type VaultCrmPlugin from "../main";
 import { basename } from "./AccountView";
 
@@ -25,6 +28,10 @@ export class ReviewDuplicatesModal extends Modal {
   private report: DedupReport | null = null;
   /** Canonical name chosen per cluster id. */
   private readonly chosen = new Map<number, string>();
+  /** Line kept per entry group (keyed by groupKey). */
+  private readonly kept = new Map<string, number>();
+  /** What happens to facts only a removed entry holds, per entry group. */
+  private readonly factChoice = new Map<string, "keep-both" | "append">();
 
   constructor(
     app: App,
@@ -112,10 +119,11 @@ export class ReviewDuplicatesModal extends Modal {
       const actions = box.createDiv({ cls: "vaultcrm-review-actions" });
       const preview = actions.createEl("button", { cls: "vaultcrm-review-preview", text: "Preview merge" });
       const out = box.createDiv({ cls: "vaultcrm-review-plan" });
-      preview.addEventListener("click", () => this.preview(c, out));
+      preview.addEventListener("click", () => this.preview(this.request(c), out));
       const apply = actions.createEl("button", { cls: "mod-cta vaultcrm-review-apply", text: "Apply" });
       apply.addEventListener("click", () => {
-        void this.apply(c, box, apply, out);
+        const req = this.request(c);
+        void this.apply(req, this.label(req), box, apply, out);
       });
     }
   }
@@ -125,25 +133,27 @@ export class ReviewDuplicatesModal extends Modal {
     return { kind: "contacts", canonical, members: c.members.filter((m) => m !== canonical) };
   }
 
-  private label(req: ContactMergeRequest): string {
-    return `merge of ${req.members.join(", ")} into ${req.canonical}`;
+  private label(req: MergeRequest): string {
+    if (req.kind === "contacts") return `merge of ${req.members.join(", ")} into ${req.canonical}`;
+    const g = req.groups[0];
+    if (g === undefined) return "entry cleanup";
+    return `cleanup of ${basename(g.path)} lines ${g.lines.join(", ")} (keeping ${g.keep})`;
   }
 
-  private preview(c: ContactCluster, out: HTMLElement): void {
+  private preview(req: MergeRequest, out: HTMLElement): void {
     out.empty();
     const engine = this.plugin.engine();
     if (engine === null) {
       out.setText("The engine is not ready.");
       return;
     }
-    const req = this.request(c);
     let plan: MergePlan;
     try {
       plan = engine.mergePlan(req);
     } catch (err) {
       out.createDiv({
         cls: "vaultcrm-review-unavailable",
-        text: `No preview: ${errorMessage(err)}. The core refused to merge ${req.members.join(", ")} into ${req.canonical}.`,
+        text: `No preview: ${errorMessage(err)}. The core refused the ${this.label(req)}.`,
       });
       return;
     }
@@ -186,17 +196,57 @@ export class ReviewDuplicatesModal extends Modal {
       const cl = out.createEl("ul", { cls: "vaultcrm-review-conflicts" });
       for (const k of plan.conflicts) cl.createEl("li", { text: `${k.key}: ${k.values.join(" | ")} (${k.kept})` });
     }
+    if (plan.entries.length > 0) this.renderOutcomes(out, plan);
     if (s.warnings.length > 0) {
       const wl = out.createEl("ul", { cls: "vaultcrm-review-warnings" });
       for (const w of s.warnings) wl.createEl("li", { text: w });
     }
   }
 
+  /**
+   * What an entry cleanup does, line by line: the text of each removed line
+   * (from the inverse edit, i.e. the file as it is now), the lines kept because
+   * they hold facts the kept entry lacks, and the kept line as it will read.
+   */
+  private renderOutcomes(out: HTMLElement, plan: MergePlan): void {
+    const before = new Map<string, string[]>();
+    const after = new Map<string, string[]>();
+    for (const e of plan.inverse) if (e.newText !== null) before.set(e.path, splitLines(e.newText));
+    for (const e of plan.edits) if (e.newText !== null) after.set(e.path, splitLines(e.newText));
+    const list = out.createEl("ul", { cls: "vaultcrm-review-outcomes" });
+    for (const o of plan.entries) {
+      const li = list.createEl("li", { cls: "vaultcrm-review-outcome" });
+      li.setAttr("data-path", o.path);
+      li.createDiv({ cls: "vaultcrm-review-outcome-note", text: `${basename(o.path)} › ${o.section}: ${o.note}` });
+      const old = before.get(o.path) ?? [];
+      const lines = li.createEl("ul", { cls: "vaultcrm-review-outcome-lines" });
+      for (const r of o.removed) {
+        const row = lines.createEl("li", { cls: "vaultcrm-review-removed", text: `line ${r.line} removed: ${old[r.line - 1] ?? ""}` });
+        row.setAttr("data-line", String(r.line));
+      }
+      for (const k of o.keptBoth) {
+        const row = lines.createEl("li", {
+          cls: "vaultcrm-review-kept-both",
+          text: `line ${k.line} stays (it holds facts the kept entry lacks): ${old[k.line - 1] ?? ""}`,
+        });
+        row.setAttr("data-line", String(k.line));
+      }
+      if (o.appendedFacts.length > 0) {
+        lines.createEl("li", { cls: "vaultcrm-review-appended", text: `the kept entry gains: ${o.appendedFacts.join(", ")}` });
+      }
+      // Where the kept line lands once the removed lines above it (of any group in this file) are gone.
+      const shift = plan.entries.flatMap((x) => x.removed).filter((r) => r.path === o.path && r.line < o.keep).length;
+      const now = after.get(o.path)?.[o.keep - 1 - shift];
+      if (now !== undefined) {
+        const row = lines.createEl("li", { cls: "vaultcrm-review-kept", text: `line ${o.keep} kept as: ${now}` });
+        row.setAttr("data-line", String(o.keep));
+      }
+    }
+  }
+
   /** Plans again against the vault as it is now, applies, and reports. */
-  private async apply(c: ContactCluster, box: HTMLElement, button: HTMLButtonElement, out: HTMLElement): Promise<void> {
+  private async apply(req: MergeRequest, label: string, box: HTMLElement, button: HTMLButtonElement, out: HTMLElement): Promise<void> {
     button.disabled = true;
-    const req = this.request(c);
-    const label = this.label(req);
     try {
       await this.plugin.whenIndexed();
       const engine = this.plugin.engine();
@@ -207,9 +257,10 @@ export class ReviewDuplicatesModal extends Modal {
       this.renderPlan(out, plan);
       out.createDiv({
         cls: "vaultcrm-review-applied",
-        text: `Applied. Run "vaultcrm: Undo last merge" to put these files back.`,
+        text: `Applied. "Undo" (or the command "vaultcrm: Undo last merge") puts these files back.`,
       });
       box.addClass("is-applied");
+      this.addUndo(box, button, out);
       new Notice(`vaultcrm: applied the ${label} (${plan.edits.length} files).`);
     } catch (err) {
       button.disabled = false;
@@ -218,19 +269,127 @@ export class ReviewDuplicatesModal extends Modal {
     }
   }
 
+  /** After an apply: an Undo button that reverts the last merge (this one, unless another came after). */
+  private addUndo(box: HTMLElement, applyButton: HTMLButtonElement, out: HTMLElement): void {
+    const actions = box.querySelector(".vaultcrm-review-actions");
+    if (!(actions instanceof HTMLElement)) return;
+    const undo = actions.createEl("button", { cls: "vaultcrm-review-undo", text: "Undo" });
+    undo.addEventListener("click", () => {
+      undo.disabled = true;
+      void this.plugin.undoLastMerge().then((done) => {
+        if (!done) {
+          undo.disabled = false;
+          return;
+        }
+        undo.remove();
+        box.removeClass("is-applied");
+        box.addClass("is-undone");
+        applyButton.disabled = false;
+        out.querySelector(".vaultcrm-review-applied")?.remove();
+        out.createDiv({ cls: "vaultcrm-review-undone", text: "Undone: the files are back as they were." });
+      });
+    });
+  }
+
   private renderGroup(parent: HTMLElement, g: EntryGroup): void {
+    const key = groupKey(g);
     const box = parent.createDiv({ cls: "vaultcrm-review-group" });
+    box.setAttr("data-path", g.path);
+    box.setAttr("data-lines", g.lines.join(","));
+    box.setAttr("data-kind", g.kind);
     const head = box.createDiv({ cls: "vaultcrm-review-head" });
     head.createSpan({ cls: "vaultcrm-name", text: `${basename(g.path)} › ${g.section}` });
     head.createSpan({ cls: "vaultcrm-chip vaultcrm-dup is-duplicate", text: g.kind });
     head.createSpan({ cls: "vaultcrm-badge vaultcrm-confidence", text: percent(g.confidence) });
     if (g.why) box.createDiv({ cls: "vaultcrm-review-why", text: g.why });
-    const list = box.createEl("ul", { cls: "vaultcrm-review-evidence" });
-    const members = g.members.length > 0 ? g.members : g.lines.map((line) => ({ path: g.path, line, uniqueFacts: [] as string[] }));
+    const members: EntryGroupMember[] =
+      g.members.length > 0 ? g.members : g.lines.map((line) => ({ path: g.path, line, uniqueFacts: [] as string[] }));
+    // The core cleans up the entries of one note: the lines in the kept note.
+    const keepPath = g.keepPath || g.path;
+    const local = [...new Set(members.filter((m) => m.path === keepPath).map((m) => m.line))].sort((a, b) => a - b);
+    const cleanable = local.length >= 2 && local.includes(g.keep);
+    if (cleanable) box.addClass("is-cleanable");
+    const keep = this.kept.get(key) ?? g.keep;
+    const list = box.createEl("ul", { cls: "vaultcrm-review-entries" });
+    const texts = new Map<string, HTMLElement>();
     for (const m of members) {
-      const keep = m.line === g.keep && m.path === (g.keepPath || g.path);
-      const li = list.createEl("li", { text: `${basename(m.path)}:${m.line}${keep ? " (keep)" : ""}` });
-      if (m.uniqueFacts.length > 0) li.createSpan({ cls: "vaultcrm-review-facts", text: ` only here: ${m.uniqueFacts.join(", ")}` });
+      const li = list.createEl("li", { cls: "vaultcrm-review-entry" });
+      li.setAttr("data-path", m.path);
+      li.setAttr("data-line", String(m.line));
+      const row = li.createEl("label", { cls: "vaultcrm-review-entry-head" });
+      if (cleanable && m.path === keepPath) {
+        const radio = row.createEl("input", { type: "radio", attr: { name: `vaultcrm-keep-${key}` } });
+        radio.value = String(m.line);
+        radio.checked = m.line === keep;
+        radio.addEventListener("change", () => this.kept.set(key, m.line));
+      }
+      row.createSpan({ cls: "vaultcrm-review-entry-where", text: ` ${basename(m.path)}:${m.line}${m.line === g.keep && m.path === keepPath ? " (suggested keep)" : ""}` });
+      texts.set(`${m.path}:${m.line}`, li.createDiv({ cls: "vaultcrm-review-entry-text" }));
+      if (m.uniqueFacts.length > 0) {
+        li.createDiv({ cls: "vaultcrm-review-facts", text: `only here: ${m.uniqueFacts.join(", ")}` });
+      }
+    }
+    void this.fillEntryTexts(texts);
+    if (!cleanable) {
+      box.createDiv({
+        cls: "vaultcrm-review-where",
+        text: "These entries sit in different notes; the cleanup works within one note, so edit them by hand.",
+      });
+      return;
+    }
+    if (members.some((m) => m.uniqueFacts.length > 0)) {
+      const row = box.createEl("label", { cls: "vaultcrm-review-unique" });
+      row.appendText("Facts only a removed entry holds: ");
+      const select = row.createEl("select", { cls: "vaultcrm-review-unique-facts" });
+      const choice = this.factChoice.get(key) ?? "keep-both";
+      for (const [value, text] of [
+        ["keep-both", "keep both entries"],
+        ["append", "append them to the kept entry"],
+      ] as const) {
+        const opt = select.createEl("option", { text, value });
+        opt.selected = value === choice;
+      }
+      select.addEventListener("change", () => this.factChoice.set(key, select.value === "append" ? "append" : "keep-both"));
+    }
+    const actions = box.createDiv({ cls: "vaultcrm-review-actions" });
+    const preview = actions.createEl("button", { cls: "vaultcrm-review-preview", text: "Preview cleanup" });
+    const out = box.createDiv({ cls: "vaultcrm-review-plan" });
+    const request = (): EntryCleanupRequest => ({
+      kind: "entries",
+      groups: [{ path: keepPath, lines: local, keep: this.kept.get(key) ?? g.keep }],
+      uniqueFacts: this.factChoice.get(key) ?? "keep-both",
+    });
+    preview.addEventListener("click", () => this.preview(request(), out));
+    const apply = actions.createEl("button", { cls: "mod-cta vaultcrm-review-apply", text: "Apply" });
+    apply.addEventListener("click", () => {
+      const req = request();
+      void this.apply(req, this.label(req), box, apply, out);
+    });
+  }
+
+  /** Shows each listed entry's line as the file reads now (the report has line numbers only). */
+  private async fillEntryTexts(texts: Map<string, HTMLElement>): Promise<void> {
+    const files = new Map<string, string[] | null>();
+    for (const [where, el] of texts) {
+      const colon = where.lastIndexOf(":");
+      const path = where.slice(0, colon);
+      const line = Number(where.slice(colon + 1));
+      if (!files.has(path)) {
+        const file = this.app.vault.getAbstractFileByPath(path);
+        files.set(path, file instanceof TFile ? splitLines(await this.app.vault.cachedRead(file)) : null);
+      }
+      const text = files.get(path)?.[line - 1];
+      if (text !== undefined) el.setText(text.trim());
     }
   }
+}
+
+/** Lines without their terminators (CRLF or LF), as the core numbers them. */
+function splitLines(text: string): string[] {
+  return text.split("\n").map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l));
+}
+
+/** A stable key for an entry group within one report. */
+function groupKey(g: EntryGroup): string {
+  return `${g.keepPath || g.path}:${g.lines.join(",")}`.replace(/[^A-Za-z0-9:,_-]/g, "_");
 }
