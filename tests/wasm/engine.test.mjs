@@ -39,7 +39,7 @@ const BROKEN_YAML = [
 
 test("createEngine loads the module and the wrapper reports its versions", async () => {
   const engine = await createEngine();
-  assert.equal(API_VERSION, 1);
+  assert.equal(API_VERSION, 2);
   assert.equal(SCHEMA_VERSION, 2);
   assert.equal(typeof engine.upsert, "function");
   engine.dispose();

@@ -17,6 +17,9 @@ import type { VaultcrmModule, VaultcrmModuleFactory, RawEngine } from "./module"
 import {
   SCHEMA_VERSION,
   type AccountPanel,
+  type AttachTextResult,
+  type MissingTexts,
+  type SnapshotLoadResult,
   type DedupOptions,
   type DedupReport,
   type Envelope,
@@ -41,7 +44,7 @@ import {
 export type { VaultcrmModule, VaultcrmModuleFactory, RawEngine } from "./module";
 
 /** The core API version this wrapper speaks (core: vaultcrm::kApiVersion). */
-export const API_VERSION = 1;
+export const API_VERSION = 2;
 export { SCHEMA_VERSION };
 
 /**
@@ -179,6 +182,37 @@ export class Engine {
   mergePlan(request: MergePlanRequest): MergePlan {
     const json = JSON.stringify(request);
     return this.call((raw) => raw.mergePlan(json));
+  }
+
+  /**
+   * The index as bytes, for a warm start next session (see loadSnapshot).
+   * Holds parsed notes, not their texts.
+   */
+  saveSnapshot(): Uint8Array {
+    if (!this.raw) throw new VaultcrmError("disposed", "vaultcrm Engine used after dispose()");
+    const bytes = this.raw.saveSnapshot();
+    if (bytes === null) throw new VaultcrmError("internal", "the engine could not write a snapshot");
+    return bytes;
+  }
+
+  /**
+   * Replaces the index with a saved snapshot and lists each note's file stamp;
+   * the host then upserts the files whose mtime or size changed and removes
+   * the missing ones. A damaged or old-version snapshot throws VaultcrmError
+   * "snapshot_invalid" and leaves the index as it was.
+   */
+  loadSnapshot(bytes: Uint8Array): SnapshotLoadResult {
+    return this.call((raw) => raw.loadSnapshot(bytes));
+  }
+
+  /** Gives a restored note its text back (merges and dedup read texts); re-indexes it if the bytes changed. */
+  attachText(path: string, text: string): AttachTextResult {
+    return this.call((raw) => raw.attachText(path, text));
+  }
+
+  /** Restored notes still waiting for their text. */
+  missingTexts(): string[] {
+    return this.call<MissingTexts>((raw) => raw.missingTexts()).paths;
   }
 
   /** True once dispose() ran. */

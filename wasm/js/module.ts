@@ -1,8 +1,8 @@
 // wasm/js/module.ts - the raw surface of the Emscripten module (embind), typed.
 //
 // This is what wasm/src/bindings.cpp exports. Only engine.ts talks to it; hosts
-// use the Engine class from engine.ts. Every method returns a JSON envelope
-// string ({"ok":true,"value":...} | {"ok":false,"error":{code,message}}), and
+// use the Engine class from engine.ts. Every method but saveSnapshot returns a
+// JSON envelope string ({"ok":true,"value":...} | {"ok":false,"error":{code,message}}), and
 // nothing throws across it: bindings.cpp catches every C++ exception.
 
 /** An embind handle to a C++ vaultcrm::Engine. Owns wasm memory: call delete(). */
@@ -20,6 +20,11 @@ export interface RawEngine {
   query(source: string, originPath: string, format: string): string;
   dedup(optionsJson: string): string;
   mergePlan(requestJson: string): string;
+  /** The binary index snapshot (a copy), or null if the engine could not make one. */
+  saveSnapshot(): Uint8Array | null;
+  loadSnapshot(bytes: Uint8Array): string;
+  attachText(path: string, text: string): string;
+  missingTexts(): string;
   /** Frees the C++ object. Using the handle afterwards throws. */
   delete(): void;
   isDeleted(): boolean;

@@ -41,7 +41,13 @@ export type JsonObject = { [key: string]: JsonValue };
  * the problem in the query source; `not_implemented` marks a call the core
  * declares but does not provide yet.
  */
-export type ErrorCode = "bad_request" | "not_found" | "internal" | "query_syntax" | "not_implemented";
+export type ErrorCode =
+  | "bad_request"
+  | "not_found"
+  | "internal"
+  | "query_syntax"
+  | "not_implemented"
+  | "snapshot_invalid";
 
 export interface EnvelopeError {
   code: ErrorCode | string;
@@ -430,6 +436,33 @@ export interface UpsertResult {
 export interface UpsertManyResult {
   upserted: number;
   notesWithErrors: number;
+}
+
+/** A note's file as the snapshot saw it: the host re-reads files whose mtime or size differ. */
+export interface FileStamp {
+  path: string;
+  mtime: number;
+  size: number;
+}
+
+/** engine.loadSnapshot(): the notes restored (texts not yet attached) and their stamps. */
+export interface SnapshotLoadResult {
+  notes: number;
+  files: FileStamp[];
+}
+
+/**
+ * engine.attachText(): `attached` when the bytes are the ones the note was
+ * parsed from; otherwise the note was re-indexed from them (`reindexed`).
+ */
+export interface AttachTextResult {
+  attached: boolean;
+  reindexed?: boolean;
+}
+
+/** engine.missingTexts(): restored notes whose text has not been attached yet. */
+export interface MissingTexts {
+  paths: string[];
 }
 
 /** engine.remove() */

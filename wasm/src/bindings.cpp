@@ -2,7 +2,8 @@
 //
 // The only C++ that knows about Emscripten. It marshals strings and nothing
 // else: JSON strings cross the boundary (one crossing per call, whatever the
-// size), and the typed view of them lives in wasm/js/types.ts.
+// size), and the typed view of them lives in wasm/js/types.ts. The one
+// exception is the index snapshot, which is bytes (a Uint8Array).
 //
 // The core promises not to throw across Engine, but a std::bad_alloc when the
 // heap cannot grow, or a bug, still could. An exception escaping into
@@ -16,6 +17,7 @@
 //   e.delete();
 
 #include <emscripten/bind.h>
+#include <emscripten/val.h>
 
 #include <exception>
 #include <memory>
@@ -132,6 +134,28 @@ class EngineBinding {
   std::string mergePlan(const std::string& request_json) {
     return Call("mergePlan", [&](vaultcrm::Engine& e) { return e.mergePlan(request_json); });
   }
+  // The snapshot is binary: it leaves as a Uint8Array copy (null if the
+  // engine failed or ran out of memory) and comes back in through embind's
+  // std::string, which accepts a Uint8Array.
+  emscripten::val saveSnapshot() {
+    try {
+      if (!engine_) return emscripten::val::null();
+      std::string bytes = engine_->saveSnapshot();
+      return emscripten::val::global("Uint8Array")
+          .new_(emscripten::typed_memory_view(bytes.size(), reinterpret_cast<const unsigned char*>(bytes.data())));
+    } catch (...) {
+      return emscripten::val::null();
+    }
+  }
+  std::string loadSnapshot(const std::string& bytes) {
+    return Call("loadSnapshot", [&](vaultcrm::Engine& e) { return e.loadSnapshot(bytes); });
+  }
+  std::string attachText(const std::string& path, const std::string& text) {
+    return Call("attachText", [&](vaultcrm::Engine& e) { return e.attachText(path, text); });
+  }
+  std::string missingTexts() {
+    return Call("missingTexts", [&](vaultcrm::Engine& e) { return e.missingTexts(); });
+  }
 
  private:
   template <class F>
@@ -167,5 +191,9 @@ EMSCRIPTEN_BINDINGS(vaultcrm) {
       .function("panel", &EngineBinding::panel)
       .function("query", &EngineBinding::query)
       .function("dedup", &EngineBinding::dedup)
-      .function("mergePlan", &EngineBinding::mergePlan);
+      .function("mergePlan", &EngineBinding::mergePlan)
+      .function("saveSnapshot", &EngineBinding::saveSnapshot)
+      .function("loadSnapshot", &EngineBinding::loadSnapshot)
+      .function("attachText", &EngineBinding::attachText)
+      .function("missingTexts", &EngineBinding::missingTexts);
 }

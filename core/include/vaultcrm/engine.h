@@ -18,7 +18,7 @@
 
 namespace vaultcrm {
 
-inline constexpr int kApiVersion = 1;     // bumped when calls change
+inline constexpr int kApiVersion = 2;     // bumped when calls change (2: snapshots)
 inline constexpr int kSchemaVersion = 2;  // bumped when JSON shapes change (2: graph-based panel)
 
 class Engine {
@@ -58,6 +58,23 @@ class Engine {
   std::string dedup(std::string_view options_json) const;
   // A merge plan: exact file edits and their inverse. Implemented in engine_merge.cpp.
   std::string mergePlan(std::string_view request_json) const;
+
+  // Warm start (vaultcrm/snapshot.h; engine_snapshot.cpp). saveSnapshot()
+  // returns the binary snapshot itself, not an envelope. loadSnapshot()
+  // replaces the vault with the snapshot's notes and rebuilds the graph; its
+  // value lists each note's {path, mtime, size} so the host can re-upsert the
+  // files that changed and remove the ones that are gone. A damaged or
+  // old-version snapshot is {"ok":false,"error":{"code":"snapshot_invalid"}}
+  // and changes nothing.
+  std::string saveSnapshot() const;
+  std::string loadSnapshot(std::string_view bytes);
+  // Restored notes come without their text; merges and dedup's paragraph scan
+  // need it. attachText() gives it back ({"attached":true}); when the bytes are
+  // not the ones the note was parsed from, the note is re-indexed from them
+  // instead ({"attached":false,"reindexed":true}). missingTexts() lists the
+  // paths still waiting for theirs.
+  std::string attachText(std::string_view path, std::string_view text);
+  std::string missingTexts() const;
 
   // Internal access for native code (CLI, tests): the in-memory vault.
   class Impl;

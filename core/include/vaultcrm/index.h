@@ -41,6 +41,20 @@ class Vault {
   // host rewrites files, as Obsidian does) but resolve by the new name.
   bool rename(std::string_view from, std::string_view to);
 
+  // Warm start (vaultcrm/snapshot.h): puts back a note parsed in an earlier
+  // session without its text, which stays on disk until the host attaches it.
+  // `text_hash` is the hash_text() of the bytes it was parsed from.
+  const parse::Note& restore(parse::Note note, uint64_t text_hash);
+  // Gives a restored note its text back, if `text` is the bytes it was parsed
+  // from (same hash); returns false and changes nothing otherwise.
+  bool attach_text(std::string_view path, std::string_view text);
+  // Restored notes still without their text, in path order. Merges and the
+  // paragraph scan of dedup read texts, so hosts attach these first.
+  std::vector<std::string> without_text() const;
+
+  // Forgets every note (a new generation: caches keyed on it are dropped).
+  void clear();
+
   const parse::Note* find(std::string_view path) const;
   // The exact bytes last upserted for a note (merge plans edit them), and
   // their hash (a plan records it to refuse stale edits).
@@ -75,6 +89,8 @@ class Vault {
 
   std::map<std::string, parse::Note, std::less<>> notes_;
   std::unordered_map<std::string, std::string> texts_;
+  // restored notes whose text is not attached yet -> hash of that text
+  std::unordered_map<std::string, uint64_t> detached_;
   // lower-case path without ".md" -> path
   std::unordered_map<std::string, std::string> by_path_;
   // lower-case basename -> paths

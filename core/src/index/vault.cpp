@@ -69,8 +69,52 @@ const parse::Note& Vault::upsert(std::string_view path, std::string_view text, d
     it = notes_.emplace(std::string(path), parse::parse_note(path, text, mtime, limits)).first;
   }
   texts_[it->first] = std::string(text);
+  detached_.erase(it->first);
   add_keys(it->second);
   return it->second;
+}
+
+const parse::Note& Vault::restore(parse::Note note, uint64_t text_hash) {
+  auto it = notes_.find(note.path);
+  if (it != notes_.end()) {
+    drop_keys(it->second);
+    texts_.erase(it->first);
+    it->second = std::move(note);
+  } else {
+    std::string path = note.path;
+    it = notes_.emplace(std::move(path), std::move(note)).first;
+  }
+  detached_[it->first] = text_hash;
+  add_keys(it->second);
+  return it->second;
+}
+
+void Vault::clear() {
+  notes_.clear();
+  texts_.clear();
+  detached_.clear();
+  by_path_.clear();
+  by_name_.clear();
+  by_alias_.clear();
+  linkers_.clear();
+  by_tag_.clear();
+  ++generation_;
+}
+
+bool Vault::attach_text(std::string_view path, std::string_view text) {
+  auto it = detached_.find(std::string(path));
+  if (it == detached_.end() || it->second != hash_text(text)) return false;
+  texts_[it->first] = std::string(text);
+  detached_.erase(it);
+  return true;
+}
+
+std::vector<std::string> Vault::without_text() const {
+  std::vector<std::string> out;
+  out.reserve(detached_.size());
+  for (const auto& [path, hash] : detached_) out.push_back(path);
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 bool Vault::remove(std::string_view path) {
@@ -78,6 +122,7 @@ bool Vault::remove(std::string_view path) {
   if (it == notes_.end()) return false;
   drop_keys(it->second);
   texts_.erase(it->first);
+  detached_.erase(it->first);
   notes_.erase(it);
   return true;
 }
@@ -87,14 +132,24 @@ bool Vault::rename(std::string_view from, std::string_view to) {
   if (it == notes_.end() || from == to) return it != notes_.end();
   parse::Note note = std::move(it->second);
   drop_keys(note);
+  // A restored note moves with its detached hash instead of a text.
+  auto detached = detached_.find(it->first);
+  std::optional<uint64_t> detached_hash;
+  if (detached != detached_.end()) {
+    detached_hash = detached->second;
+    detached_.erase(detached);
+  }
   std::string text = std::move(texts_[it->first]);
   texts_.erase(it->first);
   notes_.erase(it);
   if (auto old = notes_.find(to); old != notes_.end()) {
     drop_keys(old->second);
+    texts_.erase(old->first);
+    detached_.erase(old->first);
     notes_.erase(old);
   }
-  texts_[std::string(to)] = std::move(text);
+  if (detached_hash) detached_[std::string(to)] = *detached_hash;
+  else texts_[std::string(to)] = std::move(text);
   note.path = std::string(to);
   size_t slash = note.path.rfind('/');
   note.folder = slash == std::string::npos ? "" : note.path.substr(0, slash);
@@ -122,8 +177,9 @@ std::optional<std::string_view> Vault::text(std::string_view path) const {
 }
 
 uint64_t Vault::text_hash(std::string_view path) const {
-  auto t = text(path);
-  return t ? hash_text(*t) : 0;
+  if (auto t = text(path)) return hash_text(*t);
+  auto it = detached_.find(std::string(path));
+  return it == detached_.end() ? 0 : it->second;
 }
 
 const parse::Note* Vault::find(std::string_view path) const {

@@ -1,0 +1,40 @@
+// Engine's warm-start calls (vaultcrm/snapshot.h).
+#include "engine_impl.h"
+#include "serialize.h"
+#include "vaultcrm/snapshot.h"
+
+namespace vaultcrm {
+
+std::string Engine::saveSnapshot() const { return snapshot::save(impl_->vault); }
+
+std::string Engine::loadSnapshot(std::string_view bytes) {
+  return json::guarded([&] {
+    std::vector<snapshot::FileStamp> stamps;
+    std::string error;
+    if (!snapshot::load(bytes, impl_->vault, &stamps, error)) return json::error("snapshot_invalid", error);
+    impl_->graph.rebuild(impl_->vault);
+    nlohmann::json files = nlohmann::json::array();
+    for (const auto& s : stamps) files.push_back({{"path", s.path}, {"mtime", s.mtime}, {"size", s.size}});
+    return json::ok({{"notes", stamps.size()}, {"files", std::move(files)}});
+  });
+}
+
+std::string Engine::attachText(std::string_view path, std::string_view text) {
+  return json::guarded([&] {
+    if (!impl_->vault.find(path)) return json::error("not_found", "no note " + std::string(path));
+    if (impl_->vault.attach_text(path, text)) return json::ok({{"attached", true}});
+    if (auto held = impl_->vault.text(path); held && *held == text) return json::ok({{"attached", true}});
+    // The file changed since it was indexed: index what is there now, so the
+    // engine holds exactly these bytes afterwards.
+    double mtime = impl_->vault.find(path)->mtime;
+    impl_->vault.upsert(path, text, mtime);
+    impl_->graph.on_upsert(impl_->vault, path);
+    return json::ok({{"attached", false}, {"reindexed", true}});
+  });
+}
+
+std::string Engine::missingTexts() const {
+  return json::guarded([&] { return json::ok({{"paths", impl_->vault.without_text()}}); });
+}
+
+}  // namespace vaultcrm

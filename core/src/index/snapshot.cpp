@@ -1,0 +1,532 @@
+// The snapshot encoding (vaultcrm/snapshot.h).
+//
+//   header  "VCRMSNAP" | u32 format | u32 parser | u64 body size | u64 checksum
+//   body    varint note count, then per note: u64 text hash, then the Note's
+//           fields in declaration order
+//
+// Integers are LEB128 varints (signed ones zig-zagged), doubles 8 raw bytes
+// (little-endian, as on every host we run on), strings a varint length and
+// the bytes. The reader checks every length against the bytes left, so a
+// truncated or flipped snapshot fails with an error instead of reading past
+// the end or allocating gigabytes. A string seen before is written as a
+// reference to its first occurrence (odd varint: id << 1 | 1; even: the
+// length << 1, then the bytes).
+#include "vaultcrm/snapshot.h"
+
+#include <cstring>
+#include <stdexcept>
+#include <unordered_map>
+
+namespace vaultcrm::snapshot {
+
+namespace {
+
+constexpr char kMagic[8] = {'V', 'C', 'R', 'M', 'S', 'N', 'A', 'P'};
+constexpr size_t kHeaderSize = 8 + 4 + 4 + 8 + 8;
+// Frontmatter nesting is capped at 64 by the parser; anything deeper is not ours.
+constexpr int kMaxValueDepth = 128;
+
+// A corrupt snapshot; load() turns it into its error message.
+struct Corrupt : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+class Writer {
+ public:
+  std::string out;
+
+  void u(uint64_t v) {
+    while (v >= 0x80) {
+      out.push_back(static_cast<char>((v & 0x7f) | 0x80));
+      v >>= 7;
+    }
+    out.push_back(static_cast<char>(v));
+  }
+  void i(int64_t v) { u((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63)); }
+  void b(bool v) { out.push_back(v ? 1 : 0); }
+  void f64(double v) {
+    char raw[8];
+    std::memcpy(raw, &v, 8);
+    out.append(raw, 8);
+  }
+  void fixed64(uint64_t v) {
+    char raw[8];
+    std::memcpy(raw, &v, 8);
+    out.append(raw, 8);
+  }
+  // Strings repeat a lot (link targets, tags, keys, dates, item texts that a
+  // task repeats): each distinct one is written once, later ones refer back.
+  void s(std::string_view v) {
+    auto [it, fresh] = seen_.emplace(v, seen_.size());
+    if (!fresh) return u((static_cast<uint64_t>(it->second) << 1) | 1);
+    u(static_cast<uint64_t>(v.size()) << 1);
+    out.append(v);
+  }
+  void strings(const std::vector<std::string>& v) {
+    u(v.size());
+    for (const auto& x : v) s(x);
+  }
+  void value(const Value& v) {
+    out.push_back(static_cast<char>(v.type()));
+    switch (v.type()) {
+      case Value::Type::Null: break;
+      case Value::Type::Bool: b(v.as_bool()); break;
+      case Value::Type::Int: i(v.as_int()); break;
+      case Value::Type::Double: f64(v.as_double()); break;
+      case Value::Type::String: s(v.as_string()); break;
+      case Value::Type::Array:
+        u(v.as_array().size());
+        for (const auto& x : v.as_array()) value(x);
+        break;
+      case Value::Type::Object:
+        u(v.as_object().size());
+        for (const auto& [k, x] : v.as_object()) {
+          s(k);
+          value(x);
+        }
+        break;
+    }
+  }
+
+ private:
+  // Views into the notes being written, which outlive the Writer.
+  std::unordered_map<std::string_view, uint32_t> seen_;
+};
+
+class Reader {
+ public:
+  explicit Reader(std::string_view bytes) : p_(bytes.data()), end_(bytes.data() + bytes.size()) {}
+
+  bool done() const { return p_ == end_; }
+  uint64_t u() {
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (p_ == end_) throw Corrupt("truncated number");
+      auto c = static_cast<unsigned char>(*p_++);
+      v |= static_cast<uint64_t>(c & 0x7f) << shift;
+      if (!(c & 0x80)) return v;
+    }
+    throw Corrupt("number too long");
+  }
+  int64_t i() {
+    uint64_t z = u();
+    return static_cast<int64_t>((z >> 1) ^ (~(z & 1) + 1));
+  }
+  int line() {
+    int64_t v = i();
+    if (v < -1 || v > INT32_MAX) throw Corrupt("line or index out of range");
+    return static_cast<int>(v);
+  }
+  bool b() {
+    need(1);
+    char c = *p_++;
+    if (c != 0 && c != 1) throw Corrupt("bad flag");
+    return c == 1;
+  }
+  double f64() {
+    need(8);
+    double v;
+    std::memcpy(&v, p_, 8);
+    p_ += 8;
+    return v;
+  }
+  uint64_t fixed64() {
+    need(8);
+    uint64_t v;
+    std::memcpy(&v, p_, 8);
+    p_ += 8;
+    return v;
+  }
+  std::string s() {
+    uint64_t tagged = u();
+    if (tagged & 1) {
+      uint64_t id = tagged >> 1;
+      if (id >= seen_.size()) throw Corrupt("reference to an unknown string");
+      return std::string(seen_[id]);
+    }
+    uint64_t n = tagged >> 1;
+    need(n);
+    std::string_view v(p_, static_cast<size_t>(n));
+    p_ += n;
+    seen_.push_back(v);
+    return std::string(v);
+  }
+  // A count of items that take at least one byte each.
+  size_t count() {
+    uint64_t n = u();
+    if (n > static_cast<uint64_t>(end_ - p_)) throw Corrupt("count larger than the snapshot");
+    return static_cast<size_t>(n);
+  }
+  std::vector<std::string> strings() {
+    std::vector<std::string> v(count());
+    for (auto& x : v) x = s();
+    return v;
+  }
+  Value value(int depth = 0) {
+    if (depth > kMaxValueDepth) throw Corrupt("value nested too deeply");
+    need(1);
+    auto type = static_cast<unsigned char>(*p_++);
+    switch (static_cast<Value::Type>(type)) {
+      case Value::Type::Null: return Value();
+      case Value::Type::Bool: return Value(b());
+      case Value::Type::Int: return Value(i());
+      case Value::Type::Double: return Value(f64());
+      case Value::Type::String: return Value(s());
+      case Value::Type::Array: {
+        Value::Array items(count());
+        for (auto& x : items) x = value(depth + 1);
+        return Value::array(std::move(items));
+      }
+      case Value::Type::Object: {
+        Value::Object members(count());
+        for (auto& m : members) {
+          m.first = s();
+          m.second = value(depth + 1);
+        }
+        return Value::object(std::move(members));
+      }
+    }
+    throw Corrupt("bad value type");
+  }
+
+ private:
+  void need(uint64_t n) const {
+    if (n > static_cast<uint64_t>(end_ - p_)) throw Corrupt("truncated");
+  }
+  const char* p_;
+  const char* end_;
+  std::vector<std::string_view> seen_;  // into the snapshot's bytes
+};
+
+void write_note(Writer& w, const parse::Note& n) {
+  w.s(n.path);
+  w.s(n.name);
+  w.s(n.folder);
+  w.u(n.size);
+  w.f64(n.mtime);
+  w.b(n.bom);
+  w.b(n.crlf);
+  w.b(n.has_frontmatter);
+  w.i(n.frontmatter_first);
+  w.i(n.frontmatter_last);
+  w.value(n.frontmatter);
+  w.strings(n.aliases);
+  w.strings(n.tags);
+  w.u(n.sections.size());
+  for (const auto& x : n.sections) {
+    w.s(x.heading);
+    w.i(x.level);
+    w.i(x.line);
+    w.i(x.end_line);
+    w.i(x.parent);
+  }
+  w.u(n.links.size());
+  for (const auto& x : n.links) {
+    w.s(x.target);
+    w.s(x.display);
+    w.s(x.heading);
+    w.s(x.block);
+    w.b(x.has_display);
+    w.b(x.embed);
+    w.b(x.markdown);
+    w.s(x.frontmatter_key);
+    w.i(x.line);
+    w.i(x.column);
+  }
+  w.u(n.inline_tags.size());
+  for (const auto& x : n.inline_tags) {
+    w.s(x.tag);
+    w.i(x.line);
+    w.i(x.column);
+  }
+  w.u(n.lists.size());
+  for (const auto& x : n.lists) {
+    w.i(x.line);
+    w.s(x.text);
+    w.i(x.parent);
+    w.i(x.section);
+    w.b(x.task);
+    w.s(x.date);
+  }
+  w.u(n.tasks.size());
+  for (const auto& x : n.tasks) {
+    w.i(x.line);
+    w.s(x.status);
+    w.b(x.completed);
+    w.s(x.text);
+    w.i(x.section);
+    w.i(x.list_item);
+    w.s(x.due);
+    w.s(x.scheduled);
+    w.s(x.start);
+    w.s(x.done);
+    w.s(x.created);
+    w.s(x.priority);
+    w.strings(x.tags);
+  }
+  w.u(n.tables.size());
+  for (const auto& x : n.tables) {
+    w.i(x.line);
+    w.i(x.end_line);
+    w.i(x.section);
+    w.strings(x.header);
+    w.u(x.rows.size());
+    for (const auto& row : x.rows) {
+      w.u(row.size());
+      for (const auto& cell : row) {
+        w.s(cell.text);
+        w.strings(cell.links);
+      }
+    }
+    w.u(x.row_lines.size());
+    for (int l : x.row_lines) w.i(l);
+  }
+  w.u(n.code_blocks.size());
+  for (const auto& x : n.code_blocks) {
+    w.i(x.line);
+    w.i(x.end_line);
+    w.i(x.section);
+    w.s(x.lang);
+    w.s(x.text);
+  }
+  w.u(n.inline_fields.size());
+  for (const auto& x : n.inline_fields) {
+    w.s(x.key);
+    w.s(x.value);
+    w.i(x.line);
+    w.i(x.column);
+    w.u(static_cast<uint64_t>(x.style));
+  }
+  w.u(n.errors.size());
+  for (const auto& x : n.errors) {
+    w.u(static_cast<uint64_t>(x.severity));
+    w.s(x.code);
+    w.s(x.message);
+    w.i(x.line);
+    w.i(x.column);
+  }
+}
+
+parse::Note read_note(Reader& r) {
+  parse::Note n;
+  n.path = r.s();
+  n.name = r.s();
+  n.folder = r.s();
+  n.size = static_cast<size_t>(r.u());
+  n.mtime = r.f64();
+  n.bom = r.b();
+  n.crlf = r.b();
+  n.has_frontmatter = r.b();
+  n.frontmatter_first = r.line();
+  n.frontmatter_last = r.line();
+  n.frontmatter = r.value();
+  n.aliases = r.strings();
+  n.tags = r.strings();
+  n.sections.resize(r.count());
+  for (auto& x : n.sections) {
+    x.heading = r.s();
+    x.level = r.line();
+    x.line = r.line();
+    x.end_line = r.line();
+    x.parent = r.line();
+  }
+  n.links.resize(r.count());
+  for (auto& x : n.links) {
+    x.target = r.s();
+    x.display = r.s();
+    x.heading = r.s();
+    x.block = r.s();
+    x.has_display = r.b();
+    x.embed = r.b();
+    x.markdown = r.b();
+    x.frontmatter_key = r.s();
+    x.line = r.line();
+    x.column = r.line();
+  }
+  n.inline_tags.resize(r.count());
+  for (auto& x : n.inline_tags) {
+    x.tag = r.s();
+    x.line = r.line();
+    x.column = r.line();
+  }
+  n.lists.resize(r.count());
+  for (auto& x : n.lists) {
+    x.line = r.line();
+    x.text = r.s();
+    x.parent = r.line();
+    x.section = r.line();
+    x.task = r.b();
+    x.date = r.s();
+  }
+  n.tasks.resize(r.count());
+  for (auto& x : n.tasks) {
+    x.line = r.line();
+    x.status = r.s();
+    x.completed = r.b();
+    x.text = r.s();
+    x.section = r.line();
+    x.list_item = r.line();
+    x.due = r.s();
+    x.scheduled = r.s();
+    x.start = r.s();
+    x.done = r.s();
+    x.created = r.s();
+    x.priority = r.s();
+    x.tags = r.strings();
+  }
+  n.tables.resize(r.count());
+  for (auto& x : n.tables) {
+    x.line = r.line();
+    x.end_line = r.line();
+    x.section = r.line();
+    x.header = r.strings();
+    x.rows.resize(r.count());
+    for (auto& row : x.rows) {
+      row.resize(r.count());
+      for (auto& cell : row) {
+        cell.text = r.s();
+        cell.links = r.strings();
+      }
+    }
+    x.row_lines.resize(r.count());
+    for (auto& l : x.row_lines) l = r.line();
+  }
+  n.code_blocks.resize(r.count());
+  for (auto& x : n.code_blocks) {
+    x.line = r.line();
+    x.end_line = r.line();
+    x.section = r.line();
+    x.lang = r.s();
+    x.text = r.s();
+  }
+  n.inline_fields.resize(r.count());
+  for (auto& x : n.inline_fields) {
+    x.key = r.s();
+    x.value = r.s();
+    x.line = r.line();
+    x.column = r.line();
+    uint64_t style = r.u();
+    if (style > static_cast<uint64_t>(parse::FieldStyle::Paren)) throw Corrupt("bad field style");
+    x.style = static_cast<parse::FieldStyle>(style);
+  }
+  n.errors.resize(r.count());
+  for (auto& x : n.errors) {
+    uint64_t severity = r.u();
+    if (severity > static_cast<uint64_t>(parse::Severity::Warning)) throw Corrupt("bad severity");
+    x.severity = static_cast<parse::Severity>(severity);
+    x.code = r.s();
+    x.message = r.s();
+    x.line = r.line();
+    x.column = r.line();
+  }
+  // The note is filed under its path; a snapshot whose path disagrees with
+  // the derived fields was not written by save().
+  if (n.path.empty()) throw Corrupt("note without a path");
+  return n;
+}
+
+void put_u32(std::string& out, uint32_t v) {
+  char raw[4];
+  std::memcpy(raw, &v, 4);
+  out.append(raw, 4);
+}
+
+uint32_t get_u32(const char* p) {
+  uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+
+uint64_t get_u64(const char* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+
+}  // namespace
+
+// Reads 8 bytes per step: FNV's byte loop would cost more than the rest of
+// loading a large vault.
+uint64_t checksum(std::string_view bytes) {
+  uint64_t h = 0x243F6A8885A308D3ull ^ bytes.size();
+  size_t i = 0;
+  for (; i + 8 <= bytes.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, bytes.data() + i, 8);
+    h ^= w * 0x9E3779B97F4A7C15ull;
+    h = ((h << 31) | (h >> 33)) * 0xBF58476D1CE4E5B9ull;
+  }
+  for (; i < bytes.size(); ++i) h = (h ^ static_cast<unsigned char>(bytes[i])) * 0x100000001B3ull;
+  h ^= h >> 29;
+  h *= 0x94D049BB133111EBull;
+  return h ^ (h >> 32);
+}
+
+std::string save(const index::Vault& vault) {
+  Writer body;
+  body.out.reserve(vault.size() * 2048);
+  body.u(vault.size());
+  for (const auto& [path, note] : vault.notes()) {
+    body.fixed64(vault.text_hash(path));
+    write_note(body, note);
+  }
+  std::string out(kMagic, sizeof kMagic);
+  put_u32(out, kFormatVersion);
+  put_u32(out, kParserVersion);
+  Writer header;
+  header.fixed64(body.out.size());
+  header.fixed64(checksum(body.out));
+  out += header.out;
+  out += body.out;
+  return out;
+}
+
+bool load(std::string_view bytes, index::Vault& vault, std::vector<FileStamp>* stamps, std::string& error) {
+  if (bytes.size() < kHeaderSize || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0) {
+    error = "not a vaultcrm snapshot";
+    return false;
+  }
+  uint32_t format = get_u32(bytes.data() + 8), parser = get_u32(bytes.data() + 12);
+  if (format != kFormatVersion || parser != kParserVersion) {
+    error = "snapshot of format " + std::to_string(format) + "/parser " + std::to_string(parser) +
+            ", this build reads " + std::to_string(kFormatVersion) + "/" + std::to_string(kParserVersion);
+    return false;
+  }
+  uint64_t size = get_u64(bytes.data() + 16), sum = get_u64(bytes.data() + 24);
+  std::string_view body = bytes.substr(kHeaderSize);
+  if (size != body.size()) {
+    error = "snapshot truncated or extended: body of " + std::to_string(body.size()) + " bytes, header says " +
+            std::to_string(size);
+    return false;
+  }
+  if (checksum(body) != sum) {
+    error = "snapshot checksum mismatch (the file is damaged)";
+    return false;
+  }
+  // Decode everything before touching the vault: a failure halfway leaves it as it was.
+  std::vector<std::pair<parse::Note, uint64_t>> notes;
+  try {
+    Reader r(body);
+    notes.resize(r.count());
+    for (auto& [note, hash] : notes) {
+      hash = r.fixed64();
+      note = read_note(r);
+    }
+    if (!r.done()) throw Corrupt("trailing bytes");
+  } catch (const Corrupt& e) {
+    error = std::string("snapshot is corrupt: ") + e.what();
+    return false;
+  }
+  vault.clear();
+  if (stamps) {
+    stamps->clear();
+    stamps->reserve(notes.size());
+  }
+  for (auto& [note, hash] : notes) {
+    if (stamps) stamps->push_back({note.path, note.mtime, note.size});
+    vault.restore(std::move(note), hash);
+  }
+  return true;
+}
+
+}  // namespace vaultcrm::snapshot

@@ -1,0 +1,197 @@
+// The persisted index (warm start): a snapshot restores exactly what parsing
+// the files gives, and a damaged or foreign snapshot is refused, never used.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "engine/engine_impl.h"
+#include "test_util.h"
+#include "vaultcrm/engine.h"
+#include "vaultcrm/snapshot.h"
+
+namespace fs = std::filesystem;
+using vaultcrm::Engine;
+
+namespace {
+
+// The sample vault plus notes that exercise every field kind: BOM + CRLF,
+// broken YAML (diagnostics), nested frontmatter, tables, code, fields.
+void load_corpus(Engine& engine) {
+  const fs::path root = vaultcrm::testing::source_path("sample-vault");
+  double mtime = 1700000000000;
+  for (const auto& e : fs::recursive_directory_iterator(root)) {
+    if (!e.is_regular_file() || e.path().extension() != ".md") continue;
+    engine.upsert(fs::relative(e.path(), root).generic_string(), vaultcrm::testing::read_file(e.path().string()),
+                  mtime += 1000.5);
+  }
+  engine.upsert("Odd/Bom Crlf.md", "\xEF\xBB\xBF---\r\ntags: [a, b]\r\n---\r\n# H\r\n- [ ] task [[Ana]]\r\n", 5);
+  engine.upsert("Odd/Broken.md", "---\ntitle: [unclosed\n---\nbody #tag\n", 6);
+  engine.upsert("Odd/Nested.md",
+                "---\nowner: \"[[Ana Lima]]\"\nmeta:\n  deep: {a: [1, 2.5, true, null, x]}\n---\n"
+                "| Name | Role |\n|---|---|\n| [[Ana Lima\\|Ana]] | CTO |\n\n```js\nconst a = '[[no]]';\n```\n"
+                "status:: active\n- 2026-01-02 met (due:: 2026-02-01) ⏫ 📅 2026-03-01\n",
+                7);
+}
+
+std::string reply_value(const std::string& envelope) {
+  auto j = nlohmann::json::parse(envelope);
+  EXPECT_TRUE(j["ok"].get<bool>()) << envelope.substr(0, 300);
+  return j["value"].dump();
+}
+
+std::string error_code(const std::string& envelope) {
+  auto j = nlohmann::json::parse(envelope);
+  return j["ok"].get<bool>() ? "" : j["error"]["code"].get<std::string>();
+}
+
+}  // namespace
+
+TEST(Snapshot, RestoresWhatParsingGives) {
+  Engine fresh;
+  load_corpus(fresh);
+  std::string bytes = fresh.saveSnapshot();
+
+  Engine warm;
+  auto loaded = nlohmann::json::parse(warm.loadSnapshot(bytes));
+  ASSERT_TRUE(loaded["ok"].get<bool>()) << loaded.dump();
+  EXPECT_EQ(loaded["value"]["notes"].get<size_t>(), fresh.impl().vault.size());
+
+  // Every note field, resolved links and per-note errors; the graph; a panel; a query.
+  EXPECT_EQ(reply_value(warm.indexJson()), reply_value(fresh.indexJson()));
+  EXPECT_TRUE(warm.impl().graph.snapshot(warm.impl().vault) == fresh.impl().graph.snapshot(fresh.impl().vault));
+  EXPECT_EQ(reply_value(warm.panel("Customers/Microsoft.md")), reply_value(fresh.panel("Customers/Microsoft.md")));
+  const char* dql = "TABLE status, industry FROM #customer SORT file.name ASC";
+  EXPECT_EQ(reply_value(warm.query(dql, "x.md", "dql")), reply_value(fresh.query(dql, "x.md", "dql")));
+
+  // The stamps are what the host compares with the files.
+  bool saw_bom = false;
+  for (const auto& f : loaded["value"]["files"]) {
+    const auto* note = fresh.impl().vault.find(f["path"].get<std::string>());
+    ASSERT_NE(note, nullptr);
+    EXPECT_EQ(f["mtime"].get<double>(), note->mtime);
+    EXPECT_EQ(f["size"].get<uint64_t>(), note->size);
+    saw_bom |= f["path"] == "Odd/Bom Crlf.md";
+  }
+  EXPECT_TRUE(saw_bom);
+}
+
+TEST(Snapshot, TextsComeBackCheckedByHash) {
+  Engine fresh;
+  load_corpus(fresh);
+  Engine warm;
+  ASSERT_EQ(error_code(warm.loadSnapshot(fresh.saveSnapshot())), "");
+  auto missing = nlohmann::json::parse(warm.missingTexts())["value"]["paths"];
+  EXPECT_EQ(missing.size(), fresh.impl().vault.size());
+  // Until its text is back a note still answers with the hash it was parsed from.
+  EXPECT_EQ(warm.impl().vault.text_hash("Customers/Microsoft.md"),
+            fresh.impl().vault.text_hash("Customers/Microsoft.md"));
+  EXPECT_FALSE(warm.impl().vault.text("Customers/Microsoft.md").has_value());
+
+  for (const auto& p : missing) {
+    std::string path = p.get<std::string>();
+    auto r = nlohmann::json::parse(warm.attachText(path, *fresh.impl().vault.text(path)));
+    EXPECT_TRUE(r["value"]["attached"].get<bool>()) << path;
+  }
+  EXPECT_TRUE(nlohmann::json::parse(warm.missingTexts())["value"]["paths"].empty());
+  // With every text back, dedup (which reads paragraphs) agrees too.
+  EXPECT_EQ(reply_value(warm.dedup("{}")), reply_value(fresh.dedup("{}")));
+
+  // Bytes that changed since the snapshot are indexed, not attached.
+  Engine changed;
+  ASSERT_EQ(error_code(changed.loadSnapshot(fresh.saveSnapshot())), "");
+  auto r = nlohmann::json::parse(changed.attachText("Odd/Broken.md", "---\ntitle: fixed\n---\nnew body #other\n"));
+  EXPECT_FALSE(r["value"]["attached"].get<bool>());
+  EXPECT_TRUE(r["value"]["reindexed"].get<bool>());
+  const auto* note = changed.impl().vault.find("Odd/Broken.md");
+  ASSERT_NE(note, nullptr);
+  EXPECT_TRUE(note->errors.empty());
+  EXPECT_EQ(note->tags, std::vector<std::string>{"other"});
+}
+
+TEST(Snapshot, RestoredNoteKeepsItsHashThroughRename) {
+  Engine fresh;
+  fresh.upsert("People/Ana Lima.md", "---\nemail: ana@example.org\n---\n# Ana\n", 1);
+  Engine warm;
+  ASSERT_EQ(error_code(warm.loadSnapshot(fresh.saveSnapshot())), "");
+  ASSERT_EQ(error_code(warm.rename("People/Ana Lima.md", "People/Ana M. Lima.md")), "");
+  auto r = nlohmann::json::parse(warm.attachText("People/Ana M. Lima.md", "---\nemail: ana@example.org\n---\n# Ana\n"));
+  EXPECT_TRUE(r["value"]["attached"].get<bool>());
+  EXPECT_EQ(error_code(warm.attachText("People/Ana Lima.md", "x")), "not_found");
+}
+
+TEST(Snapshot, DamagedSnapshotsAreRefusedAndChangeNothing) {
+  Engine fresh;
+  load_corpus(fresh);
+  const std::string bytes = fresh.saveSnapshot();
+
+  Engine host;
+  host.upsert("Keep.md", "# still here\n", 1);
+  auto untouched = [&] {
+    EXPECT_EQ(host.impl().vault.size(), 1u);
+    EXPECT_NE(host.impl().vault.find("Keep.md"), nullptr);
+  };
+  // Every cut, coarse over the body and byte by byte over the header.
+  for (size_t cut = 0; cut < bytes.size(); cut += (cut < 64 ? 1 : 997)) {
+    EXPECT_EQ(error_code(host.loadSnapshot(std::string_view(bytes).substr(0, cut))), "snapshot_invalid") << cut;
+  }
+  // A flipped bit anywhere.
+  for (size_t at = 0; at < bytes.size(); at += 1009) {
+    std::string damaged = bytes;
+    damaged[at] = static_cast<char>(damaged[at] ^ 0x10);
+    EXPECT_EQ(error_code(host.loadSnapshot(damaged)), "snapshot_invalid") << at;
+  }
+  EXPECT_EQ(error_code(host.loadSnapshot("")), "snapshot_invalid");
+  EXPECT_EQ(error_code(host.loadSnapshot(std::string(bytes) + "x")), "snapshot_invalid");
+  untouched();
+}
+
+TEST(Snapshot, OtherVersionsAreRefusedWithTheReason) {
+  Engine fresh;
+  fresh.upsert("A.md", "# A\n", 1);
+  std::string bytes = fresh.saveSnapshot();
+  // The format and parser versions are the two u32 after the 8-byte magic.
+  uint32_t old_parser = vaultcrm::snapshot::kParserVersion - 1;
+  std::memcpy(bytes.data() + 12, &old_parser, 4);
+  Engine host;
+  auto r = nlohmann::json::parse(host.loadSnapshot(bytes));
+  ASSERT_FALSE(r["ok"].get<bool>());
+  EXPECT_EQ(r["error"]["code"], "snapshot_invalid");
+  EXPECT_NE(r["error"]["message"].get<std::string>().find("parser"), std::string::npos);
+}
+
+// Well-formed bytes (right checksum) that lie about counts or types must
+// fail cleanly: no huge allocation, no read past the end.
+TEST(Snapshot, LyingContentFailsCleanly) {
+  Engine fresh;
+  fresh.upsert("A.md", "---\ntags: [x]\n---\n# A\n- item [[B]]\n", 1);
+  const std::string bytes = fresh.saveSnapshot();
+  const std::string header = bytes.substr(0, 16), body = bytes.substr(32);
+  auto forge = [&](const std::string& new_body) {
+    std::string out = header;
+    uint64_t size = new_body.size(), sum = vaultcrm::snapshot::checksum(new_body);
+    out.append(reinterpret_cast<const char*>(&size), 8);
+    out.append(reinterpret_cast<const char*>(&sum), 8);
+    return out + new_body;
+  };
+  Engine host;
+  // The forging itself is right: the unchanged body loads.
+  ASSERT_EQ(error_code(host.loadSnapshot(forge(body))), "");
+  // 2^40 notes claimed (the count varint is the body's first byte, 1).
+  ASSERT_EQ(body[0], '\x01');
+  auto r = nlohmann::json::parse(host.loadSnapshot(forge("\x80\x80\x80\x80\x80\x20" + body.substr(1))));
+  EXPECT_EQ(r["error"]["code"], "snapshot_invalid");
+  EXPECT_NE(r["error"]["message"].get<std::string>().find("corrupt"), std::string::npos);
+  // Every single-byte change of the body, re-checksummed: refused or loaded, never a crash.
+  for (size_t at = 0; at < body.size(); ++at) {
+    for (unsigned char v : {0x00, 0x7f, 0x80, 0xff}) {
+      std::string b = body;
+      b[at] = static_cast<char>(v);
+      std::string code = error_code(host.loadSnapshot(forge(b)));
+      EXPECT_TRUE(code.empty() || code == "snapshot_invalid") << at;
+    }
+  }
+  // Trailing garbage after the last note.
+  EXPECT_EQ(error_code(host.loadSnapshot(forge(body + std::string(1, '\0')))), "snapshot_invalid");
+}

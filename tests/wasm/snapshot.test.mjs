@@ -1,0 +1,78 @@
+// The index snapshot through the wasm module and the TypeScript wrapper: a
+// warm engine answers as the engine that parsed the files, texts come back
+// checked by hash, and a damaged snapshot is refused without harm.
+import test from "node:test";
+import assert from "node:assert/strict";
+import path from "node:path";
+import { wrapper, readVault, repoRoot } from "./helpers.mjs";
+
+const { createEngine, VaultcrmError } = wrapper;
+const notes = readVault(path.join(repoRoot, "sample-vault")).map((n, i) => ({ ...n, mtime: 1_700_000_000_000 + i }));
+const byPath = new Map(notes.map((n) => [n.path, n]));
+
+async function coldEngine() {
+  const engine = await createEngine();
+  engine.upsertMany(notes);
+  return engine;
+}
+
+test("a snapshot restores the index: notes, panels and queries answer as after parsing", async () => {
+  const cold = await coldEngine();
+  const bytes = cold.saveSnapshot();
+  assert.ok(bytes instanceof Uint8Array);
+  assert.equal(new TextDecoder().decode(bytes.subarray(0, 8)), "VCRMSNAP");
+
+  const warm = await createEngine();
+  const loaded = warm.loadSnapshot(bytes);
+  assert.equal(loaded.notes, notes.length);
+  const stamp = loaded.files.find((f) => f.path === "Customers/Microsoft.md");
+  const seed = byPath.get("Customers/Microsoft.md");
+  assert.deepEqual(stamp, { path: seed.path, mtime: seed.mtime, size: Buffer.byteLength(seed.text) });
+
+  assert.deepEqual(warm.index(), cold.index());
+  assert.deepEqual(warm.panel("Customers/Microsoft.md"), cold.panel("Customers/Microsoft.md"));
+  const tasks = "not done\npath includes Microsoft\n";
+  assert.deepEqual(warm.query(tasks, "x.md", "tasks"), cold.query(tasks, "x.md", "tasks"));
+  cold.dispose();
+  warm.dispose();
+});
+
+test("restored notes get their texts back by hash; changed bytes are re-indexed", async () => {
+  const cold = await coldEngine();
+  const warm = await createEngine();
+  warm.loadSnapshot(cold.saveSnapshot());
+  const missing = warm.missingTexts();
+  assert.equal(missing.length, notes.length);
+  for (const p of missing.slice(1)) assert.deepEqual(warm.attachText(p, byPath.get(p).text), { attached: true });
+  assert.deepEqual(warm.missingTexts(), [missing[0]]);
+  // The first file "changed on disk" since the snapshot.
+  const edited = byPath.get(missing[0]).text + "\n- 2026-11-25 new line #snapshot-test\n";
+  assert.deepEqual(warm.attachText(missing[0], edited), { attached: false, reindexed: true });
+  assert.deepEqual(warm.missingTexts(), []);
+  assert.ok(warm.note(missing[0]).tags.includes("snapshot-test"));
+  cold.dispose();
+  warm.dispose();
+});
+
+test("a damaged or foreign snapshot throws snapshot_invalid and leaves the index alone", async () => {
+  const cold = await coldEngine();
+  const bytes = cold.saveSnapshot();
+  const engine = await createEngine();
+  engine.upsert("Keep.md", "# keep\n", 1);
+  const damaged = [
+    bytes.subarray(0, bytes.length - 1),
+    new Uint8Array([...bytes.subarray(0, 100), bytes[100] ^ 1, ...bytes.subarray(101)]),
+    new TextEncoder().encode("{\"not\": \"a snapshot\"}"),
+    new Uint8Array(0),
+  ];
+  for (const d of damaged) {
+    assert.throws(
+      () => engine.loadSnapshot(d),
+      (e) => e instanceof VaultcrmError && e.code === "snapshot_invalid",
+    );
+  }
+  assert.equal(engine.summary().notes, 1);
+  assert.equal(engine.note("Keep.md").path, "Keep.md");
+  cold.dispose();
+  engine.dispose();
+});
