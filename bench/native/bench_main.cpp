@@ -15,6 +15,11 @@
 //   frontmatter   parse_frontmatter() alone (fast path or yaml-cpp)
 //   parse         parse_note() of every note
 //   index         a fresh index::Vault, upsert() of every note (parse + index)
+//   graph         graph::Graph::rebuild() over that vault (entities, relations)
+//   index_graph   index + graph: target 1's "parse + extract + index + graph"
+//   snapshot_save snapshot::save() of the indexed vault (warm start, target 10)
+//   snapshot_load snapshot::load() into a fresh vault: no parsing
+//   warm          snapshot_load + graph rebuild: the index usable again
 //   engine_json   Engine::upsertMany() of one prebuilt JSON array: what the
 //                 wasm boundary costs, without wasm
 //   upsert_panel  per edit: Engine::upsert() of one changed note, then
@@ -37,9 +42,11 @@
 #include <vector>
 
 #include "vaultcrm/engine.h"
+#include "vaultcrm/graph.h"
 #include "vaultcrm/index.h"
 #include "vaultcrm/panel.h"
 #include "vaultcrm/parse.h"
+#include "vaultcrm/snapshot.h"
 
 // Counts C++ heap allocations (md4c's own malloc calls are not included):
 // reported per note for the index build and per call for an edit.
@@ -197,6 +204,42 @@ int run_vault(const std::string& dir, const std::string& label, const std::strin
                allocs_after = g_allocs;
              })));
     heap_after = heap_in_use();
+    // Destructors run in setup(), untimed, as in the index stage.
+    std::unique_ptr<vaultcrm::graph::Graph> graph;
+    emit(row("graph", label, n, bytes, time_runs(runs, [&] { graph = std::make_unique<vaultcrm::graph::Graph>(); },
+                                                  [&] { graph->rebuild(*vault); })));
+    // index_graph: target 1's whole build, timed as one pass.
+    auto index_times = time_runs(runs, [&] {
+      graph.reset();
+      vault = std::make_unique<vaultcrm::index::Vault>();
+      graph = std::make_unique<vaultcrm::graph::Graph>();
+    }, [&] {
+      for (const auto& f : files) vault->upsert(f.path, f.text, 0);
+      graph->rebuild(*vault);
+    });
+    emit(row("index_graph", label, n, bytes, index_times));
+
+    std::string snap;
+    emit(row("snapshot_save", label, n, bytes, time_runs(runs, [&] { snap.clear(); }, [&] {
+               snap = vaultcrm::snapshot::save(*vault);
+             })));
+    std::unique_ptr<vaultcrm::index::Vault> restored;
+    std::string error;
+    emit(row("snapshot_load", label, n, bytes, time_runs(runs, [&] {
+               restored = std::make_unique<vaultcrm::index::Vault>();
+             }, [&] {
+               if (!vaultcrm::snapshot::load(snap, *restored, nullptr, error)) std::fprintf(stderr, "%s\n", error.c_str());
+             })));
+    emit(row("warm", label, n, bytes, time_runs(runs, [&] {
+               graph.reset();
+               restored = std::make_unique<vaultcrm::index::Vault>();
+               graph = std::make_unique<vaultcrm::graph::Graph>();
+             }, [&] {
+               vaultcrm::snapshot::load(snap, *restored, nullptr, error);
+               graph->rebuild(*restored);
+             })));
+    emit({{"impl", "native"}, {"stage", "snapshot_size"}, {"corpus", label}, {"notes", n}, {"bytes", bytes},
+          {"snapshot_bytes", snap.size()}});
   }
   emit({{"impl", "native"}, {"stage", "memory"}, {"corpus", label}, {"notes", n}, {"bytes", bytes},
         {"heap_bytes", heap_after - heap_before},
