@@ -28,6 +28,8 @@ export class ReviewDuplicatesModal extends Modal {
   private report: DedupReport | null = null;
   /** Canonical name chosen per cluster id. */
   private readonly chosen = new Map<number, string>();
+  /** Clusters whose merged person notes the user chose to delete rather than redirect. */
+  private readonly deleteMerged = new Set<number>();
   /** Line kept per entry group (keyed by groupKey). */
   private readonly kept = new Map<string, number>();
   /** What happens to facts only a removed entry holds, per entry group. */
@@ -116,6 +118,17 @@ export class ReviewDuplicatesModal extends Modal {
       }
     }
     if (!c.ambiguous && c.mergeable) {
+      // Merged person notes become redirect notes unless the user ticks this.
+      if (c.notes.length > 1) {
+        const row = box.createEl("label", { cls: "vaultcrm-review-delete" });
+        const tick = row.createEl("input", { type: "checkbox", cls: "vaultcrm-review-delete-merged" });
+        tick.checked = this.deleteMerged.has(c.id);
+        tick.addEventListener("change", () => {
+          if (tick.checked) this.deleteMerged.add(c.id);
+          else this.deleteMerged.delete(c.id);
+        });
+        row.appendText(" Delete the merged person notes (instead of leaving a note that links to the kept one)");
+      }
       const actions = box.createDiv({ cls: "vaultcrm-review-actions" });
       const preview = actions.createEl("button", { cls: "vaultcrm-review-preview", text: "Preview merge" });
       const out = box.createDiv({ cls: "vaultcrm-review-plan" });
@@ -130,7 +143,9 @@ export class ReviewDuplicatesModal extends Modal {
 
   private request(c: ContactCluster): ContactMergeRequest {
     const canonical = this.chosen.get(c.id) ?? c.canonical;
-    return { kind: "contacts", canonical, members: c.members.filter((m) => m !== canonical) };
+    const req: ContactMergeRequest = { kind: "contacts", canonical, members: c.members.filter((m) => m !== canonical) };
+    if (this.deleteMerged.has(c.id)) req.deleteMergedNotes = true;
+    return req;
   }
 
   private label(req: MergeRequest): string {

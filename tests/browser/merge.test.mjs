@@ -23,6 +23,7 @@ before(async () => {
 
 
 const CANONICAL = "People/Jonsi Stefansson.md";
+const MERGED = "People/Jonsi Stephenson.md";
 const MEETING = "Meetings/2026-01-03 - Prep for Microsoft AI talks.md";
 
 /** Runs a command from the demo's command palette. */
@@ -83,6 +84,19 @@ test("merge Jonsi Stephenson into Jonsi Stefansson: preview, apply, aliases and 
   // Every touched file is a sample-vault file the merge modifies in place here.
   for (const path of touched) assert.ok(existsSync(join(root, "sample-vault", path)), path);
 
+  // The merged note becomes a redirect unless the user ticks "delete".
+  const how = (path) => jonsi.locator(`.vaultcrm-review-file[data-path="${path}"] .vaultcrm-review-file-how`).textContent();
+  assert.match(await how(MERGED), /becomes a redirect note/);
+  const tick = jonsi.locator(".vaultcrm-review-delete-merged");
+  await tick.check();
+  await jonsi.locator(".vaultcrm-review-preview").click();
+  await jonsi.locator(`.vaultcrm-review-file[data-path="${MERGED}"]`).waitFor();
+  assert.match(await how(MERGED), /deleted/);
+  await tick.uncheck();
+  await jonsi.locator(".vaultcrm-review-preview").click();
+  await jonsi.locator(`.vaultcrm-review-file[data-path="${MERGED}"]`).waitFor();
+  assert.match(await how(MERGED), /becomes a redirect note/);
+
   await jonsi.locator(".vaultcrm-review-apply").click();
   await jonsi.locator(".vaultcrm-review-applied, .vaultcrm-review-error").first().waitFor();
   assert.equal(await jonsi.locator(".vaultcrm-review-error").count(), 0, await jonsi.locator(".vaultcrm-review-plan").textContent());
@@ -95,6 +109,9 @@ test("merge Jonsi Stephenson into Jonsi Stefansson: preview, apply, aliases and 
   const aliases = /^aliases:(.*(?:\n[ \t]+-.*)*)/m.exec(fm[1]);
   assert.ok(aliases, `aliases in the frontmatter:\n${fm[1]}`);
   assert.match(aliases[1], /Jonsi Stephenson/);
+
+  const redirect = await vaultText(MERGED);
+  assert.match(redirect, /Merged into \[\[Jonsi Stefansson\]\]/, redirect);
 
   const meeting = await vaultText(MEETING);
   assert.ok(meeting.includes("[[Jonsi Stefansson|Jonsi Stephenson]]"), meeting);
