@@ -53,20 +53,22 @@ async function storedData() {
   return page.evaluate((key) => JSON.parse(window.localStorage.getItem(key) ?? "null"), DATA_KEY);
 }
 
-/** Opens Review duplicates once the engine has indexed the vault; returns the Jonsi cluster. */
-async function openJonsi() {
+/** Opens Review duplicates once the engine has indexed the vault; returns the cluster listing `member`. */
+async function openCluster(member) {
   const modal = page.locator(".vaultcrm-review");
   for (let i = 0; i < 40; i++) {
     await runCommand("review duplicates");
     await modal.waitFor();
-    const jonsi = modal.locator(".vaultcrm-review-cluster").filter({ hasText: "Jonsi Stephenson" }).first();
-    if ((await jonsi.count()) > 0) return jonsi;
+    const cluster = modal.locator(".vaultcrm-review-cluster").filter({ has: page.locator(`input[type="radio"][value="${member}"]`) }).first();
+    if ((await cluster.count()) > 0) return cluster;
     await page.keyboard.press("Escape");
     await modal.waitFor({ state: "detached" });
     await page.waitForTimeout(250);
   }
-  throw new Error("the Jonsi cluster never appeared in Review duplicates");
+  throw new Error(`the ${member} cluster never appeared in Review duplicates`);
 }
+
+const openJonsi = () => openCluster("Jonsi Stephenson");
 
 let touched = [];
 
@@ -133,6 +135,38 @@ test("vaultcrm: Undo last merge puts every touched file back byte for byte", asy
   }
   const data = await storedData();
   assert.equal(data.lastMerge, null, "undo entry cleared");
+});
+
+// Neither spelling has a person note: the merge creates one (type, aliases)
+// so the rewritten links resolve; undo removes it again.
+test("merging Pete Eming into Pete Emig (no person note) creates People/Pete Emig.md; undo removes it", async () => {
+  const CREATED = "People/Pete Emig.md";
+  const ACCOUNT = "Customers/Microsoft.md";
+  assert.ok(!existsSync(join(root, "sample-vault", CREATED)), "the sample vault has no note for Pete Emig");
+  const pete = await openCluster("Pete Eming");
+  await pete.locator('input[type="radio"][value="Pete Emig"]').check();
+  await pete.locator(".vaultcrm-review-preview").click();
+  const created = pete.locator(`.vaultcrm-review-file[data-path="${CREATED}"] .vaultcrm-review-file-how`);
+  await created.waitFor();
+  assert.match(await created.textContent(), /created/);
+  await pete.locator(".vaultcrm-review-apply").click();
+  await pete.locator(".vaultcrm-review-applied, .vaultcrm-review-error").first().waitFor();
+  assert.equal(await pete.locator(".vaultcrm-review-error").count(), 0, await pete.locator(".vaultcrm-review-plan").textContent());
+  await page.keyboard.press("Escape");
+  await page.locator(".vaultcrm-review").waitFor({ state: "detached" });
+
+  const note = await vaultText(CREATED);
+  assert.match(note, /^---\ntype: person\naliases:\n {2}- Pete Eming\n---\n# Pete Emig\n$/, note);
+  const account = await vaultText(ACCOUNT);
+  assert.ok(!account.includes("[[Pete Eming]]"), "no link left to the other spelling");
+  assert.equal(account.split("| [[Pete Emig]] |").length - 1, 1, "the two collaborator rows are one");
+
+  const undid = page.locator(".notice").filter({ hasText: "undid" });
+  const shown = await undid.count();
+  await runCommand("undo last merge");
+  await undid.nth(shown).waitFor();
+  await page.locator(`.tree-file[data-path="${CREATED}"]`).waitFor({ state: "detached" });
+  assert.equal(await vaultText(ACCOUNT), await diskText(ACCOUNT), "account note restored byte for byte");
 });
 
 test("no page errors, console errors or dialogs", async () => {
