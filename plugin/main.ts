@@ -1,13 +1,14 @@
 // main.ts - registers vaultcrm with the host; the work happens elsewhere.
 //
 // The core (C++ compiled to wasm) does all parsing and owns the index. This
-// file only moves files into it: one bulk upsertMany when the layout is
-// ready, then one call per vault event. Every engine mutation goes through a
+// file only moves files into it: at start the saved index snapshot plus the
+// files changed since (or one bulk upsertMany when there is no usable
+// snapshot; persist.ts), then one call per vault event. Every engine mutation goes through a
 // single promise chain so a 'modify' that arrives while the vault is still
 // being read is applied after the bulk load, never before it.
-import { Notice, Plugin, TAbstractFile, TFile, WorkspaceLeaf } from "obsidian";
+import { Notice, Plugin, TAbstractFile, TFile, WorkspaceLeaf, normalizePath } from "obsidian";
 import { createEngine, type Engine } from "../wasm/js/web";
-import type { AccountPanel, NoteInput } from "../wasm/js/types";
+import type { AccountPanel } from "../wasm/js/types";
 import type { ContactCluster, DedupOptions, DedupReport, EntryGroup } from "../wasm/js/types-dedup";
 import { AccountView, VIEW_TYPE_ACCOUNT, type DuplicateIndex } from "./views/AccountView";
 import { VaultCrmSettingTab, VaultCrmSettings, accountTypes, settingsFrom } from "./settings";
@@ -15,6 +16,7 @@ import { QueryBlocks } from "./codeblocks";
 import { ReviewDuplicatesModal } from "./views/ReviewModal";
 import type { MergePlan } from "../wasm/js/types-merge";
 import { applyEdits, undoEntryFrom, type UndoEntry } from "./merge";
+import { SnapshotStore, startIndex, type StartReport } from "./persist";
 
 /** What the panel shows while the engine is not usable. */
 export type EngineState =
@@ -24,6 +26,10 @@ export type EngineState =
 
 /** Dedup runs over the whole vault: once a burst of edits has settled. */
 const DEDUP_DELAY_MS = 400;
+/** The index snapshot is rewritten once edits have been quiet this long (and at unload). */
+const SNAPSHOT_DELAY_MS = 10_000;
+/** Texts given back to restored notes per queued job, so edits are never held up long. */
+const ATTACH_CHUNK = 200;
 
 function isMarkdownPath(path: string): boolean {
   return path.toLowerCase().endsWith(".md");
@@ -54,6 +60,12 @@ export default class VaultCrmPlugin extends Plugin {
   private queue: Promise<void> = Promise.resolve();
   private refreshFrame: number | null = null;
   private dedupTimer: number | null = null;
+  private snapshotTimer: number | null = null;
+  /** The index changed since the snapshot on disk was written. */
+  private snapshotDirty = false;
+  private snapshots: SnapshotStore | null = null;
+  /** How the last start went (warm from the snapshot, or cold); null until indexed. */
+  startReport: StartReport | null = null;
   private dedupReport: DedupReport | null = null;
   private dedupIndex: DuplicateIndex | null = null;
   private unloaded = false;
@@ -65,6 +77,8 @@ export default class VaultCrmPlugin extends Plugin {
     const data = await this.loadData();
     this.settings = settingsFrom(data);
     this.lastMerge = undoEntryFrom(data);
+    const dir = this.manifest.dir ?? normalizePath(`${this.app.vault.configDir}/plugins/${this.manifest.id}`);
+    this.snapshots = new SnapshotStore(this.app.vault.adapter, dir);
     this.addSettingTab(new VaultCrmSettingTab(this.app, this));
     this.registerView(VIEW_TYPE_ACCOUNT, (leaf: WorkspaceLeaf) => new AccountView(leaf, this));
     // In onload, so notes open at start-up render their blocks; they show
@@ -82,6 +96,16 @@ export default class VaultCrmPlugin extends Plugin {
       name: "Review duplicates",
       callback: () => {
         new ReviewDuplicatesModal(this.app, this).open();
+      },
+    });
+    this.addCommand({
+      id: "save-index-snapshot",
+      name: "Save the index snapshot now",
+      callback: () => {
+        this.enqueue(async (engine) => {
+          await this.saveSnapshot(engine);
+          new Notice("vaultcrm: index snapshot saved.");
+        }, false);
       },
     });
     this.addCommand({
@@ -103,11 +127,14 @@ export default class VaultCrmPlugin extends Plugin {
     this.unloaded = true;
     if (this.refreshFrame !== null) window.cancelAnimationFrame(this.refreshFrame);
     if (this.dedupTimer !== null) window.clearTimeout(this.dedupTimer);
+    if (this.snapshotTimer !== null) window.clearTimeout(this.snapshotTimer);
     const state = this.engineState;
     this.engineState = { kind: "failed", message: "vaultcrm was unloaded." };
-    // Let queued work finish against the engine before freeing it.
-    void this.queue.then(() => {
-      if (state.kind === "ready") disposeQuietly(state.engine);
+    // Let queued work finish against the engine, save what changed, then free it.
+    void this.queue.then(async () => {
+      if (state.kind !== "ready") return;
+      if (this.snapshotDirty) await this.saveSnapshot(state.engine);
+      disposeQuietly(state.engine);
     });
   }
 
@@ -369,15 +396,18 @@ export default class VaultCrmPlugin extends Plugin {
       return;
     }
     try {
-      const files = this.app.vault.getMarkdownFiles();
-      const texts = await Promise.all(files.map((f) => this.app.vault.cachedRead(f)));
-      const notes: NoteInput[] = files.map((f, i) => ({
-        path: f.path,
-        text: texts[i] ?? "",
-        mtime: f.stat.mtime,
-      }));
-      engine.upsertMany(notes);
+      // The schema first: set on an empty index it costs nothing, set after
+      // the load it would rebuild the whole graph a second time.
       this.applySchema(engine);
+      const snapshot = (await this.snapshots?.load()) ?? null;
+      const vault = this.app.vault;
+      this.startReport = await startIndex(engine, vault.getMarkdownFiles(), (f) => vault.cachedRead(f), snapshot);
+      const r = this.startReport;
+      console.info(
+        `vaultcrm: ${r.mode} start in ${Math.round(r.ms)} ms: ${r.restored} notes from the snapshot, ` +
+          `${r.parsed} parsed, ${r.removed} gone` + (r.refused ? ` (snapshot refused: ${r.refused})` : ""),
+      );
+      this.snapshotDirty = r.mode === "cold" || r.parsed > 0 || r.removed > 0;
     } catch (err) {
       disposeQuietly(engine);
       this.fail(`Could not index the vault: ${errorMessage(err)}`);
@@ -390,7 +420,57 @@ export default class VaultCrmPlugin extends Plugin {
     this.engineState = { kind: "ready", engine };
     await this.onActiveLeafChange();
     this.scheduleRefresh();
+    // Queued before dedup's timer fires, so dedup reads paragraphs with texts back.
+    this.attachMissingTexts(engine);
     this.scheduleDedup();
+    if (this.snapshotDirty) this.scheduleSnapshot();
+  }
+
+  /**
+   * Notes restored from the snapshot come without their text, which merges
+   * and dedup's paragraph scan read: hand the texts back in small queued
+   * jobs after the panels are up (a file changed meanwhile is re-indexed).
+   */
+  private attachMissingTexts(engine: Engine): void {
+    let paths: string[];
+    try {
+      paths = engine.missingTexts();
+    } catch (err) {
+      console.warn("vaultcrm: could not list the notes to read:", errorMessage(err));
+      return;
+    }
+    for (let i = 0; i < paths.length; i += ATTACH_CHUNK) {
+      const chunk = paths.slice(i, i + ATTACH_CHUNK);
+      this.enqueue(async (e) => {
+        for (const path of chunk) {
+          const file = this.app.vault.getAbstractFileByPath(path);
+          if (file instanceof TFile) e.attachText(path, await this.app.vault.cachedRead(file));
+        }
+      }, false);
+    }
+  }
+
+  /** Writes the snapshot once edits have settled. */
+  private scheduleSnapshot(): void {
+    if (this.snapshotTimer !== null) window.clearTimeout(this.snapshotTimer);
+    this.snapshotTimer = window.setTimeout(() => {
+      this.snapshotTimer = null;
+      this.enqueue((engine) => this.saveSnapshot(engine), false);
+    }, SNAPSHOT_DELAY_MS);
+  }
+
+  /** Saves the index now (also the "save index snapshot" command and the tests). */
+  async saveSnapshot(engine: Engine): Promise<void> {
+    if (this.snapshots === null) return;
+    try {
+      const bytes = engine.saveSnapshot();
+      this.snapshotDirty = false;
+      await this.snapshots.save(bytes);
+    } catch (err) {
+      if (isWasmTrap(err)) throw err;
+      this.snapshotDirty = true;
+      console.warn("vaultcrm: could not save the index snapshot:", errorMessage(err));
+    }
   }
 
   private fail(message: string): void {
@@ -431,7 +511,11 @@ export default class VaultCrmPlugin extends Plugin {
           return;
         }
         this.scheduleRefresh();
-        if (indexChanged) this.scheduleDedup();
+        if (indexChanged) {
+          this.scheduleDedup();
+          this.snapshotDirty = true;
+          this.scheduleSnapshot();
+        }
       })
       .catch((err: unknown) => {
         console.error("vaultcrm:", err);

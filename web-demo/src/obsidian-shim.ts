@@ -143,10 +143,80 @@ export class TFile extends TAbstractFile {
 
 const encoder = new TextEncoder();
 
+/** Obsidian's path normaliser, for the cases plugins hit: slashes collapsed, no leading or trailing one. */
+export function normalizePath(path: string): string {
+  return path.replace(/[\\/]+/g, "/").replace(/^\/|\/$/g, "").normalize("NFC") || "/";
+}
+
+/** The part of Obsidian's DataAdapter the plugin uses: files outside the vault's notes (plugin data). */
+export interface DataAdapter {
+  exists(normalizedPath: string, sensitive?: boolean): Promise<boolean>;
+  readBinary(normalizedPath: string): Promise<ArrayBuffer>;
+  writeBinary(normalizedPath: string, data: ArrayBuffer): Promise<void>;
+  remove(normalizedPath: string): Promise<void>;
+}
+
+/**
+ * The demo's notes live in memory, but what the plugin stores in its folder
+ * (the index snapshot) is kept in IndexedDB, so a reload of the page starts
+ * warm as Obsidian does. Without IndexedDB (a private window) it keeps the
+ * files for this page only.
+ */
+export class IndexedDbAdapter implements DataAdapter {
+  private db: Promise<IDBDatabase | null>;
+  private readonly memory = new Map<string, ArrayBuffer>();
+
+  constructor(name: string) {
+    this.db = new Promise((resolve) => {
+      try {
+        const open = indexedDB.open(name, 1);
+        open.onupgradeneeded = () => open.result.createObjectStore("files");
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => resolve(null);
+      } catch {
+        resolve(null);
+      }
+    });
+  }
+
+  private async run<T>(mode: IDBTransactionMode, op: (store: IDBObjectStore) => IDBRequest<T>): Promise<T | undefined> {
+    const db = await this.db;
+    if (db === null) return undefined;
+    return new Promise((resolve, reject) => {
+      const request = op(db.transaction("files", mode).objectStore("files"));
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error ?? new Error("IndexedDB request failed"));
+    });
+  }
+
+  async exists(path: string): Promise<boolean> {
+    if ((await this.db) === null) return this.memory.has(path);
+    return (await this.run("readonly", (s) => s.count(path))) === 1;
+  }
+
+  async readBinary(path: string): Promise<ArrayBuffer> {
+    const data = (await this.db) === null ? this.memory.get(path) : await this.run("readonly", (s) => s.get(path));
+    if (!(data instanceof ArrayBuffer)) throw new Error(`ENOENT: no such file, open '${path}'`);
+    return data;
+  }
+
+  async writeBinary(path: string, data: ArrayBuffer): Promise<void> {
+    if ((await this.db) === null) this.memory.set(path, data);
+    else await this.run("readwrite", (s) => s.put(data, path));
+  }
+
+  async remove(path: string): Promise<void> {
+    if ((await this.db) === null) this.memory.delete(path);
+    else await this.run("readwrite", (s) => s.delete(path));
+  }
+}
+
 /** An in-memory vault: path -> text. Events match Obsidian's names and arguments. */
 export class Vault extends Events {
   private readonly files = new Map<string, TFile>();
   private readonly texts = new Map<string, string>();
+  readonly configDir = ".obsidian";
+  readonly adapter: DataAdapter = new IndexedDbAdapter("vaultcrm-demo");
 
   getName(): string {
     return "sample-vault";
@@ -483,6 +553,8 @@ export interface PluginManifest {
   description: string;
   author: string;
   isDesktopOnly?: boolean;
+  /** The plugin's folder inside the vault (Obsidian sets it for installed plugins). */
+  dir?: string;
 }
 
 /** What a code block processor learns about where its block is. */
