@@ -15,7 +15,20 @@
 // exactly one candidate -> merge (probable); two or more -> ambiguous, never
 // merged. Doing this after stage 1 means a bare first name can never glue two
 // full names together.
+//
+// Speed (100,000 mentions well under a second): every word is folded once
+// (utf8proc is the expensive part) and interned; names, accounts, companies,
+// e-mails and role words are integer ids; token relations are memoised per
+// pair of token ids. The cannot-link check between two clusters is exact but
+// not member x member: a conflict between two nodes is an OR of independent
+// tests, each reading one attribute of each node (e-mails, companies, names,
+// one-word spellings, role words), so two clusters conflict iff some pair of
+// their *distinct* attribute values does. Clusters keep those distinct values,
+// and the tests are memoised per pair of values; a big cluster of one person
+// written many times costs what its few distinct spellings cost.
 #include <algorithm>
+#include <cstdint>
+#include <deque>
 #include <map>
 #include <numeric>
 #include <set>
@@ -35,66 +48,57 @@ bool mergeable(const Cluster& c) { return !c.ambiguous && (c.members.size() > 1 
 
 namespace {
 
-using detail::name_token;
-using detail::relation_folded;
-
-struct Tok {
-  std::string f;
-  bool non_ascii = false;
-  std::string raw;
-  detail::TokFeat feat;
+// Strings <-> dense ids.
+struct Interner {
+  std::unordered_map<std::string, int> ids;
+  std::vector<std::string> strs;
+  int id(const std::string& s) {
+    // find first: emplace would build (allocate) a node even for a known string.
+    auto it = ids.find(s);
+    if (it != ids.end()) return it->second;
+    int n = static_cast<int>(strs.size());
+    ids.emplace(s, n);
+    strs.push_back(s);
+    return n;
+  }
+  int find(const std::string& s) const {
+    auto it = ids.find(s);
+    return it == ids.end() ? -1 : it->second;
+  }
+  const std::string& str(int i) const { return strs[static_cast<size_t>(i)]; }
 };
 
-struct PName {
-  std::vector<Tok> toks;
-  bool partial = false;
-  std::string key;
-  const Tok& first() const { return toks.front(); }
-  const Tok& last() const { return toks.back(); }
-};
+// A sorted set of ids as a byte string, so that equal sets intern to one id.
+std::string set_bytes(const std::vector<int>& v) {
+  return std::string(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(int));
+}
+
+void add_unique(std::vector<int>& v, int x) {
+  if (std::find(v.begin(), v.end(), x) == v.end()) v.push_back(x);
+}
+
+bool disjoint(const std::vector<int>& a, const std::vector<int>& b) {
+  for (int x : a)
+    if (std::find(b.begin(), b.end(), x) != b.end()) return false;
+  return true;
+}
 
 bool non_ascii(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0x80) != 0; });
 }
 
-PName parse_name(std::string_view surface) {
-  std::string s = detail::trim_copy(surface);
-  size_t comma = s.find(',');
-  if (comma != std::string::npos) {
-    std::string a = detail::trim_copy(s.substr(0, comma)), b = detail::trim_copy(s.substr(comma + 1));
-    if (!a.empty() && !b.empty() && detail::split_words(a).size() == 1 && detail::split_words(b).size() <= 2)
-      s = b + " " + a;  // "Smith, Robert"
-    else
-      s = a;
-  }
-  static const std::set<std::string> honorifics = {"dr", "mr", "mrs", "ms", "prof", "sir", "herr", "frau", "mme", "mlle"};
-  PName p;
-  for (const auto& w : detail::split_words(s)) {
-    std::string f = name_token(w);
-    if (f.empty() || honorifics.count(f)) continue;
-    bool na = non_ascii(w);
-    p.toks.push_back({f, na, w, detail::features(f, na)});
-  }
-  if (p.toks.size() >= 2)
-    for (const auto& t : p.toks)
-      if (t.f.size() == 1) p.partial = true;
-  for (const auto& t : p.toks) p.key += (p.key.empty() ? "" : " ") + t.f;
-  return p;
-}
+struct Tok {
+  int id = -1;     // folded token with its non-ASCII flag (features, relations)
+  int plain = -1;  // folded token alone (keys, blocks, sort order)
+  int raw = -1;    // the word as written
+};
 
-struct Node {
-  std::string key;
-  std::vector<size_t> mentions;
-  std::vector<PName> names;               // distinct full names (2+ tokens)
-  std::vector<std::string> singles;       // distinct one-token spellings (bound nodes)
-  bool single = false, partial = false, bound = false;
-  std::string account;                    // unbound nodes: their scope
-  std::set<std::string> accounts, companies, companies_raw, emails, phones, notes, role_words;
-  std::vector<std::string> roles;
-  double conf = 1.0;
-  std::vector<std::string> how;           // evidence for joining its cluster
-  bool ambiguous = false;
-  std::vector<int> candidates;            // roots, when ambiguous
+struct PName {
+  std::vector<Tok> toks;
+  bool partial = false;
+  int key = -1;  // interned folded words joined by spaces
+  const Tok& first() const { return toks.front(); }
+  const Tok& last() const { return toks.back(); }
 };
 
 int rank(TokenRel r) {
@@ -118,23 +122,6 @@ struct NameRel {
   bool worthy = false, compatible = false;
   int score = 0;
 };
-
-NameRel compare(const PName& a, const PName& b) {
-  NameRel r;
-  if (a.key == b.key) {
-    r.first = r.last = TokenRel::Exact;
-  } else {
-    r.first = detail::relation(a.first().feat, b.first().feat, true);
-    r.last = detail::relation(a.last().feat, b.last().feat, false);
-  }
-  r.compatible = r.first != TokenRel::Different && r.last != TokenRel::Different;
-  auto in = [](TokenRel x, std::initializer_list<TokenRel> set) { return std::find(set.begin(), set.end(), x) != set.end(); };
-  r.worthy = (strong(r.last) && in(r.first, {TokenRel::Exact, TokenRel::Translit, TokenRel::Nickname, TokenRel::Typo,
-                                              TokenRel::Phonetic})) ||
-             (strong(r.first) && in(r.last, {TokenRel::Typo, TokenRel::Phonetic, TokenRel::HyphenPart}));
-  r.score = rank(r.first) + rank(r.last);
-  return r;
-}
 
 std::string rel_words(TokenRel r, const std::string& a, const std::string& b, bool first) {
   std::string pair = a + " / " + b;
@@ -169,7 +156,8 @@ std::set<std::string> content_words(std::string_view s) {
   return out;
 }
 
-bool companies_compatible(const std::set<std::string>& a, const std::set<std::string>& b) {
+// "Acme" and "Acme Cloud" can be one employer; "Acme" and "Globex" cannot.
+bool companies_compatible(const std::vector<std::string>& a, const std::vector<std::string>& b) {
   if (a.empty() || b.empty()) return true;
   for (const auto& x : a)
     for (const auto& y : b) {
@@ -185,11 +173,29 @@ bool companies_compatible(const std::set<std::string>& a, const std::set<std::st
   return false;
 }
 
-bool disjoint(const std::set<std::string>& a, const std::set<std::string>& b) {
-  for (const auto& x : a)
-    if (b.count(x)) return false;
-  return true;
-}
+struct Node {
+  std::vector<size_t> mentions;
+  std::vector<int> names;    // distinct full names (2+ tokens): PName ids
+  std::vector<int> singles;  // distinct one-token spellings (plain token ids)
+  bool single = false, partial = false, bound = false;
+  int account = -1;          // unbound nodes: their scope
+  std::vector<int> accounts, companies, companies_raw, emails, phones, notes, role_words;
+  std::vector<std::string> roles;
+  double conf = 1.0;
+  std::vector<std::string> how;  // evidence for joining its cluster
+  bool ambiguous = false;
+  std::vector<int> candidates;   // roots, when ambiguous
+  // Interned attribute values read by the cannot-link tests (-1 = none).
+  int a_email = -1, a_comp = -1, a_names = -1, a_shape = -1, a_role = -1;
+};
+
+// The distinct attribute values of a cluster's members.
+struct Attrs {
+  std::vector<int> email, comp, names, shape, role;
+};
+
+// Which cannot-link test a memo entry belongs to.
+enum Test : uint64_t { kEmail = 1, kComp = 2, kNames = 3, kShape = 4, kRole = 5 };
 
 class Resolver {
  public:
@@ -200,7 +206,17 @@ class Resolver {
     parent_.resize(nodes_.size());
     std::iota(parent_.begin(), parent_.end(), 0);
     members_.resize(nodes_.size());
-    for (size_t i = 0; i < nodes_.size(); ++i) members_[i] = {static_cast<int>(i)};
+    attrs_.resize(nodes_.size());
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      members_[i] = {static_cast<int>(i)};
+      const Node& n = nodes_[i];
+      Attrs& a = attrs_[i];
+      if (n.a_email >= 0) a.email.push_back(n.a_email);
+      if (n.a_comp >= 0) a.comp.push_back(n.a_comp);
+      if (n.a_names >= 0) a.names.push_back(n.a_names);
+      a.shape.push_back(n.a_shape);
+      if (n.a_role >= 0) a.role.push_back(n.a_role);
+    }
     stage_email();
     stage_full_names();
     stage_partials();
@@ -214,7 +230,138 @@ class Resolver {
   std::vector<int> node_of_;  // per mention
   std::vector<int> parent_;
   std::vector<std::vector<int>> members_;
+  std::vector<Attrs> attrs_;  // per root
   size_t pairs_ = 0;
+
+  // ---- interned words and names
+  Interner folded_;                       // folded token + "\x01" when written with non-ASCII letters
+  std::vector<detail::TokFeat> feat_;     // per folded_ id
+  std::vector<int> plain_of_;             // per folded_ id: plain_ id
+  Interner plain_;                        // folded token alone
+  std::vector<int> plain_fid_;            // per plain_ id: folded_ id of the ASCII-flagged form
+  std::vector<int> plain_rank_;           // per plain_ id: rank in byte order (sorted-neighbourhood order)
+  Interner raw_;                          // words as written
+  std::unordered_map<std::string, Tok> word_;  // raw word -> token
+  Interner name_keys_;
+  std::deque<PName> pnames_;
+  std::unordered_map<std::string, int> parsed_;  // surface -> pnames_ index
+  Interner strs_;                         // accounts, companies, e-mails, phones, paths, role words, keys
+  Interner sets_;                         // attribute sets
+  std::vector<std::vector<int>> set_vals_;
+  Interner shapes_;                       // (names set, one-word spellings) per node
+  std::vector<std::pair<int, std::vector<int>>> shape_vals_;
+  std::unordered_map<uint64_t, bool> conflict_memo_;
+
+  const std::string& plain_str(int plain) const { return plain_.str(plain); }
+  const std::string& fstr(const Tok& t) const { return plain_.str(t.plain); }
+  const std::string& rawstr(const Tok& t) const { return raw_.str(t.raw); }
+
+  int fold_id(const std::string& f, bool na) {
+    std::string k = na ? f + '\x01' : f;
+    int before = static_cast<int>(folded_.strs.size());
+    int id = folded_.id(k);
+    if (id == before) {
+      feat_.push_back(detail::features(f, na));
+      plain_of_.push_back(-1);
+      int p = plain_.id(f);
+      plain_of_[static_cast<size_t>(id)] = p;
+      if (static_cast<size_t>(p) >= plain_fid_.size()) plain_fid_.resize(static_cast<size_t>(p) + 1, -1);
+      if (!na) plain_fid_[static_cast<size_t>(p)] = id;
+    }
+    return id;
+  }
+
+  // Folded id of a plain token taken as written in ASCII (how one-word
+  // spellings are compared).
+  int ascii_fid(int plain) {
+    if (static_cast<size_t>(plain) < plain_fid_.size() && plain_fid_[static_cast<size_t>(plain)] >= 0)
+      return plain_fid_[static_cast<size_t>(plain)];
+    std::string f = plain_.str(plain);  // copy: fold_id may grow plain_
+    return fold_id(f, false);
+  }
+
+  // Not memoised: on features computed once, a relation costs less than a
+  // hash-map probe into a table of millions of pairs would.
+  TokenRel rel(int a, int b, bool first) {
+    if (a == b) return TokenRel::Exact;
+    return detail::relation(feat_[static_cast<size_t>(a)], feat_[static_cast<size_t>(b)], first);
+  }
+
+  Tok word(const std::string& w) {
+    auto it = word_.find(w);
+    if (it != word_.end()) return it->second;
+    Tok t;
+    std::string f = detail::name_token(w);
+    if (!f.empty()) {
+      t.id = fold_id(f, non_ascii(w));
+      t.plain = plain_of_[static_cast<size_t>(t.id)];
+      t.raw = raw_.id(w);
+    }
+    word_.emplace(w, t);
+    return t;
+  }
+
+  const PName& parse_name(const std::string& surface) { return pnames_[static_cast<size_t>(parse_id(surface))]; }
+
+  int parse_id(const std::string& surface) {
+    auto it = parsed_.find(surface);
+    if (it != parsed_.end()) return it->second;
+    std::string s = detail::trim_copy(surface);
+    size_t comma = s.find(',');
+    if (comma != std::string::npos) {
+      std::string a = detail::trim_copy(s.substr(0, comma)), b = detail::trim_copy(s.substr(comma + 1));
+      if (!a.empty() && !b.empty() && detail::split_words(a).size() == 1 && detail::split_words(b).size() <= 2)
+        s = b + " " + a;  // "Smith, Robert"
+      else
+        s = a;
+    }
+    static const std::set<std::string> honorifics = {"dr", "mr", "mrs", "ms", "prof", "sir", "herr", "frau", "mme", "mlle"};
+    PName p;
+    std::string key;
+    for (const auto& w : detail::split_words(s)) {
+      Tok t = word(w);
+      if (t.id < 0 || honorifics.count(fstr(t))) continue;
+      p.toks.push_back(t);
+      key += (key.empty() ? "" : " ") + fstr(t);
+    }
+    if (p.toks.size() >= 2)
+      for (const auto& t : p.toks)
+        if (fstr(t).size() == 1) p.partial = true;
+    p.key = name_keys_.id(key);
+    int id = static_cast<int>(pnames_.size());
+    pnames_.push_back(std::move(p));
+    parsed_.emplace(surface, id);
+    return id;
+  }
+
+  NameRel compare(const PName& a, const PName& b) {
+    NameRel r;
+    if (a.key == b.key) {
+      r.first = r.last = TokenRel::Exact;
+    } else {
+      r.first = rel(a.first().id, b.first().id, true);
+      r.last = rel(a.last().id, b.last().id, false);
+    }
+    r.compatible = r.first != TokenRel::Different && r.last != TokenRel::Different;
+    auto in = [](TokenRel x, std::initializer_list<TokenRel> set) {
+      return std::find(set.begin(), set.end(), x) != set.end();
+    };
+    r.worthy = (strong(r.last) && in(r.first, {TokenRel::Exact, TokenRel::Translit, TokenRel::Nickname, TokenRel::Typo,
+                                                TokenRel::Phonetic})) ||
+               (strong(r.first) && in(r.last, {TokenRel::Typo, TokenRel::Phonetic, TokenRel::HyphenPart}));
+    r.score = rank(r.first) + rank(r.last);
+    return r;
+  }
+
+  int intern_set(std::vector<int> v) {
+    if (v.empty()) return -1;
+    std::sort(v.begin(), v.end());
+    int before = static_cast<int>(sets_.strs.size());
+    int id = sets_.id(set_bytes(v));
+    if (id == before) set_vals_.push_back(std::move(v));
+    return id;
+  }
+  const std::vector<int>& set_of(int id) const { return set_vals_[static_cast<size_t>(id)]; }
 
   int find(int x) {
     while (parent_[x] != x) x = parent_[x] = parent_[parent_[x]];
@@ -222,103 +369,195 @@ class Resolver {
   }
 
   void build_nodes() {
-    std::unordered_map<std::string, int> by_key;
+    std::unordered_map<uint64_t, int> by_key;
     by_key.reserve(ms_.size());
     nodes_.reserve(ms_.size());
     node_of_.assign(ms_.size(), -1);
+    std::unordered_map<std::string, std::pair<int, int>> company_memo;  // raw -> (key id, raw id)
+    std::unordered_map<std::string, std::vector<int>> role_memo;
     for (size_t i = 0; i < ms_.size(); ++i) {
       const Mention& m = ms_[i];
-      PName p = parse_name(m.surface);
+      int pid = parse_id(m.surface);
+      const PName& p = pnames_[static_cast<size_t>(pid)];
       if (p.toks.empty()) continue;
-      std::string key;
+      int acc = strs_.id(m.account);
+      // Node identity: the person note, or the spelling within its scope.
+      uint64_t key;
       if (!m.bound.empty())
-        key = "N|" + m.bound;
-      else if (p.toks.size() >= 2)
-        key = std::string(p.partial ? "P|" : "F|") + p.key + "|" + m.account;
+        key = (3ULL << 62) | static_cast<uint64_t>(strs_.id(m.bound));
       else
-        key = "S|" + p.key + "|" + m.account;
-      auto [it, fresh] = by_key.emplace(key, static_cast<int>(nodes_.size()));
+        key = (static_cast<uint64_t>(p.toks.size() >= 2 ? (p.partial ? 1 : 0) : 2) << 62) |
+              (static_cast<uint64_t>(p.key) << 31) | static_cast<uint64_t>(acc);
+      auto [it, fresh] = by_key.try_emplace(key, static_cast<int>(nodes_.size()));
       if (fresh) {
         Node n;
-        n.key = key;
         n.bound = !m.bound.empty();
         n.single = !n.bound && p.toks.size() == 1;
         n.partial = !n.bound && p.partial;
-        n.account = m.account;
+        n.account = acc;
         nodes_.push_back(std::move(n));
       }
-      Node& n = nodes_[it->second];
+      Node& n = nodes_[static_cast<size_t>(it->second)];
       node_of_[i] = it->second;
       n.mentions.push_back(i);
-      n.accounts.insert(m.account);
+      add_unique(n.accounts, acc);
       if (p.toks.size() >= 2 && !p.partial) {
-        if (std::none_of(n.names.begin(), n.names.end(), [&](const PName& q) { return q.key == p.key; }))
-          n.names.push_back(p);
+        if (std::none_of(n.names.begin(), n.names.end(),
+                         [&](int q) { return pnames_[static_cast<size_t>(q)].key == p.key; }))
+          n.names.push_back(pid);
       } else if (p.toks.size() == 1) {
-        if (std::find(n.singles.begin(), n.singles.end(), p.key) == n.singles.end()) n.singles.push_back(p.key);
+        add_unique(n.singles, p.first().plain);
       }
-      if (n.bound && p.partial && n.names.empty()) n.names.push_back(p);
+      if (n.bound && p.partial && n.names.empty()) n.names.push_back(pid);
       if (!m.company.empty()) {
-        std::string ck = detail::company_key(m.company, aliases_);
-        if (!ck.empty()) {
-          n.companies.insert(ck);
-          n.companies_raw.insert(m.company);
+        auto cit = company_memo.find(m.company);
+        if (cit == company_memo.end()) {
+          std::string ck = detail::company_key(m.company, aliases_);
+          cit = company_memo.emplace(m.company, std::make_pair(ck.empty() ? -1 : strs_.id(ck), strs_.id(m.company))).first;
+        }
+        if (cit->second.first >= 0) {
+          add_unique(n.companies, cit->second.first);
+          add_unique(n.companies_raw, cit->second.second);
         }
       }
-      if (!m.email.empty()) n.emails.insert(m.email);
-      if (!m.phone.empty()) n.phones.insert(m.phone);
-      if (!m.bound.empty()) n.notes.insert(m.bound);
+      if (!m.email.empty()) add_unique(n.emails, strs_.id(m.email));
+      if (!m.phone.empty()) add_unique(n.phones, strs_.id(m.phone));
+      if (!m.bound.empty()) add_unique(n.notes, strs_.id(m.bound));
       if (!m.role.empty()) {
         if (std::find(n.roles.begin(), n.roles.end(), m.role) == n.roles.end()) n.roles.push_back(m.role);
-        for (const auto& w : content_words(m.role)) n.role_words.insert(w);
+        auto rit = role_memo.find(m.role);
+        if (rit == role_memo.end()) {
+          std::vector<int> ws;
+          for (const auto& w : content_words(m.role)) ws.push_back(strs_.id(w));
+          rit = role_memo.emplace(m.role, std::move(ws)).first;
+        }
+        for (int w : rit->second) add_unique(n.role_words, w);
       }
     }
     // Person notes carry their company into every account they are linked from.
+    std::unordered_map<std::string, std::vector<std::string>> customers_of;  // alias or customer -> customers
+    for (const auto& [alias, cust] : aliases_) {
+      customers_of[alias].push_back(cust);
+      customers_of[cust].push_back(cust);
+    }
     for (auto& n : nodes_) {
       if (!n.bound) continue;
-      std::set<std::string> extra;
-      for (const auto& c : n.companies)
-        for (const auto& [alias, cust] : aliases_)
-          if (alias == c || cust == c) extra.insert(cust);
-      for (const auto& e : extra) n.accounts.insert(e);
-    }
-  }
-
-  // Why x and y cannot be one person ("" when they can).
-  std::string conflict(const Node& x, const Node& y, bool fuzzy) const {
-    if (!x.emails.empty() && !y.emails.empty() && disjoint(x.emails, y.emails)) return "different e-mail";
-    if (!companies_compatible(x.companies, y.companies)) return "different company";
-    if (!x.names.empty() && !y.names.empty()) {
-      bool ok = false;
-      for (const auto& a : x.names)
-        for (const auto& b : y.names) ok = ok || compare(a, b).compatible;
-      if (!ok) return "different full names";
-    }
-    auto single_fits = [](const std::string& s, const Node& other) {
-      for (const auto& n : other.names) {
-        if (relation_folded(s, n.first().f, false, false, true) != TokenRel::Different) return true;
-        if (n.last().f == s) return true;
+      std::vector<int> extra;
+      for (int c : n.companies) {
+        auto it = customers_of.find(strs_.str(c));
+        if (it == customers_of.end()) continue;
+        for (const auto& cust : it->second) add_unique(extra, strs_.id(cust));
       }
-      for (const auto& t : other.singles)
-        if (relation_folded(s, t, false, false, true) != TokenRel::Different) return true;
-      return other.names.empty() && other.singles.empty();
-    };
-    if (x.names.empty())
-      for (const auto& s : x.singles)
-        if (!single_fits(s, y)) return "different names";
-    if (y.names.empty())
-      for (const auto& s : y.singles)
-        if (!single_fits(s, x)) return "different names";
-    if (fuzzy && !x.role_words.empty() && !y.role_words.empty() && disjoint(x.role_words, y.role_words))
-      return "different roles";
-    return "";
+      for (int e : extra) add_unique(n.accounts, e);
+    }
+    for (auto& n : nodes_) {
+      n.a_email = intern_set(n.emails);
+      n.a_comp = intern_set(n.companies);
+      n.a_names = intern_set(n.names);
+      n.a_role = intern_set(n.role_words);
+      // Names and one-word spellings together: the one-word test reads both.
+      std::vector<int> singles = n.singles;
+      std::sort(singles.begin(), singles.end());
+      singles.push_back(n.a_names);
+      int before = static_cast<int>(shapes_.strs.size());
+      n.a_shape = shapes_.id(set_bytes(singles));
+      if (n.a_shape == before) {
+        singles.pop_back();
+        shape_vals_.push_back({n.a_names, std::move(singles)});
+      }
+    }
+    // Byte order of plain tokens: blocks are scanned in sorted-neighbourhood order.
+    std::vector<int> order(plain_.strs.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](int a, int b) { return plain_.str(a) < plain_.str(b); });
+    plain_rank_.assign(order.size(), 0);
+    for (size_t r = 0; r < order.size(); ++r) plain_rank_[static_cast<size_t>(order[r])] = static_cast<int>(r);
   }
 
-  bool clusters_compatible(int ra, int rb, bool fuzzy) const {
-    for (int a : members_[ra])
-      for (int b : members_[rb])
-        if (!conflict(nodes_[a], nodes_[b], fuzzy).empty()) return false;
+  // ---- cannot-link tests (true = these two cannot be one person)
+
+  bool names_conflict(int sa, int sb) {
+    for (int a : set_of(sa))
+      for (int b : set_of(sb))
+        if (compare(pnames_[static_cast<size_t>(a)], pnames_[static_cast<size_t>(b)]).compatible) return false;
     return true;
+  }
+
+  // Does the one-word spelling s (plain id) fit any name or spelling of the other shape?
+  bool single_fits(int s, int other_shape) {
+    const auto& [names, singles] = shape_vals_[static_cast<size_t>(other_shape)];
+    int fs = ascii_fid(s);
+    if (names >= 0)
+      for (int q : set_of(names)) {
+        const PName& n = pnames_[static_cast<size_t>(q)];
+        if (rel(fs, ascii_fid(n.first().plain), true) != TokenRel::Different) return true;
+        if (n.last().plain == s) return true;
+      }
+    for (int t : shape_vals_[static_cast<size_t>(other_shape)].second)
+      if (rel(fs, ascii_fid(t), true) != TokenRel::Different) return true;
+    return names < 0 && shape_vals_[static_cast<size_t>(other_shape)].second.empty();
+  }
+
+  bool shape_conflict(int xa, int xb) {
+    for (int pass = 0; pass < 2; ++pass) {
+      int x = pass == 0 ? xa : xb, y = pass == 0 ? xb : xa;
+      if (shape_vals_[static_cast<size_t>(x)].first >= 0) continue;
+      std::vector<int> singles = shape_vals_[static_cast<size_t>(x)].second;  // copy: single_fits may intern
+      for (int s : singles)
+        if (!single_fits(s, y)) return true;
+    }
+    return false;
+  }
+
+  bool test(Test t, int a, int b) {
+    if (a > b) std::swap(a, b);
+    uint64_t k = (static_cast<uint64_t>(t) << 60) | (static_cast<uint64_t>(a) << 30) | static_cast<uint64_t>(b);
+    auto it = conflict_memo_.find(k);
+    if (it != conflict_memo_.end()) return it->second;
+    bool c = false;
+    switch (t) {
+      case kEmail:
+      case kRole: c = disjoint(set_of(a), set_of(b)); break;
+      case kComp: {
+        std::vector<std::string> x, y;
+        for (int i : set_of(a)) x.push_back(strs_.str(i));
+        for (int i : set_of(b)) y.push_back(strs_.str(i));
+        c = !companies_compatible(x, y);
+        break;
+      }
+      case kNames: c = names_conflict(a, b); break;
+      case kShape: c = shape_conflict(a, b); break;
+    }
+    conflict_memo_.emplace(k, c);
+    return c;
+  }
+
+  bool any_conflict(Test t, const std::vector<int>& xs, const std::vector<int>& ys) {
+    for (int x : xs)
+      for (int y : ys)
+        if (test(t, x, y)) return true;
+    return false;
+  }
+
+  // Two nodes: different e-mail, different company, names that cannot be one
+  // person, one-word spellings that fit neither, or (for a merge resting on a
+  // fuzzy spelling) different roles.
+  bool conflict(const Node& x, const Node& y, bool fuzzy) {
+    if (x.a_email >= 0 && y.a_email >= 0 && test(kEmail, x.a_email, y.a_email)) return true;
+    if (x.a_comp >= 0 && y.a_comp >= 0 && test(kComp, x.a_comp, y.a_comp)) return true;
+    if (x.a_names >= 0 && y.a_names >= 0 && test(kNames, x.a_names, y.a_names)) return true;
+    if (test(kShape, x.a_shape, y.a_shape)) return true;
+    return fuzzy && x.a_role >= 0 && y.a_role >= 0 && test(kRole, x.a_role, y.a_role);
+  }
+
+  // Same as conflict() over every member pair of two clusters, on their
+  // distinct attribute values (see the file comment).
+  bool clusters_compatible(int ra, int rb, bool fuzzy) {
+    const Attrs& a = attrs_[static_cast<size_t>(ra)];
+    const Attrs& b = attrs_[static_cast<size_t>(rb)];
+    return !any_conflict(kEmail, a.email, b.email) && !any_conflict(kComp, a.comp, b.comp) &&
+           !any_conflict(kNames, a.names, b.names) && !any_conflict(kShape, a.shape, b.shape) &&
+           !(fuzzy && any_conflict(kRole, a.role, b.role));
   }
 
   void unite(int ra, int rb, double conf, std::vector<std::string> how) {
@@ -326,6 +565,14 @@ class Resolver {
     parent_[rb] = ra;
     for (int m : members_[rb]) members_[ra].push_back(m);
     members_[rb].clear();
+    Attrs& to = attrs_[static_cast<size_t>(ra)];
+    Attrs& from = attrs_[static_cast<size_t>(rb)];
+    for (int x : from.email) add_unique(to.email, x);
+    for (int x : from.comp) add_unique(to.comp, x);
+    for (int x : from.names) add_unique(to.names, x);
+    for (int x : from.shape) add_unique(to.shape, x);
+    for (int x : from.role) add_unique(to.role, x);
+    from = Attrs{};
     Node& joined = nodes_[rb];
     joined.conf = std::min(joined.conf, conf);
     for (auto& h : how)
@@ -333,41 +580,62 @@ class Resolver {
   }
 
   void stage_email() {
-    std::unordered_map<std::string, int> by_email;
+    std::unordered_map<int, int> by_email;
     for (size_t i = 0; i < nodes_.size(); ++i)
-      for (const auto& e : nodes_[i].emails) {
-        auto [it, fresh] = by_email.emplace(e, static_cast<int>(i));
+      for (int e : nodes_[i].emails) {
+        auto [it, fresh] = by_email.try_emplace(e, static_cast<int>(i));
         if (fresh) continue;
         int ra = find(it->second), rb = find(static_cast<int>(i));
-        if (ra != rb) unite(ra, rb, 0.99, {"same e-mail (" + e + ")"});
+        if (ra != rb) unite(ra, rb, 0.99, {"same e-mail (" + strs_.str(e) + ")"});
       }
   }
 
-  std::string shared_company(int a, int b) const {
-    for (const auto& x : nodes_[a].companies)
-      if (nodes_[b].companies.count(x)) return x;
-    return "";
+  int shared_company(int a, int b) const {
+    for (int x : nodes_[a].companies)
+      if (std::find(nodes_[b].companies.begin(), nodes_[b].companies.end(), x) != nodes_[b].companies.end()) return x;
+    return -1;
+  }
+
+  std::string raw_name(const PName& p) const {
+    std::string s;
+    for (const auto& t : p.toks) s += (s.empty() ? "" : " ") + rawstr(t);
+    return s;
   }
 
   void stage_full_names() {
-    // Each entry: (block key, sort key inside the block, node).
+    // Each entry: (block key, sort key inside the block, node). Blocks:
+    // surname + first initial, first name + surname initial, phonetic
+    // surname + first sound, nickname canon + surname.
     struct Entry {
-      std::string block, sort;
+      uint64_t block, sort;
       int node;
     };
     std::vector<Entry> entries;
+    Interner keys;  // phonetic keys and nickname canons
+    std::unordered_map<int, std::vector<int>> canon_ids;  // folded id -> canon key ids
     for (size_t i = 0; i < nodes_.size(); ++i) {
       const Node& n = nodes_[i];
       if (n.single || n.partial) continue;
       int id = static_cast<int>(i);
-      for (const auto& p : n.names) {
-        const std::string& f = p.first().f;
-        const std::string& l = p.last().f;
-        entries.push_back({"L" + l + "|" + f.substr(0, 1), f, id});
-        entries.push_back({"F" + f + "|" + l.substr(0, 1), l, id});
-        std::string pl = phonetic(l), pf = phonetic(f);
-        if (!pl.empty() && !pf.empty()) entries.push_back({"P" + pl + "|" + pf.substr(0, 1), l + " " + f, id});
-        for (const auto& c : nickname_canon(f)) entries.push_back({"N" + c + "|" + l, f, id});
+      for (int q : n.names) {
+        const PName& p = pnames_[static_cast<size_t>(q)];
+        const detail::TokFeat& ff = feat_[static_cast<size_t>(p.first().id)];
+        const detail::TokFeat& lf = feat_[static_cast<size_t>(p.last().id)];
+        uint64_t f = static_cast<uint64_t>(p.first().plain), l = static_cast<uint64_t>(p.last().plain);
+        uint64_t rf = static_cast<uint64_t>(plain_rank_[f]), rl = static_cast<uint64_t>(plain_rank_[l]);
+        auto initial = [](const std::string& s) { return static_cast<uint64_t>(static_cast<unsigned char>(s[0])); };
+        entries.push_back({(1ULL << 62) | (l << 8) | initial(ff.f), rf, id});
+        entries.push_back({(0ULL << 62) | (f << 8) | initial(lf.f), rl, id});
+        if (!lf.phon.empty() && !ff.phon.empty())
+          entries.push_back({(3ULL << 62) | (static_cast<uint64_t>(keys.id(lf.phon)) << 8) | initial(ff.phon),
+                             (rl << 32) | rf, id});
+        auto cit = canon_ids.find(p.first().id);
+        if (cit == canon_ids.end()) {
+          std::vector<int> cs;
+          for (const auto& c : ff.canon) cs.push_back(keys.id(c));
+          cit = canon_ids.emplace(p.first().id, std::move(cs)).first;
+        }
+        for (int c : cit->second) entries.push_back({(2ULL << 62) | (static_cast<uint64_t>(c) << 31) | l, rf, id});
       }
     }
     std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
@@ -377,42 +645,58 @@ class Resolver {
       double score;
       int a, b;
       NameRel rel;
-      std::string an, bn;
+      int pa, pb;  // the best-matching names
     };
     std::vector<Cand> cands;
-    std::unordered_set<uint64_t> seen;
-    seen.reserve(entries.size() * 4);
     // Sorted neighbourhood inside each block: a node is compared with the next
     // kWindow nodes in sort order, so a block of any size costs O(size * kWindow)
-    // and near spellings (sorted next to each other) still meet.
+    // and near spellings (sorted next to each other) still meet. A pair found
+    // by several blocks is scored once (sort + unique, cheaper than a hash set).
     const size_t kWindow = 24;
+    std::vector<uint64_t> pairs;
+    pairs.reserve(entries.size() * 4);
     for (size_t s = 0; s < entries.size();) {
       size_t e = s;
       while (e < entries.size() && entries[e].block == entries[s].block) ++e;
       for (size_t i = s; i < e; ++i)
         for (size_t j = i + 1; j < e && j <= i + kWindow; ++j) {
           int a = std::min(entries[i].node, entries[j].node), b = std::max(entries[i].node, entries[j].node);
-          if (a == b) continue;
-          uint64_t k = (static_cast<uint64_t>(a) << 32) | static_cast<uint32_t>(b);
-          if (!seen.insert(k).second) continue;
-          ++pairs_;
-          NameRel best;
-          const PName *ba = nullptr, *bb = nullptr;
-          for (const auto& pa : nodes_[a].names)
-            for (const auto& pb : nodes_[b].names) {
-              NameRel r = compare(pa, pb);
-              if (r.worthy && (!best.worthy || r.score > best.score)) best = r, ba = &pa, bb = &pb;
-            }
-          if (!best.worthy) continue;
-          std::string an, bn;
-          for (const auto& t : ba->toks) an += (an.empty() ? "" : " ") + t.raw;
-          for (const auto& t : bb->toks) bn += (bn.empty() ? "" : " ") + t.raw;
-          double score = best.score;
-          if (!shared_company(a, b).empty()) score += 5;
-          if (!disjoint(nodes_[a].accounts, nodes_[b].accounts)) score += 3;
-          cands.push_back({score, a, b, best, an, bn});
+          if (a != b) pairs.push_back((static_cast<uint64_t>(a) << 32) | static_cast<uint32_t>(b));
         }
       s = e;
+    }
+    // Bucket by the first node (counting sort), then sort each small bucket:
+    // linear in the pairs generated, where one std::sort of millions was not.
+    {
+      std::vector<uint32_t> start(nodes_.size() + 1, 0);
+      for (uint64_t k : pairs) ++start[(k >> 32) + 1];
+      for (size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
+      std::vector<uint64_t> by_a(pairs.size());
+      std::vector<uint32_t> fill = start;
+      for (uint64_t k : pairs) by_a[fill[k >> 32]++] = k;
+      pairs.clear();
+      for (size_t a = 0; a + 1 < start.size(); ++a) {
+        auto b = by_a.begin() + start[a], e = by_a.begin() + start[a + 1];
+        std::sort(b, e);
+        for (auto it = b; it != e; ++it)
+          if (it == b || *it != *(it - 1)) pairs.push_back(*it);
+      }
+    }
+    pairs_ = pairs.size();
+    for (uint64_t k : pairs) {
+      int a = static_cast<int>(k >> 32), b = static_cast<int>(k & 0xffffffffu);
+      NameRel best;
+      int ba = -1, bb = -1;
+      for (int pa : nodes_[a].names)
+        for (int pb : nodes_[b].names) {
+          NameRel r = compare(pnames_[static_cast<size_t>(pa)], pnames_[static_cast<size_t>(pb)]);
+          if (r.worthy && (!best.worthy || r.score > best.score)) best = r, ba = pa, bb = pb;
+        }
+      if (!best.worthy) continue;
+      double score = best.score;
+      if (shared_company(a, b) >= 0) score += 5;
+      if (!disjoint(nodes_[a].accounts, nodes_[b].accounts)) score += 3;
+      cands.push_back({score, a, b, best, ba, bb});
     }
     std::stable_sort(cands.begin(), cands.end(), [](const Cand& x, const Cand& y) { return x.score > y.score; });
     for (const auto& c : cands) {
@@ -421,17 +705,18 @@ class Resolver {
       bool fuzzy = !(strong(c.rel.first) && strong(c.rel.last));
       if (!clusters_compatible(ra, rb, fuzzy)) continue;
       std::vector<std::string> how;
-      auto fa = parse_name(c.an), fb = parse_name(c.bn);
-      std::string w1 = rel_words(c.rel.first, fa.first().raw, fb.first().raw, true);
-      std::string w2 = rel_words(c.rel.last, fa.last().raw, fb.last().raw, false);
+      const PName& fa = pnames_[static_cast<size_t>(c.pa)];
+      const PName& fb = pnames_[static_cast<size_t>(c.pb)];
+      std::string w1 = rel_words(c.rel.first, rawstr(fa.first()), rawstr(fb.first()), true);
+      std::string w2 = rel_words(c.rel.last, rawstr(fa.last()), rawstr(fb.last()), false);
       if (w1.empty() && w2.empty()) how.push_back("same full name");
       how.push_back(w1);
       how.push_back(w2);
-      std::string co = shared_company(c.a, c.b);
-      if (!co.empty()) how.push_back("same company (" + co + ")");
+      int co = shared_company(c.a, c.b);
+      if (co >= 0) how.push_back("same company (" + strs_.str(co) + ")");
       double conf = 0.98;
       if (c.rel.first == TokenRel::Translit || c.rel.last == TokenRel::Translit) conf = 0.95;
-      if (fuzzy) conf = co.empty() ? 0.85 : 0.9;
+      if (fuzzy) conf = co < 0 ? 0.85 : 0.9;
       if (c.rel.first == TokenRel::Nickname) conf = std::min(conf, 0.85);
       // Keep the root on the node with a person note, if any, for a stable canonical.
       if (nodes_[rb].bound && !nodes_[ra].bound) std::swap(ra, rb);
@@ -441,36 +726,50 @@ class Resolver {
 
   // Stage 2: first names alone and initialled names.
   void stage_partials() {
-    // account -> key -> roots
-    std::unordered_map<std::string, std::unordered_map<std::string, std::set<int>>> idx;
-    std::unordered_map<std::string, std::vector<std::pair<std::string, int>>> firsts;
+    // (account, kind, token) -> roots. Kinds: f first name, g its German
+    // transliteration key, n nickname canon, l surname, a one-word spelling
+    // of a person note.
+    enum Kind : uint64_t { kF = 0, kG = 1, kN = 2, kL = 3, kA = 4 };
+    auto key = [](int acc, Kind kind, int tok) {
+      return (static_cast<uint64_t>(acc) << 34) | (static_cast<uint64_t>(kind) << 31) | static_cast<uint64_t>(tok);
+    };
+    Interner keys;  // German keys and nickname canons
+    auto german_id = [&](int fid) { return keys.id("g" + german_key(plain_str(plain_of_[static_cast<size_t>(fid)]))); };
+    auto canon_ids = [&](int fid, std::vector<int>& out) {
+      out.clear();
+      for (const auto& c : nickname_canon(plain_str(plain_of_[static_cast<size_t>(fid)]))) out.push_back(keys.id("n" + c));
+    };
+    auto needs_german = [&](const Tok& t) {
+      const std::string& f = fstr(t);
+      return feat_[static_cast<size_t>(t.id)].non_ascii || german_key(f) != f;
+    };
+    std::unordered_map<uint64_t, std::vector<int>> idx;
+    std::unordered_map<int, std::vector<std::pair<int, int>>> firsts;  // account -> (plain first name, root)
+    std::vector<int> cs;
     for (size_t i = 0; i < nodes_.size(); ++i) {
       const Node& n = nodes_[i];
       if (n.single || n.partial) continue;
       int root = find(static_cast<int>(i));
-      for (const auto& acc : n.accounts) {
-        auto& m = idx[acc];
-        for (const auto& p : n.names) {
-          const std::string& f = p.first().f;
-          m["f:" + f].insert(root);
-          if (p.first().non_ascii || german_key(f) != f) m["g:" + german_key(f)].insert(root);
-          for (const auto& c : nickname_canon(f)) m["n:" + c].insert(root);
-          m["l:" + p.last().f].insert(root);
-          firsts[acc].push_back({f, root});
+      for (int acc : n.accounts) {
+        for (int q : n.names) {
+          const PName& p = pnames_[static_cast<size_t>(q)];
+          idx[key(acc, kF, p.first().plain)].push_back(root);
+          if (needs_german(p.first())) idx[key(acc, kG, german_id(p.first().id))].push_back(root);
+          canon_ids(p.first().id, cs);
+          for (int c : cs) idx[key(acc, kN, c)].push_back(root);
+          idx[key(acc, kL, p.last().plain)].push_back(root);
+          firsts[acc].push_back({p.first().plain, root});
         }
-        for (const auto& s : n.singles) m["a:" + s].insert(root);
+        for (int s : n.singles) idx[key(acc, kA, s)].push_back(root);
       }
     }
-    auto lookup = [&](const std::string& acc, const std::string& key, std::set<int>& out) {
-      auto it = idx.find(acc);
-      if (it == idx.end()) return;
-      auto jt = it->second.find(key);
-      if (jt != it->second.end()) out.insert(jt->second.begin(), jt->second.end());
-    };
-    auto compatible_with = [&](int node, int root) {
-      for (int m : members_[root])
-        if (!conflict(nodes_[node], nodes_[m], true).empty()) return false;
-      return true;
+    for (auto& kv : idx) {
+      std::sort(kv.second.begin(), kv.second.end());
+      kv.second.erase(std::unique(kv.second.begin(), kv.second.end()), kv.second.end());
+    }
+    auto lookup = [&](int acc, Kind kind, int tok, std::set<int>& out) {
+      auto it = idx.find(key(acc, kind, tok));
+      if (it != idx.end()) out.insert(it->second.begin(), it->second.end());
     };
     struct Plan {
       int node, root;
@@ -483,34 +782,38 @@ class Resolver {
       Node& n = nodes_[i];
       if (!n.single && !n.partial) continue;
       if (find(static_cast<int>(i)) != static_cast<int>(i) || members_[i].size() != 1) continue;
-      const std::string& acc = n.account;
-      PName p = parse_name(ms_[n.mentions.front()].surface);
+      int acc = n.account;
+      const std::string& surface = ms_[n.mentions.front()].surface;
+      const PName& p = parse_name(surface);
       std::set<int> cands;
       std::string what;
       if (n.single) {
-        const std::string& t = p.first().f;
-        lookup(acc, "f:" + t, cands);
-        lookup(acc, "a:" + t, cands);
-        if (p.first().non_ascii || german_key(t) != t) lookup(acc, "g:" + german_key(t), cands);
-        for (const auto& c : nickname_canon(t)) lookup(acc, "n:" + c, cands);
-        lookup(acc, "l:" + t, cands);
+        const Tok& t = p.first();
+        lookup(acc, kF, t.plain, cands);
+        lookup(acc, kA, t.plain, cands);
+        if (needs_german(t)) lookup(acc, kG, german_id(t.id), cands);
+        canon_ids(t.id, cs);
+        for (int c : cs) lookup(acc, kN, c, cands);
+        lookup(acc, kL, t.plain, cands);
         what = "first name only";
       } else {
         const Tok& f = p.first();
         const Tok& l = p.last();
         std::set<int> raw;
-        if (f.f.size() > 1) {
-          lookup(acc, "f:" + f.f, raw);
-          for (const auto& c : nickname_canon(f.f)) lookup(acc, "n:" + c, raw);
+        if (fstr(f).size() > 1) {
+          lookup(acc, kF, f.plain, raw);
+          canon_ids(f.id, cs);
+          for (int c : cs) lookup(acc, kN, c, raw);
         } else {
-          lookup(acc, "l:" + l.f, raw);
+          lookup(acc, kL, l.plain, raw);
         }
         for (int r : raw) {
           bool fits = false;
           for (int m : members_[r])
-            for (const auto& q : nodes_[m].names) {
-              TokenRel rf = detail::relation(f.feat, q.first().feat, true);
-              TokenRel rl = detail::relation(l.feat, q.last().feat, false);
+            for (int qi : nodes_[m].names) {
+              const PName& q = pnames_[static_cast<size_t>(qi)];
+              TokenRel rf = rel(f.id, q.first().id, true);
+              TokenRel rl = rel(l.id, q.last().id, false);
               bool okf = rf == TokenRel::Exact || rf == TokenRel::Translit || rf == TokenRel::Nickname || rf == TokenRel::Initial;
               bool okl = rl == TokenRel::Exact || rl == TokenRel::Translit || rl == TokenRel::Initial || rl == TokenRel::Typo;
               fits = fits || (okf && okl);
@@ -521,22 +824,21 @@ class Resolver {
       }
       std::set<int> ok;
       for (int r : cands)
-        if (compatible_with(static_cast<int>(i), r)) ok.insert(r);
-      std::string scope = acc.empty() ? "the vault" : acc;
+        if (clusters_compatible(static_cast<int>(i), r, true)) ok.insert(r);
+      std::string scope = strs_.str(acc).empty() ? "the vault" : strs_.str(acc);
       if (ok.size() == 1) {
         plans.push_back({static_cast<int>(i), *ok.begin(), what == "initial" ? 0.75 : 0.7,
-                         what + ": the only match for \"" + ms_[n.mentions.front()].surface + "\" in " + scope});
+                         what + ": the only match for \"" + surface + "\" in " + scope});
       } else if (ok.size() > 1) {
         n.ambiguous = true;
         n.candidates.assign(ok.begin(), ok.end());
-      } else if (n.single && p.first().f.size() >= 4) {
+      } else if (n.single && fstr(p.first()).size() >= 4) {
         std::set<int> fuzzy;
         auto it = firsts.find(acc);
         if (it != firsts.end())
           for (const auto& [f, root] : it->second) {
-            TokenRel r = relation_folded(p.first().f, f, p.first().non_ascii, false, true);
-            if (r == TokenRel::Typo && compatible_with(static_cast<int>(i), root))
-              fuzzy.insert(root);
+            TokenRel r = rel(p.first().id, ascii_fid(f), true);
+            if (r == TokenRel::Typo && clusters_compatible(static_cast<int>(i), root, true)) fuzzy.insert(root);
           }
         if (fuzzy.size() == 1)
           plans.push_back({static_cast<int>(i), *fuzzy.begin(), 0.6,
@@ -554,25 +856,28 @@ class Resolver {
     // Two lone first names that are one spelling apart (Brendan / Brenden),
     // when each is the other's only such partner in the account.
     std::unordered_map<std::string, std::vector<int>> blocks;
+    std::unordered_map<int, int> tok_of;  // leftover node -> plain first name
     for (int i : leftovers) {
       const Node& n = nodes_[i];
       if (!n.single) continue;
-      const std::string& t = n.singles.empty() ? parse_name(ms_[n.mentions.front()].surface).first().f : n.singles.front();
-      if (t.size() < 5) continue;
-      blocks["p" + n.account + "|" + phonetic(t)].push_back(i);
-      blocks["b" + n.account + "|" + t.substr(0, 3)].push_back(i);
-      blocks["e" + n.account + "|" + t.substr(t.size() - 3)].push_back(i);
+      int t = n.singles.empty() ? parse_name(ms_[n.mentions.front()].surface).first().plain : n.singles.front();
+      const std::string& ts = plain_str(t);
+      if (ts.size() < 5) continue;
+      tok_of[i] = t;
+      std::string acc = strs_.str(n.account);
+      blocks["p" + acc + "|" + phonetic(ts)].push_back(i);
+      blocks["b" + acc + "|" + ts.substr(0, 3)].push_back(i);
+      blocks["e" + acc + "|" + ts.substr(ts.size() - 3)].push_back(i);
     }
     std::map<int, std::set<int>> partners;
-    for (auto& [k, ids] : blocks) {
+    for (auto& kv : blocks) {
+      const auto& ids = kv.second;
       if (ids.size() > 200) continue;
       for (size_t a = 0; a < ids.size(); ++a)
         for (size_t b = a + 1; b < ids.size(); ++b) {
-          std::string ta = parse_name(ms_[nodes_[ids[a]].mentions.front()].surface).first().f;
-          std::string tb = parse_name(ms_[nodes_[ids[b]].mentions.front()].surface).first().f;
-          TokenRel r = relation_folded(ta, tb, false, false, true);
+          TokenRel r = rel(ascii_fid(tok_of[ids[a]]), ascii_fid(tok_of[ids[b]]), true);
           if (r != TokenRel::Typo && r != TokenRel::Phonetic) continue;
-          if (!conflict(nodes_[ids[a]], nodes_[ids[b]], true).empty()) continue;
+          if (conflict(nodes_[ids[a]], nodes_[ids[b]], true)) continue;
           partners[ids[a]].insert(ids[b]);
           partners[ids[b]].insert(ids[a]);
         }
@@ -588,14 +893,14 @@ class Resolver {
     }
   }
 
-  std::string canonical_of(const std::vector<int>& members, std::vector<std::string>* notes) const {
+  std::string canonical_of(const std::vector<int>& members, std::vector<std::string>* notes) {
     std::map<std::string, int> count;
     std::string best_note;
     for (int m : members) {
       const Node& n = nodes_[m];
-      for (const auto& p : n.notes) {
-        notes->push_back(p);
-        if (best_note.empty() || p < best_note) best_note = p;
+      for (int p : n.notes) {
+        notes->push_back(strs_.str(p));
+        if (best_note.empty() || strs_.str(p) < best_note) best_note = strs_.str(p);
       }
       for (size_t mi : n.mentions) count[ms_[mi].surface]++;
     }
@@ -646,8 +951,9 @@ class Resolver {
       }
       std::sort(c.candidates.begin(), c.candidates.end());
       c.candidates.erase(std::unique(c.candidates.begin(), c.candidates.end()), c.candidates.end());
+      const std::string& acc = strs_.str(n.account);
       c.evidence = {"first name only; " + std::to_string(c.candidates.size()) + " people it could be in " +
-                    (n.account.empty() ? std::string("the vault") : n.account) + ": a person must choose"};
+                    (acc.empty() ? std::string("the vault") : acc) + ": a person must choose"};
       cluster_of_root[i] = static_cast<int>(res.clusters.size());
       res.clusters.push_back(std::move(c));
     }
@@ -668,25 +974,25 @@ class Resolver {
     std::vector<std::string> order;
     std::set<std::string> accounts, companies, roles, emails;
     double conf = 1.0;
-    PName canon = parse_name(c.canonical);
+    const PName& canon = parse_name(c.canonical);
     for (int m : members) {
       const Node& n = nodes_[m];
       conf = std::min(conf, n.conf);
       for (const auto& h : n.how)
         if (std::find(c.evidence.begin(), c.evidence.end(), h) == c.evidence.end()) c.evidence.push_back(h);
-      for (const auto& a : n.accounts)
-        if (!a.empty()) accounts.insert(a);
-      for (const auto& x : n.companies_raw) companies.insert(x);
+      for (int a : n.accounts)
+        if (!strs_.str(a).empty()) accounts.insert(strs_.str(a));
+      for (int x : n.companies_raw) companies.insert(strs_.str(x));
       for (const auto& x : n.roles) roles.insert(x);
-      for (const auto& x : n.emails) emails.insert(x);
+      for (int x : n.emails) emails.insert(strs_.str(x));
       for (size_t mi : n.mentions) {
         const Mention& mm = ms_[mi];
-        auto [it, fresh] = detail.emplace(mm.surface, MemberDetail{});
+        auto [it, fresh] = detail.try_emplace(mm.surface);
         if (fresh) {
           order.push_back(mm.surface);
           it->second.surface = mm.surface;
           it->second.confidence = n.conf;
-          PName p = parse_name(mm.surface);
+          const PName& p = parse_name(mm.surface);
           if (mm.surface == c.canonical) {
             it->second.kind = "canonical";
           } else if (mm.source == "alias") {
@@ -712,9 +1018,9 @@ class Resolver {
     if (members.size() > 1 && c.evidence.empty()) c.evidence.push_back("same person note");
     bool multi_notes = false;
     {
-      std::set<std::string> ns;
+      std::set<int> ns;
       for (int m : members)
-        for (const auto& p : nodes_[m].notes) ns.insert(p);
+        for (int p : nodes_[m].notes) ns.insert(p);
       multi_notes = ns.size() > 1;
     }
     if (detail.size() > 1 && !multi_notes) {

@@ -1,6 +1,7 @@
 // Internal helpers shared by the dedup sources (not a public header).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,10 @@ struct TokFeat {
   std::vector<std::string> canon;  // nickname canon (first names)
   std::vector<std::string> parts;  // hyphen parts (surnames)
   bool non_ascii = false;
+  // One bit per letter present (a-z; other bytes share six bits): one edit
+  // changes at most two bits, so popcount(a ^ b) > 2 * cap proves the edit
+  // distance is above cap without running the distance.
+  uint32_t letters = 0;
 };
 TokFeat features(std::string folded, bool non_ascii);
 TokenRel relation(const TokFeat& a, const TokFeat& b, bool first_name);
