@@ -314,6 +314,38 @@ TEST(MergePlan, NotAGroupRefused) {
   EXPECT_EQ(r.error_code, "not_a_duplicate_group");
 }
 
+// Entries dedup reports as alike but different (another date, amount, name
+// or link) are never a cleanup: asking for one is refused, nothing planned.
+TEST(MergePlan, DistinctSimilarEntriesAreNeverCleanedUp) {
+  int refused = 0;
+  for (const std::string& root : {testing::source_path("sample-vault"), testing::shared_fixture()}) {
+    Files files = testing::load_dir(root);
+    if (files.empty()) continue;
+    index::Vault v = testing::vault_of(files);
+    dedup::Report rep = dedup::run(v, dedup::Options{});
+    for (const auto& d : rep.distinct_similar) {
+      if (d.lines.size() < 2 || !d.paths.empty()) continue;
+      // Unless the same lines are also a reported group, the request is refused.
+      bool grouped = false;
+      for (const auto& g : rep.groups) {
+        int hits = 0;
+        for (const auto& m : g.members)
+          if (m.path == d.path && std::find(d.lines.begin(), d.lines.end(), m.line) != d.lines.end()) ++hits;
+        grouped = grouped || hits == static_cast<int>(d.lines.size());
+      }
+      if (grouped) continue;
+      merge::EntryRequest req;
+      req.groups.push_back({d.path, d.lines, d.lines.front()});
+      auto r = merge::plan_entries(v, dedup::Options{}, req);
+      EXPECT_FALSE(r.ok) << d.path << " " << d.reason;
+      EXPECT_EQ(r.error_code, "not_a_duplicate_group");
+      EXPECT_TRUE(r.plan.edits.empty());
+      ++refused;
+    }
+  }
+  EXPECT_GT(refused, 0) << "the vaults have distinct-similar entries to try";
+}
+
 // Generated notes with CRLF, a BOM and trailing whitespace: bytes outside
 // the edited keys stay as they were, and undo restores everything.
 TEST(MergePlan, CrlfBomTrailingWhitespace) {
