@@ -17,11 +17,12 @@ const char* const kMergeHelp = R"(usage: vaultcrm merge VAULT --plan PLAN.json [
 
 PLAN.json is a merge request ({"kind":"contacts",...} or {"kind":"entries",...})
 or a plan printed earlier. A contact merge into a name no note carries
-creates that person note (type, aliases), so the rewritten links resolve. Without --apply, prints the plan as JSON. With
---apply, checks every file's hash (a file changed since the plan: nothing is
-written, the file is named), writes the new texts through temp files and
-renames, restores everything on a failure, and writes the inverse edits to
---undo-log. --undo applies such a log the same way.
+creates that person note (type, aliases), so the rewritten links resolve.
+Without --apply, prints the plan as JSON. With --apply, checks every file's
+hash (a file changed since the plan: nothing is written, the file is named),
+writes the new texts through temp files and renames, restores everything on
+a failure, and writes the inverse edits to --undo-log. --undo applies such a
+log the same way.
 )";
 
 namespace {
