@@ -128,6 +128,28 @@ test("entry group: apply removes exactly the previewed lines; the undo command r
   assert.equal(await vaultText(PATH), disk, "undo restored every byte");
 });
 
+// The undo entry lives in the plugin's data, so it survives a reload. The
+// demo's vault does not (it starts from the sample vault again), which makes
+// the reloaded undo stale: it must find the entry, refuse, and write nothing.
+test("after a reload the undo entry is still there; a stale undo writes nothing", async () => {
+  const group = await openGroup();
+  await group.locator(".vaultcrm-review-apply").click();
+  await group.locator(".vaultcrm-review-applied").waitFor();
+  const stored = await page.evaluate(() => JSON.parse(localStorage.getItem("obsidian-shim:plugin-data:vaultcrm") ?? "null"));
+  assert.ok(stored?.lastMerge?.inverse?.length > 0, "undo entry saved");
+
+  await page.reload();
+  await page.locator(".tree-file").first().waitFor();
+  assert.equal(await vaultText(PATH), disk, "the demo starts from the sample vault again");
+  await runCommand("undo last merge");
+  const notice = page.locator(".notice").filter({ hasText: "could not undo" });
+  await notice.waitFor();
+  assert.match(await notice.textContent(), new RegExp(`${PATH.replace(/[.]/g, "\\.")} changed since the plan was made; nothing was written`));
+  assert.equal(await vaultText(PATH), disk, "nothing written");
+  const after = await page.evaluate(() => JSON.parse(localStorage.getItem("obsidian-shim:plugin-data:vaultcrm") ?? "null"));
+  assert.deepEqual(after.lastMerge, stored.lastMerge, "the entry is kept for when the files match again");
+});
+
 test("no page errors, console errors or dialogs", async () => {
   await page.waitForTimeout(800);
   assert.deepEqual(problems, []);
