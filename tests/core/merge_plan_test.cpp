@@ -289,6 +289,9 @@ TEST(MergePlan, RandomPlansRoundTripOnGeneratedVaults) {
     total.created += s.created;
   }
   // The generator covers clusters without person notes and created notes.
+  RecordProperty("contact_plans", total.contact_plans);
+  RecordProperty("noteless_clusters", total.noteless);
+  RecordProperty("created_notes", total.created);
   EXPECT_GT(total.contact_plans, 20);
   EXPECT_GT(total.noteless, 0);
   EXPECT_GT(total.created, 0);
