@@ -99,13 +99,23 @@ std::string fold_name(std::string_view name) {
 namespace {
 
 
-std::string ref_key(const Ref& ref) {
-  return fold_name(ref.target.empty() ? ref.name : index::link_name(ref.target));
-}
 
 std::string note_id(std::string_view path) { return "note:" + std::string(path); }
 
 }  // namespace
+
+const std::string& Graph::folded(std::string_view name) const {
+  // Bounded: names of notes removed long ago should not pile up forever.
+  if (folded_.size() > 100000 + 8 * notes_.size()) folded_.clear();
+  std::string key(name);
+  auto it = folded_.find(key);
+  if (it == folded_.end()) it = folded_.emplace(std::move(key), fold_name(name)).first;
+  return it->second;
+}
+
+std::string Graph::ref_key(const Ref& ref) const {
+  return folded(ref.target.empty() ? std::string_view(ref.name) : std::string_view(index::link_name(ref.target)));
+}
 
 // ---------------------------------------------------------------------------
 // Typing and facts
@@ -196,8 +206,8 @@ Graph::NoteState Graph::compute(const index::Vault& vault, const parse::Note& no
   const schema::Schema& s = schema_;
   NoteState st;
   st.kind = classify(s, note);
-  st.identity_keys.insert(fold_name(note.name));
-  for (const auto& a : note.aliases) st.identity_keys.insert(fold_name(a));
+  st.identity_keys.insert(folded(note.name));
+  for (const auto& a : note.aliases) st.identity_keys.insert(folded(a));
 
   auto links = detail::links_by_line(note);
   auto links_on = [&](int line) -> const std::vector<const parse::Link*>* {
@@ -355,19 +365,21 @@ Graph::NoteState Graph::compute(const index::Vault& vault, const parse::Note& no
 
 std::string Graph::resolve(const index::Vault& vault, const Ref& ref, Kind expected, std::string_view source) const {
   std::string name;
+  bool tried = false;  // `name` was just looked up as the link target itself
   if (!ref.target.empty()) {
     if (auto r = vault.resolve(ref.target, source, true)) return note_id(*r);
     name = index::link_name(ref.target);
+    tried = name == ref.target;
   } else {
     name = ref.name;
   }
   if (trim(name).empty()) return "";
   if (expected == Kind::Note) return "";  // an unresolved mention names nothing
-  if (auto r = vault.resolve(name, source, true)) {
+  if (auto r = tried ? std::nullopt : vault.resolve(name, source, true)) {
     auto k = kind_of(*r);
     if (k == expected || (expected == Kind::Company && k == Kind::Account)) return note_id(*r);
   }
-  return std::string(kind_name(expected)) + ":" + fold_name(name);
+  return std::string(kind_name(expected)) + ":" + folded(name);
 }
 
 void Graph::resolve_note(const index::Vault& vault, const std::string& path, NoteState& st) {

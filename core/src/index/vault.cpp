@@ -15,10 +15,19 @@ std::string link_key(std::string_view target) {
   return key;
 }
 
+namespace {
+// ".md" in any case, without building a lower-case copy (hot in graph rebuilds).
+bool has_md_suffix(std::string_view s) {
+  if (s.size() < 3) return false;
+  std::string_view end = s.substr(s.size() - 3);
+  return end[0] == '.' && (end[1] | 0x20) == 'm' && (end[2] | 0x20) == 'd';
+}
+}  // namespace
+
 std::string link_name(std::string_view target) {
   size_t slash = target.rfind('/');
   std::string_view s = slash == std::string_view::npos ? target : target.substr(slash + 1);
-  if (ends_with(ascii_lower(s), ".md")) s.remove_suffix(3);
+  if (has_md_suffix(s)) s.remove_suffix(3);
   return std::string(s);
 }
 
