@@ -113,3 +113,21 @@ cat >"$RES/meta.json" <<EOF
 EOF
 node bench/report.mjs "$RES"
 log "done in $(($(date +%s) - t_start)) s; results in $RES (table.md, chart.svg)"
+
+# --- contact resolution over growing N (issue 7 target 9; BENCHMARKS.md
+# "Contact resolution (target 9)"). Native resolve() at 1k/10k/100k mentions
+# with the naive all-pairs extrapolation, then one generated 100k-mention
+# vault through dedup::run natively and engine.dedup in wasm.
+# BENCH_SKIP_DEDUP=1 skips it.
+if [[ ${BENCH_SKIP_DEDUP:-0} != 1 ]]; then
+  DEDUP_BIN=$SRC/build/bench-native/bench/vaultcrm_dedup_bench
+  if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
+    cmake --build "$SRC/build/bench-native" --target vaultcrm_dedup_bench -j "$JOBS" >&2
+  fi
+  log "dedup: resolve() at 1k/10k/100k mentions"
+  "$DEDUP_BIN" scale --sizes 1000,10000,100000 --runs "$RUNS" --naive 2000 | tee "$RES/dedup-scale.txt" | grep -v '^json '
+  log "dedup: a 100k-mention vault, native dedup::run and wasm engine.dedup"
+  # --mentions 106000 generates the ~100,000 mentions the extractor finds in the notes.
+  "$DEDUP_BIN" vault "$OUT/dedup-vault-100k" --mentions 106000 --runs 3 | tee "$RES/dedup-vault.txt" | grep -v '^json '
+  node --max-old-space-size=8192 tools/dedup-wasm-bench.mjs "$OUT/dedup-vault-100k" --runs 3 | tee -a "$RES/dedup-vault.txt" | grep -v '^json '
+fi

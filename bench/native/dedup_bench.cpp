@@ -480,10 +480,23 @@ int cmd_vault(const fs::path& dir, size_t n, int runs, uint64_t seed) {
     rep = vaultcrm::dedup::run(vault, o);
     if (k > 0) ts.push_back(seconds_since(t0));
   }
+  // The parts of run(), for where the time goes.
+  std::vector<double> te, tr;
+  for (int k = 0; k <= runs; ++k) {
+    vaultcrm::dedup::CompanyAliases aliases;
+    t0 = Clock::now();
+    auto ms = vaultcrm::dedup::extract_mentions(vault, o, &aliases);
+    double e = seconds_since(t0);
+    t0 = Clock::now();
+    auto res = vaultcrm::dedup::resolve(ms, aliases);
+    double r = seconds_since(t0);
+    if (k > 0) te.push_back(e), tr.push_back(r);
+  }
   std::printf("vault %s: %zu notes (indexed in %s), %zu mentions extracted, %zu clusters, %zu entry groups\n",
               dir.c_str(), files, fmt_time(index_s).c_str(), rep.mentions.size(), rep.contacts.clusters.size(),
               rep.groups.size());
-  std::printf("native dedup::run (extract + resolve + entries), median of %d: %s\n", runs, fmt_time(median(ts)).c_str());
+  std::printf("native dedup::run (extract + resolve + entries), median of %d: %s (extract_mentions %s, resolve %s)\n",
+              runs, fmt_time(median(ts)).c_str(), fmt_time(median(te)).c_str(), fmt_time(median(tr)).c_str());
   std::printf("json {\"stage\":\"dedup_vault_native\",\"notes\":%zu,\"mentions\":%zu,\"median_s\":%.6f,\"runs\":%d}\n",
               files, rep.mentions.size(), median(ts), runs);
   return 0;

@@ -138,6 +138,20 @@ TEST(DedupContacts, FirstNameOnlyMergesWhenUniqueInTheAccount) {
   EXPECT_FALSE(mergeable(*jason));
 }
 
+// Spanish/Portuguese/Italian titles ("Dra.", "Sra.", "Dott.") are not
+// names: "Dra. Inês" is a first name alone, placed only when unique.
+TEST(DedupContacts, TitlesInOtherLanguagesAreNotNameParts) {
+  auto r = run_on({{"Customers/Acme.md", customer({"Inês Carvalho", "Dra. Inês", "Sra. Lucía Gómez", "Lucía Gómez"})}});
+  EXPECT_TRUE(together(r, "Dra. Inês", "Inês Carvalho"));
+  EXPECT_TRUE(together(r, "Sra. Lucía Gómez", "Lucía Gómez"));
+  auto two = run_on({{"Customers/Acme.md", customer({"Ana Ruiz", "Ana Prieto", "Dra. Ana"})}});
+  const Cluster* ana = cluster_with(two, "Dra. Ana");
+  ASSERT_TRUE(ana);
+  EXPECT_TRUE(ana->ambiguous);
+  EXPECT_FALSE(together(two, "Dra. Ana", "Ana Ruiz"));
+  EXPECT_FALSE(together(two, "Dra. Ana", "Ana Prieto"));
+}
+
 TEST(DedupContacts, AmbiguousClustersAreNeverMergeable) {
   auto r = run_on({{"Customers/Acme.md", customer({"Mei Chen", "Mei Tanaka", "Mei", "[[Mei]]"})}});
   size_t ambiguous = 0;

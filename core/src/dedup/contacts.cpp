@@ -315,7 +315,10 @@ class Resolver {
       else
         s = a;
     }
-    static const std::set<std::string> honorifics = {"dr", "mr", "mrs", "ms", "prof", "sir", "herr", "frau", "mme", "mlle"};
+    // Titles before a name (English, German, French, Spanish/Portuguese,
+    // Italian). Not "Sr"/"Jr": after a name they tell father and son apart.
+    static const std::set<std::string> honorifics = {"dr",  "dra",  "mr",   "mrs",  "ms",  "mx",  "miss", "prof",
+                                                     "sir", "herr", "frau", "mme",  "mlle", "sra", "srta", "dott"};
     PName p;
     std::string key;
     for (const auto& w : detail::split_words(s)) {

@@ -548,17 +548,33 @@ void contact_groups(const Options& o, Report& rep) {
     std::string path, section;
     bool table;
     int cluster;
-    bool operator<(const Key& k) const { return std::tie(path, section, table, cluster) < std::tie(k.path, k.section, k.table, k.cluster); }
   };
-  std::map<Key, std::vector<size_t>> by;
+  // Mentions sorted by (note, section, table, person) and taken in runs: the
+  // same order a map keyed by copies of those strings gave, without the copies.
   const auto& ms = rep.mentions;
+  std::vector<size_t> order;
   for (size_t i = 0; i < ms.size(); ++i) {
     const Mention& m = ms[i];
     if (m.source != "list" && m.source != "table") continue;
     if (!heading_in(m.section, o.contact_headings) && !heading_in(m.section, o.collaborator_headings)) continue;
     int c = rep.contacts.cluster_of[i];
     if (c < 0 || rep.contacts.clusters[c].ambiguous) continue;
-    by[{m.path, m.section, m.source == "table", c}].push_back(i);
+    order.push_back(i);
+  }
+  auto cmp = [&](size_t a, size_t b) {  // <0, 0, >0
+    if (int c = ms[a].path.compare(ms[b].path)) return c;
+    if (int c = ms[a].section.compare(ms[b].section)) return c;
+    int ta = ms[a].source == "table", tb = ms[b].source == "table";
+    if (ta != tb) return ta - tb;
+    int ca = rep.contacts.cluster_of[a], cb = rep.contacts.cluster_of[b];
+    return ca < cb ? -1 : ca > cb ? 1 : 0;
+  };
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return cmp(a, b) < 0; });
+  std::vector<std::pair<Key, std::vector<size_t>>> by;
+  for (size_t i : order) {
+    if (by.empty() || cmp(by.back().second.front(), i) != 0)
+      by.push_back({Key{ms[i].path, ms[i].section, ms[i].source == "table", rep.contacts.cluster_of[i]}, {}});
+    by.back().second.push_back(i);
   }
   for (const auto& [k, idx] : by) {
     std::set<int> lines;
@@ -598,7 +614,14 @@ void contact_groups(const Options& o, Report& rep) {
     g.why = "the same person (" + cl.canonical + ") listed " + std::to_string(g.lines.size()) + " times";
     rep.groups.push_back(std::move(g));
   }
-  // A bare first name next to the people it could be.
+  // A bare first name next to the people it could be. Mentions are indexed by
+  // (note, section) once: scanning every mention per ambiguous name was
+  // quadratic (100k mentions, thousands of ambiguous first names).
+  std::unordered_map<std::string, std::vector<size_t>> in_spot;
+  bool any_ambiguous = std::any_of(rep.contacts.clusters.begin(), rep.contacts.clusters.end(),
+                                   [](const Cluster& c) { return c.ambiguous; });
+  if (any_ambiguous)
+    for (size_t i = 0; i < ms.size(); ++i) in_spot[ms[i].path + '\0' + ms[i].section].push_back(i);
   for (const auto& cl : rep.contacts.clusters) {
     if (!cl.ambiguous) continue;
     std::map<std::pair<std::string, std::string>, std::set<int>> spots;
@@ -606,8 +629,7 @@ void contact_groups(const Options& o, Report& rep) {
       if (ms[i].source == "list" || ms[i].source == "table") spots[{ms[i].path, ms[i].section}].insert(ms[i].line);
     for (auto& [spot, lines] : spots) {
       std::set<int> all = lines;
-      for (size_t i = 0; i < ms.size(); ++i) {
-        if (ms[i].path != spot.first || ms[i].section != spot.second) continue;
+      for (size_t i : in_spot[spot.first + '\0' + spot.second]) {
         int c = rep.contacts.cluster_of[i];
         if (c >= 0 && std::find(cl.candidates.begin(), cl.candidates.end(), rep.contacts.clusters[c].canonical) !=
                           cl.candidates.end())

@@ -47,10 +47,18 @@ static std::string lower_ascii(std::string_view s) {
   return o;
 }
 
+// Called per list item and per mention: compares in place, no copies.
 bool heading_in(std::string_view heading, const std::vector<std::string>& names) {
-  std::string h = lower_ascii(trim_copy(heading));
-  for (const auto& n : names)
-    if (h == lower_ascii(n)) return true;
+  auto sp = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!heading.empty() && sp(heading.front())) heading.remove_prefix(1);
+  while (!heading.empty() && sp(heading.back())) heading.remove_suffix(1);
+  auto low = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  for (const auto& n : names) {
+    if (n.size() != heading.size()) continue;
+    bool eq = true;
+    for (size_t i = 0; eq && i < n.size(); ++i) eq = low(n[i]) == low(heading[i]);
+    if (eq) return true;
+  }
   return false;
 }
 
