@@ -46,11 +46,16 @@ const STAGES = [
   ["native", "frontmatter", "native: frontmatter only"],
   ["native", "parse", "native: parse_note"],
   ["native", "index", "native: index build (parse + index)"],
+  ["native", "graph", "native: graph rebuild alone"],
+  ["native", "index_graph", "native: index + graph (target 1)"],
+  ["native", "snapshot_load", "native: snapshot load (no parsing)"],
+  ["native", "warm", "native: warm start (snapshot load + graph)"],
   ["native", "engine_json", "native: Engine::upsertMany(JSON)"],
   ["wasm", "wasm_md4c", "wasm: md4c alone"],
   ["wasm", "wasm_raw", "wasm: upsertMany, prebuilt JSON"],
   ["wasm", "wasm_index", "wasm: Engine.upsertMany via wrapper"],
   ["wasm", "wasm_cold", "wasm: cold (module init + load)"],
+  ["wasm", "wasm_warm", "wasm: warm (module init + snapshot)"],
   ["js", "js_regex_lite", "JS: js-yaml + regex-lite"],
   ["js", "js_markdown_it", "JS: gray-matter + markdown-it"],
 ];
@@ -79,10 +84,13 @@ p("### Targets (issue 7), ratios pair by pair from this run");
   const per = (f) => SIZES.map((s) => f(s)).join(" · ");
   const at = (s, impl, stage) => get(impl, stage, s);
   // 1
-  body.push(["1", "native index build ≥ 150 MB/s (10k)", per((s) => `${s}: ${f1(at(s, "native", "index")?.mb_s)} MB/s`),
-    verdict(at("10k", "native", "index") ? at("10k", "native", "index").mb_s >= 150 : null)]);
-  body.push(["1", "native index / md4c-alone throughput ≥ 0.5", per((s) => `${s}: ${rx(ratio(at(s, "native", "md4c")?.median_ms, at(s, "native", "index")?.median_ms))}`),
-    verdict(at("10k", "native", "index") ? at("10k", "native", "md4c").median_ms / at("10k", "native", "index").median_ms >= 0.5 : null)]);
+  // The issue's build is parse + extract + index + graph: index_graph (older
+  // runs without that stage fall back to index alone).
+  const build = (s) => at(s, "native", "index_graph") ?? at(s, "native", "index");
+  body.push(["1", "native index build (parse + index + graph) ≥ 150 MB/s (10k)", per((s) => `${s}: ${f1(build(s)?.mb_s)} MB/s`) + ` (without the graph: ${per((s) => `${f1(at(s, "native", "index")?.mb_s)} MB/s`)})`,
+    verdict(build("10k") ? build("10k").mb_s >= 150 : null)]);
+  body.push(["1", "native index / md4c-alone throughput ≥ 0.5", per((s) => `${s}: ${rx(ratio(at(s, "native", "md4c")?.median_ms, build(s)?.median_ms))}`),
+    verdict(build("10k") ? at("10k", "native", "md4c").median_ms / build("10k").median_ms >= 0.5 : null)]);
   // 2
   const r2 = (s) => ratio(at(s, "wasm", "wasm_raw")?.median_ms, at(s, "native", "engine_json")?.median_ms);
   body.push(["2", "wasm / native, same build (upsertMany JSON) ≤ 2.0 (stretch 1.6)", per((s) => `${s}: ${rx(r2(s))}`), verdict(r2("10k") != null ? r2("10k") <= 2 : null)]);
@@ -127,7 +135,10 @@ p("### Targets (issue 7), ratios pair by pair from this run");
   // 9, 10
   const dd = get("wasm", "dedup", "10k");
   body.push(["9", "contact resolution, 100k mentions ≤ 2 s", dd?.status === "ok" ? `10k notes: ${ms(dd.median_ms)}` : "**not built yet** (engine.dedup)", ""]);
-  body.push(["10", "warm start from a persisted index (10k) ≤ 100 ms", "**not built yet** (no snapshot API)", ""]);
+  const warm = (s) => at(s, "wasm", "wasm_warm");
+  body.push(["10", "warm start from a persisted index (10k) ≤ 100 ms, module compile + instantiate included",
+    warm("10k") ? per((s) => `${s}: ${ms(warm(s)?.median_ms)} (init ${ms(warm(s)?.init_ms)}, load + graph ${ms(warm(s)?.load_ms)}; snapshot ${((warm(s)?.snapshot_bytes ?? 0) / 1e6).toFixed(1)} MB, saved in ${ms(warm(s)?.save_ms)})`) : "–",
+    verdict(warm("10k") ? warm("10k").median_ms <= 100 : null)]);
   // 11
   const patho = rows.filter((r) => r.stage === "patho" && r.impl === "wasm");
   const worst = patho.reduce((m, r) => (r.median_ms > (m?.median_ms ?? -1) ? r : m), null);
