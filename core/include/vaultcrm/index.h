@@ -91,6 +91,9 @@ class Vault {
   std::unordered_map<std::string, std::string> texts_;
   // restored notes whose text is not attached yet -> hash of that text
   std::unordered_map<std::string, uint64_t> detached_;
+  // text_hash() of held texts, filled on first use (a snapshot save hashes
+  // every note; after an edit only the edited note is hashed again)
+  mutable std::unordered_map<std::string, uint64_t> hashes_;
   // lower-case path without ".md" -> path
   std::unordered_map<std::string, std::string> by_path_;
   // lower-case basename -> paths

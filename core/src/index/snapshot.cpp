@@ -8,14 +8,16 @@
 // (little-endian, as on every host we run on), strings a varint length and
 // the bytes. The reader checks every length against the bytes left, so a
 // truncated or flipped snapshot fails with an error instead of reading past
-// the end or allocating gigabytes. A string seen before is written as a
-// reference to its first occurrence (odd varint: id << 1 | 1; even: the
+// the end or allocating gigabytes. A short string seen before is written as
+// a reference to its first occurrence (odd varint: id << 1 | 1; even: the
 // length << 1, then the bytes).
 #include "vaultcrm/snapshot.h"
 
 #include <cstring>
 #include <stdexcept>
-#include <unordered_map>
+#include <algorithm>
+#include <cstdint>
+#include <functional>
 
 namespace vaultcrm::snapshot {
 
@@ -23,12 +25,56 @@ namespace {
 
 constexpr char kMagic[8] = {'V', 'C', 'R', 'M', 'S', 'N', 'A', 'P'};
 constexpr size_t kHeaderSize = 8 + 4 + 4 + 8 + 8;
+// Only short strings are interned (names, link targets, tags, keys, dates):
+// they are the ones that repeat, and hashing every long item text into the
+// table made saving slower than it saved.
+constexpr size_t kInternMax = 64;
 // Frontmatter nesting is capped at 64 by the parser; anything deeper is not ours.
 constexpr int kMaxValueDepth = 128;
 
 // A corrupt snapshot; load() turns it into its error message.
 struct Corrupt : std::runtime_error {
   using std::runtime_error::runtime_error;
+};
+
+// Short string -> id of its first occurrence. Open addressing in one flat
+// array: a node-based map spent more time in malloc and free than the
+// rest of a save.
+class Interner {
+ public:
+  // The id of `v`, and whether it was new (it then gets the next id).
+  std::pair<uint32_t, bool> add(std::string_view v) {
+    if ((count_ + 1) * 2 > slots_.size()) grow();
+    size_t mask = slots_.size() - 1;
+    for (size_t i = std::hash<std::string_view>{}(v) & mask;; i = (i + 1) & mask) {
+      Slot& slot = slots_[i];
+      if (slot.id == kEmpty) {
+        slot = {v, static_cast<uint32_t>(count_++)};
+        return {slot.id, true};
+      }
+      if (slot.text == v) return {slot.id, false};
+    }
+  }
+
+ private:
+  static constexpr uint32_t kEmpty = UINT32_MAX;
+  struct Slot {
+    std::string_view text;
+    uint32_t id = kEmpty;
+  };
+  void grow() {
+    std::vector<Slot> old(std::max<size_t>(1024, slots_.size() * 2));
+    old.swap(slots_);
+    size_t mask = slots_.size() - 1;
+    for (const Slot& slot : old) {
+      if (slot.id == kEmpty) continue;
+      size_t i = std::hash<std::string_view>{}(slot.text) & mask;
+      while (slots_[i].id != kEmpty) i = (i + 1) & mask;
+      slots_[i] = slot;
+    }
+  }
+  std::vector<Slot> slots_;
+  size_t count_ = 0;
 };
 
 class Writer {
@@ -57,8 +103,10 @@ class Writer {
   // Strings repeat a lot (link targets, tags, keys, dates, item texts that a
   // task repeats): each distinct one is written once, later ones refer back.
   void s(std::string_view v) {
-    auto [it, fresh] = seen_.emplace(v, seen_.size());
-    if (!fresh) return u((static_cast<uint64_t>(it->second) << 1) | 1);
+    if (v.size() <= kInternMax) {
+      auto [id, fresh] = seen_.add(v);
+      if (!fresh) return u((static_cast<uint64_t>(id) << 1) | 1);
+    }
     u(static_cast<uint64_t>(v.size()) << 1);
     out.append(v);
   }
@@ -90,7 +138,7 @@ class Writer {
 
  private:
   // Views into the notes being written, which outlive the Writer.
-  std::unordered_map<std::string_view, uint32_t> seen_;
+  Interner seen_;
 };
 
 class Reader {
@@ -148,7 +196,7 @@ class Reader {
     need(n);
     std::string_view v(p_, static_cast<size_t>(n));
     p_ += n;
-    seen_.push_back(v);
+    if (n <= kInternMax) seen_.push_back(v);
     return std::string(v);
   }
   // A count of items that take at least one byte each.

@@ -78,6 +78,7 @@ const parse::Note& Vault::upsert(std::string_view path, std::string_view text, d
     it = notes_.emplace(std::string(path), parse::parse_note(path, text, mtime, limits)).first;
   }
   texts_[it->first] = std::string(text);
+  hashes_.erase(it->first);
   detached_.erase(it->first);
   add_keys(it->second);
   return it->second;
@@ -88,6 +89,7 @@ const parse::Note& Vault::restore(parse::Note note, uint64_t text_hash) {
   if (it != notes_.end()) {
     drop_keys(it->second);
     texts_.erase(it->first);
+    hashes_.erase(it->first);
     it->second = std::move(note);
   } else {
     std::string path = note.path;
@@ -101,6 +103,7 @@ const parse::Note& Vault::restore(parse::Note note, uint64_t text_hash) {
 void Vault::clear() {
   notes_.clear();
   texts_.clear();
+  hashes_.clear();
   detached_.clear();
   by_path_.clear();
   by_name_.clear();
@@ -114,6 +117,7 @@ bool Vault::attach_text(std::string_view path, std::string_view text) {
   auto it = detached_.find(std::string(path));
   if (it == detached_.end() || it->second != hash_text(text)) return false;
   texts_[it->first] = std::string(text);
+  hashes_[it->first] = it->second;
   detached_.erase(it);
   return true;
 }
@@ -131,6 +135,7 @@ bool Vault::remove(std::string_view path) {
   if (it == notes_.end()) return false;
   drop_keys(it->second);
   texts_.erase(it->first);
+  hashes_.erase(it->first);
   detached_.erase(it->first);
   notes_.erase(it);
   return true;
@@ -150,10 +155,12 @@ bool Vault::rename(std::string_view from, std::string_view to) {
   }
   std::string text = std::move(texts_[it->first]);
   texts_.erase(it->first);
+  hashes_.erase(it->first);
   notes_.erase(it);
   if (auto old = notes_.find(to); old != notes_.end()) {
     drop_keys(old->second);
     texts_.erase(old->first);
+    hashes_.erase(old->first);
     detached_.erase(old->first);
     notes_.erase(old);
   }
@@ -186,7 +193,11 @@ std::optional<std::string_view> Vault::text(std::string_view path) const {
 }
 
 uint64_t Vault::text_hash(std::string_view path) const {
-  if (auto t = text(path)) return hash_text(*t);
+  if (auto t = text(path)) {
+    std::string key(path);
+    if (auto h = hashes_.find(key); h != hashes_.end()) return h->second;
+    return hashes_[std::move(key)] = hash_text(*t);
+  }
   auto it = detached_.find(std::string(path));
   return it == detached_.end() ? 0 : it->second;
 }
