@@ -26,8 +26,9 @@ export type EngineState =
 
 /** Dedup runs over the whole vault: once a burst of edits has settled. */
 const DEDUP_DELAY_MS = 400;
-/** The index snapshot is rewritten once edits have been quiet this long (and at unload). */
-const SNAPSHOT_DELAY_MS = 10_000;
+/** The index snapshot is rewritten once edits have been quiet this long (and at unload): a save
+ * of a 10k-note vault blocks the editor for a few hundred ms in wasm, so not after every pause. */
+const SNAPSHOT_DELAY_MS = 60_000;
 /** Texts given back to restored notes per queued job, so edits are never held up long. */
 const ATTACH_CHUNK = 200;
 
