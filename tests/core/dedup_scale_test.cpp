@@ -57,3 +57,28 @@ TEST(DedupScale, HundredThousandMentionsResolve) {
   for (const auto& c : r.clusters)
     if (c.ambiguous) EXPECT_FALSE(mergeable(c));
 }
+
+// Blocking must not cost recall in big blocks: a one-letter surname typo meets
+// its original through the deletion keys even when sixty other surnames of the
+// same first name sort between them (the sorted-neighbourhood window alone
+// would never compare them); none of those sixty is merged with either.
+TEST(DedupScale, OneLetterTyposMeetAcrossABigBlock) {
+  std::vector<Mention> ms;
+  auto add = [&](const std::string& surface) {
+    Mention m;
+    m.surface = surface;
+    m.account = "Acme";
+    m.path = "Customers/Acme.md";
+    m.source = "list";
+    m.line = static_cast<int>(ms.size()) + 1;
+    ms.push_back(m);
+  };
+  add("Maria Schmidl");  // typo of Schmidt: sorts before every filler below
+  static const char* kSyl[] = {"an", "bo", "ce", "du", "ek", "fa", "go", "hi", "jo", "ku"};
+  for (int i = 0; i < 60; ++i) add(std::string("Maria Schmidm") + kSyl[i % 10] + kSyl[i / 10]);
+  add("Maria Schmidt");
+  ContactResult r = resolve(ms);
+  int typo = r.cluster_of.front(), orig = r.cluster_of.back();
+  EXPECT_EQ(typo, orig);
+  for (size_t i = 1; i + 1 < ms.size(); ++i) EXPECT_NE(r.cluster_of[i], orig) << ms[i].surface;
+}

@@ -606,16 +606,49 @@ class Resolver {
   }
 
   void stage_full_names() {
-    // Each entry: (block key, sort key inside the block, node). Blocks:
-    // surname + first initial, first name + surname initial, phonetic
-    // surname + first sound, nickname canon + surname.
+    // Each entry: (block key, sort key inside the block, node). Blocks, by
+    // the rule that can make a pair worth merging:
+    //  0 first name + surname initial, 1 surname + first initial: sorted
+    //    neighbourhoods (first-name typos; surnames two edits apart);
+    //  2 nickname canon + surname;
+    //  3 first name + a surname key, where the keys of a surname are itself,
+    //    its German transliteration, its hyphen parts and every one-letter
+    //    deletion: two spellings one edit apart (substitution, insertion,
+    //    deletion, transposition) always share a key, so surname typos meet
+    //    however far apart they sort, in tiny blocks;
+    //  5 first name + surname sound, 6 surname + first-name sound.
     struct Entry {
       uint64_t block, sort;
       int node;
     };
     std::vector<Entry> entries;
-    Interner keys;  // phonetic keys and nickname canons
+    Interner keys;  // phonetic keys, nickname canons, deletion keys
     std::unordered_map<int, std::vector<int>> canon_ids;  // folded id -> canon key ids
+    // folded id -> its spelling keys, as 30-bit hashes (a collision only adds
+    // a candidate pair, which is then scored like any other).
+    std::unordered_map<int, std::vector<uint32_t>> near_ids;
+    auto near = [&](int fid) -> const std::vector<uint32_t>& {
+      auto it = near_ids.find(fid);
+      if (it != near_ids.end()) return it->second;
+      const detail::TokFeat& t = feat_[static_cast<size_t>(fid)];
+      std::vector<uint32_t> ks;
+      auto add = [&](std::string_view a, std::string_view b) {
+        uint64_t h = 14695981039346656037ull;  // FNV-1a over a then b
+        for (char c : a) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+        for (char c : b) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+        uint32_t k = static_cast<uint32_t>((h ^ (h >> 32)) & 0x3fffffffu);
+        if (std::find(ks.begin(), ks.end(), k) == ks.end()) ks.push_back(k);
+      };
+      std::string_view j = t.joined;
+      add(j, "");
+      add(t.german, "");
+      if (t.parts.size() > 1)
+        for (const auto& part : t.parts) add(part, "");
+      if (j.size() >= 3)
+        for (size_t i = 0; i < j.size(); ++i) add(j.substr(0, i), j.substr(i + 1));
+      return near_ids.emplace(fid, std::move(ks)).first->second;
+    };
+    auto block = [](uint64_t type, uint64_t a, uint64_t b) { return (type << 60) | (a << 30) | b; };
     for (size_t i = 0; i < nodes_.size(); ++i) {
       const Node& n = nodes_[i];
       if (n.single || n.partial) continue;
@@ -627,18 +660,18 @@ class Resolver {
         uint64_t f = static_cast<uint64_t>(p.first().plain), l = static_cast<uint64_t>(p.last().plain);
         uint64_t rf = static_cast<uint64_t>(plain_rank_[f]), rl = static_cast<uint64_t>(plain_rank_[l]);
         auto initial = [](const std::string& s) { return static_cast<uint64_t>(static_cast<unsigned char>(s[0])); };
-        entries.push_back({(1ULL << 62) | (l << 8) | initial(ff.f), rf, id});
-        entries.push_back({(0ULL << 62) | (f << 8) | initial(lf.f), rl, id});
-        if (!lf.phon.empty() && !ff.phon.empty())
-          entries.push_back({(3ULL << 62) | (static_cast<uint64_t>(keys.id(lf.phon)) << 8) | initial(ff.phon),
-                             (rl << 32) | rf, id});
+        entries.push_back({block(0, f, initial(lf.f)), rl, id});
+        entries.push_back({block(1, l, initial(ff.f)), rf, id});
         auto cit = canon_ids.find(p.first().id);
         if (cit == canon_ids.end()) {
           std::vector<int> cs;
           for (const auto& c : ff.canon) cs.push_back(keys.id(c));
           cit = canon_ids.emplace(p.first().id, std::move(cs)).first;
         }
-        for (int c : cit->second) entries.push_back({(2ULL << 62) | (static_cast<uint64_t>(c) << 31) | l, rf, id});
+        for (int c : cit->second) entries.push_back({block(2, static_cast<uint64_t>(c), l), rf, id});
+        for (uint32_t k : near(p.last().id)) entries.push_back({block(3, f, k), rl, id});
+        if (!lf.phon.empty()) entries.push_back({block(5, f, static_cast<uint64_t>(keys.id(lf.phon))), rl, id});
+        if (!ff.phon.empty()) entries.push_back({block(6, l, static_cast<uint64_t>(keys.id(ff.phon))), rf, id});
       }
     }
     std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
@@ -655,14 +688,18 @@ class Resolver {
     // kWindow nodes in sort order, so a block of any size costs O(size * kWindow)
     // and near spellings (sorted next to each other) still meet. A pair found
     // by several blocks is scored once (sort + unique, cheaper than a hash set).
-    const size_t kWindow = 24;
+    // Block 0 grows with the vault (every Maria with an S surname) and only
+    // needs to catch the surname typos the key blocks miss (two edits): a
+    // short window. Block 1 still finds first-name typos.
+    const size_t kWindow = 24, kInitialWindow = 6;
     std::vector<uint64_t> pairs;
     pairs.reserve(entries.size() * 4);
     for (size_t s = 0; s < entries.size();) {
       size_t e = s;
       while (e < entries.size() && entries[e].block == entries[s].block) ++e;
+      size_t window = (entries[s].block >> 60) == 0 ? kInitialWindow : kWindow;
       for (size_t i = s; i < e; ++i)
-        for (size_t j = i + 1; j < e && j <= i + kWindow; ++j) {
+        for (size_t j = i + 1; j < e && j <= i + window; ++j) {
           int a = std::min(entries[i].node, entries[j].node), b = std::max(entries[i].node, entries[j].node);
           if (a != b) pairs.push_back((static_cast<uint64_t>(a) << 32) | static_cast<uint32_t>(b));
         }
