@@ -56,7 +56,7 @@ LoadResult load_vault(Engine& engine, const std::string& root, bool progress) {
       std::cerr << "indexed " << i << " / " << files.size() << " notes\r" << std::flush;
   }
   if (progress && files.size() >= 2000) std::cerr << "indexed " << files.size() << " notes   \n";
-  engine.impl().graph.rebuild(vault);
+  engine.impl().mark_graph_stale();
   result.notes = files.size();
   result.ok = true;
   return result;

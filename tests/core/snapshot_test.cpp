@@ -60,7 +60,7 @@ TEST(Snapshot, RestoresWhatParsingGives) {
 
   // Every note field, resolved links and per-note errors; the graph; a panel; a query.
   EXPECT_EQ(reply_value(warm.indexJson()), reply_value(fresh.indexJson()));
-  EXPECT_TRUE(warm.impl().graph.snapshot(warm.impl().vault) == fresh.impl().graph.snapshot(fresh.impl().vault));
+  EXPECT_TRUE(warm.impl().graph().snapshot(warm.impl().vault) == fresh.impl().graph().snapshot(fresh.impl().vault));
   EXPECT_EQ(reply_value(warm.panel("Customers/Microsoft.md")), reply_value(fresh.panel("Customers/Microsoft.md")));
   const char* dql = "TABLE status, industry FROM #customer SORT file.name ASC";
   EXPECT_EQ(reply_value(warm.query(dql, "x.md", "dql")), reply_value(fresh.query(dql, "x.md", "dql")));

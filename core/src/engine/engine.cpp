@@ -15,8 +15,8 @@ std::string Engine::upsertMany(std::string_view notes_json) {
     auto arr = nlohmann::json::parse(notes_json.begin(), notes_json.end());
     if (!arr.is_array()) return json::error("bad_request", "upsertMany expects an array of {path, text, mtime}");
     size_t count = 0, errors = 0;
-    // A big batch (a vault load) rebuilds the graph once at the end; a small
-    // one updates it note by note.
+    // A big batch (a vault load) leaves the graph to one rebuild by its first
+    // reader; a small one updates it note by note.
     bool bulk = arr.size() > 64 || impl_->vault.size() == 0;
     for (const auto& item : arr) {
       if (!item.is_object() || !item.contains("path") || !item["path"].is_string() || !item.contains("text") ||
@@ -26,10 +26,10 @@ std::string Engine::upsertMany(std::string_view notes_json) {
       const auto& note = impl_->vault.upsert(item["path"].get_ref<const std::string&>(),
                                              item["text"].get_ref<const std::string&>(), mtime);
       errors += note.errors.empty() ? 0 : 1;
-      if (!bulk) impl_->graph.on_upsert(impl_->vault, note.path);
+      if (!bulk) impl_->graph_upsert(note.path);
       ++count;
     }
-    if (bulk) impl_->graph.rebuild(impl_->vault);
+    if (bulk) impl_->mark_graph_stale();
     return json::ok({{"upserted", count}, {"notesWithErrors", errors}});
   });
 }
@@ -37,7 +37,7 @@ std::string Engine::upsertMany(std::string_view notes_json) {
 std::string Engine::upsert(std::string_view path, std::string_view text, double mtime) {
   return guarded([&] {
     const auto& note = impl_->vault.upsert(path, text, mtime);
-    impl_->graph.on_upsert(impl_->vault, path);
+    impl_->graph_upsert(path);
     nlohmann::json errors = nlohmann::json::array();
     for (const auto& e : note.errors) errors.push_back(json::to_json(e));
     return json::ok({{"path", note.path}, {"errors", errors}});
@@ -47,7 +47,7 @@ std::string Engine::upsert(std::string_view path, std::string_view text, double 
 std::string Engine::remove(std::string_view path) {
   return guarded([&] {
     if (!impl_->vault.remove(path)) return json::error("not_found", "no note " + std::string(path));
-    impl_->graph.on_remove(impl_->vault, path);
+    impl_->graph_remove(path);
     return json::ok({{"removed", std::string(path)}});
   });
 }
@@ -55,7 +55,7 @@ std::string Engine::remove(std::string_view path) {
 std::string Engine::rename(std::string_view from, std::string_view to) {
   return guarded([&] {
     if (!impl_->vault.rename(from, to)) return json::error("not_found", "no note " + std::string(from));
-    impl_->graph.on_rename(impl_->vault, from, to);
+    impl_->graph_rename(from, to);
     return json::ok({{"from", std::string(from)}, {"to", std::string(to)}});
   });
 }
@@ -82,7 +82,7 @@ std::string Engine::indexJson() const {
 
 std::string Engine::panel(std::string_view path) const {
   return guarded([&] {
-    auto p = panel::build(impl_->vault, impl_->graph, path);
+    auto p = panel::build(impl_->vault, impl_->graph(), path);
     if (!p) return json::error("not_found", "no note " + std::string(path));
     return json::ok(json::panel_to_json(*p));
   });
@@ -93,8 +93,7 @@ std::string Engine::setSchema(std::string_view schema_json) {
     schema::Schema schema;
     std::string error;
     if (!schema::from_json(schema_json, schema, error)) return json::error("bad_request", error);
-    impl_->schema = schema;
-    impl_->graph.set_schema(impl_->vault, std::move(schema));
+    impl_->set_schema(std::move(schema));
     return json::ok({{"schema", "set"}});
   });
 }

@@ -14,7 +14,7 @@ std::string Engine::dedup(std::string_view options_json) const {
       if (!opts.is_object()) return json::error("bad_request", "dedup options must be a JSON object");
     }
     // Defaults follow the vault schema (setSchema); the options JSON may override.
-    dedup::Options o = dedup::options_from_json(opts, dedup::options_from_schema(impl_->graph.schema()));
+    dedup::Options o = dedup::options_from_json(opts, dedup::options_from_schema(impl_->schema));
     dedup::Report report = dedup::run(impl_->vault, o);
     return json::ok(dedup::report_to_json(report));
   });

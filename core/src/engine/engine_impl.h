@@ -12,8 +12,39 @@ namespace vaultcrm {
 class Engine::Impl {
  public:
   index::Vault vault;
-  graph::Graph graph;  // kept in step with the vault by every Engine mutation
-  schema::Schema schema;  // the vault schema; the graph holds the same (setSchema sets both)
+  schema::Schema schema;  // the vault schema; the graph holds the same (set_schema sets both)
+
+  // The graph, in step with the vault. A bulk change (a vault load, a
+  // snapshot, a batch of changed files) only marks it stale, and the first
+  // reader rebuilds it once: a load in several batches, or a snapshot
+  // followed by the files changed since, does not rebuild it each time.
+  const graph::Graph& graph() const {
+    if (graph_stale_) {
+      graph_.rebuild(vault);
+      graph_stale_ = false;
+    }
+    return graph_;
+  }
+  void mark_graph_stale() { graph_stale_ = true; }
+  // Incremental updates; a stale graph waits for its rebuild instead.
+  void graph_upsert(std::string_view path) {
+    if (!graph_stale_) graph_.on_upsert(vault, path);
+  }
+  void graph_remove(std::string_view path) {
+    if (!graph_stale_) graph_.on_remove(vault, path);
+  }
+  void graph_rename(std::string_view from, std::string_view to) {
+    if (!graph_stale_) graph_.on_rename(vault, from, to);
+  }
+  void set_schema(schema::Schema s) {
+    schema = s;
+    if (graph_stale_) graph_ = graph::Graph(std::move(s));
+    else graph_.set_schema(vault, std::move(s));
+  }
+
+ private:
+  mutable graph::Graph graph_;
+  mutable bool graph_stale_ = false;
 };
 
 }  // namespace vaultcrm

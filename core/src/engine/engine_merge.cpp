@@ -13,7 +13,7 @@ std::string Engine::mergePlan(std::string_view request_json) const {
     // entries, exactly as for Engine::dedup: a plan built with other options
     // would not match the clusters and groups the user reviewed.
     merge::Result r =
-        merge::plan_from_request(impl_->vault, req, dedup::options_from_schema(impl_->graph.schema()));
+        merge::plan_from_request(impl_->vault, req, dedup::options_from_schema(impl_->schema));
     if (!r.ok) return json::error(r.error_code, r.error_message);
     nlohmann::json plan = merge::plan_to_json(r.plan);
     plan["schemaVersion"] = kSchemaVersion;

@@ -12,7 +12,7 @@ std::string Engine::loadSnapshot(std::string_view bytes) {
     std::vector<snapshot::FileStamp> stamps;
     std::string error;
     if (!snapshot::load(bytes, impl_->vault, &stamps, error)) return json::error("snapshot_invalid", error);
-    impl_->graph.rebuild(impl_->vault);
+    impl_->mark_graph_stale();
     nlohmann::json files = nlohmann::json::array();
     for (const auto& s : stamps) files.push_back({{"path", s.path}, {"mtime", s.mtime}, {"size", s.size}});
     return json::ok({{"notes", stamps.size()}, {"files", std::move(files)}});
@@ -28,7 +28,7 @@ std::string Engine::attachText(std::string_view path, std::string_view text) {
     // engine holds exactly these bytes afterwards.
     double mtime = impl_->vault.find(path)->mtime;
     impl_->vault.upsert(path, text, mtime);
-    impl_->graph.on_upsert(impl_->vault, path);
+    impl_->graph_upsert(path);
     return json::ok({{"attached", false}, {"reindexed", true}});
   });
 }
