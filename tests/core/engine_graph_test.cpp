@@ -73,3 +73,37 @@ TEST(EngineGraph, ChangesWhileStaleMatchOneByOne) {
   EXPECT_EQ(value(bulk.panel(account)), value(step.panel(account)));
   EXPECT_NE(value(bulk.panel(account)).find("Moved Person"), std::string::npos);
 }
+
+// Entity tables are cached between edits: an edit or a new schema must show
+// in the next query exactly as in a fresh engine.
+TEST(EngineGraph, EntityQueriesFollowEditsAndSchema) {
+  const std::string q = "TABLE roles, accounts FROM people WHERE contains(accounts, [[Acme]]) SORT name";
+  auto load = [](vaultcrm::Engine& e) {
+    e.upsert("Customers/Acme.md", "---\ntype: customer\n---\n## Key Contacts\n- [[Ana Lima]] - CTO\n## People\n- Bo Ek\n", 1);
+    e.upsert("People/Ana Lima.md", "---\ntype: person\nrole: CTO\n---\n", 1);
+  };
+  vaultcrm::Engine cached;
+  load(cached);
+  std::string before = value(cached.query(q, "x.md", "dql"));
+  EXPECT_NE(before.find("Ana Lima"), std::string::npos);
+  EXPECT_EQ(before.find("Bo Ek"), std::string::npos);
+  EXPECT_EQ(value(cached.query(q, "x.md", "dql")), before);  // served from the cache
+
+  // An edit: a new contact line.
+  const std::string edited = "---\ntype: customer\n---\n## Key Contacts\n- [[Ana Lima]] - CTO\n- Cy Dahl - CFO\n## People\n- Bo Ek\n";
+  value(cached.upsert("Customers/Acme.md", edited, 2));
+  vaultcrm::Engine fresh;
+  load(fresh);
+  value(fresh.upsert("Customers/Acme.md", edited, 2));
+  std::string after = value(cached.query(q, "x.md", "dql"));
+  EXPECT_NE(after.find("Cy Dahl"), std::string::npos);
+  EXPECT_EQ(after, value(fresh.query(q, "x.md", "dql")));
+
+  // A schema that also reads "People" sections as contacts.
+  const std::string schema = R"({"contactHeadings": ["Key Contacts", "People"]})";
+  value(cached.setSchema(schema));
+  value(fresh.setSchema(schema));
+  std::string schemed = value(cached.query(q, "x.md", "dql"));
+  EXPECT_NE(schemed.find("Bo Ek"), std::string::npos);
+  EXPECT_EQ(schemed, value(fresh.query(q, "x.md", "dql")));
+}

@@ -117,6 +117,19 @@ class EntityProvider {
 // account), projects, meetings, and companies named by people.
 std::unique_ptr<EntityProvider> index_entities(const index::Vault& vault);
 
+// Entity tables are derived from the whole vault (every account's contacts):
+// a host that runs many queries keeps one cache, and the queries between two
+// edits share the tables. Keyed on Vault::generation(); whoever changes what
+// the tables depend on without a vault change (a new schema) clears it.
+struct EntityCache {
+  uint64_t generation = UINT64_MAX;
+  std::vector<std::pair<std::string, std::vector<Entity>>> by_kind;
+  void clear() {
+    generation = UINT64_MAX;
+    by_kind.clear();
+  }
+};
+
 struct Options {
   Language language = Language::Detect;
   std::string origin_path;  // the note holding the query ([[]] and `this`)
@@ -130,6 +143,7 @@ struct Options {
   const EntityProvider* entities = nullptr;  // nullptr: index_entities(vault)
   // The engine's live graph, for entity sources; nullptr builds one per query (O(vault)).
   const graph::Graph* graph = nullptr;
+  EntityCache* entity_cache = nullptr;  // nullptr: tables computed per query
 };
 
 // "dql" when the first instruction is TABLE / LIST / TASK / CALENDAR, else "tasks".

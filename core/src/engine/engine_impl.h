@@ -6,6 +6,7 @@
 #include "vaultcrm/graph.h"
 #include "vaultcrm/index.h"
 #include "vaultcrm/panel.h"
+#include "vaultcrm/query.h"
 
 namespace vaultcrm {
 
@@ -36,7 +37,12 @@ class Engine::Impl {
   void graph_rename(std::string_view from, std::string_view to) {
     if (!graph_stale_) graph_.on_rename(vault, from, to);
   }
+  // Entity tables for FROM people/accounts/...: shared by queries until the
+  // vault changes (the cache checks the vault generation) or the schema does.
+  mutable query::EntityCache entity_cache;
+
   void set_schema(schema::Schema s) {
+    entity_cache.clear();
     schema = s;
     if (graph_stale_) graph_ = graph::Graph(std::move(s));
     else graph_.set_schema(vault, std::move(s));

@@ -86,8 +86,27 @@ Val link_or_null(const std::string& path) { return path.empty() ? Val::null() : 
 
 }  // namespace
 
+namespace {
+std::vector<Entity> compute_entity_rows(const Ctx& ctx, std::string_view kind);
+}  // namespace
+
 std::vector<Entity> entity_rows(const Ctx& ctx, std::string_view kind) {
   if (ctx.opt && ctx.opt->entities) return ctx.opt->entities->entities(kind);
+  EntityCache* cache = ctx.opt ? ctx.opt->entity_cache : nullptr;
+  if (!cache) return compute_entity_rows(ctx, kind);
+  if (cache->generation != ctx.vault->generation()) {
+    cache->clear();
+    cache->generation = ctx.vault->generation();
+  }
+  for (const auto& [k, rows] : cache->by_kind)
+    if (k == kind) return rows;
+  cache->by_kind.emplace_back(std::string(kind), compute_entity_rows(ctx, kind));
+  return cache->by_kind.back().second;
+}
+
+namespace {
+
+std::vector<Entity> compute_entity_rows(const Ctx& ctx, std::string_view kind) {
   const index::Vault& v = *ctx.vault;
   // Account contacts come from the graph; without the engine's, build one
   // for this query (linear in the vault, once).
@@ -246,6 +265,8 @@ std::vector<Entity> entity_rows(const Ctx& ctx, std::string_view kind) {
   }
   return out;
 }
+
+}  // namespace
 
 namespace {
 class IndexEntities : public EntityProvider {
