@@ -8,6 +8,7 @@ import { before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
@@ -101,3 +102,28 @@ export function useDemo() {
   });
   return demo;
 }
+
+/** Runs a command from the demo's command palette (Escape first closes any open modal). */
+export async function runCommand(page, query) {
+  await page.keyboard.press("Escape");
+  await page.locator("#ribbon-commands").click();
+  await page.keyboard.type(query);
+  await page.keyboard.press("Enter");
+}
+
+/** Opens `path` in the demo editor and returns the text of its CodeMirror document. */
+export async function vaultText(page, path) {
+  const title = path.replace(/^.*\//, "").replace(/\.md$/, "");
+  await page.locator(`.tree-file[data-path="${path}"]`).click();
+  await page.waitForFunction((t) => document.getElementById("tab-title")?.textContent === t, title);
+  return page.evaluate(() => {
+    const content = document.querySelector(".cm-content");
+    return content?.cmView?.rootView?.view?.state.doc.toString() ?? null;
+  });
+}
+
+/** The sample vault's file as committed (what the demo starts from). */
+export function diskText(path) {
+  return readFile(join(root, "sample-vault", path), "utf8");
+}
+

@@ -7,9 +7,7 @@
 // wasm build) and Debian's chromium. Run: node --test tests/browser/
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-import { useDemo, root } from "./harness.mjs";
+import { useDemo, runCommand, vaultText, diskText } from "./harness.mjs";
 
 let page = null;
 let problems = [];
@@ -21,27 +19,8 @@ before(async () => {
 
 const PATH = "Customers/Microsoft.md";
 
-async function runCommand(query) {
-  await page.keyboard.press("Escape");
-  await page.locator("#ribbon-commands").click();
-  await page.keyboard.type(query);
-  await page.keyboard.press("Enter");
-}
 
-/** Opens `path` in the demo editor and returns its document text. */
-async function vaultText(path) {
-  const title = path.replace(/^.*\//, "").replace(/\.md$/, "");
-  await page.locator(`.tree-file[data-path="${path}"]`).click();
-  await page.waitForFunction((t) => document.getElementById("tab-title")?.textContent === t, title);
-  return page.evaluate(() => {
-    const content = document.querySelector(".cm-content");
-    return content?.cmView?.rootView?.view?.state.doc.toString() ?? null;
-  });
-}
 
-function diskText(path) {
-  return readFile(join(root, "sample-vault", path), "utf8");
-}
 
 /** The file's lines without terminators, as the core numbers them. */
 function linesOf(text) {
@@ -52,7 +31,7 @@ function linesOf(text) {
 async function openGroup() {
   const modal = page.locator(".vaultcrm-review");
   for (let i = 0; i < 40; i++) {
-    await runCommand("review duplicates");
+    await runCommand(page, "review duplicates");
     await modal.waitFor();
     // A timeline repeat (exact, truncated or paraphrased), not a contact bullet.
     const group = modal.locator(
@@ -102,7 +81,7 @@ test("entry group: lines listed, preview says what goes and what stays, apply an
   await group.locator(".vaultcrm-review-undone").waitFor();
   await page.keyboard.press("Escape");
   await page.locator(".vaultcrm-review").waitFor({ state: "detached" });
-  assert.equal(await vaultText(PATH), disk, "the modal's Undo restored every byte");
+  assert.equal(await vaultText(page, PATH), disk, "the modal's Undo restored every byte");
   assert.equal((await page.evaluate(() => JSON.parse(localStorage.getItem("obsidian-shim:plugin-data:vaultcrm") ?? "null")))?.lastMerge, null);
 });
 
@@ -116,16 +95,16 @@ test("entry group: apply removes exactly the previewed lines; the undo command r
   await page.keyboard.press("Escape");
   await page.locator(".vaultcrm-review").waitFor({ state: "detached" });
 
-  const now = await vaultText(PATH);
+  const now = await vaultText(page, PATH);
   const kept = disk.split("\n").filter((_, i) => !removed.includes(i + 1)).join("\n");
   assert.equal(now, kept, "only the removed lines are gone, every other byte as it was");
 
   // The first test's undo notice may still be up: wait for one more.
   const undid = page.locator(".notice").filter({ hasText: "undid" });
   const shown = await undid.count();
-  await runCommand("undo last merge");
+  await runCommand(page, "undo last merge");
   await undid.nth(shown).waitFor();
-  assert.equal(await vaultText(PATH), disk, "undo restored every byte");
+  assert.equal(await vaultText(page, PATH), disk, "undo restored every byte");
 });
 
 // The undo entry lives in the plugin's data, so it survives a reload. The
@@ -140,12 +119,12 @@ test("after a reload the undo entry is still there; a stale undo writes nothing"
 
   await page.reload();
   await page.locator(".tree-file").first().waitFor();
-  assert.equal(await vaultText(PATH), disk, "the demo starts from the sample vault again");
-  await runCommand("undo last merge");
+  assert.equal(await vaultText(page, PATH), disk, "the demo starts from the sample vault again");
+  await runCommand(page, "undo last merge");
   const notice = page.locator(".notice").filter({ hasText: "could not undo" });
   await notice.waitFor();
   assert.match(await notice.textContent(), new RegExp(`${PATH.replace(/[.]/g, "\\.")} changed since the plan was made; nothing was written`));
-  assert.equal(await vaultText(PATH), disk, "nothing written");
+  assert.equal(await vaultText(page, PATH), disk, "nothing written");
   const after = await page.evaluate(() => JSON.parse(localStorage.getItem("obsidian-shim:plugin-data:vaultcrm") ?? "null"));
   assert.deepEqual(after.lastMerge, stored.lastMerge, "the entry is kept for when the files match again");
 });

@@ -6,9 +6,8 @@
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
-import { useDemo, root } from "./harness.mjs";
+import { join } from "node:path";
+import { useDemo, root, runCommand, vaultText, diskText } from "./harness.mjs";
 
 const DATA_KEY = "obsidian-shim:plugin-data:vaultcrm";
 
@@ -26,28 +25,8 @@ const CANONICAL = "People/Jonsi Stefansson.md";
 const MERGED = "People/Jonsi Stephenson.md";
 const MEETING = "Meetings/2026-01-03 - Prep for Microsoft AI talks.md";
 
-/** Runs a command from the demo's command palette. */
-async function runCommand(query) {
-  await page.keyboard.press("Escape");
-  await page.locator("#ribbon-commands").click();
-  await page.keyboard.type(query);
-  await page.keyboard.press("Enter");
-}
 
-/** Opens `path` in the demo editor and returns the text of its CodeMirror document. */
-async function vaultText(path) {
-  const title = path.replace(/^.*\//, "").replace(/\.md$/, "");
-  await page.locator(`.tree-file[data-path="${path}"]`).click();
-  await page.waitForFunction((t) => document.getElementById("tab-title")?.textContent === t, title);
-  return page.evaluate(() => {
-    const content = document.querySelector(".cm-content");
-    return content?.cmView?.rootView?.view?.state.doc.toString() ?? null;
-  });
-}
 
-function diskText(path) {
-  return readFile(join(root, "sample-vault", path), "utf8");
-}
 
 async function storedData() {
   return page.evaluate((key) => JSON.parse(window.localStorage.getItem(key) ?? "null"), DATA_KEY);
@@ -57,7 +36,7 @@ async function storedData() {
 async function openCluster(member) {
   const modal = page.locator(".vaultcrm-review");
   for (let i = 0; i < 40; i++) {
-    await runCommand("review duplicates");
+    await runCommand(page, "review duplicates");
     await modal.waitFor();
     const cluster = modal.locator(".vaultcrm-review-cluster").filter({ has: page.locator(`input[type="radio"][value="${member}"]`) }).first();
     if ((await cluster.count()) > 0) return cluster;
@@ -105,17 +84,17 @@ test("merge Jonsi Stephenson into Jonsi Stefansson: preview, apply, aliases and 
   await page.keyboard.press("Escape");
   await page.locator(".vaultcrm-review").waitFor({ state: "detached" });
 
-  const canonical = await vaultText(CANONICAL);
+  const canonical = await vaultText(page, CANONICAL);
   const fm = /^---\n([\s\S]*?)\n---/.exec(canonical);
   assert.ok(fm, "canonical note keeps its frontmatter");
   const aliases = /^aliases:(.*(?:\n[ \t]+-.*)*)/m.exec(fm[1]);
   assert.ok(aliases, `aliases in the frontmatter:\n${fm[1]}`);
   assert.match(aliases[1], /Jonsi Stephenson/);
 
-  const redirect = await vaultText(MERGED);
+  const redirect = await vaultText(page, MERGED);
   assert.match(redirect, /Merged into \[\[Jonsi Stefansson\]\]/, redirect);
 
-  const meeting = await vaultText(MEETING);
+  const meeting = await vaultText(page, MEETING);
   assert.ok(meeting.includes("[[Jonsi Stefansson|Jonsi Stephenson]]"), meeting);
   assert.ok(!meeting.includes("[[Jonsi Stephenson]]"), "old link rewritten");
 
@@ -128,10 +107,10 @@ test("merge Jonsi Stephenson into Jonsi Stefansson: preview, apply, aliases and 
 
 test("vaultcrm: Undo last merge puts every touched file back byte for byte", async () => {
   assert.ok(touched.length > 0);
-  await runCommand("undo last merge");
+  await runCommand(page, "undo last merge");
   await page.locator(".notice").filter({ hasText: "undid" }).waitFor();
   for (const path of touched) {
-    assert.equal(await vaultText(path), await diskText(path), `${path} restored`);
+    assert.equal(await vaultText(page, path), await diskText(path), `${path} restored`);
   }
   const data = await storedData();
   assert.equal(data.lastMerge, null, "undo entry cleared");
@@ -155,18 +134,18 @@ test("merging Pete Eming into Pete Emig (no person note) creates People/Pete Emi
   await page.keyboard.press("Escape");
   await page.locator(".vaultcrm-review").waitFor({ state: "detached" });
 
-  const note = await vaultText(CREATED);
+  const note = await vaultText(page, CREATED);
   assert.match(note, /^---\ntype: person\naliases:\n {2}- Pete Eming\n---\n# Pete Emig\n$/, note);
-  const account = await vaultText(ACCOUNT);
+  const account = await vaultText(page, ACCOUNT);
   assert.ok(!account.includes("[[Pete Eming]]"), "no link left to the other spelling");
   assert.equal(account.split("| [[Pete Emig]] |").length - 1, 1, "the two collaborator rows are one");
 
   const undid = page.locator(".notice").filter({ hasText: "undid" });
   const shown = await undid.count();
-  await runCommand("undo last merge");
+  await runCommand(page, "undo last merge");
   await undid.nth(shown).waitFor();
   await page.locator(`.tree-file[data-path="${CREATED}"]`).waitFor({ state: "detached" });
-  assert.equal(await vaultText(ACCOUNT), await diskText(ACCOUNT), "account note restored byte for byte");
+  assert.equal(await vaultText(page, ACCOUNT), await diskText(ACCOUNT), "account note restored byte for byte");
 });
 
 test("no page errors, console errors or dialogs", async () => {

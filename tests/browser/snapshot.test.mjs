@@ -3,7 +3,7 @@
 // every note, and a damaged snapshot is refused and rebuilt from the files.
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { useDemo } from "./harness.mjs";
+import { useDemo, runCommand } from "./harness.mjs";
 
 const SNAPSHOT_KEY = ".obsidian/plugins/vaultcrm/index-snapshot.bin";
 let page = null;
@@ -35,17 +35,11 @@ async function contactsCount() {
   return page.locator(".vaultcrm-section-contacts .vaultcrm-count").first().textContent();
 }
 
-async function runCommand(query) {
-  await page.keyboard.press("Escape");
-  await page.locator("#ribbon-commands").click();
-  await page.keyboard.type(query);
-  await page.keyboard.press("Enter");
-}
 
 test("a reload starts warm from the saved snapshot and shows the same panel", async () => {
   const first = await reloadAndReadStart();
   const cold = await contactsCount();
-  await runCommand("save the index snapshot");
+  await runCommand(page, "save the index snapshot");
   await page.locator(".notice").filter({ hasText: "index snapshot saved" }).waitFor();
 
   const line = await reloadAndReadStart();

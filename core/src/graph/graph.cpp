@@ -52,27 +52,33 @@ bool operator==(const Relation& a, const Relation& b) {
          std::tie(b.path, b.line, b.rel, b.from, b.to, b.from_name, b.to_name, b.role, b.date, b.text, b.links);
 }
 
+namespace {
+// Runs of whitespace become one space, none at the ends; with `lower_ascii`
+// A-Z become a-z on the way.
+std::string collapse_spaces(std::string_view text, bool lower_ascii) {
+  std::string result;
+  result.reserve(text.size());
+  bool space = false;
+  for (char c : text) {
+    if (parse::detail::is_space(c)) {
+      space = true;
+      continue;
+    }
+    if (space && !result.empty()) result.push_back(' ');
+    space = false;
+    result.push_back(lower_ascii && c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+  }
+  return result;
+}
+}  // namespace
+
 std::string fold_name(std::string_view name) {
   // ASCII (most names, in most vaults): NFC changes nothing and case folding
   // is A-Z -> a-z, so skip utf8proc's allocation and tables (a quarter of a
   // graph rebuild's time before this).
   bool ascii = true;
   for (char c : name) ascii &= static_cast<unsigned char>(c) < 0x80;
-  if (ascii) {
-    std::string result;
-    result.reserve(name.size());
-    bool space = false;
-    for (char c : name) {
-      if (parse::detail::is_space(c)) {
-        space = true;
-        continue;
-      }
-      if (space && !result.empty()) result.push_back(' ');
-      space = false;
-      result.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
-    }
-    return result;
-  }
+  if (ascii) return collapse_spaces(name, true);
   std::string folded;
   utf8proc_uint8_t* out = nullptr;
   utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(name.data()),
@@ -82,18 +88,7 @@ std::string fold_name(std::string_view name) {
   if (n >= 0 && out) folded.assign(reinterpret_cast<const char*>(out), static_cast<size_t>(n));
   else folded = ascii_lower(name);  // invalid UTF-8: compare bytes
   std::free(out);
-  std::string result;
-  bool space = false;
-  for (char c : folded) {
-    if (parse::detail::is_space(c)) {
-      space = true;
-      continue;
-    }
-    if (space && !result.empty()) result.push_back(' ');
-    space = false;
-    result.push_back(c);
-  }
-  return result;
+  return collapse_spaces(folded, false);
 }
 
 namespace {
