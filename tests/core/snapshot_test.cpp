@@ -110,6 +110,23 @@ TEST(Snapshot, TextsComeBackCheckedByHash) {
   EXPECT_EQ(note->tags, std::vector<std::string>{"other"});
 }
 
+// A merge plan reads note bytes: with texts still detached it must refuse
+// (not read the notes as empty), and work once they are back.
+TEST(Snapshot, MergePlansWaitForTexts) {
+  Engine fresh;
+  load_corpus(fresh);
+  Engine warm;
+  ASSERT_EQ(error_code(warm.loadSnapshot(fresh.saveSnapshot())), "");
+  const std::string request = R"({"kind":"contacts","canonical":"Jonsi Stefansson","members":["Jonsi Stephenson"]})";
+  EXPECT_EQ(error_code(warm.mergePlan(request)), "texts_missing");
+  const auto missing = nlohmann::json::parse(warm.missingTexts());
+  for (const auto& p : missing["value"]["paths"]) {
+    std::string path = p.get<std::string>();
+    warm.attachText(path, *fresh.impl().vault.text(path));
+  }
+  EXPECT_EQ(warm.mergePlan(request), fresh.mergePlan(request));
+}
+
 TEST(Snapshot, RestoredNoteKeepsItsHashThroughRename) {
   Engine fresh;
   fresh.upsert("People/Ana Lima.md", "---\nemail: ana@example.org\n---\n# Ana\n", 1);

@@ -47,7 +47,8 @@ export type ErrorCode =
   | "internal"
   | "query_syntax"
   | "not_implemented"
-  | "snapshot_invalid";
+  | "snapshot_invalid"
+  | "texts_missing";
 
 export interface EnvelopeError {
   code: ErrorCode | string;

@@ -8,6 +8,14 @@ namespace vaultcrm {
 
 std::string Engine::mergePlan(std::string_view request_json) const {
   try {
+    // A note restored from a snapshot has no bytes in memory yet: a plan
+    // built on them would read it as empty. Refuse until the host attached
+    // every text (Engine::attachText; the plugin does it after start-up).
+    if (auto missing = impl_->vault.without_text(); !missing.empty())
+      return json::error("texts_missing", std::to_string(missing.size()) +
+                                              " notes restored from the index snapshot still wait for their text "
+                                              "(attachText), e.g. " + missing.front() +
+                                              "; try again once the vault is read");
     auto req = nlohmann::json::parse(request_json.begin(), request_json.end());
     // The vault schema (setSchema) decides which headings hold contacts and
     // entries, exactly as for Engine::dedup: a plan built with other options
