@@ -6,6 +6,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "json/writer.h"
 #include "query/value.h"
 #include "vaultcrm/engine.h"
 #include "vaultcrm/query.h"
@@ -109,7 +110,7 @@ json result_to_json(const Result& r) {
           {"warnings", r.warnings}};
 }
 
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+std::string dump(const json& j) { return vaultcrm::json::write_compact(j); }
 
 // ---- text ----------------------------------------------------------------------
 std::string cell_text(const Cell& c, bool nested = false) {
