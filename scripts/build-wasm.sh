@@ -3,7 +3,8 @@
 #
 #   1. scripts/build-wasm-deps.sh        third-party libraries -> .deps/wasm-prefix
 #   2. emcmake cmake -S . -B build/wasm  core + wasm/ (bindings) -> two modules:
-#        build/wasm/vaultcrm-web.js      (web,worker: plugin, demo)
+#        build/wasm/vaultcrm-web.js      (web,worker: plugin, demo) + its wasm,
+#          embedded gzip'd as build/wasm/vaultcrm-web.wasm-gz.js
 #        build/wasm/vaultcrm-node.js     (node: tests)
 #   3. esbuild wasm/js/node.ts           -> build/wasm/vaultcrm-engine-node.cjs,
 #        the TypeScript wrapper + node module in one CommonJS file, which
@@ -79,6 +80,6 @@ echo "vaultcrm wasm build"
 echo "  deps:    $(elapsed "$t0" "$t1")"
 echo "  modules: $(elapsed "$t1" "$t2")"
 echo "  wrapper: $(elapsed "$t2" "$t3")"
-for f in "$BUILD_DIR/vaultcrm-web.js" "$BUILD_DIR/vaultcrm-node.js" "$BUILD_DIR/vaultcrm-engine-node.cjs"; do
+for f in "$BUILD_DIR/vaultcrm-web.js" "$BUILD_DIR/vaultcrm-web.wasm" "$BUILD_DIR/vaultcrm-web.wasm-gz.js" "$BUILD_DIR/vaultcrm-node.js" "$BUILD_DIR/vaultcrm-engine-node.cjs"; do
   size_line "$f"
 done

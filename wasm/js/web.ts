@@ -1,20 +1,41 @@
 // wasm/js/web.ts - createEngine() for browsers, workers and Obsidian.
 //
-// Binds the wrapper to build/wasm/vaultcrm-web.js (-sENVIRONMENT=web,worker,
-// single file: the wasm travels inside the bundle as base64, which is how an
-// Obsidian plugin ships it in main.js). Needs `scripts/build-wasm.sh` first;
-// see wasm/README.md for how bundles resolve the artifact.
+// Binds the wrapper to build/wasm/vaultcrm-web.js (-sENVIRONMENT=web,worker).
+// The wasm travels inside the bundle (an Obsidian plugin ships only main.js),
+// gzip-compressed and base64-encoded: build/wasm/vaultcrm-web.wasm-gz.js, made
+// by embed-wasm.mjs at link time. It is inflated here with the standard
+// DecompressionStream("gzip") (Chromium/Electron 80+, Safari 16.4+, Node 18+)
+// and handed to the Emscripten factory as `wasmBinary`, so the module never
+// fetches anything. Needs `scripts/build-wasm.sh` first; see wasm/README.md
+// for how bundles resolve the artifact.
 //
 //   import { createEngine } from "../../wasm/js/web";
 //   import type { AccountPanel } from "../../wasm/js/types";
 
 import factory from "../../build/wasm/vaultcrm-web.js";
-import { createEngineFrom, type Engine } from "./engine";
+import wasmGzipBase64 from "../../build/wasm/vaultcrm-web.wasm-gz.js";
+import { createEngineFrom, type Engine, type VaultcrmModuleFactory } from "./engine";
 
 export * from "./engine";
 export type * from "./types";
 
+/** The embedded module's bytes: base64 -> gzip -> wasm. */
+async function wasmBytes(): Promise<Uint8Array> {
+  if (typeof DecompressionStream !== "function") {
+    throw new Error("vaultcrm: this host lacks DecompressionStream('gzip'), needed to unpack the embedded wasm module");
+  }
+  const bin = atob(wasmGzipBase64);
+  const gz = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) gz[i] = bin.charCodeAt(i);
+  const stream = new Blob([gz]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/** The factory with the inflated wasm; one object, so initModule() memoises it. */
+const webFactory: VaultcrmModuleFactory = async (options) =>
+  factory({ ...options, wasmBinary: await wasmBytes() });
+
 /** A new Engine; the first call loads and checks the wasm module. */
 export function createEngine(): Promise<Engine> {
-  return createEngineFrom(factory);
+  return createEngineFrom(webFactory);
 }
