@@ -301,3 +301,48 @@ TEST(DedupEntries, ContactListsGroupByPerson) {
     }
   EXPECT_TRUE(same_person);
 }
+
+// unique_facts: what one member states and the others lack (amounts, names,
+// numbers, note links) is listed; the context every member shares (their own
+// date, the account's name, the words of a link already listed whole) is not.
+namespace {
+const char* kFactsA =
+    "2025-11-12: Review with Ribeirinha Foods of the cold-chain storage plan and the migration timeline with the ops "
+    "team on 2025-11-12. [[2025-11-12 - Ribeirinha Foods storage review]]";
+const char* kFactsB =
+    "2025-11-12: Storage review: cold-chain storage plan and migration timeline discussed with Anand and the ops team, "
+    "12 racks, $96,808.14 budget.";
+const EntryMember* member_at(const Report& r, int line) {
+  for (const auto& g : r.groups)
+    for (const auto& m : g.members)
+      if (m.line == line) return &m;
+  return nullptr;
+}
+bool has_fact(const EntryMember& m, const std::string& f) {
+  return std::find(m.unique_facts.begin(), m.unique_facts.end(), f) != m.unique_facts.end();
+}
+}  // namespace
+
+TEST(DedupEntries, UniqueFactsKeepRealFactsOfEachMember) {
+  std::string t = customer({}, {}, {kFactsA, kFactsB});
+  auto r = run_on({{"Customers/Ribeirinha Foods.md", t}});
+  int la = line_of(t, kFactsA), lb = line_of(t, kFactsB);
+  ASSERT_TRUE(grouped(r, la, lb));
+  const EntryMember* a = member_at(r, la);
+  const EntryMember* b = member_at(r, lb);
+  ASSERT_TRUE(a && b);
+  EXPECT_TRUE(has_fact(*b, "$96,808.14"));
+  EXPECT_TRUE(has_fact(*b, "Anand"));
+  EXPECT_TRUE(has_fact(*b, "12"));  // a number of its own, though the other entry's date holds a 12
+  EXPECT_TRUE(has_fact(*a, "[[2025-11-12 - Ribeirinha Foods storage review]]"));
+}
+
+TEST(DedupEntries, UniqueFactsLeaveOutSharedDateAccountAndLinkWords) {
+  std::string t = customer({}, {}, {kFactsA, kFactsB});
+  auto r = run_on({{"Customers/Ribeirinha Foods.md", t}});
+  int la = line_of(t, kFactsA);
+  const EntryMember* a = member_at(r, la);
+  ASSERT_TRUE(a);
+  for (const char* f : {"2025", "11", "12", "Ribeirinha", "Foods"}) EXPECT_FALSE(has_fact(*a, f)) << f;
+  EXPECT_EQ(a->unique_facts.size(), 1u);  // the link alone
+}

@@ -27,6 +27,7 @@
 #include <utf8proc.h>
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <numeric>
 #include <set>
@@ -44,7 +45,16 @@ namespace {
 struct Token {
   std::string raw, f;
   bool fact = false;
+  // Shared context, not a fact of its own: a word of the entry's own date
+  // ("2025-11-12") or of the text of a note link, which unique_facts lists
+  // whole as "[[...]]".
+  bool ctx = false;
 };
+
+// Marks around a stretch of text whose words are context (see Token::ctx).
+// Control characters are not word characters, so tokens are cut there just
+// as at a space: the words, the norm and the similarity do not change.
+constexpr char kCtxOpen = '\x01', kCtxClose = '\x02';
 
 struct Item {
   const parse::Note* note = nullptr;
@@ -81,6 +91,16 @@ std::string strip_date_prefix(std::string s, const std::string& date) {
   return s.substr(e);
 }
 
+// Every occurrence of the entry's own date wrapped in context marks.
+std::string mark_date(const std::string& s, const std::string& date) {
+  if (date.empty()) return s;
+  std::string out;
+  size_t i = 0;
+  for (size_t p; (p = s.find(date, i)) != std::string::npos; i = p + date.size())
+    out += s.substr(i, p - i) + kCtxOpen + date + kCtxClose;
+  return out + s.substr(i);
+}
+
 std::string link_text(const std::string& inner) {
   size_t bar = inner.find('|');
   std::string t = bar == std::string::npos ? inner : inner.substr(bar + 1);
@@ -93,7 +113,9 @@ std::string link_text(const std::string& inner) {
   return t;
 }
 
-std::string replace_links(const std::string& s) {
+// Link syntax replaced by the link's text; the text of a link to one of
+// `marked` (note links, listed whole as facts) is wrapped in context marks.
+std::string replace_links(const std::string& s, const std::set<std::string>& marked) {
   std::string out;
   size_t i = 0;
   while (i < s.size()) {
@@ -109,7 +131,12 @@ std::string replace_links(const std::string& s) {
     }
     out += s.substr(i, p - i);
     if (p > 0 && s[p - 1] == '!') out.pop_back();
-    out += " " + link_text(s.substr(p + 2, e - p - 2)) + " ";
+    std::string inner = s.substr(p + 2, e - p - 2);
+    std::string target = detail::trim_copy(inner.substr(0, inner.find_first_of("|#")));
+    if (marked.count(target))
+      out += std::string(" ") + kCtxOpen + link_text(inner) + kCtxClose + " ";
+    else
+      out += " " + link_text(inner) + " ";
     i = e + 2;
   }
   return out;
@@ -131,9 +158,11 @@ void tokenize(Item& it, const std::string& text) {
   utf8proc_ssize_t n = static_cast<utf8proc_ssize_t>(s.size()), i = 0;
   std::string cur;
   bool sentence_start = true, seen_break = true;
+  int ctx_depth = 0;
   auto flush = [&]() {
     if (cur.empty()) return;
     Token t;
+    t.ctx = ctx_depth > 0;
     t.raw = cur;
     t.f = fold(cur);
     bool digit = std::any_of(cur.begin(), cur.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -168,6 +197,8 @@ void tokenize(Item& it, const std::string& text) {
       cur.append(reinterpret_cast<const char*>(p + i), static_cast<size_t>(len));
     } else {
       flush();
+      if (cp == kCtxOpen) ++ctx_depth;
+      if (cp == kCtxClose && ctx_depth > 0) --ctx_depth;
       if (cp == '.' || cp == '!' || cp == '?' || cp == ':' || cp == ';' || cp == 0x2014 || cp == 0x2013 || cp == '(' ||
           cp == '"' || cp == 0x201C)
         seen_break = true;
@@ -324,18 +355,48 @@ double keep_score(const Item& it, const std::vector<const Item*>& group) {
          static_cast<double>(it.norm.size()) / 1000.0;
 }
 
+// Folded words of the account and of the note an entry sits in (letters
+// only: dates are marked in the text itself).
+std::set<std::string> context_words(const Item& it) {
+  std::set<std::string> out;
+  for (const std::string* s : {&it.account, &it.note->name})
+    for (const auto& w : detail::split_words(fold(*s))) {
+      bool letters = w.size() >= 2 && std::all_of(w.begin(), w.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (static_cast<unsigned char>(c) & 0x80) != 0;
+      });
+      if (letters) out.insert(w);
+    }
+  return out;
+}
+
+// The facts (numbers, codes, capitalised names, note links) of `it` that no
+// other member of its group has. Not facts: the words every member shares by
+// context - its own date, the account's and (when all members share it) the
+// note's name - and the words of a note link listed whole.
 std::vector<std::string> unique_facts(const Item& it, const std::vector<const Item*>& group) {
   std::set<std::string> others;
   std::set<std::string> other_links;
   for (const auto* o : group) {
     if (o == &it) continue;
-    for (const auto& t : o->toks) others.insert(t.f);
+    for (const auto& t : o->toks) {
+      // The other's date is its context, not a number it states ("12 racks"
+      // stays a fact of ours next to an entry of 2025-11-12).
+      bool date_part = t.ctx && std::all_of(t.f.begin(), t.f.end(), [](char c) { return c >= '0' && c <= '9'; });
+      if (!date_part) others.insert(t.f);
+    }
     for (const auto& l : o->link_names) other_links.insert(l);
+  }
+  std::set<std::string> shared = context_words(it);
+  for (const auto* o : group) {
+    if (o == &it || shared.empty()) continue;
+    std::set<std::string> theirs = context_words(*o), both;
+    std::set_intersection(shared.begin(), shared.end(), theirs.begin(), theirs.end(), std::inserter(both, both.end()));
+    shared = std::move(both);
   }
   std::vector<std::string> out;
   for (size_t k = 0; k < it.toks.size(); ++k) {
     const auto& t = it.toks[k];
-    if (!t.fact || others.count(t.f)) continue;
+    if (!t.fact || t.ctx || others.count(t.f) || shared.count(t.f)) continue;
     bool prefix_of_other = false;
     if (k + 1 == it.toks.size())
       for (const auto& w : others) prefix_of_other = prefix_of_other || w.compare(0, t.f.size(), t.f) == 0;
@@ -393,7 +454,7 @@ void entry_groups(const index::Vault& vault, const Options& o, const std::unorde
           it.links.insert(key);
           it.link_names.insert(l->target);
         }
-      tokenize(it, replace_links(strip_date_prefix(li.text, li.date)));
+      tokenize(it, mark_date(replace_links(strip_date_prefix(li.text, li.date), it.link_names), it.date));
       if (it.norm.empty()) continue;
       items.push_back(std::move(it));
     }
