@@ -7,6 +7,8 @@
 #include "test_util.h"
 #include "vaultcrm/graph.h"
 
+#include <utf8proc.h>
+
 using namespace vaultcrm;
 using graph::Kind;
 using graph::Rel;
@@ -159,4 +161,44 @@ TEST(Graph, IncrementalEqualsRebuildOnRandomEdits) {
     ASSERT_TRUE(a == b) << "incremental graph differs from rebuild at step " << steps;
   }
   EXPECT_GE(steps, 1000);
+}
+
+// fold_name maps only the words that hold non-ASCII through utf8proc; the
+// result must be what mapping the whole text gives (NFC + case fold, ASCII
+// whitespace runs collapsed), including combining marks right after a space
+// or at a word's start, and Greek/German/Turkish special cases.
+TEST(FoldName, WordByWordEqualsTheWholeTextMapping) {
+  auto reference = [](std::string_view text) {
+    utf8proc_uint8_t* out = nullptr;
+    utf8proc_ssize_t n =
+        utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()), static_cast<utf8proc_ssize_t>(text.size()),
+                     &out, static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD));
+    std::string mapped(reinterpret_cast<const char*>(out), static_cast<size_t>(n));
+    std::free(out);
+    std::string collapsed;
+    bool space = false;
+    for (char c : mapped) {
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+        space = true;
+        continue;
+      }
+      if (space && !collapsed.empty()) collapsed.push_back(' ');
+      space = false;
+      collapsed.push_back(c);
+    }
+    return collapsed;
+  };
+  // Pieces: ASCII words, whitespace, precomposed and decomposed accents, a
+  // lone combining mark, sharp s, final sigma, dotted I, em dash, CJK.
+  const std::vector<std::string> pieces = {"Call",     "with",         " ",       "  ",       "\t",        "\n",
+                                           "J\xC3\xBCrgen", "Ju\xCC\x88rgen", "\xCC\x81", "STRA\xC3\x9F" "E", "\xCE\xA3\xCE\x9F\xCE\xA3",
+                                           "\xC4\xB0stanbul", "\xE2\x80\x94", "\xE6\x9D\xB1\xE4\xBA\xAC", "e",  "Q1",
+                                           "\xC5\x81ukasz", "A\xCC\x8A"};
+  std::mt19937 rng(11);
+  for (int i = 0; i < 5000; ++i) {
+    std::string text;
+    for (int k = rng() % 9; k > 0; --k) text += pieces[rng() % pieces.size()];
+    ASSERT_EQ(graph::fold_name(text), reference(text)) << text;
+  }
+  EXPECT_EQ(graph::fold_name("  J\xC3\x9CRGEN \xE2\x80\x94  Q1 "), "j\xC3\xBCrgen \xE2\x80\x94 q1");
 }

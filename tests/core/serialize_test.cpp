@@ -3,9 +3,15 @@
 // including strings that are not valid UTF-8.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <random>
 
 #include "engine/serialize.h"
+#include "json/writer.h"
+#include "test_util.h"
+#include "vaultcrm/graph.h"
+#include "vaultcrm/index.h"
+#include "vaultcrm/panel.h"
 
 namespace {
 
@@ -68,4 +74,81 @@ TEST(JsonDump, MatchesNlohmannOnRandomValues) {
     json v = random_value(rng, 0);
     ASSERT_EQ(vaultcrm::json::dump(v), reference(v)) << "case " << i;
   }
+}
+
+namespace {
+
+// A frontmatter-like Value: every type, repeated keys, keys out of order,
+// strings with invalid UTF-8.
+vaultcrm::Value random_core_value(std::mt19937& rng, int depth) {
+  using vaultcrm::Value;
+  std::uniform_int_distribution<int> kind(0, depth > 3 ? 4 : 6);
+  switch (kind(rng)) {
+    case 0: return Value();
+    case 1: return Value(rng() % 2 == 0);
+    case 2: return Value(static_cast<int64_t>(static_cast<int64_t>(rng()) - (int64_t{1} << 31)));
+    case 3: return Value(std::uniform_real_distribution<double>(-1e6, 1e6)(rng));
+    case 4: return Value(random_bytes(rng));
+    case 5: {
+      Value::Array a;
+      for (int i = rng() % 4; i > 0; --i) a.push_back(random_core_value(rng, depth + 1));
+      return Value::array(std::move(a));
+    }
+    default: {
+      Value::Object o;
+      static const char* kKeys[] = {"b", "a", "tags", "A", "b", "\xC3\xA9t\xC3\xA9", "", "a"};
+      for (int i = rng() % 5; i > 0; --i)
+        o.emplace_back(rng() % 3 == 0 ? random_bytes(rng) : std::string(kKeys[rng() % 8]),
+                       random_core_value(rng, depth + 1));
+      return Value::object(std::move(o));
+    }
+  }
+}
+
+}  // namespace
+
+TEST(JsonWriter, ValueMatchesTheTreeRoute) {
+  std::mt19937 rng(7);
+  for (int i = 0; i < 20000; ++i) {
+    vaultcrm::Value v = random_core_value(rng, 0);
+    std::string direct;
+    vaultcrm::json::Writer w(direct);
+    w.value(v);
+    ASSERT_EQ(direct, reference(vaultcrm::json::to_json(v))) << "case " << i;
+  }
+}
+
+TEST(JsonWriter, RepeatedKeyKeepsTheLastValueAsTheTreeDid) {
+  using vaultcrm::Value;
+  Value v = Value::object({{"b", Value(int64_t{1})}, {"a", Value("x")}, {"b", Value(int64_t{2})}});
+  std::string out;
+  vaultcrm::json::Writer w(out);
+  w.value(v);
+  EXPECT_EQ(out, R"({"a":"x","b":2})");
+}
+
+// The account panel is written straight to JSON after every edit; it must
+// say exactly what the tree route (panel_to_json) says, for every note of the
+// sample and golden vaults, account or not.
+TEST(JsonWriter, PanelMatchesTheTreeRouteOnEveryNote) {
+  namespace fs = std::filesystem;
+  size_t checked = 0, with_contacts = 0;
+  for (const char* dir : {"sample-vault", "tests/golden/vault"}) {
+    const fs::path root = vaultcrm::testing::source_path(dir);
+    vaultcrm::index::Vault vault;
+    for (const auto& e : fs::recursive_directory_iterator(root))
+      if (e.is_regular_file() && e.path().extension() == ".md")
+        vault.upsert(fs::relative(e.path(), root).generic_string(), vaultcrm::testing::read_file(e.path().string()), 1);
+    vaultcrm::graph::Graph graph;
+    graph.rebuild(vault);
+    for (const auto& [path, note] : vault.notes()) {
+      auto p = vaultcrm::panel::build(vault, graph, path);
+      ASSERT_TRUE(p);
+      ASSERT_EQ(vaultcrm::json::panel_ok(*p), vaultcrm::json::ok(vaultcrm::json::panel_to_json(*p))) << path;
+      ++checked;
+      with_contacts += p->contacts.empty() ? 0 : 1;
+    }
+  }
+  EXPECT_GT(checked, 30u);
+  EXPECT_GT(with_contacts, 3u);  // the comparison covered real panels, not only empty ones
 }

@@ -124,6 +124,12 @@ class Graph {
   // The date of a meeting note (frontmatter date, else a leading ISO date in its name).
   std::string meeting_date(const index::Vault& vault, std::string_view path) const;
 
+  // fold_name() with a memo: the same few thousand names are folded again
+  // for every reference to them (a third of a rebuild without it), and the
+  // panel folds the same timeline lines at every refresh. The reference is
+  // valid until the next call (the memo is bounded and may be cleared).
+  const std::string& folded(std::string_view name) const;
+
  private:
   struct NoteState {
     std::optional<Kind> kind;
@@ -138,9 +144,6 @@ class Graph {
   void index_note(const std::string& path, const NoteState& state, bool add);
   void reresolve_keys(const index::Vault& vault, const std::set<std::string>& keys, std::string_view skip);
 
-  // fold_name() with a memo: the same few thousand names are folded again
-  // for every reference to them (a third of a rebuild without it).
-  const std::string& folded(std::string_view name) const;
   std::string ref_key(const Ref& ref) const;
 
   schema::Schema schema_;

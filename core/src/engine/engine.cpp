@@ -84,7 +84,7 @@ std::string Engine::panel(std::string_view path) const {
   return guarded([&] {
     auto p = panel::build(impl_->vault, impl_->graph(), path);
     if (!p) return json::error("not_found", "no note " + std::string(path));
-    return json::ok(json::panel_to_json(*p));
+    return json::panel_ok(*p);
   });
 }
 

@@ -253,6 +253,188 @@ json panel_to_json(const panel::AccountPanel& p) {
   return j;
 }
 
+namespace {
+
+// The panel written straight to JSON. Keys in byte order within each object
+// (see Writer); the same shapes as panel_to_json above, which the tests hold
+// this to.
+void write_opt(Writer& w, const std::optional<std::string>& s) {
+  if (s) w.value(*s);
+  else w.null();
+}
+
+void write_diagnostic(Writer& w, const parse::Diagnostic& d) {
+  w.begin_object();
+  w.key("code"); w.value(d.code);
+  w.key("column"); w.value(d.column);
+  w.key("line"); w.value(d.line);
+  w.key("message"); w.value(d.message);
+  w.key("severity"); w.value(d.severity == parse::Severity::Error ? "error" : "warning");
+  w.end_object();
+}
+
+void write_items(Writer& w, const std::vector<panel::Item>& items) {
+  w.begin_array();
+  for (const auto& i : items) {
+    w.begin_object();
+    w.key("line"); w.value(i.line);
+    w.key("link"); write_opt(w, i.link);
+    w.key("text"); w.value(i.text);
+    w.end_object();
+  }
+  w.end_array();
+}
+
+void write_contact(Writer& w, const panel::Contact& c) {
+  w.begin_object();
+  w.key("companies"); w.array_of(c.companies);
+  w.key("count"); w.value(c.count);
+  w.key("entity"); w.value(c.entity);
+  w.key("lastMeeting");
+  if (c.last_meeting) {
+    w.begin_object();
+    w.key("date"); w.string_or_null(c.last_meeting->date);
+    w.key("name"); w.value(c.last_meeting->name);
+    w.key("path"); w.string_or_null(c.last_meeting->path);
+    w.end_object();
+  } else {
+    w.null();
+  }
+  w.key("lines"); w.array_of(c.lines);
+  w.key("link"); write_opt(w, c.link);
+  w.key("name"); w.value(c.name);
+  w.key("otherAccounts"); w.array_of(c.other_accounts);
+  w.key("roles"); w.array_of(c.roles);
+  w.key("surfaceForms"); w.array_of(c.surface_forms);
+  w.end_object();
+}
+
+void write_neighbours(Writer& w, const std::vector<panel::Neighbour>& list) {
+  w.begin_array();
+  for (const auto& n : list) {
+    w.begin_object();
+    w.key("count"); w.value(n.count);
+    w.key("link"); write_opt(w, n.link);
+    w.key("name"); w.value(n.name);
+    w.end_object();
+  }
+  w.end_array();
+}
+
+}  // namespace
+
+std::string panel_ok(const panel::AccountPanel& p) {
+  std::string out;
+  out.reserve(16384);
+  out += "{\"ok\":true,\"value\":";
+  Writer w(out);
+  w.begin_object();
+  w.key("accountStatus"); w.string_or_null(p.status_value);
+  w.key("blockers"); write_items(w, p.blockers);
+  w.key("collaborators");
+  w.begin_array();
+  for (const auto& c : p.collaborators) {
+    w.begin_object();
+    w.key("company"); w.value(c.company);
+    w.key("line"); w.value(c.line);
+    w.key("link"); write_opt(w, c.link);
+    w.key("name"); w.value(c.name);
+    w.key("role"); w.value(c.role);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("contacts");
+  w.begin_array();
+  for (const auto& c : p.contacts) write_contact(w, c);
+  w.end_array();
+  w.key("decisions"); write_items(w, p.decisions);
+  w.key("errors");
+  w.begin_array();
+  if (p.errors)
+    for (const auto& e : *p.errors) write_diagnostic(w, e);
+  w.end_array();
+  w.key("frontmatter");
+  if (p.frontmatter) w.value(*p.frontmatter);
+  else w.null();
+  w.key("industry"); w.string_or_null(p.industry);
+  w.key("keyFacts"); write_items(w, p.key_facts);
+  w.key("lastContact"); w.string_or_null(p.last_contact);
+  w.key("neighbourhood");
+  w.begin_object();
+  w.key("companies"); write_neighbours(w, p.companies);
+  w.key("projects"); write_neighbours(w, p.projects);
+  w.key("sharedPeople");
+  w.begin_array();
+  for (const auto& c : p.shared_people) write_contact(w, c);
+  w.end_array();
+  w.end_object();
+  w.key("openTasks");
+  w.begin_array();
+  for (const auto& t : p.open_tasks) {
+    w.begin_object();
+    w.key("due"); w.string_or_null(t.due);
+    w.key("line"); w.value(t.line);
+    w.key("path"); w.value(t.path);
+    w.key("priority"); w.string_or_null(t.priority);
+    w.key("status"); w.value(t.status);
+    w.key("text"); w.value(t.text);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("opportunities"); write_items(w, p.opportunities);
+  w.key("path"); w.value(p.path);
+  w.key("recentContext");
+  w.begin_array();
+  for (const auto& t : p.recent_context) {
+    w.begin_object();
+    w.key("date"); w.string_or_null(t.date);
+    w.key("line"); w.value(t.line);
+    w.key("links");
+    w.begin_array();
+    for (const auto& l : t.links) {
+      w.begin_object();
+      w.key("resolved"); write_opt(w, l.resolved);
+      w.key("target"); w.value(l.target);
+      w.end_object();
+    }
+    w.end_array();
+    w.key("text"); w.value(t.text);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("relatedProjects"); write_items(w, p.related_projects);
+  w.key("status");
+  w.begin_array();
+  for (const auto& s : p.status) {
+    w.begin_object();
+    w.key("field"); w.value(s.field);
+    w.key("line"); w.value(s.line);
+    w.key("value"); w.value(s.value);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("timeline");
+  w.begin_array();
+  for (const auto& e : p.timeline) {
+    w.begin_object();
+    w.key("count"); w.value(e.count);
+    w.key("date"); w.string_or_null(e.date);
+    w.key("kind"); w.value(e.kind);
+    w.key("line"); w.value(e.line);
+    w.key("lines"); w.array_of(e.lines);
+    w.key("meeting"); write_opt(w, e.meeting);
+    w.key("path"); w.value(e.path);
+    w.key("text"); w.value(e.text);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("title"); w.value(p.title);
+  w.key("type"); w.string_or_null(p.type);
+  w.end_object();
+  out += '}';
+  return out;
+}
+
 std::string dump(const json& j, int indent) {
   if (indent >= 0) return j.dump(indent, ' ', false, json::error_handler_t::replace);
   return write_compact(j);

@@ -15,6 +15,9 @@ nlohmann::json to_json(const parse::Diagnostic& d);
 nlohmann::json note_to_json(const parse::Note& note, const index::Vault* vault);
 nlohmann::json summary_to_json(const index::Vault& vault);
 nlohmann::json panel_to_json(const panel::AccountPanel& panel);
+// ok(panel_to_json(panel)), byte for byte, written straight to the string
+// without the tree: the panel is refreshed after every edit.
+std::string panel_ok(const panel::AccountPanel& panel);
 
 // Compact dump that never throws on invalid UTF-8 (bytes are replaced).
 std::string dump(const nlohmann::json& j, int indent = -1);

@@ -1,18 +1,36 @@
 // The compact JSON writer shared by every layer that answers in JSON.
 #include "writer.h"
 
+#include <algorithm>
+#include <charconv>
+#include <vector>
+
 namespace vaultcrm::json {
 
 using nlohmann::json;
 
 namespace {
+void append_json(std::string& out, const json& j);
+}  // namespace
 
 // Appends `s` as a JSON string literal, byte for byte what nlohmann's dump
 // (ensure_ascii false, error_handler replace) writes, at a fraction of the
 // cost: runs of plain ASCII are copied at once instead of going through a
 // per-byte UTF-8 automaton (the serializer was ~60% of an upsert + panel).
 // Each maximal invalid UTF-8 subsequence becomes U+FFFD, as there.
-void append_string(std::string& out, const std::string& s) {
+namespace {
+// Bytes copied as they are: printable ASCII except '"' and '\\'.
+struct PlainTable {
+  bool plain[256] = {};
+  constexpr PlainTable() {
+    for (int c = 0x20; c < 0x80; ++c) plain[c] = c != '"' && c != '\\';
+  }
+};
+constexpr PlainTable kPlainTable;
+constexpr const bool* kPlain = kPlainTable.plain;
+}  // namespace
+
+void append_string(std::string& out, std::string_view s) {
   static const char kHex[] = "0123456789abcdef";
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const size_t n = s.size();
@@ -20,7 +38,7 @@ void append_string(std::string& out, const std::string& s) {
   size_t i = 0;
   while (i < n) {
     size_t run = i;
-    while (run < n && p[run] >= 0x20 && p[run] < 0x80 && p[run] != '"' && p[run] != '\\') ++run;
+    while (run < n && kPlain[p[run]]) ++run;
     out.append(s, i, run - i);
     i = run;
     if (i >= n) break;
@@ -71,6 +89,8 @@ void append_string(std::string& out, const std::string& s) {
   out.push_back('"');
 }
 
+namespace {
+
 void append_json(std::string& out, const json& j) {
   switch (j.type()) {
     case json::value_t::null: out += "null"; break;
@@ -113,6 +133,63 @@ std::string write_compact(const json& j) {
   std::string out;
   append_json(out, j);
   return out;
+}
+
+void Writer::value(int64_t i) {
+  sep();
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, i);
+  out_.append(buf, r.ptr);
+  comma_ = true;
+}
+
+void Writer::value(size_t i) {
+  sep();
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, i);
+  out_.append(buf, r.ptr);
+  comma_ = true;
+}
+
+void Writer::value(double d) {
+  // Rare on the hot path (a float in frontmatter): nlohmann's shortest
+  // round-trip form, as write_compact writes it.
+  sep();
+  out_ += json(d).dump(-1, ' ', false, json::error_handler_t::replace);
+  comma_ = true;
+}
+
+void Writer::value(const Value& v) {
+  switch (v.type()) {
+    case Value::Type::Null: null(); return;
+    case Value::Type::Bool: value(v.as_bool()); return;
+    case Value::Type::Int: value(v.as_int()); return;
+    case Value::Type::Double: value(v.as_double()); return;
+    case Value::Type::String: value(std::string_view(v.as_string())); return;
+    case Value::Type::Array:
+      begin_array();
+      for (const auto& item : v.as_array()) value(item);
+      end_array();
+      return;
+    case Value::Type::Object: {
+      // nlohmann's object is a std::map: keys in byte order, a repeated key
+      // keeps its last value. Value keeps the note's order, so sort here.
+      const auto& members = v.as_object();
+      std::vector<const Value::Member*> order;
+      order.reserve(members.size());
+      for (const auto& m : members) order.push_back(&m);
+      std::stable_sort(order.begin(), order.end(),
+                       [](const Value::Member* a, const Value::Member* b) { return a->first < b->first; });
+      begin_object();
+      for (size_t i = 0; i < order.size(); ++i) {
+        if (i + 1 < order.size() && order[i + 1]->first == order[i]->first) continue;  // a later one wins
+        key_escaped(order[i]->first);
+        value(order[i]->second);
+      }
+      end_object();
+      return;
+    }
+  }
 }
 
 }  // namespace vaultcrm::json

@@ -26,9 +26,6 @@ std::optional<std::string> note_of(const std::string& id) {
   return std::nullopt;
 }
 
-// The text used to collapse exact repeats: folded case and whitespace.
-std::string repeat_key(std::string_view text) { return graph::fold_name(text); }
-
 }  // namespace
 
 bool task_is_open(const parse::Task& task) {
@@ -163,7 +160,8 @@ std::optional<AccountPanel> build(const index::Vault& vault, const graph::Graph&
         if (resolved && !meeting && graph.kind_of(*resolved) == graph::Kind::Meeting) meeting = resolved;
       }
     if (meeting) meetings_in_timeline.insert(*meeting);
-    std::string key = repeat_key(item.text);
+    // Memoised: the same lines are folded again at every refresh of the panel.
+    const std::string& key = graph.folded(item.text);
     auto [pos, inserted] = repeat_at.emplace(key, p.timeline.size());
     if (inserted) {
       TimelineEntry e;
