@@ -48,29 +48,50 @@ bool mergeable(const Cluster& c) { return !c.ambiguous && (c.members.size() > 1 
 
 namespace {
 
-// Strings <-> dense ids.
+// Strings <-> dense ids. Each string is stored once (a deque never moves
+// its elements) and the map is keyed by views of those copies, so a lookup
+// of a known string allocates nothing and a new one allocates once.
 struct Interner {
-  std::unordered_map<std::string, int> ids;
-  std::vector<std::string> strs;
-  int id(const std::string& s) {
-    // find first: emplace would build (allocate) a node even for a known string.
+  std::unordered_map<std::string_view, int> ids;
+  std::deque<std::string> strs;
+  int id(std::string_view s) {
     auto it = ids.find(s);
     if (it != ids.end()) return it->second;
     int n = static_cast<int>(strs.size());
-    ids.emplace(s, n);
-    strs.push_back(s);
+    strs.emplace_back(s);
+    ids.emplace(std::string_view(strs.back()), n);
     return n;
   }
-  int find(const std::string& s) const {
+  int find(std::string_view s) const {
     auto it = ids.find(s);
     return it == ids.end() ? -1 : it->second;
   }
+  size_t size() const { return strs.size(); }
+  void reserve(size_t n) { ids.reserve(n); }
   const std::string& str(int i) const { return strs[static_cast<size_t>(i)]; }
 };
 
-// A sorted set of ids as a byte string, so that equal sets intern to one id.
-std::string set_bytes(const std::vector<int>& v) {
-  return std::string(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(int));
+// A sorted set of ids as bytes, so that equal sets intern to one id.
+std::string_view set_bytes(const std::vector<int>& v) {
+  return std::string_view(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(int));
+}
+
+// Stable LSD radix sort of `v` by key(x) (an unsigned integer of `bits`
+// bits), 16 bits per pass; a pass whose digit is the same for every element
+// is skipped. Linear in v.size(), where std::sort of a million block entries
+// was a fifth of resolve().
+template <typename T, typename Key>
+void radix_sort(std::vector<T>& v, int bits, Key key) {
+  std::vector<T> tmp(v.size());
+  std::vector<uint32_t> count(65537);
+  for (int shift = 0; shift < bits; shift += 16) {
+    std::fill(count.begin(), count.end(), 0);
+    for (const T& x : v) ++count[((key(x) >> shift) & 0xffff) + 1];
+    if (std::any_of(count.begin(), count.end(), [&](uint32_t c) { return c == v.size(); })) continue;
+    for (size_t i = 1; i < count.size(); ++i) count[i] += count[i - 1];
+    for (const T& x : v) tmp[count[(key(x) >> shift) & 0xffff]++] = x;
+    v.swap(tmp);
+  }
 }
 
 void add_unique(std::vector<int>& v, int x) {
@@ -117,11 +138,25 @@ int rank(TokenRel r) {
 
 bool strong(TokenRel r) { return r == TokenRel::Exact || r == TokenRel::Translit; }
 
-struct NameRel {
-  TokenRel first = TokenRel::Different, last = TokenRel::Different;
-  bool worthy = false, compatible = false;
-  int score = 0;
-};
+}  // namespace
+
+detail::NameScore detail::score_names(TokenRel first, TokenRel last) {
+  NameScore r;
+  r.first = first, r.last = last;
+  r.compatible = first != TokenRel::Different && last != TokenRel::Different;
+  auto in = [](TokenRel x, std::initializer_list<TokenRel> set) {
+    return std::find(set.begin(), set.end(), x) != set.end();
+  };
+  r.worthy = (strong(last) && in(first, {TokenRel::Exact, TokenRel::Translit, TokenRel::Nickname, TokenRel::Typo,
+                                          TokenRel::Phonetic})) ||
+             (strong(first) && in(last, {TokenRel::Typo, TokenRel::Phonetic, TokenRel::HyphenPart}));
+  r.score = rank(first) + rank(last);
+  return r;
+}
+
+namespace {
+
+using NameRel = detail::NameScore;
 
 std::string rel_words(TokenRel r, const std::string& a, const std::string& b, bool first) {
   std::string pair = a + " / " + b;
@@ -244,7 +279,8 @@ class Resolver {
   std::unordered_map<std::string, Tok> word_;  // raw word -> token
   Interner name_keys_;
   std::deque<PName> pnames_;
-  std::unordered_map<std::string, int> parsed_;  // surface -> pnames_ index
+  std::unordered_map<std::string_view, int> parsed_;  // surface (a view of parsed_keys_) -> pnames_ index
+  std::deque<std::string> parsed_keys_;
   Interner strs_;                         // accounts, companies, e-mails, phones, paths, role words, keys
   Interner sets_;                         // attribute sets
   std::vector<std::vector<int>> set_vals_;
@@ -258,7 +294,7 @@ class Resolver {
 
   int fold_id(const std::string& f, bool na) {
     std::string k = na ? f + '\x01' : f;
-    int before = static_cast<int>(folded_.strs.size());
+    int before = static_cast<int>(folded_.size());
     int id = folded_.id(k);
     if (id == before) {
       feat_.push_back(detail::features(f, na));
@@ -333,7 +369,8 @@ class Resolver {
     p.key = name_keys_.id(key);
     int id = static_cast<int>(pnames_.size());
     pnames_.push_back(std::move(p));
-    parsed_.emplace(surface, id);
+    parsed_keys_.push_back(surface);
+    parsed_.emplace(std::string_view(parsed_keys_.back()), id);
     return id;
   }
 
@@ -345,21 +382,13 @@ class Resolver {
       r.first = rel(a.first().id, b.first().id, true);
       r.last = rel(a.last().id, b.last().id, false);
     }
-    r.compatible = r.first != TokenRel::Different && r.last != TokenRel::Different;
-    auto in = [](TokenRel x, std::initializer_list<TokenRel> set) {
-      return std::find(set.begin(), set.end(), x) != set.end();
-    };
-    r.worthy = (strong(r.last) && in(r.first, {TokenRel::Exact, TokenRel::Translit, TokenRel::Nickname, TokenRel::Typo,
-                                                TokenRel::Phonetic})) ||
-               (strong(r.first) && in(r.last, {TokenRel::Typo, TokenRel::Phonetic, TokenRel::HyphenPart}));
-    r.score = rank(r.first) + rank(r.last);
-    return r;
+    return detail::score_names(r.first, r.last);
   }
 
   int intern_set(std::vector<int> v) {
     if (v.empty()) return -1;
     std::sort(v.begin(), v.end());
-    int before = static_cast<int>(sets_.strs.size());
+    int before = static_cast<int>(sets_.size());
     int id = sets_.id(set_bytes(v));
     if (id == before) set_vals_.push_back(std::move(v));
     return id;
@@ -374,6 +403,9 @@ class Resolver {
   void build_nodes() {
     std::unordered_map<uint64_t, int> by_key;
     by_key.reserve(ms_.size());
+    parsed_.reserve(ms_.size());
+    word_.reserve(ms_.size());
+    strs_.reserve(ms_.size() / 4);
     nodes_.reserve(ms_.size());
     node_of_.assign(ms_.size(), -1);
     std::unordered_map<std::string, std::pair<int, int>> company_memo;  // raw -> (key id, raw id)
@@ -462,7 +494,7 @@ class Resolver {
       std::vector<int> singles = n.singles;
       std::sort(singles.begin(), singles.end());
       singles.push_back(n.a_names);
-      int before = static_cast<int>(shapes_.strs.size());
+      int before = static_cast<int>(shapes_.size());
       n.a_shape = shapes_.id(set_bytes(singles));
       if (n.a_shape == before) {
         singles.pop_back();
@@ -470,7 +502,7 @@ class Resolver {
       }
     }
     // Byte order of plain tokens: blocks are scanned in sorted-neighbourhood order.
-    std::vector<int> order(plain_.strs.size());
+    std::vector<int> order(plain_.size());
     std::iota(order.begin(), order.end(), 0);
     std::sort(order.begin(), order.end(), [&](int a, int b) { return plain_.str(a) < plain_.str(b); });
     plain_rank_.assign(order.size(), 0);
@@ -618,20 +650,34 @@ class Resolver {
     //    however far apart they sort, in tiny blocks;
     //  5 first name + surname sound, 6 surname + first-name sound.
     struct Entry {
-      uint64_t block, sort;
+      uint64_t block;
+      uint32_t sort;
       int node;
     };
     std::vector<Entry> entries;
+    entries.reserve(nodes_.size() * 16);
     Interner keys;  // phonetic keys, nickname canons, deletion keys
-    std::unordered_map<int, std::vector<int>> canon_ids;  // folded id -> canon key ids
+    // Per folded id, computed once: canon key ids, phonetic key id (-1 none).
+    std::vector<std::vector<int>> canon_ids(feat_.size());
+    std::vector<char> canon_done(feat_.size(), 0);
+    std::vector<int> phon_ids(feat_.size(), -2);
+    auto phon_id = [&](int fid) {
+      int& p = phon_ids[static_cast<size_t>(fid)];
+      if (p == -2) {
+        const std::string& ph = feat_[static_cast<size_t>(fid)].phon;
+        p = ph.empty() ? -1 : keys.id(ph);
+      }
+      return p;
+    };
     // folded id -> its spelling keys, as 30-bit hashes (a collision only adds
     // a candidate pair, which is then scored like any other).
-    std::unordered_map<int, std::vector<uint32_t>> near_ids;
+    std::vector<std::vector<uint32_t>> near_ids(feat_.size());
+    std::vector<char> near_done(feat_.size(), 0);
     auto near = [&](int fid) -> const std::vector<uint32_t>& {
-      auto it = near_ids.find(fid);
-      if (it != near_ids.end()) return it->second;
+      if (near_done[static_cast<size_t>(fid)]) return near_ids[static_cast<size_t>(fid)];
       const detail::TokFeat& t = feat_[static_cast<size_t>(fid)];
-      std::vector<uint32_t> ks;
+      std::vector<uint32_t>& ks = near_ids[static_cast<size_t>(fid)];
+      near_done[static_cast<size_t>(fid)] = 1;
       auto add = [&](std::string_view a, std::string_view b) {
         uint64_t h = 14695981039346656037ull;  // FNV-1a over a then b
         for (char c : a) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
@@ -646,7 +692,7 @@ class Resolver {
         for (const auto& part : t.parts) add(part, "");
       if (j.size() >= 3)
         for (size_t i = 0; i < j.size(); ++i) add(j.substr(0, i), j.substr(i + 1));
-      return near_ids.emplace(fid, std::move(ks)).first->second;
+      return ks;
     };
     auto block = [](uint64_t type, uint64_t a, uint64_t b) { return (type << 60) | (a << 30) | b; };
     for (size_t i = 0; i < nodes_.size(); ++i) {
@@ -658,25 +704,26 @@ class Resolver {
         const detail::TokFeat& ff = feat_[static_cast<size_t>(p.first().id)];
         const detail::TokFeat& lf = feat_[static_cast<size_t>(p.last().id)];
         uint64_t f = static_cast<uint64_t>(p.first().plain), l = static_cast<uint64_t>(p.last().plain);
-        uint64_t rf = static_cast<uint64_t>(plain_rank_[f]), rl = static_cast<uint64_t>(plain_rank_[l]);
+        uint32_t rf = static_cast<uint32_t>(plain_rank_[f]), rl = static_cast<uint32_t>(plain_rank_[l]);
         auto initial = [](const std::string& s) { return static_cast<uint64_t>(static_cast<unsigned char>(s[0])); };
         entries.push_back({block(0, f, initial(lf.f)), rl, id});
         entries.push_back({block(1, l, initial(ff.f)), rf, id});
-        auto cit = canon_ids.find(p.first().id);
-        if (cit == canon_ids.end()) {
-          std::vector<int> cs;
-          for (const auto& c : ff.canon) cs.push_back(keys.id(c));
-          cit = canon_ids.emplace(p.first().id, std::move(cs)).first;
+        size_t fi = static_cast<size_t>(p.first().id);
+        if (!canon_done[fi]) {
+          for (const auto& c : ff.canon) canon_ids[fi].push_back(keys.id(c));
+          canon_done[fi] = 1;
         }
-        for (int c : cit->second) entries.push_back({block(2, static_cast<uint64_t>(c), l), rf, id});
+        for (int c : canon_ids[fi]) entries.push_back({block(2, static_cast<uint64_t>(c), l), rf, id});
         for (uint32_t k : near(p.last().id)) entries.push_back({block(3, f, k), rl, id});
-        if (!lf.phon.empty()) entries.push_back({block(5, f, static_cast<uint64_t>(keys.id(lf.phon))), rl, id});
-        if (!ff.phon.empty()) entries.push_back({block(6, l, static_cast<uint64_t>(keys.id(ff.phon))), rf, id});
+        int lp = phon_id(p.last().id), fp = phon_id(p.first().id);
+        if (lp >= 0) entries.push_back({block(5, f, static_cast<uint64_t>(lp)), rl, id});
+        if (fp >= 0) entries.push_back({block(6, l, static_cast<uint64_t>(fp)), rf, id});
       }
     }
-    std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
-      return std::tie(a.block, a.sort, a.node) < std::tie(b.block, b.sort, b.node);
-    });
+    // Order (block, sort, node): entries were made in node order, so two
+    // stable passes (by sort key, then by block) give it.
+    radix_sort(entries, 32, [](const Entry& e) { return static_cast<uint64_t>(e.sort); });
+    radix_sort(entries, 64, [](const Entry& e) { return e.block; });
     struct Cand {
       double score;
       int a, b;
@@ -774,10 +821,28 @@ class Resolver {
       return (static_cast<uint64_t>(acc) << 34) | (static_cast<uint64_t>(kind) << 31) | static_cast<uint64_t>(tok);
     };
     Interner keys;  // German keys and nickname canons
-    auto german_id = [&](int fid) { return keys.id("g" + german_key(plain_str(plain_of_[static_cast<size_t>(fid)]))); };
+    // Memoised per folded id (-2 / not done: not computed yet).
+    std::vector<int> german_memo;
+    std::vector<std::vector<int>> canon_memo;
+    std::vector<char> canon_done;
+    auto german_id = [&](int fid) {
+      size_t i = static_cast<size_t>(fid);
+      if (i >= german_memo.size()) german_memo.resize(feat_.size() > i ? feat_.size() : i + 1, -2);
+      if (german_memo[i] == -2) german_memo[i] = keys.id("g" + german_key(plain_str(plain_of_[i])));
+      return german_memo[i];
+    };
     auto canon_ids = [&](int fid, std::vector<int>& out) {
-      out.clear();
-      for (const auto& c : nickname_canon(plain_str(plain_of_[static_cast<size_t>(fid)]))) out.push_back(keys.id("n" + c));
+      size_t i = static_cast<size_t>(fid);
+      if (i >= canon_done.size()) {
+        size_t n = feat_.size() > i ? feat_.size() : i + 1;
+        canon_done.resize(n, 0);
+        canon_memo.resize(n);
+      }
+      if (!canon_done[i]) {
+        for (const auto& c : nickname_canon(plain_str(plain_of_[i]))) canon_memo[i].push_back(keys.id("n" + c));
+        canon_done[i] = 1;
+      }
+      out = canon_memo[i];
     };
     auto needs_german = [&](const Tok& t) {
       const std::string& f = fstr(t);

@@ -32,6 +32,17 @@ TokenRel relation(const TokFeat& a, const TokFeat& b, bool first_name);
 TokenRel relation_folded(const std::string& a, const std::string& b, bool a_non_ascii, bool b_non_ascii,
                          bool first_name);
 
+// How two full names compare, from the relations of their first names and
+// of their surnames: the one pair-scoring rule of contact resolution (the
+// resolver and the benchmark's naive all-pairs baseline both use it).
+struct NameScore {
+  TokenRel first = TokenRel::Different, last = TokenRel::Different;
+  bool worthy = false;      // close enough to be a merge candidate
+  bool compatible = false;  // could be one person (neither part different)
+  int score = 0;            // higher = closer; candidates merge best first
+};
+NameScore score_names(TokenRel first, TokenRel last);
+
 // Case-insensitive (ASCII) heading match against a list of names.
 bool heading_in(std::string_view heading, const std::vector<std::string>& names);
 std::string trim_copy(std::string_view s);
