@@ -164,6 +164,41 @@ TEST(Parse, WikilinkForms) {
   EXPECT_EQ(n.links[6].target, "Other Note");
 }
 
+// md4c is handed a copy where an embed's '!' is masked (its bracket matching
+// is quadratic on "![[" otherwise); everything read back must still be the
+// note's own bytes: code keeps its '!', cells and headings their text, and an
+// embed is still an embed, at its own column.
+TEST(Parse, EmbedsReadThroughTheMaskedCopyKeepTheNotesOwnText) {
+  auto n = parse::parse_note("a.md",
+                             "# Plan ![[Logo.png]]\n"
+                             "\n"
+                             "| Who | Card |\n"
+                             "|---|---|\n"
+                             "| Ana | ![[Ana Lima#^card|card]] |\n"
+                             "\n"
+                             "- item ![[Spec]] and `![[not a link]]`\n"
+                             "\n"
+                             "```js\n"
+                             "![[inside code]]\n"
+                             "```\n"
+                             "[doc](Other%20Note.md) then ![[Last]]\n",
+                             0);
+  std::vector<std::string> embeds;
+  for (const auto& l : n.links)
+    if (l.embed) embeds.push_back(l.target + "@" + std::to_string(l.line) + ":" + std::to_string(l.column));
+  EXPECT_EQ(embeds, (std::vector<std::string>{"Logo.png@1:8", "Ana Lima@5:9", "Spec@7:8", "Last@12:29"}));
+  ASSERT_EQ(n.sections.size(), 1u);
+  EXPECT_EQ(n.sections[0].heading, "Plan ![[Logo.png]]");
+  ASSERT_EQ(n.tables.size(), 1u);
+  EXPECT_EQ(n.tables[0].rows[0][1].text, "![[Ana Lima#^card|card]]");
+  ASSERT_EQ(n.code_blocks.size(), 1u);
+  EXPECT_EQ(n.code_blocks[0].text, "![[inside code]]\n");
+  ASSERT_EQ(n.lists.size(), 1u);
+  EXPECT_EQ(n.lists[0].text, "item ![[Spec]] and `![[not a link]]`");
+  for (const auto& l : n.links) EXPECT_NE(l.target, "not a link");
+  for (const auto& l : n.links) EXPECT_NE(l.target, "inside code");
+}
+
 TEST(Parse, TagsNestedAndNotInCode) {
   auto n = parse::parse_note("a.md",
                              "---\ntags: [crm, \"#Lead\"]\n---\n# Notes #heading-tag\n"
