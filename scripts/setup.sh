@@ -14,10 +14,11 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 #   googletest libgtest-dev libbenchmark-dev      native tests and benchmarks
 #   emscripten node-acorn                         the wasm build
 #   xz-utils ca-certificates debian-archive-keyring  fetching Debian source tarballs for wasm
+#   zopfli                                        compresses the wasm embedded in plugin/main.js (~5% under gzip -9)
 #   chromium                                      browser tests (driven by playwright-core)
 #   nodejs npm                                    only if no node is installed
 PACKAGES=(build-essential cmake ninja-build pkg-config libyaml-cpp-dev libmd4c-dev nlohmann-json3-dev
-  libutf8proc-dev libpcre2-dev googletest libgtest-dev libbenchmark-dev emscripten node-acorn xz-utils
+  libutf8proc-dev libpcre2-dev googletest libgtest-dev libbenchmark-dev emscripten node-acorn xz-utils zopfli
   ca-certificates debian-archive-keyring chromium)
 command -v node >/dev/null 2>&1 || PACKAGES+=(nodejs)
 command -v npm >/dev/null 2>&1 || PACKAGES+=(npm)

@@ -27,8 +27,30 @@ async function wasmBytes(): Promise<Uint8Array> {
   const bin = atob(wasmGzipBase64);
   const gz = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) gz[i] = bin.charCodeAt(i);
-  const stream = new Blob([gz]).stream().pipeThrough(new DecompressionStream("gzip"));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+  // One write, then read the chunks: 3-4x faster in Chromium than
+  // `new Response(blob.stream().pipeThrough(ds)).arrayBuffer()` (measured
+  // ~35 ms vs ~100+ ms for the 2.4 MB module). Not awaited before reading:
+  // the writer would wait on backpressure; a corrupt stream rejects read().
+  const ds = new DecompressionStream("gzip");
+  const writer = ds.writable.getWriter();
+  writer.write(gz).catch(() => {});
+  writer.close().catch(() => {});
+  const reader = ds.readable.getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    parts.push(value);
+    size += value.length;
+  }
+  const wasm = new Uint8Array(size);
+  let at = 0;
+  for (const part of parts) {
+    wasm.set(part, at);
+    at += part.length;
+  }
+  return wasm;
 }
 
 /** The factory with the inflated wasm; one object, so initModule() memoises it. */
