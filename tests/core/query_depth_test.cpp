@@ -43,3 +43,24 @@ TEST(QueryDepth, DeepTasksFilterIsAnError) {
   EXPECT_EQ(out.error.line, 1);
   EXPECT_TRUE(run("NOT (done)", query::Language::Tasks).ok);
 }
+
+// Tasks' description drops Dataview task fields whatever their case, and the
+// cut lands in the right place after non-ASCII text (a lower-cased copy used
+// to be searched, whose byte positions can differ from the text's).
+TEST(TasksDescription, DropsTaskFieldsInAnyCaseAfterNonAsciiText) {
+  index::Vault v;
+  v.upsert("a.md",
+           "- [ ] \xC4\xB0stanbul review [Due:: 2026-02-01] with Ana (PRIORITY:: high) [note:: keep] \xE2\x8F\xAB\n"
+           "- [ ] Plain task without fields\n"
+           "- [ ] [dependsOn:: abc] [id:: x1] (scheduled:: 2026-01-20) done by [[Ana]]\n",
+           0);
+  query::Options opt;
+  opt.language = query::Language::Tasks;
+  auto out = query::run(v, "sort by description", opt);
+  ASSERT_TRUE(out.ok) << out.error.message;
+  std::vector<std::string> descriptions;
+  for (const auto& t : out.result.tasks) descriptions.push_back(t.description);
+  EXPECT_EQ(descriptions, (std::vector<std::string>{"done by [[Ana]]",
+                                                    "\xC4\xB0stanbul review with Ana [note:: keep]",
+                                                    "Plain task without fields"}));
+}
