@@ -24,6 +24,8 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "engine/engine_impl.h"
+#include "query/exec.h"
 #include "test_util.h"
 #include "vaultcrm/engine.h"
 
@@ -189,6 +191,24 @@ class SpecTest : public ::testing::Test {
     if (c_.options.contains("taskFormat")) fmt["taskFormat"] = c_.options["taskFormat"];
     std::string out = engine->query(c_.query, c_.options.value("origin", std::string()), fmt.dump());
     json env = json::parse(out);
+    // The answer is written without a JSON tree; it must be exactly what the
+    // tree route writes for the same outcome (and in nlohmann's canonical form).
+    EXPECT_EQ(out, env.dump(-1, ' ', false, json::error_handler_t::replace)) << c_.name;
+    {
+      vaultcrm::query::Options opt;
+      opt.origin_path = c_.options.value("origin", std::string());
+      opt.now = c_.options.value("now", std::string());
+      std::string f = c_.options.value("format", std::string());
+      opt.language = f == "dql" ? vaultcrm::query::Language::Dql
+                     : f == "tasks" ? vaultcrm::query::Language::Tasks
+                                    : vaultcrm::query::Language::Detect;
+      std::string tf = c_.options.value("taskFormat", std::string("both"));
+      opt.task_format = tf == "emoji"      ? vaultcrm::query::TaskFormat::Emoji
+                        : tf == "dataview" ? vaultcrm::query::TaskFormat::Dataview
+                                           : vaultcrm::query::TaskFormat::Both;
+      auto outcome = vaultcrm::query::run(engine->impl().vault, c_.query, opt);
+      EXPECT_EQ(vaultcrm::query::to_json(outcome), vaultcrm::query::detail::to_json_via_tree(outcome)) << c_.name;
+    }
     json actual = comparable(env);
     std::string why;
     EXPECT_TRUE(subset(c_.expect, actual, "$", why))

@@ -18,4 +18,10 @@ bool task_done(const parse::Task& t);  // 'x', 'X' (done) and '-' (cancelled)
 // Entity rows for FROM people / accounts / ... (see query.h EntityProvider).
 std::vector<Entity> entity_rows(const Ctx& ctx, std::string_view kind);
 
+namespace detail {
+// to_json() built through an nlohmann tree, as it used to be: the reference
+// the tests hold the direct writer to.
+std::string to_json_via_tree(const Outcome& outcome);
+}  // namespace detail
+
 }  // namespace vaultcrm::query
