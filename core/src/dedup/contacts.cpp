@@ -999,7 +999,10 @@ class Resolver {
   }
 
   std::string canonical_of(const std::vector<int>& members, std::vector<std::string>* notes) {
-    std::map<std::string, int> count;
+    // Distinct surfaces with their counts (a cluster has a handful: a linear
+    // search beats a std::map of string copies).
+    std::vector<std::pair<const std::string*, int>> count;
+    std::unordered_map<std::string_view, size_t> where;  // only once there are many
     std::string best_note;
     for (int m : members) {
       const Node& n = nodes_[m];
@@ -1007,7 +1010,20 @@ class Resolver {
         notes->push_back(strs_.str(p));
         if (best_note.empty() || strs_.str(p) < best_note) best_note = strs_.str(p);
       }
-      for (size_t mi : n.mentions) count[ms_[mi].surface]++;
+      for (size_t mi : n.mentions) {
+        const std::string& sf = ms_[mi].surface;
+        if (count.size() > 16) {
+          if (where.empty())
+            for (size_t k = 0; k < count.size(); ++k) where.emplace(*count[k].first, k);
+          auto [w, fresh] = where.try_emplace(sf, count.size());
+          if (fresh) count.push_back({&sf, 1});
+          else ++count[w->second].second;
+          continue;
+        }
+        auto it = std::find_if(count.begin(), count.end(), [&](const auto& e) { return *e.first == sf; });
+        if (it == count.end()) count.push_back({&sf, 1});
+        else ++it->second;
+      }
     }
     std::sort(notes->begin(), notes->end());
     notes->erase(std::unique(notes->begin(), notes->end()), notes->end());
@@ -1016,14 +1032,16 @@ class Resolver {
         for (size_t mi : nodes_[m].mentions)
           if (ms_[mi].source == "person_note" && ms_[mi].bound == best_note) return ms_[mi].surface;
     }
-    std::string best;
+    // Highest score; on a tie the smallest string (the order a std::map gave).
+    const std::string* best = nullptr;
     int best_score = -1;
-    for (const auto& [s, c] : count) {
-      int words = static_cast<int>(parse_name(s).toks.size());
-      int score = (words >= 2 ? 1000000 : 0) + c * 100 + static_cast<int>(s.size());
-      if (score > best_score) best = s, best_score = score;
+    for (const auto& [sp, c] : count) {
+      const std::string& sf = *sp;
+      int words = static_cast<int>(parse_name(sf).toks.size());
+      int score = (words >= 2 ? 1000000 : 0) + c * 100 + static_cast<int>(sf.size());
+      if (score > best_score || (score == best_score && sf < *best)) best = sp, best_score = score;
     }
-    return best;
+    return best ? *best : std::string();
   }
 
   ContactResult output() {
@@ -1075,8 +1093,11 @@ class Resolver {
   }
 
   void fill(Cluster& c, const std::vector<int>& members) {
-    std::map<std::string, MemberDetail> detail;
-    std::vector<std::string> order;
+    // One entry per distinct surface, in first-seen order (a linear search:
+    // clusters have a handful of spellings; a hash index once there are many).
+    std::vector<MemberDetail> det;
+    std::vector<const std::string*> src;  // per entry: the surface in ms_ (stable; det moves)
+    std::unordered_map<std::string_view, size_t> where;
     std::set<std::string> accounts, companies, roles, emails;
     double conf = 1.0;
     const PName& canon = parse_name(c.canonical);
@@ -1092,32 +1113,45 @@ class Resolver {
       for (int x : n.emails) emails.insert(strs_.str(x));
       for (size_t mi : n.mentions) {
         const Mention& mm = ms_[mi];
-        auto [it, fresh] = detail.try_emplace(mm.surface);
+        size_t at = det.size();
+        if (det.size() > 16) {
+          if (where.empty())
+            for (size_t k = 0; k < src.size(); ++k) where.emplace(*src[k], k);
+          at = where.try_emplace(mm.surface, det.size()).first->second;
+        } else {
+          for (size_t k = 0; k < src.size(); ++k)
+            if (*src[k] == mm.surface) {
+              at = k;
+              break;
+            }
+        }
+        bool fresh = at == det.size();
+        if (fresh) det.emplace_back(), src.push_back(&mm.surface);
+        MemberDetail& d = det[at];
         if (fresh) {
-          order.push_back(mm.surface);
-          it->second.surface = mm.surface;
-          it->second.confidence = n.conf;
+          d.surface = mm.surface;
+          d.confidence = n.conf;
           const PName& p = parse_name(mm.surface);
           if (mm.surface == c.canonical) {
-            it->second.kind = "canonical";
+            d.kind = "canonical";
           } else if (mm.source == "alias") {
-            it->second.kind = "alias";
+            d.kind = "alias";
           } else if (p.key == canon.key) {
-            it->second.kind = "exact";
+            d.kind = "exact";
           } else if (p.toks.size() == 1) {
-            it->second.kind = "first-name-only";
+            d.kind = "first-name-only";
           } else if (p.partial) {
-            it->second.kind = "initial";
+            d.kind = "initial";
           } else if (canon.toks.size() >= 2) {
             NameRel r = compare(p, canon);
-            it->second.kind = r.first == TokenRel::Nickname ? "nickname" : "variant";
+            d.kind = r.first == TokenRel::Nickname ? "nickname" : "variant";
           } else {
-            it->second.kind = "variant";
+            d.kind = "variant";
           }
-          if (mm.linked && !mm.bound.empty() && it->second.kind != "canonical" && it->second.kind != "exact")
-            it->second.confidence = std::max(it->second.confidence, 0.99);
+          if (mm.linked && !mm.bound.empty() && d.kind != "canonical" && d.kind != "exact")
+            d.confidence = std::max(d.confidence, 0.99);
         }
-        it->second.count++;
+        d.count++;
       }
     }
     if (members.size() > 1 && c.evidence.empty()) c.evidence.push_back("same person note");
@@ -1128,20 +1162,26 @@ class Resolver {
         for (int p : nodes_[m].notes) ns.insert(p);
       multi_notes = ns.size() > 1;
     }
-    if (detail.size() > 1 && !multi_notes) {
+    if (det.size() > 1 && !multi_notes) {
       // Surfaces that only meet through one person note (links, aliases) are certain.
       bool all_bound = true;
       for (int m : members) all_bound = all_bound && nodes_[m].bound;
       if (all_bound) c.evidence.insert(c.evidence.begin(), "links and aliases of one person note");
     }
-    std::stable_sort(order.begin(), order.end(), [&](const std::string& a, const std::string& b) {
-      if (a == c.canonical) return b != c.canonical;
-      if (b == c.canonical) return false;
-      return detail[a].count > detail[b].count;
+    std::vector<size_t> order(det.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+      const std::string& sa = det[a].surface;
+      const std::string& sb = det[b].surface;
+      if (sa == c.canonical) return sb != c.canonical;
+      if (sb == c.canonical) return false;
+      return det[a].count > det[b].count;
     });
-    for (const auto& s : order) {
-      c.members.push_back(s);
-      c.detail.push_back(detail[s]);
+    c.members.reserve(det.size());
+    c.detail.reserve(det.size());
+    for (size_t k : order) {
+      c.members.push_back(det[k].surface);
+      c.detail.push_back(std::move(det[k]));
     }
     c.confidence = conf;
     c.accounts.assign(accounts.begin(), accounts.end());
