@@ -145,6 +145,11 @@ class Graph {
   void reresolve_keys(const index::Vault& vault, const std::set<std::string>& keys, std::string_view skip);
 
   std::string ref_key(const Ref& ref) const;
+  // Vault::resolve, memoised by (source folder, target) while rebuild() runs.
+  std::optional<std::string> resolve_path(const index::Vault& vault, std::string_view target,
+                                          std::string_view source) const;
+  mutable bool resolve_memo_on_ = false;
+  mutable std::unordered_map<std::string, std::optional<std::string>> resolve_memo_;
 
   schema::Schema schema_;
   mutable std::unordered_map<std::string, std::string> folded_;

@@ -7,9 +7,16 @@
 namespace vaultcrm::schema {
 
 bool matches(const Names& names, std::string_view value) {
-  std::string v = parse::detail::ascii_lower(parse::detail::trim(value));
-  for (const auto& n : names)
-    if (parse::detail::ascii_lower(n) == v) return true;
+  // ASCII case-insensitive, without lower-cased copies (hot: every heading,
+  // column and key of every note is matched against these lists).
+  std::string_view v = parse::detail::trim(value);
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  for (const auto& n : names) {
+    if (n.size() != v.size()) continue;
+    size_t i = 0;
+    while (i < v.size() && lower(n[i]) == lower(v[i])) ++i;
+    if (i == v.size()) return true;
+  }
   return false;
 }
 
