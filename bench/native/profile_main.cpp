@@ -1,0 +1,124 @@
+// vaultcrm_profile - fixed workloads for callgrind, so that instruction
+// counts (which do not depend on the machine's load, unlike times on this
+// shared box) can be compared commit to commit. Each workload runs inside a
+// function named profile_<workload>, the toggle to collect, e.g.
+//
+//   valgrind --tool=callgrind --toggle-collect='*profile_edit*' build/native/bench/vaultcrm_profile edit build/bench/vault-1k
+//
+//   edit   VAULT           50 edits: Engine::upsert of a changed note, then
+//                          Engine::panel of the first customer note
+//   graph  VAULT           one graph::Graph::rebuild of the whole vault
+//   query  VAULT 'Q' FMT   3 runs of Engine::query (FMT: dql | tasks)
+//   note   FILE            index::Vault::upsert of one note (e.g. the
+//                          pathological link-flood.md)
+//
+// Prints what it did, so a run that silently did nothing is visible.
+#include <cstdio>
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "vaultcrm/engine.h"
+#include "vaultcrm/graph.h"
+#include "vaultcrm/index.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using Files = std::vector<std::pair<std::string, std::string>>;
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+Files read_vault(const fs::path& root) {
+  Files files;
+  for (const auto& e : fs::recursive_directory_iterator(root))
+    if (e.is_regular_file() && e.path().extension() == ".md")
+      files.emplace_back(fs::relative(e.path(), root).generic_string(), read_file(e.path()));
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::string first_account(const Files& files) {
+  for (const auto& [path, text] : files)
+    if (path.rfind("Customers/", 0) == 0) return path;
+  return files.empty() ? std::string() : files.front().first;
+}
+
+__attribute__((noinline)) size_t profile_edit(vaultcrm::Engine& engine, const Files& files, const std::string& account) {
+  size_t bytes = 0;
+  for (size_t i = 0; i < 50; ++i) {
+    const auto& [path, text] = files[(i * 7) % files.size()];
+    bytes += engine.upsert(path, text + "\n- 2026-01-05: edited with [[" + account + "]]\n", 1).size();
+    bytes += engine.panel(account).size();
+  }
+  return bytes;
+}
+
+__attribute__((noinline)) size_t profile_graph(const vaultcrm::index::Vault& vault) {
+  vaultcrm::graph::Graph graph;
+  graph.rebuild(vault);
+  return graph.relations_in(vault.notes().begin()->first).size();
+}
+
+__attribute__((noinline)) size_t profile_query(const vaultcrm::Engine& engine, const char* query, const char* format) {
+  size_t bytes = 0;
+  for (int i = 0; i < 3; ++i) bytes += engine.query(query, "", format).size();
+  return bytes;
+}
+
+__attribute__((noinline)) size_t profile_note(const std::string& text) {
+  vaultcrm::index::Vault vault;
+  return vault.upsert("note.md", text, 0).links.size();
+}
+
+int usage() {
+  std::fprintf(stderr,
+               "usage: vaultcrm_profile edit VAULT | graph VAULT | query VAULT 'QUERY' dql|tasks | note FILE\n");
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 3) return usage();
+  const std::string mode = argv[1];
+  if (mode == "note") {
+    std::printf("note: %zu links\n", profile_note(read_file(argv[2])));
+    return 0;
+  }
+  Files files = read_vault(argv[2]);
+  if (files.empty()) {
+    std::fprintf(stderr, "no .md files under %s\n", argv[2]);
+    return 1;
+  }
+  if (mode == "graph") {
+    vaultcrm::index::Vault vault;
+    for (const auto& [path, text] : files) vault.upsert(path, text, 0);
+    std::printf("graph: %zu notes, %zu relations in the first\n", vault.size(), profile_graph(vault));
+    return 0;
+  }
+  vaultcrm::Engine engine;
+  for (const auto& [path, text] : files) engine.upsert(path, text, 0);
+  if (mode == "edit") {
+    std::string account = first_account(files);
+    std::printf("edit: 50 edits, panel of %s, %zu bytes answered\n", account.c_str(),
+                profile_edit(engine, files, account));
+    return 0;
+  }
+  if (mode == "query" && argc >= 5) {
+    std::printf("query: %zu bytes answered over 3 runs\n", profile_query(engine, argv[3], argv[4]));
+    return 0;
+  }
+  return usage();
+}
