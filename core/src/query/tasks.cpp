@@ -116,8 +116,19 @@ std::string description_of(const std::string& text) {
                                "\xF0\x9F\x9B\xAB", "\xE2\x9C\x85",     "\xE2\x9E\x95",     "\xF0\x9F\x94\xBA",
                                "\xE2\x8F\xAB",     "\xF0\x9F\x94\xBC", "\xF0\x9F\x94\xBD", "\xE2\x8F\xAC",
                                "\xF0\x9F\x94\x81", "\xE2\x9D\x8C",     "\xF0\x9F\x86\x94", "\xE2\x9B\x94"};
+  // One scan: every signifier starts with byte E2 or F0, so only there are
+  // they compared (17 searches of the whole text before, a fifth of a query).
+  static const std::vector<std::string_view> kSignifiers(std::begin(kAll), std::end(kAll));
   size_t cut = std::string::npos;
-  for (const char* e : kAll) cut = std::min(cut, s.find(e));
+  for (size_t i = 0; i < s.size() && cut == std::string::npos; ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c != 0xE2 && c != 0xF0) continue;
+    for (std::string_view e : kSignifiers)
+      if (s.compare(i, e.size(), e) == 0) {
+        cut = i;
+        break;
+      }
+  }
   if (cut != std::string::npos) s.resize(cut);
   // collapse double spaces left by removals
   std::string out;
