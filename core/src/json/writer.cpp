@@ -135,19 +135,24 @@ std::string write_compact(const json& j) {
   return out;
 }
 
-void Writer::value(int64_t i) {
-  sep();
+namespace {
+template <typename Int>
+void append_integer(std::string& out, Int i) {
   char buf[24];
   auto r = std::to_chars(buf, buf + sizeof buf, i);
-  out_.append(buf, r.ptr);
+  out.append(buf, r.ptr);
+}
+}  // namespace
+
+void Writer::value(int64_t i) {
+  sep();
+  append_integer(out_, i);
   comma_ = true;
 }
 
 void Writer::value(size_t i) {
   sep();
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof buf, i);
-  out_.append(buf, r.ptr);
+  append_integer(out_, i);
   comma_ = true;
 }
 
