@@ -28,6 +28,8 @@
 // written many times costs what its few distinct spellings cost.
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
+#include <memory>
 #include <deque>
 #include <map>
 #include <numeric>
@@ -48,27 +50,101 @@ bool mergeable(const Cluster& c) { return !c.ambiguous && (c.members.size() > 1 
 
 namespace {
 
-// Strings <-> dense ids. Each string is stored once (a deque never moves
-// its elements) and the map is keyed by views of those copies, so a lookup
-// of a known string allocates nothing and a new one allocates once.
-struct Interner {
-  std::unordered_map<std::string_view, int> ids;
-  std::deque<std::string> strs;
+// A 64-bit hash of a byte string, eight bytes per step. std::hash (murmur)
+// showed up at ~4% of resolve(); the tables below only need a good spread
+// of the low bits (slot) and of the high bits (tag).
+uint64_t hash_bytes(std::string_view s) {
+  const char* p = s.data();
+  size_t n = s.size();
+  uint64_t h = 0x9e3779b97f4a7c15ull ^ (n * 0xff51afd7ed558ccdull);
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
+    h ^= h >> 31;
+  }
+  uint64_t w = 0;
+  std::memcpy(&w, p, n);
+  h = (h ^ w) * 0x94d049bb133111ebull;
+  h ^= h >> 29;
+  h *= 0xbf58476d1ce4e5b9ull;
+  return h ^ (h >> 32);
+}
+
+uint64_t mix64(uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdull;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ull;
+  return x ^ (x >> 33);
+}
+
+// Strings <-> dense ids, in insertion order. The strings live in fixed
+// chunks that never move (views stay valid while more are added); the index
+// is one open-addressing array of (hash tag, id) words, so a lookup touches
+// one slot and, on a tag match, the string - where a node-based
+// unordered_map chased two or three pointers per probe and allocated a node
+// per string. At 100k mentions those cache misses were ~10% of resolve().
+class Interner {
+ public:
   int id(std::string_view s) {
-    auto it = ids.find(s);
-    if (it != ids.end()) return it->second;
-    int n = static_cast<int>(strs.size());
-    strs.emplace_back(s);
-    ids.emplace(std::string_view(strs.back()), n);
+    uint64_t h = hash_bytes(s);
+    size_t at = slot(s, h);
+    if (slots_[at]) return static_cast<int>(slots_[at] & 0xffffffffu) - 1;
+    int n = static_cast<int>(strs_.size());
+    strs_.push_back(store(s));
+    slots_[at] = (h & ~0xffffffffull) | static_cast<uint64_t>(n + 1);
+    if (strs_.size() * 2 > slots_.size()) grow();
     return n;
   }
-  int find(std::string_view s) const {
-    auto it = ids.find(s);
-    return it == ids.end() ? -1 : it->second;
+  size_t size() const { return strs_.size(); }
+  void reserve(size_t n) {
+    strs_.reserve(n);
+    while (n * 2 > slots_.size()) grow();
   }
-  size_t size() const { return strs.size(); }
-  void reserve(size_t n) { ids.reserve(n); }
-  const std::string& str(int i) const { return strs[static_cast<size_t>(i)]; }
+  std::string_view str(int i) const { return strs_[static_cast<size_t>(i)]; }
+
+ private:
+  std::vector<std::string_view> strs_;
+  std::vector<uint64_t> slots_ = std::vector<uint64_t>(16, 0);  // 0 = empty
+  std::vector<std::unique_ptr<char[]>> chunks_;
+  char* free_ = nullptr;
+  size_t left_ = 0;
+
+  // The slot holding s, or the empty slot where it would go.
+  size_t slot(std::string_view s, uint64_t h) const {
+    size_t mask = slots_.size() - 1;
+    uint64_t tag = h & ~0xffffffffull;
+    for (size_t i = static_cast<size_t>(h) & mask;; i = (i + 1) & mask) {
+      uint64_t v = slots_[i];
+      if (!v) return i;
+      if ((v & ~0xffffffffull) == tag && strs_[(v & 0xffffffffu) - 1] == s) return i;
+    }
+  }
+  void grow() {
+    std::vector<uint64_t> old(slots_.size() * 2, 0);
+    old.swap(slots_);
+    size_t mask = slots_.size() - 1;
+    for (uint64_t v : old) {
+      if (!v) continue;
+      size_t i = static_cast<size_t>(hash_bytes(strs_[(v & 0xffffffffu) - 1])) & mask;
+      while (slots_[i]) i = (i + 1) & mask;
+      slots_[i] = v;
+    }
+  }
+  std::string_view store(std::string_view s) {
+    if (s.size() > left_) {
+      size_t size = std::max<size_t>(s.size(), 64 * 1024);
+      chunks_.push_back(std::make_unique<char[]>(size));
+      free_ = chunks_.back().get();
+      left_ = size;
+    }
+    if (!s.empty()) std::memcpy(free_, s.data(), s.size());
+    std::string_view v(free_, s.size());
+    free_ += s.size();
+    left_ -= s.size();
+    return v;
+  }
 };
 
 // A sorted set of ids as bytes, so that equal sets intern to one id.
@@ -114,12 +190,15 @@ struct Tok {
   int raw = -1;    // the word as written
 };
 
+// A parsed name keeps only what the rules read: its first and last word,
+// how many words it has, and its folded key (no per-name token vector).
 struct PName {
-  std::vector<Tok> toks;
+  Tok first_word, last_word;
+  int words = 0;
   bool partial = false;
   int key = -1;  // interned folded words joined by spaces
-  const Tok& first() const { return toks.front(); }
-  const Tok& last() const { return toks.back(); }
+  const Tok& first() const { return first_word; }
+  const Tok& last() const { return last_word; }
 };
 
 int rank(TokenRel r) {
@@ -158,8 +237,8 @@ namespace {
 
 using NameRel = detail::NameScore;
 
-std::string rel_words(TokenRel r, const std::string& a, const std::string& b, bool first) {
-  std::string pair = a + " / " + b;
+std::string rel_words(TokenRel r, std::string_view a, std::string_view b, bool first) {
+  std::string pair = std::string(a).append(" / ").append(b);
   switch (r) {
     case TokenRel::Exact: return "";
     case TokenRel::Translit: return "diacritic or transliteration variant (" + pair + ")";
@@ -276,11 +355,11 @@ class Resolver {
   std::vector<int> plain_fid_;            // per plain_ id: folded_ id of the ASCII-flagged form
   std::vector<int> plain_rank_;           // per plain_ id: rank in byte order (sorted-neighbourhood order)
   Interner raw_;                          // words as written
-  std::unordered_map<std::string, Tok> word_;  // raw word -> token
+  std::vector<Tok> tok_of_raw_;           // per raw_ id
   Interner name_keys_;
-  std::deque<PName> pnames_;
-  std::unordered_map<std::string_view, int> parsed_;  // surface (a view of parsed_keys_) -> pnames_ index
-  std::deque<std::string> parsed_keys_;
+  std::string key_buf_;                   // parse_id's scratch for a name key
+  Interner surfaces_;                     // parsed surfaces; id = pnames_ index
+  std::vector<PName> pnames_;
   Interner strs_;                         // accounts, companies, e-mails, phones, paths, role words, keys
   Interner sets_;                         // attribute sets
   std::vector<std::vector<int>> set_vals_;
@@ -288,9 +367,9 @@ class Resolver {
   std::vector<std::pair<int, std::vector<int>>> shape_vals_;
   std::unordered_map<uint64_t, bool> conflict_memo_;
 
-  const std::string& plain_str(int plain) const { return plain_.str(plain); }
-  const std::string& fstr(const Tok& t) const { return plain_.str(t.plain); }
-  const std::string& rawstr(const Tok& t) const { return raw_.str(t.raw); }
+  std::string_view plain_str(int plain) const { return plain_.str(plain); }
+  std::string_view fstr(const Tok& t) const { return plain_.str(t.plain); }
+  std::string_view rawstr(const Tok& t) const { return raw_.str(t.raw); }
 
   int fold_id(const std::string& f, bool na) {
     std::string k = na ? f + '\x01' : f;
@@ -312,8 +391,7 @@ class Resolver {
   int ascii_fid(int plain) {
     if (static_cast<size_t>(plain) < plain_fid_.size() && plain_fid_[static_cast<size_t>(plain)] >= 0)
       return plain_fid_[static_cast<size_t>(plain)];
-    std::string f = plain_.str(plain);  // copy: fold_id may grow plain_
-    return fold_id(f, false);
+    return fold_id(std::string(plain_.str(plain)), false);
   }
 
   // Not memoised: on features computed once, a relation costs less than a
@@ -323,54 +401,85 @@ class Resolver {
     return detail::relation(feat_[static_cast<size_t>(a)], feat_[static_cast<size_t>(b)], first);
   }
 
-  Tok word(const std::string& w) {
-    auto it = word_.find(w);
-    if (it != word_.end()) return it->second;
+  Tok word(std::string_view w) {
+    int before = static_cast<int>(raw_.size());
+    int r = raw_.id(w);
+    if (r < before) return tok_of_raw_[static_cast<size_t>(r)];
     Tok t;
     std::string f = detail::name_token(w);
     if (!f.empty()) {
       t.id = fold_id(f, non_ascii(w));
       t.plain = plain_of_[static_cast<size_t>(t.id)];
-      t.raw = raw_.id(w);
+      t.raw = r;
     }
-    word_.emplace(w, t);
+    tok_of_raw_.push_back(t);
     return t;
   }
 
-  const PName& parse_name(const std::string& surface) { return pnames_[static_cast<size_t>(parse_id(surface))]; }
+  const PName& parse_name(std::string_view surface) { return pnames_[static_cast<size_t>(parse_id(surface))]; }
 
-  int parse_id(const std::string& surface) {
-    auto it = parsed_.find(surface);
-    if (it != parsed_.end()) return it->second;
-    std::string s = detail::trim_copy(surface);
+  static bool is_honorific(std::string_view folded) {
+    // Titles before a name (English, German, French, Spanish/Portuguese,
+    // Italian). Not "Sr"/"Jr": after a name they tell father and son apart.
+    static constexpr std::string_view kHonorifics[] = {"dr",  "dra",  "mr",   "mrs",  "ms",  "mx",  "miss", "prof",
+                                                       "sir", "herr", "frau", "mme",  "mlle", "sra", "srta", "dott"};
+    return std::find(std::begin(kHonorifics), std::end(kHonorifics), folded) != std::end(kHonorifics);
+  }
+
+  // Calls f(word) for each word of s (separated by spaces or tabs), as views.
+  template <typename F>
+  static size_t for_words(std::string_view s, F f) {
+    size_t n = 0;
+    for (size_t i = 0; i < s.size();) {
+      while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+      size_t b = i;
+      while (i < s.size() && s[i] != ' ' && s[i] != '\t') ++i;
+      if (i > b) f(s.substr(b, i - b)), ++n;
+    }
+    return n;
+  }
+
+  static std::string_view trim_view(std::string_view s) {
+    auto sp = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+    while (!s.empty() && sp(s.front())) s.remove_prefix(1);
+    while (!s.empty() && sp(s.back())) s.remove_suffix(1);
+    return s;
+  }
+
+  // Parses a surface once; the words are views into it (no copies).
+  // "Smith, Robert" reads as "Robert Smith"; with more than that after the
+  // comma, only the part before it is the name.
+  int parse_id(std::string_view surface) {
+    int before = static_cast<int>(surfaces_.size());
+    int id = surfaces_.id(surface);
+    if (id < before) return id;
+    std::string_view s = trim_view(surface), tail;
     size_t comma = s.find(',');
-    if (comma != std::string::npos) {
-      std::string a = detail::trim_copy(s.substr(0, comma)), b = detail::trim_copy(s.substr(comma + 1));
-      if (!a.empty() && !b.empty() && detail::split_words(a).size() == 1 && detail::split_words(b).size() <= 2)
-        s = b + " " + a;  // "Smith, Robert"
+    if (comma != std::string_view::npos) {
+      std::string_view a = trim_view(s.substr(0, comma)), b = trim_view(s.substr(comma + 1));
+      auto count = [](std::string_view x) { return for_words(x, [](std::string_view) {}); };
+      if (!a.empty() && !b.empty() && count(a) == 1 && count(b) <= 2)
+        s = b, tail = a;
       else
         s = a;
     }
-    // Titles before a name (English, German, French, Spanish/Portuguese,
-    // Italian). Not "Sr"/"Jr": after a name they tell father and son apart.
-    static const std::set<std::string> honorifics = {"dr",  "dra",  "mr",   "mrs",  "ms",  "mx",  "miss", "prof",
-                                                     "sir", "herr", "frau", "mme",  "mlle", "sra", "srta", "dott"};
     PName p;
-    std::string key;
-    for (const auto& w : detail::split_words(s)) {
+    key_buf_.clear();
+    auto take = [&](std::string_view w) {
       Tok t = word(w);
-      if (t.id < 0 || honorifics.count(fstr(t))) continue;
-      p.toks.push_back(t);
-      key += (key.empty() ? "" : " ") + fstr(t);
-    }
-    if (p.toks.size() >= 2)
-      for (const auto& t : p.toks)
-        if (fstr(t).size() == 1) p.partial = true;
-    p.key = name_keys_.id(key);
-    int id = static_cast<int>(pnames_.size());
-    pnames_.push_back(std::move(p));
-    parsed_keys_.push_back(surface);
-    parsed_.emplace(std::string_view(parsed_keys_.back()), id);
+      if (t.id < 0 || is_honorific(fstr(t))) return;
+      if (p.words == 0) p.first_word = t;
+      p.last_word = t;
+      ++p.words;
+      if (!key_buf_.empty()) key_buf_ += ' ';
+      key_buf_ += fstr(t);
+      if (fstr(t).size() == 1) p.partial = true;
+    };
+    for_words(s, take);
+    for_words(tail, take);
+    if (p.words < 2) p.partial = false;
+    p.key = name_keys_.id(key_buf_);
+    pnames_.push_back(p);
     return id;
   }
 
@@ -403,8 +512,7 @@ class Resolver {
   void build_nodes() {
     std::unordered_map<uint64_t, int> by_key;
     by_key.reserve(ms_.size());
-    parsed_.reserve(ms_.size());
-    word_.reserve(ms_.size());
+    surfaces_.reserve(ms_.size());
     strs_.reserve(ms_.size() / 4);
     nodes_.reserve(ms_.size());
     node_of_.assign(ms_.size(), -1);
@@ -414,20 +522,20 @@ class Resolver {
       const Mention& m = ms_[i];
       int pid = parse_id(m.surface);
       const PName& p = pnames_[static_cast<size_t>(pid)];
-      if (p.toks.empty()) continue;
+      if (p.words == 0) continue;
       int acc = strs_.id(m.account);
       // Node identity: the person note, or the spelling within its scope.
       uint64_t key;
       if (!m.bound.empty())
         key = (3ULL << 62) | static_cast<uint64_t>(strs_.id(m.bound));
       else
-        key = (static_cast<uint64_t>(p.toks.size() >= 2 ? (p.partial ? 1 : 0) : 2) << 62) |
+        key = (static_cast<uint64_t>(p.words >= 2 ? (p.partial ? 1 : 0) : 2) << 62) |
               (static_cast<uint64_t>(p.key) << 31) | static_cast<uint64_t>(acc);
       auto [it, fresh] = by_key.try_emplace(key, static_cast<int>(nodes_.size()));
       if (fresh) {
         Node n;
         n.bound = !m.bound.empty();
-        n.single = !n.bound && p.toks.size() == 1;
+        n.single = !n.bound && p.words == 1;
         n.partial = !n.bound && p.partial;
         n.account = acc;
         nodes_.push_back(std::move(n));
@@ -436,11 +544,11 @@ class Resolver {
       node_of_[i] = it->second;
       n.mentions.push_back(i);
       add_unique(n.accounts, acc);
-      if (p.toks.size() >= 2 && !p.partial) {
+      if (p.words >= 2 && !p.partial) {
         if (std::none_of(n.names.begin(), n.names.end(),
                          [&](int q) { return pnames_[static_cast<size_t>(q)].key == p.key; }))
           n.names.push_back(pid);
-      } else if (p.toks.size() == 1) {
+      } else if (p.words == 1) {
         add_unique(n.singles, p.first().plain);
       }
       if (n.bound && p.partial && n.names.empty()) n.names.push_back(pid);
@@ -479,7 +587,7 @@ class Resolver {
       if (!n.bound) continue;
       std::vector<int> extra;
       for (int c : n.companies) {
-        auto it = customers_of.find(strs_.str(c));
+        auto it = customers_of.find(std::string(strs_.str(c)));
         if (it == customers_of.end()) continue;
         for (const auto& cust : it->second) add_unique(extra, strs_.id(cust));
       }
@@ -555,8 +663,8 @@ class Resolver {
       case kRole: c = disjoint(set_of(a), set_of(b)); break;
       case kComp: {
         std::vector<std::string> x, y;
-        for (int i : set_of(a)) x.push_back(strs_.str(i));
-        for (int i : set_of(b)) y.push_back(strs_.str(i));
+        for (int i : set_of(a)) x.emplace_back(strs_.str(i));
+        for (int i : set_of(b)) y.emplace_back(strs_.str(i));
         c = !companies_compatible(x, y);
         break;
       }
@@ -621,7 +729,7 @@ class Resolver {
         auto [it, fresh] = by_email.try_emplace(e, static_cast<int>(i));
         if (fresh) continue;
         int ra = find(it->second), rb = find(static_cast<int>(i));
-        if (ra != rb) unite(ra, rb, 0.99, {"same e-mail (" + strs_.str(e) + ")"});
+        if (ra != rb) unite(ra, rb, 0.99, {"same e-mail (" + std::string(strs_.str(e)) + ")"});
       }
   }
 
@@ -629,12 +737,6 @@ class Resolver {
     for (int x : nodes_[a].companies)
       if (std::find(nodes_[b].companies.begin(), nodes_[b].companies.end(), x) != nodes_[b].companies.end()) return x;
     return -1;
-  }
-
-  std::string raw_name(const PName& p) const {
-    std::string s;
-    for (const auto& t : p.toks) s += (s.empty() ? "" : " ") + rawstr(t);
-    return s;
   }
 
   void stage_full_names() {
@@ -800,7 +902,7 @@ class Resolver {
       how.push_back(w1);
       how.push_back(w2);
       int co = shared_company(c.a, c.b);
-      if (co >= 0) how.push_back("same company (" + strs_.str(co) + ")");
+      if (co >= 0) how.push_back("same company (" + std::string(strs_.str(co)) + ")");
       double conf = 0.98;
       if (c.rel.first == TokenRel::Translit || c.rel.last == TokenRel::Translit) conf = 0.95;
       if (fuzzy) conf = co < 0 ? 0.85 : 0.9;
@@ -845,7 +947,7 @@ class Resolver {
       out = canon_memo[i];
     };
     auto needs_german = [&](const Tok& t) {
-      const std::string& f = fstr(t);
+      std::string_view f = fstr(t);
       return feat_[static_cast<size_t>(t.id)].non_ascii || german_key(f) != f;
     };
     std::unordered_map<uint64_t, std::vector<int>> idx;
@@ -930,7 +1032,7 @@ class Resolver {
       std::set<int> ok;
       for (int r : cands)
         if (clusters_compatible(static_cast<int>(i), r, true)) ok.insert(r);
-      std::string scope = strs_.str(acc).empty() ? "the vault" : strs_.str(acc);
+      std::string scope(strs_.str(acc).empty() ? std::string_view("the vault") : strs_.str(acc));
       if (ok.size() == 1) {
         plans.push_back({static_cast<int>(i), *ok.begin(), what == "initial" ? 0.75 : 0.7,
                          what + ": the only match for \"" + surface + "\" in " + scope});
@@ -966,13 +1068,13 @@ class Resolver {
       const Node& n = nodes_[i];
       if (!n.single) continue;
       int t = n.singles.empty() ? parse_name(ms_[n.mentions.front()].surface).first().plain : n.singles.front();
-      const std::string& ts = plain_str(t);
+      std::string_view ts = plain_str(t);
       if (ts.size() < 5) continue;
       tok_of[i] = t;
-      std::string acc = strs_.str(n.account);
+      std::string acc(strs_.str(n.account));
       blocks["p" + acc + "|" + phonetic(ts)].push_back(i);
-      blocks["b" + acc + "|" + ts.substr(0, 3)].push_back(i);
-      blocks["e" + acc + "|" + ts.substr(ts.size() - 3)].push_back(i);
+      blocks["b" + acc + "|" + std::string(ts.substr(0, 3))].push_back(i);
+      blocks["e" + acc + "|" + std::string(ts.substr(ts.size() - 3))].push_back(i);
     }
     std::map<int, std::set<int>> partners;
     for (auto& kv : blocks) {
@@ -1007,7 +1109,7 @@ class Resolver {
     for (int m : members) {
       const Node& n = nodes_[m];
       for (int p : n.notes) {
-        notes->push_back(strs_.str(p));
+        notes->emplace_back(strs_.str(p));
         if (best_note.empty() || strs_.str(p) < best_note) best_note = strs_.str(p);
       }
       for (size_t mi : n.mentions) {
@@ -1037,7 +1139,7 @@ class Resolver {
     int best_score = -1;
     for (const auto& [sp, c] : count) {
       const std::string& sf = *sp;
-      int words = static_cast<int>(parse_name(sf).toks.size());
+      int words = static_cast<int>(parse_name(sf).words);
       int score = (words >= 2 ? 1000000 : 0) + c * 100 + static_cast<int>(sf.size());
       if (score > best_score || (score == best_score && sf < *best)) best = sp, best_score = score;
     }
@@ -1074,9 +1176,9 @@ class Resolver {
       }
       std::sort(c.candidates.begin(), c.candidates.end());
       c.candidates.erase(std::unique(c.candidates.begin(), c.candidates.end()), c.candidates.end());
-      const std::string& acc = strs_.str(n.account);
+      std::string_view acc = strs_.str(n.account);
       c.evidence = {"first name only; " + std::to_string(c.candidates.size()) + " people it could be in " +
-                    (acc.empty() ? std::string("the vault") : acc) + ": a person must choose"};
+                    (acc.empty() ? std::string("the vault") : std::string(acc)) + ": a person must choose"};
       cluster_of_root[i] = static_cast<int>(res.clusters.size());
       res.clusters.push_back(std::move(c));
     }
@@ -1107,10 +1209,10 @@ class Resolver {
       for (const auto& h : n.how)
         if (std::find(c.evidence.begin(), c.evidence.end(), h) == c.evidence.end()) c.evidence.push_back(h);
       for (int a : n.accounts)
-        if (!strs_.str(a).empty()) accounts.insert(strs_.str(a));
-      for (int x : n.companies_raw) companies.insert(strs_.str(x));
+        if (!strs_.str(a).empty()) accounts.emplace(strs_.str(a));
+      for (int x : n.companies_raw) companies.emplace(strs_.str(x));
       for (const auto& x : n.roles) roles.insert(x);
-      for (int x : n.emails) emails.insert(strs_.str(x));
+      for (int x : n.emails) emails.emplace(strs_.str(x));
       for (size_t mi : n.mentions) {
         const Mention& mm = ms_[mi];
         size_t at = det.size();
@@ -1138,11 +1240,11 @@ class Resolver {
             d.kind = "alias";
           } else if (p.key == canon.key) {
             d.kind = "exact";
-          } else if (p.toks.size() == 1) {
+          } else if (p.words == 1) {
             d.kind = "first-name-only";
           } else if (p.partial) {
             d.kind = "initial";
-          } else if (canon.toks.size() >= 2) {
+          } else if (canon.words >= 2) {
             NameRel r = compare(p, canon);
             d.kind = r.first == TokenRel::Nickname ? "nickname" : "variant";
           } else {
