@@ -134,9 +134,17 @@ class Graph {
   struct NoteState {
     std::optional<Kind> kind;
     std::vector<Fact> facts;
-    std::set<std::string> ref_keys;       // folded keys of every reference
+    std::vector<std::string> ref_keys;    // folded keys of every reference, sorted, unique
     std::set<std::string> identity_keys;  // folded name + aliases of the note itself
     std::vector<Relation> resolved;       // facts resolved, same order
+  };
+  // Paths in the indexes below point at the keys of `notes_` (std::map keys
+  // do not move), so indexing a note copies no path: a rebuild used to spend
+  // a seventh of its time copying paths into these sets.
+  using PathRef = const std::string*;
+  struct EntityUse {
+    PathRef path;
+    uint32_t index;  // into that note's `resolved`
   };
 
   NoteState compute(const index::Vault& vault, const parse::Note& note) const;
@@ -145,18 +153,21 @@ class Graph {
   void reresolve_keys(const index::Vault& vault, const std::set<std::string>& keys, std::string_view skip);
 
   std::string ref_key(const Ref& ref) const;
-  // Vault::resolve, memoised by (source folder, target) while rebuild() runs.
-  std::optional<std::string> resolve_path(const index::Vault& vault, std::string_view target,
-                                          std::string_view source) const;
+  // Vault::resolve as the path stored in the vault (nullptr: no note),
+  // memoised by (source folder, target) while rebuild() runs.
+  const std::string* resolve_path(const index::Vault& vault, std::string_view target, std::string_view source) const;
   mutable bool resolve_memo_on_ = false;
-  mutable std::unordered_map<std::string, std::optional<std::string>> resolve_memo_;
+  mutable std::string resolve_key_;  // reused: the memo key of the current lookup
+  mutable std::unordered_map<std::string, const std::string*> resolve_memo_;
 
   schema::Schema schema_;
+  mutable std::string fold_key_;  // reused: the memo key of the current lookup
   mutable std::unordered_map<std::string, std::string> folded_;
   std::map<std::string, NoteState, std::less<>> notes_;
-  std::unordered_map<std::string, std::set<std::string>> by_key_;     // ref key -> notes
-  // entity id -> note -> indices of the note's resolved relations touching it
-  std::unordered_map<std::string, std::map<std::string, std::vector<uint32_t>, std::less<>>> by_entity_;
+  std::unordered_map<std::string, std::vector<PathRef>> by_key_;  // ref key -> notes, in path order
+  // entity id -> (note, index of one of its resolved relations) touching it,
+  // in path then index order
+  std::unordered_map<std::string, std::vector<EntityUse>> by_entity_;
 };
 
 }  // namespace vaultcrm::graph

@@ -113,6 +113,8 @@ uint64_t hash_text(std::string_view text);
 // The note name a link target names: its last path component, ".md"
 // stripped, case kept ("People/Ana Lima.md" -> "Ana Lima").
 std::string link_name(std::string_view target);
+// link_name() as a view into `target` (no copy).
+std::string_view link_name_view(std::string_view target);
 
 // Lower-case (ASCII; other scripts compare as written), ".md" stripped.
 std::string link_key(std::string_view target);

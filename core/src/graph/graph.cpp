@@ -123,14 +123,14 @@ std::string note_id(std::string_view path) { return "note:" + std::string(path);
 const std::string& Graph::folded(std::string_view name) const {
   // Bounded: names of notes removed long ago should not pile up forever.
   if (folded_.size() > 100000 + 8 * notes_.size()) folded_.clear();
-  std::string key(name);
-  auto it = folded_.find(key);
-  if (it == folded_.end()) it = folded_.emplace(std::move(key), fold_name(name)).first;
+  fold_key_.assign(name);  // a reused buffer: a hit allocates nothing
+  auto it = folded_.find(fold_key_);
+  if (it == folded_.end()) it = folded_.emplace(fold_key_, fold_name(name)).first;
   return it->second;
 }
 
 std::string Graph::ref_key(const Ref& ref) const {
-  return folded(ref.target.empty() ? std::string_view(ref.name) : std::string_view(index::link_name(ref.target)));
+  return folded(ref.target.empty() ? std::string_view(ref.name) : index::link_name_view(ref.target));
 }
 
 // ---------------------------------------------------------------------------
@@ -222,6 +222,13 @@ Graph::NoteState Graph::compute(const index::Vault& vault, const parse::Note& no
   const schema::Schema& s = schema_;
   NoteState st;
   st.kind = classify(s, note);
+  // Every link is at most a mention or a timeline meeting, every list item
+  // or table row at most two facts: reserve once instead of growing (moving
+  // a Fact moves seven strings).
+  size_t rows = 0;
+  if (st.kind == Kind::Account)
+    for (const auto& t : note.tables) rows += t.rows.size();
+  st.facts.reserve(note.links.size() + (st.kind == Kind::Account ? note.lists.size() + 2 * rows : 0) + 4);
   st.identity_keys.insert(folded(note.name));
   for (const auto& a : note.aliases) st.identity_keys.insert(folded(a));
 
@@ -265,7 +272,7 @@ Graph::NoteState Graph::compute(const index::Vault& vault, const parse::Note& no
           for (const auto* l : *ls) {
             f.links.push_back({l->target, l->has_display ? l->display : index::link_name(l->target)});
             // A dated link in the timeline names a meeting about this account.
-            if (starts_with_iso_date(index::link_name(l->target))) {
+            if (starts_with_iso_date(index::link_name_view(l->target))) {
               Fact about = to_self(Rel::About, Kind::Meeting, {l->target, index::link_name(l->target)}, item.line);
               about.date = item.date;
               st.facts.push_back(std::move(about));
@@ -368,11 +375,13 @@ Graph::NoteState Graph::compute(const index::Vault& vault, const parse::Note& no
       st.facts.push_back(self_to(Rel::Mentions, Kind::Note, {l.target, index::link_name(l.target)}, l.line));
 
   for (const auto& f : st.facts) {
-    if (!f.from_self && !(f.from.target.empty() && f.from.name.empty())) st.ref_keys.insert(ref_key(f.from));
-    if (!f.to_self && !(f.to.target.empty() && f.to.name.empty())) st.ref_keys.insert(ref_key(f.to));
-    for (const auto& l : f.links) st.ref_keys.insert(ref_key(l));
+    if (!f.from_self && !(f.from.target.empty() && f.from.name.empty())) st.ref_keys.push_back(ref_key(f.from));
+    if (!f.to_self && !(f.to.target.empty() && f.to.name.empty())) st.ref_keys.push_back(ref_key(f.to));
+    for (const auto& l : f.links) st.ref_keys.push_back(ref_key(l));
   }
-  st.ref_keys.erase("");
+  std::sort(st.ref_keys.begin(), st.ref_keys.end());
+  st.ref_keys.erase(std::unique(st.ref_keys.begin(), st.ref_keys.end()), st.ref_keys.end());
+  if (!st.ref_keys.empty() && st.ref_keys.front().empty()) st.ref_keys.erase(st.ref_keys.begin());
   return st;
 }
 
@@ -383,7 +392,7 @@ std::string Graph::resolve(const index::Vault& vault, const Ref& ref, Kind expec
   std::string name;
   bool tried = false;  // `name` was just looked up as the link target itself
   if (!ref.target.empty()) {
-    if (auto r = resolve_path(vault, ref.target, source)) return note_id(*r);
+    if (const std::string* r = resolve_path(vault, ref.target, source)) return note_id(*r);
     name = index::link_name(ref.target);
     tried = name == ref.target;
   } else {
@@ -391,7 +400,7 @@ std::string Graph::resolve(const index::Vault& vault, const Ref& ref, Kind expec
   }
   if (trim(name).empty()) return "";
   if (expected == Kind::Note) return "";  // an unresolved mention names nothing
-  if (auto r = tried ? std::nullopt : resolve_path(vault, name, source)) {
+  if (const std::string* r = tried ? nullptr : resolve_path(vault, name, source)) {
     auto k = kind_of(*r);
     if (k == expected || (expected == Kind::Company && k == Kind::Account)) return note_id(*r);
   }
@@ -405,11 +414,20 @@ void Graph::resolve_note(const index::Vault& vault, const std::string& path, Not
   for (const auto& f : st.facts) {
     Relation r;
     r.rel = f.rel;
-    r.from = f.from_self ? self : resolve(vault, f.from, f.from_kind, path);
-    r.to = f.to_self ? self : resolve(vault, f.to, f.to_kind, path);
+    if (f.rel == Rel::Mentions && !f.to_self) {
+      // Mentions count only when they name a typed note; most body links do
+      // not, so decide before building any id (resolve() of an unresolved
+      // link with Kind::Note names nothing).
+      const std::string* to = f.to.target.empty() ? nullptr : resolve_path(vault, f.to.target, path);
+      if (!to || !kind_of(*to)) continue;
+      r.from = f.from_self ? self : resolve(vault, f.from, f.from_kind, path);
+      r.to = note_id(*to);
+    } else {
+      r.from = f.from_self ? self : resolve(vault, f.from, f.from_kind, path);
+      r.to = f.to_self ? self : resolve(vault, f.to, f.to_kind, path);
+    }
     if (f.rel == Rel::Mentions) {
-      // Mentions count only when they name a typed note.
-      if (r.to.empty() || !kind_of(std::string_view(r.to).substr(5))) continue;
+      if (r.to.empty()) continue;
     } else if (f.rel != Rel::Timeline && (r.from.empty() || (r.to.empty() && f.rel != Rel::WorksAt))) {
       continue;
     }
@@ -419,7 +437,7 @@ void Graph::resolve_note(const index::Vault& vault, const std::string& path, Not
     r.date = f.date;
     r.text = f.text;
     for (const auto& l : f.links) {
-      if (auto p = resolve_path(vault, l.target, path)) r.links.push_back(note_id(*p));
+      if (const std::string* p = resolve_path(vault, l.target, path)) r.links.push_back(note_id(*p));
       else r.links.push_back("");
     }
     r.path = path;
@@ -428,25 +446,48 @@ void Graph::resolve_note(const index::Vault& vault, const std::string& path, Not
   }
 }
 
+namespace {
+bool path_before(const std::string* a, const std::string* b) { return *a < *b; }
+}  // namespace
+
+// `path` must be the key of the note in `notes_`: the indexes keep its address.
 void Graph::index_note(const std::string& path, const NoteState& st, bool add) {
-  auto touch = [&](std::unordered_map<std::string, std::set<std::string>>& map, const std::string& key) {
-    if (key.empty()) return;
+  PathRef self = &path;
+  for (const auto& k : st.ref_keys) {
     if (add) {
-      map[key].insert(path);
-    } else if (auto it = map.find(key); it != map.end()) {
-      it->second.erase(path);
-      if (it->second.empty()) map.erase(it);
+      auto& paths = by_key_[k];
+      // A rebuild adds notes in path order: append; an update inserts.
+      if (paths.empty() || path_before(paths.back(), self)) {
+        paths.push_back(self);
+      } else {
+        auto at = std::lower_bound(paths.begin(), paths.end(), self, path_before);
+        if (at == paths.end() || *at != self) paths.insert(at, self);
+      }
+    } else if (auto it = by_key_.find(k); it != by_key_.end()) {
+      auto& paths = it->second;
+      paths.erase(std::remove(paths.begin(), paths.end(), self), paths.end());
+      if (paths.empty()) by_key_.erase(it);
     }
+  }
+  auto use_before = [](const EntityUse& a, const EntityUse& b) {
+    return a.path == b.path ? a.index < b.index : *a.path < *b.path;
   };
-  for (const auto& k : st.ref_keys) touch(by_key_, k);
   auto touch_entity = [&](const std::string& id, uint32_t index) {
     if (id.empty()) return;
     if (add) {
-      auto& indices = by_entity_[id][path];
-      if (indices.empty() || indices.back() != index) indices.push_back(index);
+      auto& uses = by_entity_[id];
+      EntityUse use{self, index};
+      if (uses.empty() || use_before(uses.back(), use)) {
+        uses.push_back(use);
+      } else {
+        auto at = std::lower_bound(uses.begin(), uses.end(), use, use_before);
+        if (at == uses.end() || at->path != self || at->index != index) uses.insert(at, use);
+      }
     } else if (auto it = by_entity_.find(id); it != by_entity_.end()) {
-      it->second.erase(path);
-      if (it->second.empty()) by_entity_.erase(it);
+      auto& uses = it->second;
+      uses.erase(std::remove_if(uses.begin(), uses.end(), [&](const EntityUse& u) { return u.path == self; }),
+                 uses.end());
+      if (uses.empty()) by_entity_.erase(it);
     }
   };
   for (uint32_t i = 0; i < st.resolved.size(); ++i) {
@@ -460,14 +501,15 @@ void Graph::index_note(const std::string& path, const NoteState& st, bool add) {
 void Graph::reresolve_keys(const index::Vault& vault, const std::set<std::string>& keys, std::string_view skip) {
   std::set<std::string> affected;
   for (const auto& k : keys)
-    if (auto it = by_key_.find(k); it != by_key_.end()) affected.insert(it->second.begin(), it->second.end());
+    if (auto it = by_key_.find(k); it != by_key_.end())
+      for (PathRef p : it->second) affected.insert(*p);
   for (const auto& path : affected) {
     if (path == skip) continue;
     auto it = notes_.find(path);
     if (it == notes_.end()) continue;
-    index_note(path, it->second, false);
-    resolve_note(vault, path, it->second);
-    index_note(path, it->second, true);
+    index_note(it->first, it->second, false);
+    resolve_note(vault, it->first, it->second);
+    index_note(it->first, it->second, true);
   }
 }
 
@@ -479,16 +521,21 @@ void Graph::set_schema(const index::Vault& vault, schema::Schema schema) {
   rebuild(vault);
 }
 
-std::optional<std::string> Graph::resolve_path(const index::Vault& vault, std::string_view target,
-                                               std::string_view source) const {
-  if (!resolve_memo_on_ || target.empty()) return vault.resolve(target, source, true);
+const std::string* Graph::resolve_path(const index::Vault& vault, std::string_view target,
+                                       std::string_view source) const {
+  auto lookup = [&]() -> const std::string* {
+    auto r = vault.resolve(target, source, true);
+    const parse::Note* note = r ? vault.find(*r) : nullptr;
+    return note ? &note->path : nullptr;
+  };
+  if (!resolve_memo_on_ || target.empty()) return lookup();
   // Only the source's folder matters to Vault::resolve (for a non-empty target).
   size_t slash = source.rfind('/');
-  std::string key(slash == std::string_view::npos ? std::string_view() : source.substr(0, slash));
-  key.push_back('\n');
-  key.append(target);
-  auto it = resolve_memo_.find(key);
-  if (it == resolve_memo_.end()) it = resolve_memo_.emplace(std::move(key), vault.resolve(target, source, true)).first;
+  resolve_key_.assign(slash == std::string_view::npos ? std::string_view() : source.substr(0, slash));
+  resolve_key_.push_back('\n');
+  resolve_key_.append(target);
+  auto it = resolve_memo_.find(resolve_key_);
+  if (it == resolve_memo_.end()) it = resolve_memo_.emplace(resolve_key_, lookup()).first;
   return it->second;
 }
 
@@ -554,10 +601,16 @@ std::vector<const Relation*> Graph::relations_of(std::string_view entity_id) con
   std::vector<const Relation*> out;
   auto it = by_entity_.find(std::string(entity_id));
   if (it == by_entity_.end()) return out;
-  for (const auto& [path, indices] : it->second) {
-    auto n = notes_.find(path);
-    if (n == notes_.end()) continue;
-    for (uint32_t i : indices) out.push_back(&n->second.resolved[i]);
+  out.reserve(it->second.size());
+  PathRef last = nullptr;
+  const NoteState* state = nullptr;
+  for (const EntityUse& use : it->second) {
+    if (use.path != last) {
+      last = use.path;
+      auto n = notes_.find(*use.path);
+      state = n == notes_.end() ? nullptr : &n->second;
+    }
+    if (state) out.push_back(&state->resolved[use.index]);
   }
   return out;
 }
@@ -577,16 +630,10 @@ std::string Graph::entity_name(const index::Vault& vault, std::string_view id) c
     return note->name;
   }
   // The first surface form that resolves to it, in path/line order.
-  if (auto it = by_entity_.find(std::string(id)); it != by_entity_.end())
-    for (const auto& [path, indices] : it->second) {
-      auto n = notes_.find(path);
-      if (n == notes_.end()) continue;
-      for (uint32_t i : indices) {
-        const Relation& r = n->second.resolved[i];
-        if (r.from == id && !r.from_name.empty()) return r.from_name;
-        if (r.to == id && !r.to_name.empty()) return r.to_name;
-      }
-    }
+  for (const Relation* r : relations_of(id)) {
+    if (r->from == id && !r->from_name.empty()) return r->from_name;
+    if (r->to == id && !r->to_name.empty()) return r->to_name;
+  }
   size_t colon = id.find(':');
   return std::string(colon == std::string_view::npos ? id : id.substr(colon + 1));
 }
@@ -631,24 +678,18 @@ std::optional<Entity> Graph::entity(const index::Vault& vault, std::string_view 
   // Surface forms (and a display name for name-only entities) from the
   // references that resolve to it, in path/line order.
   bool named = !e.note.empty();
-  auto it = by_entity_.find(e.id);
-  if (it == by_entity_.end()) return e.note.empty() ? std::nullopt : std::optional<Entity>(e);
-  for (const auto& [path, indices] : it->second) {
-    auto n = notes_.find(path);
-    if (n == notes_.end()) continue;
-    for (uint32_t i : indices) {
-      const Relation& r = n->second.resolved[i];
-      auto take = [&](const std::string& name, const std::string& rid) {
-        if (rid != e.id || name.empty()) return;
-        e.surface_forms.insert(name);
-        if (!named) {
-          e.name = name;
-          named = true;
-        }
-      };
-      take(r.from_name, r.from);
-      take(r.to_name, r.to);
-    }
+  if (by_entity_.find(e.id) == by_entity_.end()) return e.note.empty() ? std::nullopt : std::optional<Entity>(e);
+  for (const Relation* r : relations_of(e.id)) {
+    auto take = [&](const std::string& name, const std::string& rid) {
+      if (rid != e.id || name.empty()) return;
+      e.surface_forms.insert(name);
+      if (!named) {
+        e.name = name;
+        named = true;
+      }
+    };
+    take(r->from_name, r->from);
+    take(r->to_name, r->to);
   }
   return e;
 }

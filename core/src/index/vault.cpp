@@ -24,12 +24,14 @@ bool has_md_suffix(std::string_view s) {
 }
 }  // namespace
 
-std::string link_name(std::string_view target) {
+std::string_view link_name_view(std::string_view target) {
   size_t slash = target.rfind('/');
   std::string_view s = slash == std::string_view::npos ? target : target.substr(slash + 1);
   if (has_md_suffix(s)) s.remove_suffix(3);
-  return std::string(s);
+  return s;
 }
+
+std::string link_name(std::string_view target) { return std::string(link_name_view(target)); }
 
 namespace {
 std::string last_component(const std::string& key) {
