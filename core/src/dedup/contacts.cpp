@@ -147,6 +147,58 @@ class Interner {
   }
 };
 
+// uint64 key -> small value, open addressing with linear probing; key
+// ~0 marks an empty slot (no key built here has all bits set).
+template <typename V>
+class FlatMap64 {
+ public:
+  static constexpr uint64_t kEmpty = ~0ull;
+  explicit FlatMap64(size_t expected = 16) {
+    size_t cap = 16;
+    while (cap < expected * 2) cap *= 2;
+    keys_.assign(cap, kEmpty);
+    vals_.resize(cap);
+  }
+  // The value for k, inserting `fresh` first if k is new; second = inserted.
+  std::pair<V*, bool> try_emplace(uint64_t k, V fresh) {
+    size_t i = probe(k);
+    if (keys_[i] == k) return {&vals_[i], false};
+    if ((count_ + 1) * 2 > keys_.size()) {
+      grow();
+      i = probe(k);
+    }
+    keys_[i] = k, vals_[i] = fresh, ++count_;
+    return {&vals_[i], true};
+  }
+  const V* find(uint64_t k) const {
+    size_t i = probe(k);
+    return keys_[i] == k ? &vals_[i] : nullptr;
+  }
+
+ private:
+  std::vector<uint64_t> keys_;
+  std::vector<V> vals_;
+  size_t count_ = 0;
+  size_t probe(uint64_t k) const {
+    size_t mask = keys_.size() - 1;
+    size_t i = static_cast<size_t>(mix64(k)) & mask;
+    while (keys_[i] != kEmpty && keys_[i] != k) i = (i + 1) & mask;
+    return i;
+  }
+  void grow() {
+    std::vector<uint64_t> keys(keys_.size() * 2, kEmpty);
+    std::vector<V> vals(keys.size());
+    keys.swap(keys_), vals.swap(vals_);
+    size_t mask = keys_.size() - 1;
+    for (size_t j = 0; j < keys.size(); ++j) {
+      if (keys[j] == kEmpty) continue;
+      size_t i = static_cast<size_t>(mix64(keys[j])) & mask;
+      while (keys_[i] != kEmpty) i = (i + 1) & mask;
+      keys_[i] = keys[j], vals_[i] = vals[j];
+    }
+  }
+};
+
 // A sorted set of ids as bytes, so that equal sets intern to one id.
 std::string_view set_bytes(const std::vector<int>& v) {
   return std::string_view(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(int));
@@ -170,11 +222,85 @@ void radix_sort(std::vector<T>& v, int bits, Key key) {
   }
 }
 
-void add_unique(std::vector<int>& v, int x) {
+// A vector of trivially copyable values that keeps up to N of them in
+// place. A node almost always has one account, one name, one spelling and
+// a handful of mentions; with std::vector each of those was a heap block
+// (about 480k allocations for 100k mentions, a third of resolve()).
+template <typename T, uint32_t N>
+class SmallVec {
+ public:
+  SmallVec() = default;
+  SmallVec(std::initializer_list<T> xs) {
+    for (const T& x : xs) push_back(x);
+  }
+  SmallVec(const SmallVec& o) { append(o.begin(), o.end()); }
+  SmallVec(SmallVec&& o) noexcept { take(o); }
+  SmallVec& operator=(const SmallVec& o) {
+    if (this != &o) clear(), append(o.begin(), o.end());
+    return *this;
+  }
+  SmallVec& operator=(SmallVec&& o) noexcept {
+    if (this != &o) release(), take(o);
+    return *this;
+  }
+  ~SmallVec() { release(); }
+
+  void push_back(T x) {
+    if (size_ == cap_) reserve(cap_ * 2);
+    data_[size_++] = x;
+  }
+  void reserve(uint32_t cap) {
+    if (cap <= cap_) return;
+    T* heap = new T[cap];
+    std::memcpy(heap, data_, size_ * sizeof(T));
+    if (data_ != in_place_) delete[] data_;
+    data_ = heap, cap_ = cap;
+  }
+  void clear() { size_ = 0; }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  const T* begin() const { return data_; }
+  const T* end() const { return data_ + size_; }
+  T* begin() { return data_; }
+  T* end() { return data_ + size_; }
+  const T& front() const { return data_[0]; }
+  const T& operator[](size_t i) const { return data_[i]; }
+  std::vector<T> to_vector() const { return std::vector<T>(begin(), end()); }
+
+ private:
+  T* data_ = in_place_;
+  uint32_t size_ = 0, cap_ = N;
+  T in_place_[N];
+
+  void append(const T* b, const T* e) {
+    reserve(size_ + static_cast<uint32_t>(e - b));
+    for (; b != e; ++b) data_[size_++] = *b;
+  }
+  void release() {
+    if (data_ != in_place_) delete[] data_;
+    data_ = in_place_, size_ = 0, cap_ = N;
+  }
+  void take(SmallVec& o) {
+    if (o.data_ == o.in_place_) {
+      data_ = in_place_, cap_ = N, size_ = 0;
+      append(o.begin(), o.end());
+    } else {
+      data_ = o.data_, size_ = o.size_, cap_ = o.cap_;
+    }
+    o.data_ = o.in_place_, o.size_ = 0, o.cap_ = N;
+  }
+};
+
+using Ids = SmallVec<int, 2>;
+using Members = SmallVec<int, 1>;  // nodes of a cluster
+
+template <typename V>
+void add_unique(V& v, int x) {
   if (std::find(v.begin(), v.end(), x) == v.end()) v.push_back(x);
 }
 
-bool disjoint(const std::vector<int>& a, const std::vector<int>& b) {
+template <typename A, typename B>
+bool disjoint(const A& a, const B& b) {
   for (int x : a)
     if (std::find(b.begin(), b.end(), x) != b.end()) return false;
   return true;
@@ -288,13 +414,13 @@ bool companies_compatible(const std::vector<std::string>& a, const std::vector<s
 }
 
 struct Node {
-  std::vector<size_t> mentions;
-  std::vector<int> names;    // distinct full names (2+ tokens): PName ids
-  std::vector<int> singles;  // distinct one-token spellings (plain token ids)
+  SmallVec<size_t, 2> mentions;
+  Ids names;    // distinct full names (2+ tokens): PName ids
+  Ids singles;  // distinct one-token spellings (plain token ids)
   bool single = false, partial = false, bound = false;
   int account = -1;          // unbound nodes: their scope
-  std::vector<int> accounts, companies, companies_raw, emails, phones, notes, role_words;
-  std::vector<std::string> roles;
+  Ids accounts, companies, companies_raw, emails, phones, notes, role_words;
+  std::vector<std::string_view> roles;  // views of the mentions' roles
   double conf = 1.0;
   std::vector<std::string> how;  // evidence for joining its cluster
   bool ambiguous = false;
@@ -305,7 +431,7 @@ struct Node {
 
 // The distinct attribute values of a cluster's members.
 struct Attrs {
-  std::vector<int> email, comp, names, shape, role;
+  Ids email, comp, names, shape, role;
 };
 
 // Which cannot-link test a memo entry belongs to.
@@ -343,7 +469,7 @@ class Resolver {
   std::vector<Node> nodes_;
   std::vector<int> node_of_;  // per mention
   std::vector<int> parent_;
-  std::vector<std::vector<int>> members_;
+  std::vector<Members> members_;
   std::vector<Attrs> attrs_;  // per root
   size_t pairs_ = 0;
 
@@ -365,7 +491,7 @@ class Resolver {
   std::vector<std::vector<int>> set_vals_;
   Interner shapes_;                       // (names set, one-word spellings) per node
   std::vector<std::pair<int, std::vector<int>>> shape_vals_;
-  std::unordered_map<uint64_t, bool> conflict_memo_;
+  FlatMap64<char> conflict_memo_{1 << 14};
 
   std::string_view plain_str(int plain) const { return plain_.str(plain); }
   std::string_view fstr(const Tok& t) const { return plain_.str(t.plain); }
@@ -510,14 +636,16 @@ class Resolver {
   }
 
   void build_nodes() {
-    std::unordered_map<uint64_t, int> by_key;
-    by_key.reserve(ms_.size());
+    FlatMap64<int> by_key(ms_.size());
     surfaces_.reserve(ms_.size());
     strs_.reserve(ms_.size() / 4);
     nodes_.reserve(ms_.size());
     node_of_.assign(ms_.size(), -1);
-    std::unordered_map<std::string, std::pair<int, int>> company_memo;  // raw -> (key id, raw id)
-    std::unordered_map<std::string, std::vector<int>> role_memo;
+    // Per distinct company / role as written (ids of their own interners, so
+    // that strs_ assigns its ids in the same order as before).
+    Interner companies_seen, roles_seen;
+    std::vector<std::pair<int, int>> company_memo;  // (key id, raw id)
+    std::vector<std::vector<int>> role_memo;        // role words
     for (size_t i = 0; i < ms_.size(); ++i) {
       const Mention& m = ms_[i];
       int pid = parse_id(m.surface);
@@ -531,7 +659,7 @@ class Resolver {
       else
         key = (static_cast<uint64_t>(p.words >= 2 ? (p.partial ? 1 : 0) : 2) << 62) |
               (static_cast<uint64_t>(p.key) << 31) | static_cast<uint64_t>(acc);
-      auto [it, fresh] = by_key.try_emplace(key, static_cast<int>(nodes_.size()));
+      auto [slot, fresh] = by_key.try_emplace(key, static_cast<int>(nodes_.size()));
       if (fresh) {
         Node n;
         n.bound = !m.bound.empty();
@@ -540,8 +668,8 @@ class Resolver {
         n.account = acc;
         nodes_.push_back(std::move(n));
       }
-      Node& n = nodes_[static_cast<size_t>(it->second)];
-      node_of_[i] = it->second;
+      Node& n = nodes_[static_cast<size_t>(*slot)];
+      node_of_[i] = *slot;
       n.mentions.push_back(i);
       add_unique(n.accounts, acc);
       if (p.words >= 2 && !p.partial) {
@@ -553,14 +681,15 @@ class Resolver {
       }
       if (n.bound && p.partial && n.names.empty()) n.names.push_back(pid);
       if (!m.company.empty()) {
-        auto cit = company_memo.find(m.company);
-        if (cit == company_memo.end()) {
+        size_t seen = companies_seen.size();
+        size_t c = static_cast<size_t>(companies_seen.id(m.company));
+        if (c == seen) {
           std::string ck = detail::company_key(m.company, aliases_);
-          cit = company_memo.emplace(m.company, std::make_pair(ck.empty() ? -1 : strs_.id(ck), strs_.id(m.company))).first;
+          company_memo.push_back(std::make_pair(ck.empty() ? -1 : strs_.id(ck), strs_.id(m.company)));
         }
-        if (cit->second.first >= 0) {
-          add_unique(n.companies, cit->second.first);
-          add_unique(n.companies_raw, cit->second.second);
+        if (company_memo[c].first >= 0) {
+          add_unique(n.companies, company_memo[c].first);
+          add_unique(n.companies_raw, company_memo[c].second);
         }
       }
       if (!m.email.empty()) add_unique(n.emails, strs_.id(m.email));
@@ -568,13 +697,14 @@ class Resolver {
       if (!m.bound.empty()) add_unique(n.notes, strs_.id(m.bound));
       if (!m.role.empty()) {
         if (std::find(n.roles.begin(), n.roles.end(), m.role) == n.roles.end()) n.roles.push_back(m.role);
-        auto rit = role_memo.find(m.role);
-        if (rit == role_memo.end()) {
+        size_t seen = roles_seen.size();
+        size_t r = static_cast<size_t>(roles_seen.id(m.role));
+        if (r == seen) {
           std::vector<int> ws;
           for (const auto& w : content_words(m.role)) ws.push_back(strs_.id(w));
-          rit = role_memo.emplace(m.role, std::move(ws)).first;
+          role_memo.push_back(std::move(ws));
         }
-        for (int w : rit->second) add_unique(n.role_words, w);
+        for (int w : role_memo[r]) add_unique(n.role_words, w);
       }
     }
     // Person notes carry their company into every account they are linked from.
@@ -594,12 +724,12 @@ class Resolver {
       for (int e : extra) add_unique(n.accounts, e);
     }
     for (auto& n : nodes_) {
-      n.a_email = intern_set(n.emails);
-      n.a_comp = intern_set(n.companies);
-      n.a_names = intern_set(n.names);
-      n.a_role = intern_set(n.role_words);
+      n.a_email = intern_set(n.emails.to_vector());
+      n.a_comp = intern_set(n.companies.to_vector());
+      n.a_names = intern_set(n.names.to_vector());
+      n.a_role = intern_set(n.role_words.to_vector());
       // Names and one-word spellings together: the one-word test reads both.
-      std::vector<int> singles = n.singles;
+      std::vector<int> singles = n.singles.to_vector();
       std::sort(singles.begin(), singles.end());
       singles.push_back(n.a_names);
       int before = static_cast<int>(shapes_.size());
@@ -610,11 +740,26 @@ class Resolver {
       }
     }
     // Byte order of plain tokens: blocks are scanned in sorted-neighbourhood order.
-    std::vector<int> order(plain_.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::sort(order.begin(), order.end(), [&](int a, int b) { return plain_.str(a) < plain_.str(b); });
+    // Sorted on the first eight bytes as a big-endian integer first (most
+    // tokens differ there), the full strings only on a tie.
+    struct Ranked {
+      uint64_t prefix;
+      int id;
+    };
+    std::vector<Ranked> order(plain_.size());
+    for (size_t i = 0; i < order.size(); ++i) {
+      std::string_view t = plain_.str(static_cast<int>(i));
+      uint64_t prefix = 0;
+      for (size_t k = 0; k < 8; ++k)
+        prefix = (prefix << 8) | (k < t.size() ? static_cast<unsigned char>(t[k]) : 0u);
+      order[i] = {prefix, static_cast<int>(i)};
+    }
+    std::sort(order.begin(), order.end(), [&](const Ranked& a, const Ranked& b) {
+      if (a.prefix != b.prefix) return a.prefix < b.prefix;
+      return plain_.str(a.id) < plain_.str(b.id);
+    });
     plain_rank_.assign(order.size(), 0);
-    for (size_t r = 0; r < order.size(); ++r) plain_rank_[static_cast<size_t>(order[r])] = static_cast<int>(r);
+    for (size_t r = 0; r < order.size(); ++r) plain_rank_[static_cast<size_t>(order[r].id)] = static_cast<int>(r);
   }
 
   // ---- cannot-link tests (true = these two cannot be one person)
@@ -655,8 +800,7 @@ class Resolver {
   bool test(Test t, int a, int b) {
     if (a > b) std::swap(a, b);
     uint64_t k = (static_cast<uint64_t>(t) << 60) | (static_cast<uint64_t>(a) << 30) | static_cast<uint64_t>(b);
-    auto it = conflict_memo_.find(k);
-    if (it != conflict_memo_.end()) return it->second;
+    if (const char* known = conflict_memo_.find(k)) return *known != 0;
     bool c = false;
     switch (t) {
       case kEmail:
@@ -671,11 +815,11 @@ class Resolver {
       case kNames: c = names_conflict(a, b); break;
       case kShape: c = shape_conflict(a, b); break;
     }
-    conflict_memo_.emplace(k, c);
+    conflict_memo_.try_emplace(k, c ? 1 : 0);
     return c;
   }
 
-  bool any_conflict(Test t, const std::vector<int>& xs, const std::vector<int>& ys) {
+  bool any_conflict(Test t, const Ids& xs, const Ids& ys) {
     for (int x : xs)
       for (int y : ys)
         if (test(t, x, y)) return true;
@@ -950,7 +1094,15 @@ class Resolver {
       std::string_view f = fstr(t);
       return feat_[static_cast<size_t>(t.id)].non_ascii || german_key(f) != f;
     };
-    std::unordered_map<uint64_t, std::vector<int>> idx;
+    // (key, root) pairs, sorted and unique: one flat array where a hash map
+    // of small vectors cost a node and a vector per key.
+    struct Posting {
+      uint64_t key;
+      int root;
+    };
+    std::vector<Posting> idx;
+    idx.reserve(nodes_.size() * 4);
+    auto post = [&](uint64_t k, int root) { idx.push_back({k, root}); };
     std::unordered_map<int, std::vector<std::pair<int, int>>> firsts;  // account -> (plain first name, root)
     std::vector<int> cs;
     for (size_t i = 0; i < nodes_.size(); ++i) {
@@ -960,23 +1112,25 @@ class Resolver {
       for (int acc : n.accounts) {
         for (int q : n.names) {
           const PName& p = pnames_[static_cast<size_t>(q)];
-          idx[key(acc, kF, p.first().plain)].push_back(root);
-          if (needs_german(p.first())) idx[key(acc, kG, german_id(p.first().id))].push_back(root);
+          post(key(acc, kF, p.first().plain), root);
+          if (needs_german(p.first())) post(key(acc, kG, german_id(p.first().id)), root);
           canon_ids(p.first().id, cs);
-          for (int c : cs) idx[key(acc, kN, c)].push_back(root);
-          idx[key(acc, kL, p.last().plain)].push_back(root);
+          for (int c : cs) post(key(acc, kN, c), root);
+          post(key(acc, kL, p.last().plain), root);
           firsts[acc].push_back({p.first().plain, root});
         }
-        for (int s : n.singles) idx[key(acc, kA, s)].push_back(root);
+        for (int s : n.singles) post(key(acc, kA, s), root);
       }
     }
-    for (auto& kv : idx) {
-      std::sort(kv.second.begin(), kv.second.end());
-      kv.second.erase(std::unique(kv.second.begin(), kv.second.end()), kv.second.end());
-    }
+    radix_sort(idx, 32, [](const Posting& e) { return static_cast<uint64_t>(static_cast<uint32_t>(e.root)); });
+    radix_sort(idx, 64, [](const Posting& e) { return e.key; });
+    idx.erase(std::unique(idx.begin(), idx.end(),
+                          [](const Posting& a, const Posting& b) { return a.key == b.key && a.root == b.root; }),
+              idx.end());
     auto lookup = [&](int acc, Kind kind, int tok, std::set<int>& out) {
-      auto it = idx.find(key(acc, kind, tok));
-      if (it != idx.end()) out.insert(it->second.begin(), it->second.end());
+      uint64_t k = key(acc, kind, tok);
+      auto it = std::lower_bound(idx.begin(), idx.end(), k, [](const Posting& e, uint64_t x) { return e.key < x; });
+      for (; it != idx.end() && it->key == k; ++it) out.insert(it->root);
     };
     struct Plan {
       int node, root;
@@ -1100,7 +1254,7 @@ class Resolver {
     }
   }
 
-  std::string canonical_of(const std::vector<int>& members, std::vector<std::string>* notes) {
+  std::string canonical_of(const Members& members, std::vector<std::string>* notes) {
     // Distinct surfaces with their counts (a cluster has a handful: a linear
     // search beats a std::map of string copies).
     std::vector<std::pair<const std::string*, int>> count;
@@ -1182,25 +1336,31 @@ class Resolver {
       cluster_of_root[i] = static_cast<int>(res.clusters.size());
       res.clusters.push_back(std::move(c));
     }
+    // Two passes: count, reserve, fill (one allocation per cluster).
     for (size_t mi = 0; mi < ms_.size(); ++mi) {
       int node = node_of_[mi];
       if (node < 0) continue;
-      int r = find(node);
-      int ci = cluster_of_root[r];
-      if (ci < 0) continue;
-      res.cluster_of[mi] = ci;
-      res.clusters[ci].mentions.push_back(mi);
+      res.cluster_of[mi] = cluster_of_root[find(node)];
     }
+    std::vector<uint32_t> count(res.clusters.size(), 0);
+    for (int ci : res.cluster_of)
+      if (ci >= 0) ++count[static_cast<size_t>(ci)];
+    for (size_t ci = 0; ci < res.clusters.size(); ++ci) res.clusters[ci].mentions.reserve(count[ci]);
+    for (size_t mi = 0; mi < ms_.size(); ++mi)
+      if (res.cluster_of[mi] >= 0) res.clusters[static_cast<size_t>(res.cluster_of[mi])].mentions.push_back(mi);
     return res;
   }
 
-  void fill(Cluster& c, const std::vector<int>& members) {
+  void fill(Cluster& c, const Members& members) {
     // One entry per distinct surface, in first-seen order (a linear search:
     // clusters have a handful of spellings; a hash index once there are many).
     std::vector<MemberDetail> det;
     std::vector<const std::string*> src;  // per entry: the surface in ms_ (stable; det moves)
     std::unordered_map<std::string_view, size_t> where;
-    std::set<std::string> accounts, companies, roles, emails;
+    // Views into the interned strings and the nodes, sorted and made unique
+    // at the end (the order a std::set<std::string> gave, without a node and
+    // a string copy per value).
+    std::vector<std::string_view> accounts, companies, roles, emails;
     double conf = 1.0;
     const PName& canon = parse_name(c.canonical);
     for (int m : members) {
@@ -1209,10 +1369,10 @@ class Resolver {
       for (const auto& h : n.how)
         if (std::find(c.evidence.begin(), c.evidence.end(), h) == c.evidence.end()) c.evidence.push_back(h);
       for (int a : n.accounts)
-        if (!strs_.str(a).empty()) accounts.emplace(strs_.str(a));
-      for (int x : n.companies_raw) companies.emplace(strs_.str(x));
-      for (const auto& x : n.roles) roles.insert(x);
-      for (int x : n.emails) emails.emplace(strs_.str(x));
+        if (!strs_.str(a).empty()) accounts.push_back(strs_.str(a));
+      for (int x : n.companies_raw) companies.push_back(strs_.str(x));
+      for (const auto& x : n.roles) roles.push_back(x);
+      for (int x : n.emails) emails.push_back(strs_.str(x));
       for (size_t mi : n.mentions) {
         const Mention& mm = ms_[mi];
         size_t at = det.size();
@@ -1286,10 +1446,17 @@ class Resolver {
       c.detail.push_back(std::move(det[k]));
     }
     c.confidence = conf;
-    c.accounts.assign(accounts.begin(), accounts.end());
-    c.companies.assign(companies.begin(), companies.end());
-    c.roles.assign(roles.begin(), roles.end());
-    c.emails.assign(emails.begin(), emails.end());
+    sorted_unique_into(accounts, c.accounts);
+    sorted_unique_into(companies, c.companies);
+    sorted_unique_into(roles, c.roles);
+    sorted_unique_into(emails, c.emails);
+  }
+
+  static void sorted_unique_into(std::vector<std::string_view>& views, std::vector<std::string>& out) {
+    std::sort(views.begin(), views.end());
+    views.erase(std::unique(views.begin(), views.end()), views.end());
+    out.reserve(views.size());
+    for (std::string_view v : views) out.emplace_back(v);
   }
 };
 
