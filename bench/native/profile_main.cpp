@@ -7,6 +7,7 @@
 //
 //   edit   VAULT           50 edits: Engine::upsert of a changed note, then
 //                          Engine::panel of the first customer note
+//   index  VAULT           index::Vault::upsert of every note (parse + index)
 //   graph  VAULT           one graph::Graph::rebuild of the whole vault
 //   query  VAULT 'Q' FMT   3 runs of Engine::query (FMT: dql | tasks)
 //   note   FILE            index::Vault::upsert of one note (e.g. the
@@ -65,6 +66,11 @@ __attribute__((noinline)) size_t profile_edit(vaultcrm::Engine& engine, const Fi
   return bytes;
 }
 
+__attribute__((noinline)) size_t profile_index(vaultcrm::index::Vault& vault, const Files& files) {
+  for (const auto& [path, text] : files) vault.upsert(path, text, 0);
+  return vault.size();
+}
+
 __attribute__((noinline)) size_t profile_graph(const vaultcrm::index::Vault& vault) {
   vaultcrm::graph::Graph graph;
   graph.rebuild(vault);
@@ -84,7 +90,7 @@ __attribute__((noinline)) size_t profile_note(const std::string& text) {
 
 int usage() {
   std::fprintf(stderr,
-               "usage: vaultcrm_profile edit VAULT | graph VAULT | query VAULT 'QUERY' dql|tasks | note FILE\n");
+               "usage: vaultcrm_profile edit VAULT | index VAULT | graph VAULT | query VAULT 'QUERY' dql|tasks | note FILE\n");
   return 2;
 }
 
@@ -101,6 +107,11 @@ int main(int argc, char** argv) {
   if (files.empty()) {
     std::fprintf(stderr, "no .md files under %s\n", argv[2]);
     return 1;
+  }
+  if (mode == "index") {
+    vaultcrm::index::Vault vault;
+    std::printf("index: %zu notes\n", profile_index(vault, files));
+    return 0;
   }
   if (mode == "graph") {
     vaultcrm::index::Vault vault;

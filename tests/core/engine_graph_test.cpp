@@ -107,3 +107,38 @@ TEST(EngineGraph, EntityQueriesFollowEditsAndSchema) {
   EXPECT_NE(schemed.find("Bo Ek"), std::string::npos);
   EXPECT_EQ(schemed, value(fresh.query(q, "x.md", "dql")));
 }
+
+// The note-by-note bulk load (what the wasm wrapper uses) answers as
+// upsertMany and leaves the same vault and graph; a small batch into a loaded
+// vault updates the graph incrementally, as upsertMany does.
+TEST(EngineGraph, BatchLoadMatchesUpsertMany) {
+  auto notes = sample_notes();
+  const std::string account = "Customers/Microsoft.md";
+  nlohmann::json all = nlohmann::json::array();
+  for (const auto& n : notes) all.push_back(n);
+
+  vaultcrm::Engine by_json, by_batch;
+  std::string json_answer = value(by_json.upsertMany(all.dump()));
+  by_batch.batchBegin(notes.size());
+  for (const auto& n : notes)
+    by_batch.batchAdd(n["path"].get<std::string>(), n["text"].get<std::string>(), n["mtime"].get<double>());
+  EXPECT_EQ(value(by_batch.batchEnd()), json_answer);
+  EXPECT_NE(json_answer.find("\"upserted\":" + std::to_string(notes.size())), std::string::npos) << json_answer;
+  EXPECT_EQ(value(by_batch.indexJson()), value(by_json.indexJson()));
+  EXPECT_EQ(value(by_batch.panel(account)), value(by_json.panel(account)));
+
+  // A two-note batch after the graph is built: incremental, visible at once.
+  const std::string edited = "---\ntype: customer\n---\n## Key Contacts\n- [[Batch Person]] - COO\n";
+  by_batch.batchBegin(2);
+  by_batch.batchAdd(account, edited, 5);
+  by_batch.batchAdd("People/Batch Person.md", "---\ntype: person\n---\n", 5);
+  EXPECT_EQ(value(by_batch.batchEnd()), R"({"notesWithErrors":0,"upserted":2})");
+  value(by_json.upsertMany(nlohmann::json::array({{{"path", account}, {"text", edited}, {"mtime", 5}},
+                                                  {{"path", "People/Batch Person.md"}, {"text", "---\ntype: person\n---\n"}, {"mtime", 5}}})
+                               .dump()));
+  std::string panel = value(by_batch.panel(account));
+  EXPECT_NE(panel.find("Batch Person"), std::string::npos);
+  EXPECT_EQ(panel, value(by_json.panel(account)));
+  EXPECT_TRUE(by_batch.impl().graph().snapshot(by_batch.impl().vault) ==
+              by_json.impl().graph().snapshot(by_json.impl().vault));
+}

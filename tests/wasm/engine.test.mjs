@@ -112,6 +112,38 @@ test("upsertMany loads a batch in one call", async () => {
   }
 });
 
+test("upsertMany feeds notes one by one and indexes exactly what the JSON batch does", async () => {
+  const module = await rawFactory()();
+  const byJson = new module.Engine();
+  const byBatch = new module.Engine();
+  try {
+    const notes = Array.from({ length: 80 }, (_, i) => ({
+      path: `N/${i}.md`,
+      text: `---\nn: ${i}\ntags: [t${i % 3}]\n---\n# Ünïcode ${i} \u{1F600}\n- [ ] t${i} 📅 2025-01-0${1 + (i % 9)}\n[[N/${(i + 1) % 80}]]\n`,
+      mtime: i,
+    }));
+    const fromJson = JSON.parse(byJson.upsertMany(JSON.stringify(notes)));
+    byBatch.batchBegin(notes.length);
+    for (const n of notes) assert.equal(byBatch.batchAdd(n.path, n.text, n.mtime), undefined);
+    const fromBatch = JSON.parse(byBatch.batchEnd());
+    assert.deepEqual(fromBatch, fromJson);
+    assert.equal(fromBatch.value.upserted, 80);
+    assert.equal(byBatch.indexJson(), byJson.indexJson());
+  } finally {
+    byJson.delete();
+    byBatch.delete();
+  }
+  const engine = await createEngine();
+  try {
+    assert.throws(() => engine.upsertMany([{ path: "a.md", text: "x" }, { path: 3, text: "y" }]),
+      { name: "VaultcrmError", code: "bad_request", message: /item 1/ });
+    engine.upsertMany([{ path: "a.md", text: "# A\n", mtime: 1 }]);
+    assert.equal(engine.summary().notes, 1);
+  } finally {
+    engine.dispose();
+  }
+});
+
 test("error envelopes become VaultcrmError with code and message", async () => {
   const engine = await createEngine();
   try {

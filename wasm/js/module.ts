@@ -8,6 +8,10 @@
 /** An embind handle to a C++ vaultcrm::Engine. Owns wasm memory: call delete(). */
 export interface RawEngine {
   upsertMany(notesJson: string): string;
+  /** Note-by-note bulk load: batchBegin(n), batchAdd() per note, batchEnd() answers as upsertMany. */
+  batchBegin(count: number): void;
+  batchAdd(path: string, text: string, mtime: number): void;
+  batchEnd(): string;
   upsert(path: string, text: string, mtime: number): string;
   remove(path: string): string;
   rename(from: string, to: string): string;

@@ -101,6 +101,18 @@ class EngineBinding {
   std::string upsertMany(const std::string& notes_json) {
     return Call("upsertMany", [&](vaultcrm::Engine& e) { return e.upsertMany(notes_json); });
   }
+  // The note-by-note bulk load (Engine::batchBegin/Add/End): batchAdd returns
+  // nothing, so a vault load crosses with no envelope per note; any failure,
+  // including an engine that failed to initialise, is batchEnd's answer.
+  void batchBegin(double count) {
+    if (engine_) engine_->batchBegin(count > 0 ? static_cast<size_t>(count) : 0);
+  }
+  void batchAdd(const std::string& path, const std::string& text, double mtime) {
+    if (engine_) engine_->batchAdd(path, text, mtime);  // noexcept in effect: it catches
+  }
+  std::string batchEnd() {
+    return Call("batchEnd", [&](vaultcrm::Engine& e) { return e.batchEnd(); });
+  }
   std::string upsert(const std::string& path, const std::string& text, double mtime) {
     return Call("upsert", [&](vaultcrm::Engine& e) { return e.upsert(path, text, mtime); });
   }
@@ -181,6 +193,9 @@ EMSCRIPTEN_BINDINGS(vaultcrm) {
   emscripten::class_<EngineBinding>("Engine")
       .constructor<>()
       .function("upsertMany", &EngineBinding::upsertMany)
+      .function("batchBegin", &EngineBinding::batchBegin)
+      .function("batchAdd", &EngineBinding::batchAdd)
+      .function("batchEnd", &EngineBinding::batchEnd)
       .function("upsert", &EngineBinding::upsert)
       .function("remove", &EngineBinding::remove)
       .function("rename", &EngineBinding::rename)

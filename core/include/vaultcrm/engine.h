@@ -12,6 +12,7 @@
 //   std::string panel = engine.panel("Customers/Microsoft.md");
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -30,6 +31,15 @@ class Engine {
 
   // Bulk load: a JSON array of {"path","text","mtime"}; one crossing for a vault.
   std::string upsertMany(std::string_view notes_json);
+  // The same bulk load note by note: batchBegin(number of notes), batchAdd()
+  // per note, then batchEnd() answers what upsertMany would. For hosts that
+  // hold the notes as strings already (the wasm wrapper): a 10k-note vault is
+  // 28 MB of JSON, and writing it in JS then parsing it here cost more than
+  // indexing the notes. batchAdd() never throws; a failure is reported by
+  // batchEnd().
+  void batchBegin(size_t count);
+  void batchAdd(std::string_view path, std::string_view text, double mtime);
+  std::string batchEnd();
   std::string upsert(std::string_view path, std::string_view text, double mtime);
   std::string remove(std::string_view path);
   std::string rename(std::string_view from, std::string_view to);

@@ -14,23 +14,52 @@ std::string Engine::upsertMany(std::string_view notes_json) {
   return guarded([&] {
     auto arr = nlohmann::json::parse(notes_json.begin(), notes_json.end());
     if (!arr.is_array()) return json::error("bad_request", "upsertMany expects an array of {path, text, mtime}");
-    size_t count = 0, errors = 0;
-    // A big batch (a vault load) leaves the graph to one rebuild by its first
-    // reader; a small one updates it note by note.
-    bool bulk = arr.size() > 64 || impl_->vault.size() == 0;
+    batchBegin(arr.size());
+    size_t index = 0;
     for (const auto& item : arr) {
       if (!item.is_object() || !item.contains("path") || !item["path"].is_string() || !item.contains("text") ||
-          !item["text"].is_string())
-        return json::error("bad_request", "item " + std::to_string(count) + " needs string path and text");
+          !item["text"].is_string()) {
+        batchEnd();  // the notes before it stay upserted, as the caller asked
+        return json::error("bad_request", "item " + std::to_string(index) + " needs string path and text");
+      }
       double mtime = item.contains("mtime") && item["mtime"].is_number() ? item["mtime"].get<double>() : 0.0;
-      const auto& note = impl_->vault.upsert(item["path"].get_ref<const std::string&>(),
-                                             item["text"].get_ref<const std::string&>(), mtime);
-      errors += note.errors.empty() ? 0 : 1;
-      if (!bulk) impl_->graph_upsert(note.path);
-      ++count;
+      batchAdd(item["path"].get_ref<const std::string&>(), item["text"].get_ref<const std::string&>(), mtime);
+      ++index;
     }
-    if (bulk) impl_->mark_graph_stale();
-    return json::ok({{"upserted", count}, {"notesWithErrors", errors}});
+    return batchEnd();
+  });
+}
+
+void Engine::batchBegin(size_t count) {
+  Impl::Batch& b = impl_->batch;
+  b = Impl::Batch{};
+  // A big batch (a vault load) leaves the graph to one rebuild by its first
+  // reader; a small one updates it note by note. Marked now, so that a batch
+  // that stops half-way still leaves the graph to be rebuilt.
+  b.bulk = count > 64 || impl_->vault.size() == 0;
+  if (b.bulk) impl_->mark_graph_stale();
+}
+
+void Engine::batchAdd(std::string_view path, std::string_view text, double mtime) {
+  Impl::Batch& b = impl_->batch;
+  try {
+    const auto& note = impl_->vault.upsert(path, text, mtime);
+    b.with_errors += note.errors.empty() ? 0 : 1;
+    if (!b.bulk) impl_->graph_upsert(note.path);
+    ++b.count;
+  } catch (const std::exception& e) {
+    if (b.failure.empty()) b.failure = std::string(path) + ": " + e.what();
+  } catch (...) {
+    if (b.failure.empty()) b.failure = std::string(path) + ": unknown exception";
+  }
+}
+
+std::string Engine::batchEnd() {
+  return guarded([&] {
+    Impl::Batch b = std::move(impl_->batch);
+    impl_->batch = Impl::Batch{};
+    if (!b.failure.empty()) return json::error("internal", "upsertMany: " + b.failure);
+    return json::ok({{"upserted", b.count}, {"notesWithErrors", b.with_errors}});
   });
 }
 

@@ -37,6 +37,15 @@ class Engine::Impl {
   void graph_rename(std::string_view from, std::string_view to) {
     if (!graph_stale_) graph_.on_rename(vault, from, to);
   }
+  // The batch between Engine::batchBegin and batchEnd.
+  struct Batch {
+    bool bulk = false;        // graph left stale, rebuilt once by its first reader
+    size_t count = 0;         // notes upserted
+    size_t with_errors = 0;   // of which with diagnostics
+    std::string failure;      // first exception, reported by batchEnd
+  };
+  Batch batch;
+
   // Entity tables for FROM people/accounts/...: shared by queries until the
   // vault changes (the cache checks the vault generation) or the schema does.
   mutable query::EntityCache entity_cache;
