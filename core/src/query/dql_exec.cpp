@@ -26,7 +26,8 @@ PathSet from_paths(const Ctx& ctx, const std::vector<std::string>& paths) {
   out.reserve(paths.size());
   for (const auto& p : paths)
     if (const auto* n = ctx.vault->find(p)) out.push_back(n);
-  std::sort(out.begin(), out.end(), by_path);
+  // The index answers most sources in path order already.
+  if (!std::is_sorted(out.begin(), out.end(), by_path)) std::sort(out.begin(), out.end(), by_path);
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
@@ -139,6 +140,16 @@ Val id_of(const Ctx& ctx, const Row& r) {
 
 }  // namespace
 
+void fold_constants(DqlQuery& q, const Ctx& ctx) {
+  for (auto& c : q.columns)
+    if (c.e) fold_constants(*c.e, ctx);
+  for (auto& step : q.steps) {
+    if (step.e) fold_constants(*step.e, ctx);
+    for (auto& sk : step.sorts)
+      if (sk.e) fold_constants(*sk.e, ctx);
+  }
+}
+
 Result exec_dql(const DqlQuery& q, const Ctx& ctx) {
   Result res;
   res.language = "dql";
@@ -151,11 +162,9 @@ Result exec_dql(const DqlQuery& q, const Ctx& ctx) {
       throw QueryFailure{"query_syntax", "TASK queries need note sources, not '" + q.from->text + "' at " +
                                              std::to_string(q.from->pos.line) + ":" + std::to_string(q.from->pos.column),
                          q.from->pos};
-    for (auto& ent : entity_rows(ctx, q.from->text)) {
-      auto o = std::make_shared<ObjData>();
-      for (auto& f : ent.fields) o->members.emplace_back(f.first, from_cell(f.second));
-      rows.push_back(Row{nullptr, nullptr, std::move(o)});
-    }
+    auto objects = entity_objects(ctx, q.from->text);
+    rows.reserve(objects.size());
+    for (auto& o : objects) rows.push_back(Row{nullptr, nullptr, std::move(o)});
   } else {
     PathSet pages = q.from ? eval_source(ctx, *q.from) : all_notes(ctx);
     if (q.type == DqlQuery::Type::Task) {
@@ -178,24 +187,27 @@ Result exec_dql(const DqlQuery& q, const Ctx& ctx) {
         });
         break;
       case Step::K::Sort: {
-        std::vector<std::pair<std::vector<Val>, size_t>> keys;
-        keys.reserve(rows.size());
+        // Keys in one flat array, row i's at [i * per_row, (i + 1) * per_row);
+        // indices are sorted, not (keys, row) pairs that each move a vector.
+        const size_t per_row_keys = step.sorts.size();
+        std::vector<Val> keys;
+        keys.reserve(rows.size() * per_row_keys);
         for (size_t i = 0; i < rows.size(); ++i) {
           Env env{&ctx, &rows[i], nullptr};
-          std::vector<Val> k;
-          for (const auto& sk : step.sorts) k.push_back(eval(*sk.e, env));
-          keys.emplace_back(std::move(k), i);
+          for (const auto& sk : step.sorts) keys.push_back(eval(*sk.e, env));
         }
-        std::stable_sort(keys.begin(), keys.end(), [&](const auto& a, const auto& b) {
-          for (size_t j = 0; j < step.sorts.size(); ++j) {
-            int c = compare(a.first[j], b.first[j]);
+        std::vector<uint32_t> order(rows.size());
+        for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+        std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+          for (size_t j = 0; j < per_row_keys; ++j) {
+            int c = compare(keys[a * per_row_keys + j], keys[b * per_row_keys + j]);
             if (c) return step.sorts[j].desc ? c > 0 : c < 0;
           }
           return false;
         });
         std::vector<Row> sorted;
         sorted.reserve(rows.size());
-        for (const auto& k : keys) sorted.push_back(std::move(rows[k.second]));
+        for (uint32_t i : order) sorted.push_back(std::move(rows[i]));
         rows.swap(sorted);
         break;
       }

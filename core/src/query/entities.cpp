@@ -104,6 +104,30 @@ std::vector<Entity> entity_rows(const Ctx& ctx, std::string_view kind) {
   return cache->by_kind.back().second;
 }
 
+std::vector<std::shared_ptr<const ObjData>> entity_objects(const Ctx& ctx, std::string_view kind) {
+  auto objects_of = [](const std::vector<Entity>& rows) {
+    std::vector<std::shared_ptr<const ObjData>> out;
+    out.reserve(rows.size());
+    for (const auto& ent : rows) {
+      auto o = std::make_shared<ObjData>();
+      o->members.reserve(ent.fields.size());
+      for (const auto& f : ent.fields) o->members.emplace_back(f.first, from_cell(f.second));
+      out.push_back(std::move(o));
+    }
+    return out;
+  };
+  EntityCache* cache = ctx.opt && !ctx.opt->entities ? ctx.opt->entity_cache : nullptr;
+  if (!cache) return objects_of(entity_rows(ctx, kind));
+  if (cache->generation != ctx.vault->generation()) {
+    cache->clear();
+    cache->generation = ctx.vault->generation();
+  }
+  for (const auto& [k, objects] : cache->objects_by_kind)
+    if (k == kind) return objects;
+  cache->objects_by_kind.emplace_back(std::string(kind), objects_of(entity_rows(ctx, kind)));
+  return cache->objects_by_kind.back().second;
+}
+
 namespace {
 
 std::vector<Entity> compute_entity_rows(const Ctx& ctx, std::string_view kind) {

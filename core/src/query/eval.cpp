@@ -1414,6 +1414,83 @@ double date_keyword(std::string_view kw, double now) {
   return std::nan("");
 }
 
+namespace {
+
+int builtin_contains() {
+  static const int index = builtin_index("contains");
+  return index;
+}
+
+// The page whose `file.<field>` (field a or b) `e` reads, when it is read
+// straight from the row's note (the rule of eval's Member case); else null.
+const parse::Note* page_of_file_member(const Expr& e, const Env& env, std::string_view a, std::string_view b) {
+  if (e.k != Expr::K::Member || (e.name != a && e.name != b)) return nullptr;
+  const Expr& base = *e.kids[0];
+  if (base.k != Expr::K::Ident || base.name != "file" || !env.row->page || env.row->extra) return nullptr;
+  Val shadow;
+  if (lookup_scope(env.scope, "file", shadow)) return nullptr;
+  return env.row->page;
+}
+
+// contains(file.tags, text) and contains(file.etags, text): whether `text`
+// occurs in some "#tag". file.tags also lists each tag's parents ("#a" for
+// "#a/b"), but those are prefixes of "#a/b", so they add no occurrence.
+bool some_tag_contains(const parse::Note& n, std::string_view text) {
+  for (const auto& t : n.tags) {
+    if (t.find(text) != std::string::npos) return true;
+    if (!text.empty() && text[0] == '#' && std::string_view(t).substr(0, text.size() - 1) == text.substr(1)) return true;
+  }
+  return false;
+}
+
+// Parts of a query that name no field: their value is the same for every
+// row, so fold_constants computes them once.
+bool is_constant(const Expr& e) {
+  static const char* const kPure[] = {"date", "dur", "number", "string", "lower", "upper"};
+  switch (e.k) {
+    case Expr::K::Literal:
+    case Expr::K::DateKw:
+    case Expr::K::LinkLit: return true;
+    case Expr::K::Negate:
+    case Expr::K::List: break;
+    case Expr::K::Call: {
+      if (e.fn < 0) return false;
+      bool pure = false;
+      for (const char* name : kPure) pure = pure || e.name == name;
+      if (!pure) return false;
+      break;
+    }
+    default: return false;
+  }
+  for (const auto& k : e.kids)
+    if (!is_constant(*k)) return false;
+  return true;
+}
+
+}  // namespace
+
+namespace detail {
+thread_local bool plain_evaluation = false;
+}  // namespace detail
+
+void fold_constants(Expr& e, const Ctx& ctx) {
+  if (e.k == Expr::K::Literal) return;
+  if (!detail::plain_evaluation && is_constant(e)) {
+    Row no_row;
+    Env env{&ctx, &no_row, nullptr};
+    try {
+      Val v = eval(e, env);
+      e.k = Expr::K::Literal;
+      e.lit = std::move(v);
+      e.kids.clear();
+      return;
+    } catch (const QueryFailure&) {
+      // Left as written: the error belongs to the rows that evaluate it.
+    }
+  }
+  for (auto& k : e.kids) fold_constants(*k, ctx);
+}
+
 Val eval(const Expr& e, const Env& env) {
   switch (e.k) {
     case Expr::K::Literal: return e.lit;
@@ -1479,7 +1556,18 @@ Val eval(const Expr& e, const Env& env) {
     case Expr::K::Call: {
       Args args;
       args.reserve(e.kids.size());
-      for (const auto& k : e.kids) args.push_back(eval(*k, env));
+      if (!detail::plain_evaluation && e.fn == builtin_contains() && e.kids.size() == 2) {
+        // contains(file.tags, "text"): read the note's tags where they lie
+        // instead of building the list of "#tag" strings for every page.
+        if (const parse::Note* page = page_of_file_member(*e.kids[0], env, "tags", "etags")) {
+          Val needle = eval(*e.kids[1], env);
+          if (needle.t == Val::T::String) return Val::boolean(some_tag_contains(*page, needle.s));
+          args.push_back(file_field(*env.ctx, *page, e.kids[0]->name));
+          args.push_back(std::move(needle));
+        }
+      }
+      if (args.empty())
+        for (const auto& k : e.kids) args.push_back(eval(*k, env));
       if (e.fn < 0) {
         Val f = lookup(env, e.name);
         if (f.t != Val::T::Function) fail(e, "'" + e.name + "' is not a function");

@@ -49,6 +49,15 @@ struct Lambda {
 };
 
 Val eval(const Expr& e, const Env& env);
+// Replaces the parts of `e` whose value is the same for every row (literal
+// links, date(2025-06-01), dur("3 days")) by their value, computed once.
+void fold_constants(Expr& e, const Ctx& ctx);
+
+namespace detail {
+// True: no constant folding and no shortcuts in eval, so that tests can
+// compare every answer with the plain evaluation.
+extern thread_local bool plain_evaluation;
+}  // namespace detail
 Val call_lambda(const Val& fn, const std::vector<Val>& args);
 Val row_value(const Ctx& ctx, const Row& row);
 // A lazy object (page, task, file) turned into plain members.

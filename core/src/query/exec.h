@@ -8,6 +8,10 @@
 
 namespace vaultcrm::query {
 
+// fold_constants() over every expression of the query (run() does this
+// before exec_dql).
+void fold_constants(DqlQuery& q, const Ctx& ctx);
+
 // Both throw QueryFailure for user errors.
 Result exec_dql(const DqlQuery& q, const Ctx& ctx);
 Result exec_tasks(std::string_view source, const Ctx& ctx);
@@ -17,6 +21,8 @@ bool task_done(const parse::Task& t);  // 'x', 'X' (done) and '-' (cancelled)
 
 // Entity rows for FROM people / accounts / ... (see query.h EntityProvider).
 std::vector<Entity> entity_rows(const Ctx& ctx, std::string_view kind);
+// The same rows as evaluator objects; shared through Options::entity_cache.
+std::vector<std::shared_ptr<const ObjData>> entity_objects(const Ctx& ctx, std::string_view kind);
 
 namespace detail {
 // to_json() built through an nlohmann tree, as it used to be: the reference

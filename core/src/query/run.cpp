@@ -42,6 +42,7 @@ Outcome run(const index::Vault& vault, std::string_view source, const Options& o
     Language lang = options.language == Language::Detect ? detect(source) : options.language;
     if (lang == Language::Dql) {
       DqlQuery q = parse_dql(source);
+      fold_constants(q, ctx);
       o.result = exec_dql(q, ctx);
     } else {
       o.result = exec_tasks(source, ctx);

@@ -12,7 +12,10 @@
 
 namespace vaultcrm::query {
 
-bool task_done(const parse::Task& t) { return t.status == "x" || t.status == "X" || t.status == "-"; }
+bool task_done(const parse::Task& t) {
+  const std::string& s = t.status;
+  return s.size() == 1 && (s[0] == 'x' || s[0] == 'X' || s[0] == '-');
+}
 
 namespace {
 
@@ -55,8 +58,14 @@ bool has_emoji(std::string_view text, const std::vector<const char*>& emoji) {
   return false;
 }
 
-// The date as this query's task format sees it.
-std::string format_date_field(const Ctx& ctx, const parse::Task& t, int which) {
+const std::string& no_value() {
+  static const std::string empty;
+  return empty;
+}
+
+// The date as this query's task format sees it (a reference into the task:
+// filters read it for every task in the vault, so it is not copied).
+const std::string& format_date_field(const Ctx& ctx, const parse::Task& t, int which) {
   const std::string* v[] = {&t.due, &t.scheduled, &t.start, &t.done, &t.created};
   const std::string& value = *v[which];
   if (value.empty()) return value;
@@ -64,19 +73,19 @@ std::string format_date_field(const Ctx& ctx, const parse::Task& t, int which) {
   if (f == TaskFormat::Both) return value;
   bool emoji = has_emoji(t.text, kDateSigs[which].emoji);
   bool dv = has_dv_field(t.text, kDateSigs[which].dv);
-  if (f == TaskFormat::Emoji && !emoji) return {};
-  if (f == TaskFormat::Dataview && !dv) return {};
+  if (f == TaskFormat::Emoji && !emoji) return no_value();
+  if (f == TaskFormat::Dataview && !dv) return no_value();
   return value;
 }
 
-std::string format_priority(const Ctx& ctx, const parse::Task& t) {
-  if (t.priority.empty()) return {};
+const std::string& format_priority(const Ctx& ctx, const parse::Task& t) {
+  if (t.priority.empty()) return t.priority;
   TaskFormat f = ctx.opt ? ctx.opt->task_format : TaskFormat::Both;
   if (f == TaskFormat::Both) return t.priority;
   bool emoji = false;
   for (const char* e : kPriorityEmoji) emoji = emoji || t.text.find(e) != std::string::npos;
   bool dv = has_dv_field(t.text, "priority");
-  if ((f == TaskFormat::Emoji && !emoji) || (f == TaskFormat::Dataview && !dv)) return {};
+  if ((f == TaskFormat::Emoji && !emoji) || (f == TaskFormat::Dataview && !dv)) return no_value();
   return t.priority;
 }
 
@@ -143,19 +152,19 @@ double day_of(const std::string& iso) {
   return std::floor(ms / kMsPerDay);
 }
 
-double urgency(const TaskRow& r, double today) {
+double urgency(const std::string& due_date, const std::string& scheduled_date, const std::string& start_date,
+               const std::string& p, double today) {
   double u = 0;
-  double due = day_of(r.due);
+  double due = day_of(due_date);
   if (!std::isnan(due)) {
     double overdue = today - due;
     double f = overdue >= 7 ? 1.0 : overdue >= -14 ? ((overdue + 14) * 0.8 / 21) + 0.2 : 0.2;
     u += f * 12.0;
   }
-  double sch = day_of(r.scheduled);
+  double sch = day_of(scheduled_date);
   if (!std::isnan(sch) && sch <= today) u += 5.0;
-  double st = day_of(r.start);
+  double st = day_of(start_date);
   if (!std::isnan(st) && st > today) u += -3.0;
-  const std::string& p = r.priority;
   u += p == "highest" ? 9.0 : p == "high" ? 6.0 : p == "medium" ? 3.9 : p == "low" ? 0.0 : p == "lowest" ? -1.8 : 1.95;
   return std::round(u * 100) / 100;
 }
@@ -192,16 +201,64 @@ TaskRow make_task_row(const Ctx& ctx, const parse::Note& n, const parse::Task& t
   r.created = format_date_field(ctx, t, 4);
   r.priority = format_priority(ctx, t);
   r.tags = t.tags;
-  r.urgency = urgency(r, std::floor(ctx.now / kMsPerDay));
+  r.urgency = urgency(r.due, r.scheduled, r.start, r.priority, std::floor(ctx.now / kMsPerDay));
   return r;
 }
 
 namespace {
 
-struct Item {
+// A task as filters and sorts see it. A query looks at every task in the
+// vault but answers few, so an item reads the task where it lies and
+// computes the derived fields (urgency, description, the full row) only
+// when a filter, sort or the answer asks, once.
+// The dates of a task in format_date_field's order; filters and sorts name
+// them once per query, not once per task.
+enum DateIndex { kDue = 0, kScheduled, kStart, kDone, kCreated };
+int date_index(const std::string& field) {
+  return field == "due" ? kDue : field == "scheduled" ? kScheduled : field == "start" ? kStart : field == "done" ? kDone : kCreated;
+}
+
+class Item {
+ public:
+  Item(const Ctx& ctx, const parse::Note& note, const parse::Task& task) : note(&note), task(&task), ctx_(&ctx) {}
+
   const parse::Note* note;
   const parse::Task* task;
-  TaskRow row;
+
+  const std::string& path() const { return note->path; }
+  int line() const { return task->line; }
+  const std::string& status() const { return task->status; }
+  const std::vector<std::string>& tags() const { return task->tags; }
+  // Dates (by date_index) and priority as this query's task format sees them ("" if absent).
+  const std::string& date(int which) const { return format_date_field(*ctx_, *task, which); }
+  const std::string& priority() const { return format_priority(*ctx_, *task); }
+  const std::string& section() const {
+    int s = task->section;
+    return s >= 0 && s < static_cast<int>(note->sections.size()) ? note->sections[static_cast<size_t>(s)].heading : no_value();
+  }
+  double urgency() const {
+    if (!(computed_ & kUrgency)) {
+      urgency_ = query::urgency(date(kDue), date(kScheduled), date(kStart), priority(), std::floor(ctx_->now / kMsPerDay));
+      computed_ |= kUrgency;
+    }
+    return urgency_;
+  }
+  const std::string& description() const {
+    if (!(computed_ & kDescription)) {
+      description_ = description_of(task->text);
+      computed_ |= kDescription;
+    }
+    return description_;
+  }
+  // The answer's row: built for the tasks a query returns, not for every task it looked at.
+  TaskRow row() const { return make_task_row(*ctx_, *note, *task); }
+
+ private:
+  enum : uint8_t { kUrgency = 1, kDescription = 2 };
+  const Ctx* ctx_;
+  mutable uint8_t computed_ = 0;
+  mutable double urgency_ = 0;
+  mutable std::string description_;
 };
 
 using Filter = std::function<bool(const Item&)>;
@@ -525,13 +582,13 @@ class TasksParser {
     const Ctx* ctx = &ctx_;
     return [=](const Item& x) {
       std::vector<std::string> hay;
-      if (field == "path") hay.push_back(x.row.path);
-      else if (field == "description") hay.push_back(x.row.description);
-      else if (field == "heading") hay.push_back(x.row.section);
-      else if (field == "filename") hay.push_back(filename_of(x.row.path) + ".md");
-      else if (field == "folder") hay.push_back(folder_of(x.row.path));
+      if (field == "path") hay.push_back(x.path());
+      else if (field == "description") hay.push_back(x.description());
+      else if (field == "heading") hay.push_back(x.section());
+      else if (field == "filename") hay.push_back(filename_of(x.path()) + ".md");
+      else if (field == "folder") hay.push_back(folder_of(x.path()));
       else if (field == "tag" || field == "tags")
-        for (const auto& t : x.row.tags) hay.push_back("#" + t);
+        for (const auto& t : x.tags()) hay.push_back("#" + t);
       bool hit = false;
       for (const auto& h : hay) {
         if (regex) {
@@ -575,12 +632,13 @@ class TasksParser {
       std::string field = f;
       if (l == "has " + field + " date" || l == "no " + field + " date") {
         bool want = starts(l, "has ");
-        return [field, want](const Item& x) { return !date_of(x.row, field).empty() == want; };
+        int which = date_index(field);
+        return [which, want](const Item& x) { return !x.date(which).empty() == want; };
       }
     }
     if (l == "no priority" || l == "has priority") {
       bool want = l == "has priority";
-      return [want](const Item& x) { return !x.row.priority.empty() == want; };
+      return [want](const Item& x) { return !x.priority().empty() == want; };
     }
     if (starts(l, "priority is ")) {
       std::string rest = trim(l.substr(12));
@@ -593,7 +651,7 @@ class TasksParser {
         if (rest == lower(priority_name(k))) rank = k;
       if (rank < 0) fail_at(ln, col + 12, "expected a priority (highest, high, medium, none, low, lowest) after 'priority is'");
       return [cmp, rank](const Item& x) {
-        int r = priority_rank(x.row.priority);
+        int r = priority_rank(x.priority());
         return cmp == 0 ? r == rank : cmp == 1 ? r < rank : cmp == -1 ? r > rank : r != rank;
       };
     }
@@ -619,7 +677,9 @@ class TasksParser {
       if (rest.empty() || !read_date(rest, ctx_.now, from, to))
         fail_at(ln, rest_col, "expected a date (YYYY-MM-DD, today, tomorrow, yesterday, in N days, next week) after '" + std::string(f) + "'");
       explain_dates_.push_back(iso_day(from) + (to != from ? " to " + iso_day(to) : ""));
-      return [field, op, from, to](const Item& x) {
+      bool happens = field == "happens";
+      int which = date_index(field);
+      return [happens, which, op, from, to](const Item& x) {
         auto test = [&](const std::string& v) {
           double d = day_of(v);
           if (std::isnan(d)) return false;
@@ -631,8 +691,8 @@ class TasksParser {
             default: return d >= from && d <= to;
           }
         };
-        if (field == "happens") return test(x.row.due) || test(x.row.scheduled) || test(x.row.start);
-        return test(date_of(x.row, field));
+        if (happens) return test(x.date(kDue)) || test(x.date(kScheduled)) || test(x.date(kStart));
+        return test(x.date(which));
       };
     }
     fail_at(ln, col, "expected a Tasks instruction (a filter such as 'not done' or 'due before today', 'sort by', 'group by', 'limit', 'hide', 'show' or 'explain'), found '" + t + "'");
@@ -644,7 +704,7 @@ class TasksParser {
   std::vector<std::string> explain_dates_;
 };
 
-int cmp_text(const std::string& a, const std::string& b) { return compare(Val::string(a), Val::string(b)); }
+int cmp_text(const std::string& a, const std::string& b) { return compare_text(a, b); }
 
 // Dates: earlier first, undated last.
 int cmp_date(const std::string& a, const std::string& b) {
@@ -669,25 +729,23 @@ TaskSortKey sort_key(const std::string& f) {
   return TaskSortKey::None;
 }
 
-int cmp_field(const Item& a, const Item& b, TaskSortKey k, const std::string& f) {
-  const TaskRow &x = a.row, &y = b.row;
+int cmp_field(const Item& a, const Item& b, TaskSortKey k, int date) {
   switch (k) {
     case TaskSortKey::Status: return task_done(*a.task) == task_done(*b.task) ? 0 : task_done(*a.task) ? 1 : -1;
-    case TaskSortKey::Urgency: return x.urgency > y.urgency ? -1 : x.urgency < y.urgency ? 1 : 0;
-    case TaskSortKey::Priority: return priority_rank(x.priority) - priority_rank(y.priority);
-    case TaskSortKey::Path: return cmp_text(x.path, y.path);
-    case TaskSortKey::Filename: return cmp_text(filename_of(x.path), filename_of(y.path));
-    case TaskSortKey::Heading: return cmp_text(x.section, y.section);
-    case TaskSortKey::Description: return cmp_text(x.description, y.description);
-    case TaskSortKey::Tag: return cmp_text(x.tags.empty() ? "" : x.tags[0], y.tags.empty() ? "" : y.tags[0]);
-    case TaskSortKey::Date: return cmp_date(date_of(x, f), date_of(y, f));
+    case TaskSortKey::Urgency: return a.urgency() > b.urgency() ? -1 : a.urgency() < b.urgency() ? 1 : 0;
+    case TaskSortKey::Priority: return priority_rank(a.priority()) - priority_rank(b.priority());
+    case TaskSortKey::Path: return cmp_text(a.path(), b.path());
+    case TaskSortKey::Filename: return cmp_text(filename_of(a.path()), filename_of(b.path()));
+    case TaskSortKey::Heading: return cmp_text(a.section(), b.section());
+    case TaskSortKey::Description: return cmp_text(a.description(), b.description());
+    case TaskSortKey::Tag: return cmp_text(a.tags().empty() ? "" : a.tags()[0], b.tags().empty() ? "" : b.tags()[0]);
+    case TaskSortKey::Date: return cmp_date(a.date(date), b.date(date));
     case TaskSortKey::None: return 0;
   }
   return 0;
 }
 
-std::vector<std::string> group_keys(const Item& it, const std::string& f) {
-  const TaskRow& r = it.row;
+std::vector<std::string> group_keys(const TaskRow& r, const std::string& f) {
   if (f == "path") {
     std::string p = r.path;
     if (p.size() > 3 && p.compare(p.size() - 3, 3, ".md") == 0) p.resize(p.size() - 3);
@@ -739,7 +797,7 @@ Result exec_tasks(std::string_view source, const Ctx& ctx) {
   for (const auto& kv : ctx.vault->notes()) {
     const parse::Note& n = kv.second;
     for (const auto& t : n.tasks) {
-      Item it{&n, &t, make_task_row(ctx, n, t)};
+      Item it(ctx, n, t);
       bool keep = true;
       for (const auto& f : q.filters)
         if (!f(it)) {
@@ -753,8 +811,9 @@ Result exec_tasks(std::string_view source, const Ctx& ctx) {
   std::vector<Sorter> sorts = q.sorts;
   for (const char* d : {"status", "urgency", "due", "priority", "path"}) sorts.push_back(Sorter{d, false});
   std::vector<TaskSortKey> keys;
-  for (const auto& s : sorts) keys.push_back(sort_key(s.field));
-  // Items are sorted by index (an Item holds a whole row of strings); the
+  std::vector<int> dates;  // the date of a TaskSortKey::Date
+  for (const auto& s : sorts) keys.push_back(sort_key(s.field)), dates.push_back(date_index(s.field));
+  // Items are sorted by index (an Item carries its cached fields); the
   // index is the last key, which makes the order total and equal to a stable
   // sort, so a limit can take the first `limit` items with a partial sort.
   std::vector<uint32_t> order(items.size());
@@ -762,10 +821,10 @@ Result exec_tasks(std::string_view source, const Ctx& ctx) {
   auto before = [&](uint32_t ia, uint32_t ib) {
     const Item &a = items[ia], &b = items[ib];
     for (size_t k = 0; k < sorts.size(); ++k) {
-      int c = cmp_field(a, b, keys[k], sorts[k].field);
+      int c = cmp_field(a, b, keys[k], dates[k]);
       if (c) return sorts[k].reverse ? c > 0 : c < 0;
     }
-    if (a.row.line != b.row.line) return a.row.line < b.row.line;
+    if (a.line() != b.line()) return a.line() < b.line();
     return ia < ib;
   };
   if (q.limit >= 0 && static_cast<size_t>(q.limit) < order.size()) {
@@ -782,25 +841,29 @@ Result exec_tasks(std::string_view source, const Ctx& ctx) {
   }
 
   if (q.groups.empty()) {
-    if (q.limit >= 0 && items.size() > static_cast<size_t>(q.limit)) items.resize(static_cast<size_t>(q.limit));
-    for (auto& it : items) res.tasks.push_back(it.row);
+    if (q.limit >= 0 && items.size() > static_cast<size_t>(q.limit)) items.erase(items.begin() + q.limit, items.end());
+    res.tasks.reserve(items.size());
+    for (const auto& it : items) res.tasks.push_back(it.row());
   } else {
     // Tasks applies "limit" before grouping and "limit groups" within each group.
-    if (q.limit >= 0 && items.size() > static_cast<size_t>(q.limit)) items.resize(static_cast<size_t>(q.limit));
-    std::vector<std::pair<std::vector<std::string>, const Item*>> keyed;
-    for (const auto& it : items) {
+    if (q.limit >= 0 && items.size() > static_cast<size_t>(q.limit)) items.erase(items.begin() + q.limit, items.end());
+    std::vector<TaskRow> answered;
+    answered.reserve(items.size());
+    for (const auto& it : items) answered.push_back(it.row());
+    std::vector<std::pair<std::vector<std::string>, const TaskRow*>> keyed;
+    for (const auto& row : answered) {
       std::vector<std::vector<std::string>> combos{{}};
       for (const auto& g : q.groups) {
         std::vector<std::vector<std::string>> next;
         for (const auto& c : combos)
-          for (const auto& k : group_keys(it, g.field)) {
+          for (const auto& k : group_keys(row, g.field)) {
             auto n = c;
             n.push_back(k);
             next.push_back(std::move(n));
           }
         combos = std::move(next);
       }
-      for (auto& c : combos) keyed.emplace_back(std::move(c), &it);
+      for (auto& c : combos) keyed.emplace_back(std::move(c), &row);
     }
     std::stable_sort(keyed.begin(), keyed.end(), [&](const auto& a, const auto& b) {
       for (size_t i = 0; i < q.groups.size(); ++i) {
@@ -820,7 +883,7 @@ Result exec_tasks(std::string_view source, const Ctx& ctx) {
       }
       size_t j = i;
       while (j < keyed.size() && keyed[j].first == keyed[i].first) {
-        if (q.group_limit < 0 || static_cast<long>(g.tasks.size()) < q.group_limit) g.tasks.push_back(keyed[j].second->row);
+        if (q.group_limit < 0 || static_cast<long>(g.tasks.size()) < q.group_limit) g.tasks.push_back(*keyed[j].second);
         ++j;
       }
       res.tasks.insert(res.tasks.end(), g.tasks.begin(), g.tasks.end());

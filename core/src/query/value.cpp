@@ -73,6 +73,7 @@ const char* type_name(Val::T t) {
 // strings compare equal (Dataview's "=" is case-sensitive).
 namespace {
 int32_t next_cp(std::string_view s, size_t& i) {
+  if (static_cast<unsigned char>(s[i]) < 0x80) return s[i++];  // ASCII is its own code point
   utf8proc_int32_t cp = 0;
   auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(s.data() + i),
                             static_cast<utf8proc_ssize_t>(s.size() - i), &cp);
@@ -134,6 +135,8 @@ int locale_compare(std::string_view a, std::string_view b) {
   return a.size() < b.size() ? -1 : a.size() > b.size() ? 1 : 0;
 }
 }  // namespace
+
+int compare_text(std::string_view a, std::string_view b) { return a == b ? 0 : locale_compare(a, b); }
 
 int compare(const Val& a, const Val& b) {
   if (a.t == Val::T::Null || b.t == Val::T::Null) {

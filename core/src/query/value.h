@@ -84,6 +84,8 @@ const char* type_name(Val::T t);
 // path, lists element-wise then by length, objects by sorted keys then values.
 int compare(const Val& a, const Val& b);
 bool equal(const Val& a, const Val& b);
+// compare() of two strings, without making values of them.
+int compare_text(std::string_view a, std::string_view b);
 bool truthy(const Val& v);
 // Display text (Dataview's Values.toString); dates as "MMMM d, yyyy" like
 // Dataview's default format, lists joined with ", ".
