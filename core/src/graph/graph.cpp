@@ -523,11 +523,7 @@ void Graph::set_schema(const index::Vault& vault, schema::Schema schema) {
 
 const std::string* Graph::resolve_path(const index::Vault& vault, std::string_view target,
                                        std::string_view source) const {
-  auto lookup = [&]() -> const std::string* {
-    auto r = vault.resolve(target, source, true);
-    const parse::Note* note = r ? vault.find(*r) : nullptr;
-    return note ? &note->path : nullptr;
-  };
+  auto lookup = [&] { return vault.resolve_stored(target, source, true); };
   if (!resolve_memo_on_ || target.empty()) return lookup();
   // Only the source's folder matters to Vault::resolve (for a non-empty target).
   size_t slash = source.rfind('/');

@@ -40,22 +40,25 @@ std::string last_component(const std::string& key) {
 }
 }  // namespace
 
+// `note` is the one held in notes_: the indexes keep the address of its path.
 void Vault::add_keys(const parse::Note& note) {
-  by_path_[link_key(note.path)] = note.path;
-  by_name_[ascii_lower(note.name)].insert(note.path);
-  for (const auto& alias : note.aliases) by_alias_[ascii_lower(alias)].insert(note.path);
+  PathRef self = &note.path;
+  by_path_[link_key(note.path)] = self;
+  by_name_[ascii_lower(note.name)].insert(self);
+  for (const auto& alias : note.aliases) by_alias_[ascii_lower(alias)].insert(self);
   for (const auto& link : note.links)
-    if (!link.target.empty()) linkers_[last_component(link_key(link.target))].insert(note.path);
-  for (const auto& tag : note.tags) by_tag_[ascii_lower(tag)].insert(note.path);
+    if (!link.target.empty()) linkers_[last_component(link_key(link.target))].insert(self);
+  for (const auto& tag : note.tags) by_tag_[ascii_lower(tag)].insert(self);
   ++generation_;
 }
 
 void Vault::drop_keys(const parse::Note& note) {
   by_path_.erase(link_key(note.path));
+  PathRef self = &note.path;  // the sets compare paths by value
   auto erase_from = [&](auto& map, const std::string& key) {
     auto it = map.find(key);
     if (it == map.end()) return;
-    it->second.erase(note.path);
+    it->second.erase(self);
     if (it->second.empty()) map.erase(it);
   };
   erase_from(by_name_, ascii_lower(note.name));
@@ -65,7 +68,7 @@ void Vault::drop_keys(const parse::Note& note) {
   for (const auto& tag : note.tags) {
     auto it = by_tag_.find(ascii_lower(tag));
     if (it == by_tag_.end()) continue;
-    it->second.erase(note.path);
+    it->second.erase(self);
     if (it->second.empty()) by_tag_.erase(it);
   }
   ++generation_;
@@ -146,8 +149,8 @@ bool Vault::remove(std::string_view path) {
 bool Vault::rename(std::string_view from, std::string_view to) {
   auto it = notes_.find(from);
   if (it == notes_.end() || from == to) return it != notes_.end();
+  drop_keys(it->second);  // before the move: the indexes read the path they point at
   parse::Note note = std::move(it->second);
-  drop_keys(note);
   // A restored note moves with its detached hash instead of a text.
   auto detached = detached_.find(it->first);
   std::optional<uint64_t> detached_hash;
@@ -212,6 +215,16 @@ const parse::Note* Vault::find(std::string_view path) const {
 std::optional<std::string> Vault::resolve(std::string_view target, std::string_view source_path,
                                           bool use_aliases) const {
   if (target.empty()) return std::string(source_path);  // [[#Heading]] points into the note itself
+  const std::string* path = resolve_stored(target, source_path, use_aliases);
+  return path ? std::optional<std::string>(*path) : std::nullopt;
+}
+
+const std::string* Vault::resolve_stored(std::string_view target, std::string_view source_path,
+                                         bool use_aliases) const {
+  if (target.empty()) {
+    const parse::Note* self = find(source_path);
+    return self ? &self->path : nullptr;
+  }
   std::string key = link_key(target);
   while (!key.empty() && key[0] == '/') key.erase(0, 1);
   if (auto it = by_path_.find(key); it != by_path_.end()) return it->second;
@@ -225,18 +238,18 @@ std::optional<std::string> Vault::resolve(std::string_view target, std::string_v
   if (auto it = by_name_.find(name); it != by_name_.end()) {
     const std::string* best = nullptr;
     bool has_dir = key.find('/') != std::string::npos;
-    for (const auto& path : it->second) {
+    for (PathRef path : it->second) {
       if (has_dir) {
-        std::string p = link_key(path);
+        std::string p = link_key(*path);
         if (!ends_with(p, "/" + key)) continue;
       }
-      if (!best || path.size() < best->size() || (path.size() == best->size() && path < *best)) best = &path;
+      if (!best || path->size() < best->size() || (path->size() == best->size() && *path < *best)) best = path;
     }
-    if (best) return *best;
+    if (best) return best;
   }
   if (use_aliases)
     if (auto it = by_alias_.find(key); it != by_alias_.end() && !it->second.empty()) return *it->second.begin();
-  return std::nullopt;
+  return nullptr;
 }
 
 std::vector<std::string> Vault::backlinks(std::string_view path) const {
@@ -244,7 +257,8 @@ std::vector<std::string> Vault::backlinks(std::string_view path) const {
   if (!note) return {};
   std::set<std::string> candidates;
   auto gather = [&](const std::string& key) {
-    if (auto it = linkers_.find(key); it != linkers_.end()) candidates.insert(it->second.begin(), it->second.end());
+    if (auto it = linkers_.find(key); it != linkers_.end())
+      for (PathRef p : it->second) candidates.insert(*p);
   };
   gather(ascii_lower(note->name));
   for (const auto& alias : note->aliases) gather(last_component(ascii_lower(alias)));
@@ -280,7 +294,7 @@ namespace vaultcrm::index {
 std::vector<std::string> Vault::notes_with_tag(std::string_view tag, bool with_subtags) const {
   std::string key = ascii_lower(tag);
   while (!key.empty() && key[0] == '#') key.erase(0, 1);
-  std::set<std::string> paths;
+  PathSet paths;
   if (auto it = by_tag_.find(key); it != by_tag_.end()) paths.insert(it->second.begin(), it->second.end());
   if (with_subtags) {
     std::string prefix = key + "/";
@@ -288,7 +302,10 @@ std::vector<std::string> Vault::notes_with_tag(std::string_view tag, bool with_s
          ++it)
       paths.insert(it->second.begin(), it->second.end());
   }
-  return {paths.begin(), paths.end()};
+  std::vector<std::string> out;
+  out.reserve(paths.size());
+  for (PathRef p : paths) out.push_back(*p);
+  return out;
 }
 
 std::vector<const parse::Note*> Vault::notes_in_folder(std::string_view folder) const {
