@@ -63,8 +63,9 @@ uint64_t hash_bytes(std::string_view s) {
     h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
     h ^= h >> 31;
   }
+  // The tail byte by byte: a memcpy of a variable length is a libc call.
   uint64_t w = 0;
-  std::memcpy(&w, p, n);
+  for (size_t i = 0; i < n; ++i) w |= static_cast<uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
   h = (h ^ w) * 0x94d049bb133111ebull;
   h ^= h >> 29;
   h *= 0xbf58476d1ce4e5b9ull;
@@ -646,12 +647,17 @@ class Resolver {
     Interner companies_seen, roles_seen;
     std::vector<std::pair<int, int>> company_memo;  // (key id, raw id)
     std::vector<std::vector<int>> role_memo;        // role words
+    int prev_acc = -1;
+    const std::string* prev_acc_str = nullptr;
     for (size_t i = 0; i < ms_.size(); ++i) {
       const Mention& m = ms_[i];
       int pid = parse_id(m.surface);
       const PName& p = pnames_[static_cast<size_t>(pid)];
       if (p.words == 0) continue;
-      int acc = strs_.id(m.account);
+      // Mentions come note by note, so the account is mostly the previous
+      // one: a string compare instead of a table probe.
+      if (!prev_acc_str || m.account != *prev_acc_str) prev_acc = strs_.id(m.account), prev_acc_str = &m.account;
+      int acc = prev_acc;
       // Node identity: the person note, or the spelling within its scope.
       uint64_t key;
       if (!m.bound.empty())
@@ -661,12 +667,11 @@ class Resolver {
               (static_cast<uint64_t>(p.key) << 31) | static_cast<uint64_t>(acc);
       auto [slot, fresh] = by_key.try_emplace(key, static_cast<int>(nodes_.size()));
       if (fresh) {
-        Node n;
+        Node& n = nodes_.emplace_back();  // in place: a Node is large to move
         n.bound = !m.bound.empty();
         n.single = !n.bound && p.words == 1;
         n.partial = !n.bound && p.partial;
         n.account = acc;
-        nodes_.push_back(std::move(n));
       }
       Node& n = nodes_[static_cast<size_t>(*slot)];
       node_of_[i] = *slot;
