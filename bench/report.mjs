@@ -51,8 +51,10 @@ const STAGES = [
   ["native", "snapshot_load", "native: snapshot load (no parsing)"],
   ["native", "warm", "native: warm start (snapshot load + graph)"],
   ["native", "engine_json", "native: Engine::upsertMany(JSON)"],
+  ["native", "engine_batch", "native: Engine batch, note by note"],
   ["wasm", "wasm_md4c", "wasm: md4c alone"],
   ["wasm", "wasm_raw", "wasm: upsertMany, prebuilt JSON"],
+  ["wasm", "wasm_batch", "wasm: raw batch, note by note"],
   ["wasm", "wasm_index", "wasm: Engine.upsertMany via wrapper"],
   ["wasm", "wasm_cold", "wasm: cold (module init + load)"],
   ["wasm", "wasm_warm", "wasm: warm (module init + snapshot)"],
@@ -92,8 +94,13 @@ p("### Targets (issue 7), ratios pair by pair from this run");
   body.push(["1", "native index / md4c-alone throughput ≥ 0.5", per((s) => `${s}: ${rx(ratio(at(s, "native", "md4c")?.median_ms, build(s)?.median_ms))}`),
     verdict(build("10k") ? at("10k", "native", "md4c").median_ms / build("10k").median_ms >= 0.5 : null)]);
   // 2
-  const r2 = (s) => ratio(at(s, "wasm", "wasm_raw")?.median_ms, at(s, "native", "engine_json")?.median_ms);
-  body.push(["2", "wasm / native, same build (upsertMany JSON) ≤ 2.0 (stretch 1.6)", per((s) => `${s}: ${rx(r2(s))}`), verdict(r2("10k") != null ? r2("10k") <= 2 : null)]);
+  // The load path hosts use (the wrapper feeds notes one by one since
+  // 13fff86); runs without those stages fall back to the JSON pair.
+  const r2batch = (s) => ratio(at(s, "wasm", "wasm_batch")?.median_ms, at(s, "native", "engine_batch")?.median_ms);
+  const r2json = (s) => ratio(at(s, "wasm", "wasm_raw")?.median_ms, at(s, "native", "engine_json")?.median_ms);
+  const r2 = (s) => r2batch(s) ?? r2json(s);
+  body.push(["2", "wasm / native, same build (batch load, note by note) ≤ 2.0 (stretch 1.6)", per((s) => `${s}: ${rx(r2(s))}`), verdict(r2("10k") != null ? r2("10k") <= 2 : null)]);
+  body.push(["2", "(for reference) the same over one JSON array (upsertMany JSON)", per((s) => `${s}: ${rx(r2json(s))}`), ""]);
   const r2b = (s) => ratio(at(s, "wasm", "wasm_md4c")?.median_ms, at(s, "native", "md4c")?.median_ms);
   body.push(["2", "(for reference) md4c alone, wasm / native", per((s) => `${s}: ${rx(r2b(s))}`), ""]);
   // 3, 4

@@ -14,8 +14,10 @@
 //   wasm_md4c        md4c alone in wasm (bench/wasm/md4c_bench.c)
 //   wasm_raw         raw embind upsertMany() of one prebuilt JSON string per
 //                    chunk: the same C++ path as native engine_json
+//   wasm_batch       raw embind batchBegin/batchAdd/batchEnd, note by note, one
+//                    pass: the same C++ path as native engine_batch
 //   wasm_index       Engine.upsertMany(notes) through the TS wrapper, chunked:
-//                    JSON.stringify + crossing + parse + index (the plugin's load)
+//                    a crossing per note + index (the plugin's load)
 //   wasm_cold        a fresh module (compile + instantiate) + wasm_index
 //   wasm_warm        a fresh module + loadSnapshot() of a saved index (target 10)
 //   wasm_memory      heap growth after wasm_index / notes (fresh module)
@@ -126,6 +128,13 @@ async function runVault(dir, label) {
       });
       emit(row("wasm", "wasm_raw_single", label, n, bytes, runs1));
     }
+    const runsBatch = timeRuns(RUNS, () => { if (raw) raw.delete(); raw = new module.Engine(); }, () => {
+      raw.batchBegin(files.length);
+      for (const f of files) raw.batchAdd(f.path, f.text, 0);
+      const r = raw.batchEnd(); if (r.charCodeAt(6) !== 116) throw new Error(r.slice(0, 200));
+      raw.panel(firstAccount(files));
+    });
+    emit(row("wasm", "wasm_batch", label, n, bytes, runsBatch));
     raw.delete();
     engine.dispose();
   }

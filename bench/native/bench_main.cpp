@@ -22,6 +22,8 @@
 //   warm          snapshot_load + graph rebuild: the index usable again
 //   engine_json   Engine::upsertMany() of one prebuilt JSON array: what the
 //                 wasm boundary costs, without wasm
+//   engine_batch  Engine::batchBegin/batchAdd/batchEnd, note by note: the
+//                 path the wasm wrapper's upsertMany takes (no JSON)
 //   upsert_panel  per edit: Engine::upsert() of one changed note, then
 //                 Engine::panel() of its account note; p50/p99 of 2,000 edits
 #include <malloc.h>
@@ -269,6 +271,15 @@ int run_vault(const std::string& dir, const std::string& label, const std::strin
            })));
   notes_json.clear();
   notes_json.shrink_to_fit();
+  emit(row("engine_batch", label, n, bytes, time_runs(runs, [&] {
+             engine.reset();
+             engine = std::make_unique<vaultcrm::Engine>();
+           }, [&] {
+             engine->batchBegin(files.size());
+             for (const auto& f : files) engine->batchAdd(f.path, f.text, 0);
+             engine->batchEnd();
+             engine->panel(account_path);
+           })));
 
   if (!edits_path.empty()) {
     auto edits = nlohmann::json::parse(read_file(edits_path));
