@@ -56,14 +56,17 @@ struct Fact {
   int line = 0;
 };
 
-// A fact resolved to entity ids, with its provenance.
+// A fact resolved to entity ids, with its provenance. The text fields are
+// views into the graph's own copy of the stating note's facts and path (a
+// rebuild copied each of them once more per relation): like the pointers
+// relations_of() hands out, a Relation is valid until the graph changes.
 struct Relation {
   Rel rel = Rel::Mentions;
   std::string from, to;  // entity ids ("" for a timeline item's target)
-  std::string from_name, to_name;  // the surface forms as written ("" for the note itself)
-  std::string role, date, text;
+  std::string_view from_name, to_name;  // the surface forms as written ("" for the note itself)
+  std::string_view role, date, text;
   std::vector<std::string> links;  // timeline: entity ids of the links
-  std::string path;                // the note that states it
+  std::string_view path;           // the note that states it
   int line = 0;
   friend bool operator<(const Relation& a, const Relation& b);
   friend bool operator==(const Relation& a, const Relation& b);
@@ -81,7 +84,9 @@ struct Entity {
   }
 };
 
-// The whole graph, materialised (for tests and whole-graph queries).
+// The whole graph, materialised (for tests and whole-graph queries); its
+// relations view the graph's text, so it lives no longer than the graph's
+// next change.
 struct Snapshot {
   std::map<std::string, Entity> entities;
   std::vector<Relation> relations;  // sorted

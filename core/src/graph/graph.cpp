@@ -627,8 +627,8 @@ std::string Graph::entity_name(const index::Vault& vault, std::string_view id) c
   }
   // The first surface form that resolves to it, in path/line order.
   for (const Relation* r : relations_of(id)) {
-    if (r->from == id && !r->from_name.empty()) return r->from_name;
-    if (r->to == id && !r->to_name.empty()) return r->to_name;
+    if (r->from == id && !r->from_name.empty()) return std::string(r->from_name);
+    if (r->to == id && !r->to_name.empty()) return std::string(r->to_name);
   }
   size_t colon = id.find(':');
   return std::string(colon == std::string_view::npos ? id : id.substr(colon + 1));
@@ -676,11 +676,11 @@ std::optional<Entity> Graph::entity(const index::Vault& vault, std::string_view 
   bool named = !e.note.empty();
   if (by_entity_.find(e.id) == by_entity_.end()) return e.note.empty() ? std::nullopt : std::optional<Entity>(e);
   for (const Relation* r : relations_of(e.id)) {
-    auto take = [&](const std::string& name, const std::string& rid) {
+    auto take = [&](std::string_view name, const std::string& rid) {
       if (rid != e.id || name.empty()) return;
-      e.surface_forms.insert(name);
+      e.surface_forms.emplace(name);
       if (!named) {
-        e.name = name;
+        e.name = std::string(name);
         named = true;
       }
     };

@@ -16,9 +16,9 @@ using graph::detail::in_sections;
 using graph::detail::sections_named;
 using parse::detail::trim;
 
-void add_unique(std::vector<std::string>& list, const std::string& value) {
+void add_unique(std::vector<std::string>& list, std::string_view value) {
   if (trim(value).empty()) return;
-  if (std::find(list.begin(), list.end(), value) == list.end()) list.push_back(value);
+  if (std::find(list.begin(), list.end(), value) == list.end()) list.emplace_back(value);
 }
 
 std::optional<std::string> note_of(const std::string& id) {
@@ -97,7 +97,7 @@ std::optional<AccountPanel> build(const index::Vault& vault, const graph::Graph&
     auto [pos, inserted] = contact_at.emplace(r.from, p.contacts.size());
     if (inserted) {
       Contact c;
-      c.name = r.from_name;
+      c.name = std::string(r.from_name);
       c.entity = r.from;
       c.link = note_of(r.from);
       p.contacts.push_back(std::move(c));
