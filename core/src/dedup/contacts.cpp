@@ -29,13 +29,11 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
-#include <memory>
-#include <deque>
 #include <map>
+#include <memory>
 #include <numeric>
 #include <set>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "dedup_internal.h"
 #include "vaultcrm/dedup.h"
