@@ -80,6 +80,8 @@ class Vault {
   // `with_subtags` also those carrying tag/... (Obsidian and Dataview count
   // #a/b as #a). Sorted paths.
   std::vector<std::string> notes_with_tag(std::string_view tag, bool with_subtags = true) const;
+  // The same notes themselves, in path order (no path copies, no lookups).
+  std::vector<const parse::Note*> tagged_notes(std::string_view tag, bool with_subtags = true) const;
   // Notes in `folder` and its subfolders ("" = the whole vault), in path order.
   std::vector<const parse::Note*> notes_in_folder(std::string_view folder) const;
   // Bumped by every upsert, remove and rename: lets layers cache derived data.
@@ -98,17 +100,17 @@ class Vault {
   // text_hash() of held texts, filled on first use (a snapshot save hashes
   // every note; after an edit only the edited note is hashed again)
   mutable std::unordered_map<std::string, uint64_t> hashes_;
-  // The indexes below hold the address of each note's own `path` (a
-  // std::map node does not move, and add_keys/drop_keys bracket every change
-  // of a note), not a copy: one string per link, tag and name per note was a
-  // tenth of an index build and about 2 KB of heap per note.
-  using PathRef = const std::string*;
+  // The indexes below hold the address of each note (a std::map node does
+  // not move, and add_keys/drop_keys bracket every change of a note), not a
+  // copy of its path: one string per link, tag and name per note was a tenth
+  // of an index build and about 2 KB of heap per note. Sets order by path.
+  using NoteRef = const parse::Note*;
   struct PathLess {
-    bool operator()(PathRef a, PathRef b) const { return *a < *b; }
+    bool operator()(NoteRef a, NoteRef b) const { return a->path < b->path; }
   };
-  using PathSet = std::set<PathRef, PathLess>;
-  // lower-case path without ".md" -> path
-  std::unordered_map<std::string, PathRef> by_path_;
+  using PathSet = std::set<NoteRef, PathLess>;
+  // lower-case path without ".md" -> the note
+  std::unordered_map<std::string, NoteRef> by_path_;
   // lower-case basename -> paths
   std::unordered_map<std::string, PathSet> by_name_;
   // lower-case alias -> paths

@@ -40,9 +40,9 @@ std::string last_component(const std::string& key) {
 }
 }  // namespace
 
-// `note` is the one held in notes_: the indexes keep the address of its path.
+// `note` is the one held in notes_: the indexes keep its address.
 void Vault::add_keys(const parse::Note& note) {
-  PathRef self = &note.path;
+  NoteRef self = &note;
   by_path_[link_key(note.path)] = self;
   by_name_[ascii_lower(note.name)].insert(self);
   for (const auto& alias : note.aliases) by_alias_[ascii_lower(alias)].insert(self);
@@ -54,7 +54,7 @@ void Vault::add_keys(const parse::Note& note) {
 
 void Vault::drop_keys(const parse::Note& note) {
   by_path_.erase(link_key(note.path));
-  PathRef self = &note.path;  // the sets compare paths by value
+  NoteRef self = &note;  // the sets compare paths by value
   auto erase_from = [&](auto& map, const std::string& key) {
     auto it = map.find(key);
     if (it == map.end()) return;
@@ -227,18 +227,19 @@ const std::string* Vault::resolve_stored(std::string_view target, std::string_vi
   }
   std::string key = link_key(target);
   while (!key.empty() && key[0] == '/') key.erase(0, 1);
-  if (auto it = by_path_.find(key); it != by_path_.end()) return it->second;
+  if (auto it = by_path_.find(key); it != by_path_.end()) return &it->second->path;
   // Relative to the linking note's folder.
   size_t slash = source_path.rfind('/');
   if (slash != std::string_view::npos) {
     std::string rel = link_key(source_path.substr(0, slash)) + "/" + key;
-    if (auto it = by_path_.find(rel); it != by_path_.end()) return it->second;
+    if (auto it = by_path_.find(rel); it != by_path_.end()) return &it->second->path;
   }
   std::string name = last_component(key);
   if (auto it = by_name_.find(name); it != by_name_.end()) {
     const std::string* best = nullptr;
     bool has_dir = key.find('/') != std::string::npos;
-    for (PathRef path : it->second) {
+    for (NoteRef n : it->second) {
+      const std::string* path = &n->path;
       if (has_dir) {
         std::string p = link_key(*path);
         if (!ends_with(p, "/" + key)) continue;
@@ -248,7 +249,8 @@ const std::string* Vault::resolve_stored(std::string_view target, std::string_vi
     if (best) return best;
   }
   if (use_aliases)
-    if (auto it = by_alias_.find(key); it != by_alias_.end() && !it->second.empty()) return *it->second.begin();
+    if (auto it = by_alias_.find(key); it != by_alias_.end() && !it->second.empty())
+      return &(*it->second.begin())->path;
   return nullptr;
 }
 
@@ -258,7 +260,7 @@ std::vector<std::string> Vault::backlinks(std::string_view path) const {
   std::set<std::string> candidates;
   auto gather = [&](const std::string& key) {
     if (auto it = linkers_.find(key); it != linkers_.end())
-      for (PathRef p : it->second) candidates.insert(*p);
+      for (NoteRef n : it->second) candidates.insert(n->path);
   };
   gather(ascii_lower(note->name));
   for (const auto& alias : note->aliases) gather(last_component(ascii_lower(alias)));
@@ -292,6 +294,12 @@ std::vector<Unresolved> Vault::unresolved() const {
 namespace vaultcrm::index {
 
 std::vector<std::string> Vault::notes_with_tag(std::string_view tag, bool with_subtags) const {
+  std::vector<std::string> out;
+  for (const parse::Note* n : tagged_notes(tag, with_subtags)) out.push_back(n->path);
+  return out;
+}
+
+std::vector<const parse::Note*> Vault::tagged_notes(std::string_view tag, bool with_subtags) const {
   std::string key = ascii_lower(tag);
   while (!key.empty() && key[0] == '#') key.erase(0, 1);
   PathSet paths;
@@ -302,10 +310,7 @@ std::vector<std::string> Vault::notes_with_tag(std::string_view tag, bool with_s
          ++it)
       paths.insert(it->second.begin(), it->second.end());
   }
-  std::vector<std::string> out;
-  out.reserve(paths.size());
-  for (PathRef p : paths) out.push_back(*p);
-  return out;
+  return {paths.begin(), paths.end()};
 }
 
 std::vector<const parse::Note*> Vault::notes_in_folder(std::string_view folder) const {

@@ -45,7 +45,7 @@ std::string resolve_target(const Ctx& ctx, const std::string& target, const Sour
 PathSet eval_source(const Ctx& ctx, const Source& s) {
   switch (s.k) {
     case Source::K::All: return all_notes(ctx);
-    case Source::K::Tag: return from_paths(ctx, ctx.vault->notes_with_tag(s.text, true));
+    case Source::K::Tag: return ctx.vault->tagged_notes(s.text, true);  // unique, in path order
     case Source::K::Folder: {
       std::string f = s.text;
       while (!f.empty() && f.back() == '/') f.pop_back();
