@@ -420,12 +420,11 @@ void Graph::resolve_note(const index::Vault& vault, const std::string& path, Not
       // link with Kind::Note names nothing).
       const std::string* to = f.to.target.empty() ? nullptr : resolve_path(vault, f.to.target, path);
       if (!to || !kind_of(*to)) continue;
-      r.from = f.from_self ? self : resolve(vault, f.from, f.from_kind, path);
       r.to = note_id(*to);
     } else {
-      r.from = f.from_self ? self : resolve(vault, f.from, f.from_kind, path);
       r.to = f.to_self ? self : resolve(vault, f.to, f.to_kind, path);
     }
+    r.from = f.from_self ? self : resolve(vault, f.from, f.from_kind, path);
     if (f.rel == Rel::Mentions) {
       if (r.to.empty()) continue;
     } else if (f.rel != Rel::Timeline && (r.from.empty() || (r.to.empty() && f.rel != Rel::WorksAt))) {
