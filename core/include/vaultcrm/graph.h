@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <set>
@@ -56,17 +57,18 @@ struct Fact {
   int line = 0;
 };
 
-// A fact resolved to entity ids, with its provenance. The text fields are
-// views into the graph's own copy of the stating note's facts and path (a
-// rebuild copied each of them once more per relation): like the pointers
-// relations_of() hands out, a Relation is valid until the graph changes.
+// A fact resolved to entity ids, with its provenance. Every field is a view
+// into the graph: the ids into its table of ids (one copy of each id however
+// many relations name it), the text into its own copy of the stating note's
+// facts and path. Like the pointers relations_of() hands out, a Relation is
+// valid until the graph changes.
 struct Relation {
   Rel rel = Rel::Mentions;
-  std::string from, to;  // entity ids ("" for a timeline item's target)
+  std::string_view from, to;  // entity ids ("" for a timeline item's target)
   std::string_view from_name, to_name;  // the surface forms as written ("" for the note itself)
   std::string_view role, date, text;
-  std::vector<std::string> links;  // timeline: entity ids of the links
-  std::string_view path;           // the note that states it
+  std::vector<std::string_view> links;  // timeline: entity ids of the links ("" when unresolved)
+  std::string_view path;                // the note that states it
   int line = 0;
   friend bool operator<(const Relation& a, const Relation& b);
   friend bool operator==(const Relation& a, const Relation& b);
@@ -136,12 +138,30 @@ class Graph {
   const std::string& folded(std::string_view name) const;
 
  private:
+  // One stored copy of each string the graph hands out views of (entity
+  // ids, folded reference keys), at an address that never moves (a deque
+  // does not relocate its elements), so equal strings are one pointer and the
+  // indexes below hash pointers. A rebuild of 10k notes used to build,
+  // hash and free an id string per relation end. Entries live until the next
+  // rebuild (an edit may add a few; none is removed).
+  class Interner {
+   public:
+    const std::string* intern(std::string_view s);
+    const std::string* find(std::string_view s) const;
+    void clear();
+
+   private:
+    std::deque<std::string> store_;
+    std::unordered_map<std::string_view, const std::string*> index_;
+  };
+  using Key = const std::string*;  // an interned string
+
   struct NoteState {
     std::optional<Kind> kind;
     std::vector<Fact> facts;
-    std::vector<std::string> ref_keys;    // folded keys of every reference, sorted, unique
-    std::set<std::string> identity_keys;  // folded name + aliases of the note itself
-    std::vector<Relation> resolved;       // facts resolved, same order
+    std::vector<Key> ref_keys;       // folded keys of every reference, unique (by address)
+    std::vector<Key> identity_keys;  // folded name + aliases of the note itself, unique (by address)
+    std::vector<Relation> resolved;  // facts resolved, same order
   };
   // Paths in the indexes below point at the keys of `notes_` (std::map keys
   // do not move), so indexing a note copies no path: a rebuild used to spend
@@ -155,9 +175,13 @@ class Graph {
   NoteState compute(const index::Vault& vault, const parse::Note& note) const;
   void resolve_note(const index::Vault& vault, const std::string& path, NoteState& state);
   void index_note(const std::string& path, const NoteState& state, bool add);
-  void reresolve_keys(const index::Vault& vault, const std::set<std::string>& keys, std::string_view skip);
+  void reresolve_keys(const index::Vault& vault, const std::vector<Key>& keys, std::string_view skip);
 
-  std::string ref_key(const Ref& ref) const;
+  Key fold_key(std::string_view name) const;  // folded(), interned
+  Key ref_key(const Ref& ref) const;
+  Key note_id(std::string_view path) const;  // "note:" + path, interned
+  // resolve() as an interned id, nullptr for "" (names nothing).
+  Key resolve_id(const index::Vault& vault, const Ref& ref, Kind expected, std::string_view source) const;
   // Vault::resolve as the path stored in the vault (nullptr: no note),
   // memoised by (source folder, target) while rebuild() runs.
   const std::string* resolve_path(const index::Vault& vault, std::string_view target, std::string_view source) const;
@@ -166,13 +190,16 @@ class Graph {
   mutable std::unordered_map<std::string, const std::string*> resolve_memo_;
 
   schema::Schema schema_;
+  mutable Interner ids_;   // entity ids
+  mutable Interner keys_;  // folded names
+  mutable std::string id_buf_;    // reused: an id being built
   mutable std::string fold_key_;  // reused: the memo key of the current lookup
-  mutable std::unordered_map<std::string, std::string> folded_;
+  mutable std::unordered_map<std::string, Key> folded_;  // name as written -> its folded key
   std::map<std::string, NoteState, std::less<>> notes_;
-  std::unordered_map<std::string, std::vector<PathRef>> by_key_;  // ref key -> notes, in path order
-  // entity id -> (note, index of one of its resolved relations) touching it,
-  // in path then index order
-  std::unordered_map<std::string, std::vector<EntityUse>> by_entity_;
+  std::unordered_map<Key, std::vector<PathRef>> by_key_;  // ref key -> notes, in path order
+  // entity id (by its interned characters) -> (note, index of one of its
+  // resolved relations) touching it, in path then index order
+  std::unordered_map<const char*, std::vector<EntityUse>> by_entity_;
 };
 
 }  // namespace vaultcrm::graph

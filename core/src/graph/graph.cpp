@@ -112,25 +112,43 @@ std::string fold_name(std::string_view name) {
   return result;
 }
 
-namespace {
+const std::string* Graph::Interner::intern(std::string_view s) {
+  auto it = index_.find(s);
+  if (it != index_.end()) return it->second;
+  const std::string* stored = &store_.emplace_back(s);
+  index_.emplace(*stored, stored);
+  return stored;
+}
 
+const std::string* Graph::Interner::find(std::string_view s) const {
+  auto it = index_.find(s);
+  return it == index_.end() ? nullptr : it->second;
+}
 
+void Graph::Interner::clear() {
+  index_.clear();
+  store_.clear();
+}
 
-std::string note_id(std::string_view path) { return "note:" + std::string(path); }
-
-}  // namespace
-
-const std::string& Graph::folded(std::string_view name) const {
+Graph::Key Graph::fold_key(std::string_view name) const {
   // Bounded: names of notes removed long ago should not pile up forever.
   if (folded_.size() > 100000 + 8 * notes_.size()) folded_.clear();
   fold_key_.assign(name);  // a reused buffer: a hit allocates nothing
   auto it = folded_.find(fold_key_);
-  if (it == folded_.end()) it = folded_.emplace(fold_key_, fold_name(name)).first;
+  if (it == folded_.end()) it = folded_.emplace(fold_key_, keys_.intern(fold_name(name))).first;
   return it->second;
 }
 
-std::string Graph::ref_key(const Ref& ref) const {
-  return folded(ref.target.empty() ? std::string_view(ref.name) : index::link_name_view(ref.target));
+const std::string& Graph::folded(std::string_view name) const { return *fold_key(name); }
+
+Graph::Key Graph::ref_key(const Ref& ref) const {
+  return fold_key(ref.target.empty() ? std::string_view(ref.name) : index::link_name_view(ref.target));
+}
+
+Graph::Key Graph::note_id(std::string_view path) const {
+  id_buf_.assign("note:");
+  id_buf_.append(path);
+  return ids_.intern(id_buf_);
 }
 
 // ---------------------------------------------------------------------------
@@ -229,8 +247,10 @@ Graph::NoteState Graph::compute(const index::Vault& vault, const parse::Note& no
   if (st.kind == Kind::Account)
     for (const auto& t : note.tables) rows += t.rows.size();
   st.facts.reserve(note.links.size() + (st.kind == Kind::Account ? note.lists.size() + 2 * rows : 0) + 4);
-  st.identity_keys.insert(folded(note.name));
-  for (const auto& a : note.aliases) st.identity_keys.insert(folded(a));
+  st.identity_keys.push_back(fold_key(note.name));
+  for (const auto& a : note.aliases) st.identity_keys.push_back(fold_key(a));
+  std::sort(st.identity_keys.begin(), st.identity_keys.end());
+  st.identity_keys.erase(std::unique(st.identity_keys.begin(), st.identity_keys.end()), st.identity_keys.end());
 
   auto links = detail::links_by_line(note);
   auto links_on = [&](int line) -> const std::vector<const parse::Link*>* {
@@ -379,9 +399,11 @@ Graph::NoteState Graph::compute(const index::Vault& vault, const parse::Note& no
     if (!f.to_self && !(f.to.target.empty() && f.to.name.empty())) st.ref_keys.push_back(ref_key(f.to));
     for (const auto& l : f.links) st.ref_keys.push_back(ref_key(l));
   }
+  // Interned, so sorting by address is enough to make them unique.
   std::sort(st.ref_keys.begin(), st.ref_keys.end());
   st.ref_keys.erase(std::unique(st.ref_keys.begin(), st.ref_keys.end()), st.ref_keys.end());
-  if (!st.ref_keys.empty() && st.ref_keys.front().empty()) st.ref_keys.erase(st.ref_keys.begin());
+  st.ref_keys.erase(std::remove_if(st.ref_keys.begin(), st.ref_keys.end(), [](Key k) { return k->empty(); }),
+                    st.ref_keys.end());
   return st;
 }
 
@@ -389,28 +411,38 @@ Graph::NoteState Graph::compute(const index::Vault& vault, const parse::Note& no
 // Resolution
 
 std::string Graph::resolve(const index::Vault& vault, const Ref& ref, Kind expected, std::string_view source) const {
-  std::string name;
+  Key id = resolve_id(vault, ref, expected, source);
+  return id ? *id : std::string();
+}
+
+Graph::Key Graph::resolve_id(const index::Vault& vault, const Ref& ref, Kind expected, std::string_view source) const {
+  std::string_view name;
   bool tried = false;  // `name` was just looked up as the link target itself
   if (!ref.target.empty()) {
     if (const std::string* r = resolve_path(vault, ref.target, source)) return note_id(*r);
-    name = index::link_name(ref.target);
+    name = index::link_name_view(ref.target);
     tried = name == ref.target;
   } else {
     name = ref.name;
   }
-  if (trim(name).empty()) return "";
-  if (expected == Kind::Note) return "";  // an unresolved mention names nothing
+  if (trim(name).empty()) return nullptr;
+  if (expected == Kind::Note) return nullptr;  // an unresolved mention names nothing
   if (const std::string* r = tried ? nullptr : resolve_path(vault, name, source)) {
     auto k = kind_of(*r);
     if (k == expected || (expected == Kind::Company && k == Kind::Account)) return note_id(*r);
   }
-  return std::string(kind_name(expected)) + ":" + folded(name);
+  const std::string& key = *fold_key(name);
+  id_buf_.assign(kind_name(expected));
+  id_buf_.push_back(':');
+  id_buf_.append(key);
+  return ids_.intern(id_buf_);
 }
 
 void Graph::resolve_note(const index::Vault& vault, const std::string& path, NoteState& st) {
   st.resolved.clear();
   st.resolved.reserve(st.facts.size());
-  std::string self = note_id(path);
+  std::string_view self = *note_id(path);
+  auto view = [](Key id) { return id ? std::string_view(*id) : std::string_view(); };
   for (const auto& f : st.facts) {
     Relation r;
     r.rel = f.rel;
@@ -420,11 +452,11 @@ void Graph::resolve_note(const index::Vault& vault, const std::string& path, Not
       // link with Kind::Note names nothing).
       const std::string* to = f.to.target.empty() ? nullptr : resolve_path(vault, f.to.target, path);
       if (!to || !kind_of(*to)) continue;
-      r.to = note_id(*to);
+      r.to = *note_id(*to);
     } else {
-      r.to = f.to_self ? self : resolve(vault, f.to, f.to_kind, path);
+      r.to = f.to_self ? self : view(resolve_id(vault, f.to, f.to_kind, path));
     }
-    r.from = f.from_self ? self : resolve(vault, f.from, f.from_kind, path);
+    r.from = f.from_self ? self : view(resolve_id(vault, f.from, f.from_kind, path));
     if (f.rel == Rel::Mentions) {
       if (r.to.empty()) continue;
     } else if (f.rel != Rel::Timeline && (r.from.empty() || (r.to.empty() && f.rel != Rel::WorksAt))) {
@@ -435,9 +467,10 @@ void Graph::resolve_note(const index::Vault& vault, const std::string& path, Not
     r.role = f.role;
     r.date = f.date;
     r.text = f.text;
+    r.links.reserve(f.links.size());
     for (const auto& l : f.links) {
-      if (const std::string* p = resolve_path(vault, l.target, path)) r.links.push_back(note_id(*p));
-      else r.links.push_back("");
+      if (const std::string* p = resolve_path(vault, l.target, path)) r.links.push_back(*note_id(*p));
+      else r.links.emplace_back();
     }
     r.path = path;
     r.line = f.line;
@@ -471,10 +504,11 @@ void Graph::index_note(const std::string& path, const NoteState& st, bool add) {
   auto use_before = [](const EntityUse& a, const EntityUse& b) {
     return a.path == b.path ? a.index < b.index : *a.path < *b.path;
   };
-  auto touch_entity = [&](const std::string& id, uint32_t index) {
+  // Every id is a view of an interned string: its characters' address names it.
+  auto touch_entity = [&](std::string_view id, uint32_t index) {
     if (id.empty()) return;
     if (add) {
-      auto& uses = by_entity_[id];
+      auto& uses = by_entity_[id.data()];
       EntityUse use{self, index};
       if (uses.empty() || use_before(uses.back(), use)) {
         uses.push_back(use);
@@ -482,7 +516,7 @@ void Graph::index_note(const std::string& path, const NoteState& st, bool add) {
         auto at = std::lower_bound(uses.begin(), uses.end(), use, use_before);
         if (at == uses.end() || at->path != self || at->index != index) uses.insert(at, use);
       }
-    } else if (auto it = by_entity_.find(id); it != by_entity_.end()) {
+    } else if (auto it = by_entity_.find(id.data()); it != by_entity_.end()) {
       auto& uses = it->second;
       uses.erase(std::remove_if(uses.begin(), uses.end(), [&](const EntityUse& u) { return u.path == self; }),
                  uses.end());
@@ -497,7 +531,7 @@ void Graph::index_note(const std::string& path, const NoteState& st, bool add) {
   }
 }
 
-void Graph::reresolve_keys(const index::Vault& vault, const std::set<std::string>& keys, std::string_view skip) {
+void Graph::reresolve_keys(const index::Vault& vault, const std::vector<Key>& keys, std::string_view skip) {
   std::set<std::string> affected;
   for (const auto& k : keys)
     if (auto it = by_key_.find(k); it != by_key_.end())
@@ -538,6 +572,10 @@ void Graph::rebuild(const index::Vault& vault) {
   notes_.clear();
   by_key_.clear();
   by_entity_.clear();
+  // Every view into them went with the notes above.
+  folded_.clear();
+  ids_.clear();
+  keys_.clear();
   for (const auto& [path, note] : vault.notes()) notes_.emplace(path, compute(vault, note));
   // Kinds are all known now, so references resolve against the final typing.
   // The vault does not change during a rebuild, so the same link from the
@@ -554,7 +592,7 @@ void Graph::rebuild(const index::Vault& vault) {
 void Graph::on_upsert(const index::Vault& vault, std::string_view path) {
   const parse::Note* note = vault.find(path);
   if (!note) return on_remove(vault, path);
-  std::set<std::string> keys;
+  std::vector<Key> keys;
   auto it = notes_.find(path);
   std::optional<Kind> old_kind;
   if (it != notes_.end()) {
@@ -569,7 +607,7 @@ void Graph::on_upsert(const index::Vault& vault, std::string_view path) {
   // Other notes resolve against this one's names, aliases and kind: when
   // none of them changed (the usual edit), nothing else needs a look.
   bool same_identity = existed && keys == it->second.identity_keys && old_kind == it->second.kind;
-  keys.insert(it->second.identity_keys.begin(), it->second.identity_keys.end());
+  keys.insert(keys.end(), it->second.identity_keys.begin(), it->second.identity_keys.end());
   resolve_note(vault, it->first, it->second);
   index_note(it->first, it->second, true);
   if (!same_identity) reresolve_keys(vault, keys, path);
@@ -578,7 +616,7 @@ void Graph::on_upsert(const index::Vault& vault, std::string_view path) {
 void Graph::on_remove(const index::Vault& vault, std::string_view path) {
   auto it = notes_.find(path);
   if (it == notes_.end()) return;
-  std::set<std::string> keys = it->second.identity_keys;
+  std::vector<Key> keys = it->second.identity_keys;
   index_note(it->first, it->second, false);
   notes_.erase(it);
   reresolve_keys(vault, keys, "");
@@ -594,7 +632,9 @@ void Graph::on_rename(const index::Vault& vault, std::string_view from, std::str
 
 std::vector<const Relation*> Graph::relations_of(std::string_view entity_id) const {
   std::vector<const Relation*> out;
-  auto it = by_entity_.find(std::string(entity_id));
+  Key id = ids_.find(entity_id);
+  if (!id) return out;
+  auto it = by_entity_.find(id->data());
   if (it == by_entity_.end()) return out;
   out.reserve(it->second.size());
   PathRef last = nullptr;
@@ -673,9 +713,10 @@ std::optional<Entity> Graph::entity(const index::Vault& vault, std::string_view 
   // Surface forms (and a display name for name-only entities) from the
   // references that resolve to it, in path/line order.
   bool named = !e.note.empty();
-  if (by_entity_.find(e.id) == by_entity_.end()) return e.note.empty() ? std::nullopt : std::optional<Entity>(e);
-  for (const Relation* r : relations_of(e.id)) {
-    auto take = [&](std::string_view name, const std::string& rid) {
+  auto uses = relations_of(e.id);
+  if (uses.empty()) return e.note.empty() ? std::nullopt : std::optional<Entity>(e);
+  for (const Relation* r : uses) {
+    auto take = [&](std::string_view name, std::string_view rid) {
       if (rid != e.id || name.empty()) return;
       e.surface_forms.emplace(name);
       if (!named) {
@@ -693,12 +734,12 @@ Snapshot Graph::snapshot(const index::Vault& vault) const {
   Snapshot snap;
   std::set<std::string> ids;
   for (const auto& [path, st] : notes_) {
-    if (st.kind) ids.insert(note_id(path));
+    if (st.kind) ids.insert("note:" + path);
     for (const auto& r : st.resolved) {
       snap.relations.push_back(r);
-      ids.insert(r.from);
-      ids.insert(r.to);
-      for (const auto& l : r.links) ids.insert(l);
+      ids.emplace(r.from);
+      ids.emplace(r.to);
+      for (const auto& l : r.links) ids.emplace(l);
     }
   }
   ids.erase("");

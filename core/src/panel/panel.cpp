@@ -21,8 +21,8 @@ void add_unique(std::vector<std::string>& list, std::string_view value) {
   if (std::find(list.begin(), list.end(), value) == list.end()) list.emplace_back(value);
 }
 
-std::optional<std::string> note_of(const std::string& id) {
-  if (id.rfind("note:", 0) == 0) return id.substr(5);
+std::optional<std::string> note_of(std::string_view id) {
+  if (id.rfind("note:", 0) == 0) return std::string(id.substr(5));
   return std::nullopt;
 }
 
@@ -232,7 +232,7 @@ std::optional<AccountPanel> build(const index::Vault& vault, const graph::Graph&
   for (const graph::Relation* rp : graph.relations_of(self)) {
     const graph::Relation& r = *rp;
     if (r.rel != Rel::RelatedProject) continue;
-    std::string pid = r.from == self ? r.to : r.from;
+    std::string pid(r.from == self ? r.to : r.from);
     std::string name = graph.entity_name(vault, pid);
     auto& n = projects[name];
     n.name = name;
