@@ -40,7 +40,10 @@ const char* rel_name(Rel rel);
 // A reference as written in a note.
 struct Ref {
   std::string target;  // link target when written as a link, else ""
-  std::string name;    // surface form: display text, or the plain text
+  std::string name;    // surface form: display text, or the plain text; a body
+                       // link's mention leaves it empty (see surface())
+  // The surface form: `name`, else the name of the link target.
+  std::string_view surface() const;
 };
 
 // One relation as a note states it. An endpoint is either the note itself
@@ -185,9 +188,24 @@ class Graph {
   // Vault::resolve as the path stored in the vault (nullptr: no note),
   // memoised by (source folder, target) while rebuild() runs.
   const std::string* resolve_path(const index::Vault& vault, std::string_view target, std::string_view source) const;
+  // The memo's keys view the source's folder and the target where the notes'
+  // facts hold them (neither moves while rebuild() runs), so a lookup builds
+  // no string and a miss allocates none.
+  struct MemoKey {
+    std::string_view folder, target;
+    size_t folder_hash;
+    bool operator==(const MemoKey& o) const { return folder == o.folder && target == o.target; }
+  };
+  struct MemoKeyHash {
+    size_t operator()(const MemoKey& k) const {
+      return k.folder_hash ^ (std::hash<std::string_view>()(k.target) * 0x9E3779B97F4A7C15ull);
+    }
+  };
   mutable bool resolve_memo_on_ = false;
-  mutable std::string resolve_key_;  // reused: the memo key of the current lookup
-  mutable std::unordered_map<std::string, const std::string*> resolve_memo_;
+  mutable std::unordered_map<MemoKey, const std::string*, MemoKeyHash> resolve_memo_;
+  // While rebuild() runs: a stored path's note id, by the path's address.
+  mutable std::unordered_map<const std::string*, Key> note_ids_;
+  Key note_id_stored(const std::string* stored_path) const;
 
   schema::Schema schema_;
   mutable Interner ids_;   // entity ids

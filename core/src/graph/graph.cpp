@@ -112,6 +112,10 @@ std::string fold_name(std::string_view name) {
   return result;
 }
 
+std::string_view Ref::surface() const {
+  return name.empty() && !target.empty() ? index::link_name_view(target) : std::string_view(name);
+}
+
 const std::string* Graph::Interner::intern(std::string_view s) {
   auto it = index_.find(s);
   if (it != index_.end()) return it->second;
@@ -252,11 +256,8 @@ Graph::NoteState Graph::compute(const index::Vault& vault, const parse::Note& no
   std::sort(st.identity_keys.begin(), st.identity_keys.end());
   st.identity_keys.erase(std::unique(st.identity_keys.begin(), st.identity_keys.end()), st.identity_keys.end());
 
-  auto links = detail::links_by_line(note);
-  auto links_on = [&](int line) -> const std::vector<const parse::Link*>* {
-    auto it = links.find(line);
-    return it == links.end() ? nullptr : &it->second;
-  };
+  detail::LinksByLine links(note);
+  auto links_on = [&](int line) { return links.on(line); };
   const Value& fm = note.frontmatter;
   auto fm_refs = [&](const schema::Names& keys, std::vector<Ref>& out) -> int {
     const Value* v = detail::find_key(fm, keys);
@@ -288,16 +289,15 @@ Graph::NoteState Graph::compute(const index::Vault& vault, const parse::Note& no
         f.date = item.date;
         f.text = item.text;
         f.line = item.line;
-        if (auto* ls = links_on(item.line))
-          for (const auto* l : *ls) {
-            f.links.push_back({l->target, l->has_display ? l->display : index::link_name(l->target)});
-            // A dated link in the timeline names a meeting about this account.
-            if (starts_with_iso_date(index::link_name_view(l->target))) {
-              Fact about = to_self(Rel::About, Kind::Meeting, {l->target, index::link_name(l->target)}, item.line);
-              about.date = item.date;
-              st.facts.push_back(std::move(about));
-            }
+        for (const parse::Link* l : links_on(item.line)) {
+          f.links.push_back({l->target, l->has_display ? l->display : index::link_name(l->target)});
+          // A dated link in the timeline names a meeting about this account.
+          if (starts_with_iso_date(index::link_name_view(l->target))) {
+            Fact about = to_self(Rel::About, Kind::Meeting, {l->target, index::link_name(l->target)}, item.line);
+            about.date = item.date;
+            st.facts.push_back(std::move(about));
           }
+        }
         st.facts.push_back(std::move(f));
       } else if (detail::in_sections(item.section, projects) && item.parent == -1) {
         Ref ref;
@@ -392,7 +392,8 @@ Graph::NoteState Graph::compute(const index::Vault& vault, const parse::Note& no
   // Every body link is a mention (kept when it names a typed note).
   for (const auto& l : note.links)
     if (l.frontmatter_key.empty() && !l.target.empty())
-      st.facts.push_back(self_to(Rel::Mentions, Kind::Note, {l.target, index::link_name(l.target)}, l.line));
+      // Most facts of a note are these: no copy of the name, surface() finds it.
+      st.facts.push_back(self_to(Rel::Mentions, Kind::Note, {l.target, std::string()}, l.line));
 
   for (const auto& f : st.facts) {
     if (!f.from_self && !(f.from.target.empty() && f.from.name.empty())) st.ref_keys.push_back(ref_key(f.from));
@@ -419,7 +420,7 @@ Graph::Key Graph::resolve_id(const index::Vault& vault, const Ref& ref, Kind exp
   std::string_view name;
   bool tried = false;  // `name` was just looked up as the link target itself
   if (!ref.target.empty()) {
-    if (const std::string* r = resolve_path(vault, ref.target, source)) return note_id(*r);
+    if (const std::string* r = resolve_path(vault, ref.target, source)) return note_id_stored(r);
     name = index::link_name_view(ref.target);
     tried = name == ref.target;
   } else {
@@ -429,7 +430,7 @@ Graph::Key Graph::resolve_id(const index::Vault& vault, const Ref& ref, Kind exp
   if (expected == Kind::Note) return nullptr;  // an unresolved mention names nothing
   if (const std::string* r = tried ? nullptr : resolve_path(vault, name, source)) {
     auto k = kind_of(*r);
-    if (k == expected || (expected == Kind::Company && k == Kind::Account)) return note_id(*r);
+    if (k == expected || (expected == Kind::Company && k == Kind::Account)) return note_id_stored(r);
   }
   const std::string& key = *fold_key(name);
   id_buf_.assign(kind_name(expected));
@@ -452,7 +453,7 @@ void Graph::resolve_note(const index::Vault& vault, const std::string& path, Not
       // link with Kind::Note names nothing).
       const std::string* to = f.to.target.empty() ? nullptr : resolve_path(vault, f.to.target, path);
       if (!to || !kind_of(*to)) continue;
-      r.to = *note_id(*to);
+      r.to = *note_id_stored(to);
     } else {
       r.to = f.to_self ? self : view(resolve_id(vault, f.to, f.to_kind, path));
     }
@@ -462,14 +463,14 @@ void Graph::resolve_note(const index::Vault& vault, const std::string& path, Not
     } else if (f.rel != Rel::Timeline && (r.from.empty() || (r.to.empty() && f.rel != Rel::WorksAt))) {
       continue;
     }
-    if (!f.from_self) r.from_name = f.from.name;
-    if (!f.to_self) r.to_name = f.to.name;
+    if (!f.from_self) r.from_name = f.from.surface();
+    if (!f.to_self) r.to_name = f.to.surface();
     r.role = f.role;
     r.date = f.date;
     r.text = f.text;
     r.links.reserve(f.links.size());
     for (const auto& l : f.links) {
-      if (const std::string* p = resolve_path(vault, l.target, path)) r.links.push_back(*note_id(*p));
+      if (const std::string* p = resolve_path(vault, l.target, path)) r.links.push_back(*note_id_stored(p));
       else r.links.emplace_back();
     }
     r.path = path;
@@ -560,11 +561,17 @@ const std::string* Graph::resolve_path(const index::Vault& vault, std::string_vi
   if (!resolve_memo_on_ || target.empty()) return lookup();
   // Only the source's folder matters to Vault::resolve (for a non-empty target).
   size_t slash = source.rfind('/');
-  resolve_key_.assign(slash == std::string_view::npos ? std::string_view() : source.substr(0, slash));
-  resolve_key_.push_back('\n');
-  resolve_key_.append(target);
-  auto it = resolve_memo_.find(resolve_key_);
-  if (it == resolve_memo_.end()) it = resolve_memo_.emplace(resolve_key_, lookup()).first;
+  std::string_view folder = slash == std::string_view::npos ? std::string_view() : source.substr(0, slash);
+  MemoKey key{folder, target, std::hash<std::string_view>()(folder)};
+  auto it = resolve_memo_.find(key);
+  if (it == resolve_memo_.end()) it = resolve_memo_.emplace(key, lookup()).first;
+  return it->second;
+}
+
+Graph::Key Graph::note_id_stored(const std::string* stored_path) const {
+  if (!resolve_memo_on_) return note_id(*stored_path);
+  auto it = note_ids_.find(stored_path);
+  if (it == note_ids_.end()) it = note_ids_.emplace(stored_path, note_id(*stored_path)).first;
   return it->second;
 }
 
@@ -587,6 +594,7 @@ void Graph::rebuild(const index::Vault& vault) {
   }
   resolve_memo_on_ = false;
   resolve_memo_.clear();
+  note_ids_.clear();
 }
 
 void Graph::on_upsert(const index::Vault& vault, std::string_view path) {

@@ -1,5 +1,7 @@
 #include "note_view.h"
 
+#include <algorithm>
+
 #include "../parse/text.h"
 
 namespace vaultcrm::graph::detail {
@@ -25,11 +27,26 @@ int column_index(const std::vector<std::string>& header, const schema::Names& na
   return -1;
 }
 
-std::unordered_map<int, std::vector<const parse::Link*>> links_by_line(const parse::Note& note) {
-  std::unordered_map<int, std::vector<const parse::Link*>> out;
-  for (const auto& link : note.links)
-    if (link.frontmatter_key.empty()) out[link.line].push_back(&link);
-  return out;
+LinksByLine::LinksByLine(const parse::Note& note) {
+  links_.reserve(note.links.size());
+  bool sorted = true;
+  for (const auto& link : note.links) {
+    if (!link.frontmatter_key.empty()) continue;
+    sorted &= links_.empty() || links_.back()->line <= link.line;
+    links_.push_back(&link);
+  }
+  // The parser reports body links in text order, so this is rarely needed.
+  if (!sorted)
+    std::stable_sort(links_.begin(), links_.end(),
+                     [](const parse::Link* a, const parse::Link* b) { return a->line < b->line; });
+}
+
+LinkRange LinksByLine::on(int line) const {
+  auto first = std::lower_bound(links_.begin(), links_.end(), line,
+                                [](const parse::Link* l, int value) { return l->line < value; });
+  auto last = first;
+  while (last != links_.end() && (*last)->line == line) ++last;
+  return {links_.data() + (first - links_.begin()), links_.data() + (last - links_.begin())};
 }
 
 namespace {
@@ -73,11 +90,10 @@ bool looks_like_name(std::string_view s) {
 }
 }  // namespace
 
-bool ref_from_item(const parse::ListItem& item, const std::vector<const parse::Link*>* links, Ref& ref,
-                   std::string* rest) {
+bool ref_from_item(const parse::ListItem& item, LinkRange links, Ref& ref, std::string* rest) {
   std::string_view text = trim(item.text);
-  if (links && !links->empty()) {
-    const parse::Link* l = links->front();
+  if (!links.empty()) {
+    const parse::Link* l = links.front();
     ref.target = l->target;
     ref.name = l->has_display ? l->display : index::link_name(l->target);
     if (rest) {

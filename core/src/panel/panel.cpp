@@ -49,11 +49,11 @@ std::optional<AccountPanel> build(const index::Vault& vault, const graph::Graph&
   if (const Value* v = graph::detail::find_key(fm, s.last_contact_keys))
     p.last_contact = graph::detail::scalar_text(*v);
 
-  auto links = graph::detail::links_by_line(*note);
+  graph::detail::LinksByLine links(*note);
   auto first_link = [&](int line) -> std::optional<std::string> {
-    auto it = links.find(line);
-    if (it == links.end() || it->second.empty()) return std::nullopt;
-    return vault.resolve(it->second.front()->target, note->path, true);
+    auto on_line = links.on(line);
+    if (on_line.empty()) return std::nullopt;
+    return vault.resolve(on_line.front()->target, note->path, true);
   };
 
   // Status table and the collaborators table, as written.
@@ -153,12 +153,11 @@ std::optional<AccountPanel> build(const index::Vault& vault, const graph::Graph&
     t.text = item.text;
     t.line = item.line;
     std::optional<std::string> meeting;
-    if (auto it = links.find(item.line); it != links.end())
-      for (const auto* l : it->second) {
-        auto resolved = vault.resolve(l->target, note->path, true);
-        t.links.push_back({l->target, resolved});
-        if (resolved && !meeting && graph.kind_of(*resolved) == graph::Kind::Meeting) meeting = resolved;
-      }
+    for (const parse::Link* l : links.on(item.line)) {
+      auto resolved = vault.resolve(l->target, note->path, true);
+      t.links.push_back({l->target, resolved});
+      if (resolved && !meeting && graph.kind_of(*resolved) == graph::Kind::Meeting) meeting = resolved;
+    }
     if (meeting) meetings_in_timeline.insert(*meeting);
     // Memoised: the same lines are folded again at every refresh of the panel.
     const std::string& key = graph.folded(item.text);
