@@ -467,6 +467,11 @@ class Resolver {
   const CompanyAliases& aliases_;
   std::vector<Node> nodes_;
   std::vector<int> node_of_;  // per mention
+  // Per mention: its parsed surface (surfaces_ / pnames_ id). Equal ids are
+  // equal strings, so cluster output counts and dedupes surfaces by id
+  // instead of hashing or comparing the strings again.
+  std::vector<int> pid_of_;
+  std::vector<int> slot_of_pid_;  // output scratch: pid -> index, -1 = none (reset after each use)
   std::vector<int> parent_;
   std::vector<Members> members_;
   std::vector<Attrs> attrs_;  // per root
@@ -640,6 +645,7 @@ class Resolver {
     strs_.reserve(ms_.size() / 4);
     nodes_.reserve(ms_.size());
     node_of_.assign(ms_.size(), -1);
+    pid_of_.assign(ms_.size(), -1);
     // Per distinct company / role as written (ids of their own interners, so
     // that strs_ assigns its ids in the same order as before).
     Interner companies_seen, roles_seen;
@@ -650,6 +656,7 @@ class Resolver {
     for (size_t i = 0; i < ms_.size(); ++i) {
       const Mention& m = ms_[i];
       int pid = parse_id(m.surface);
+      pid_of_[i] = pid;
       const PName& p = pnames_[static_cast<size_t>(pid)];
       if (p.words == 0) continue;
       // Mentions come note by note, so the account is mostly the previous
@@ -1275,10 +1282,9 @@ class Resolver {
   }
 
   std::string canonical_of(const Members& members, std::vector<std::string>* notes) {
-    // Distinct surfaces with their counts (a cluster has a handful: a linear
-    // search beats a std::map of string copies).
-    std::vector<std::pair<const std::string*, int>> count;
-    std::unordered_map<std::string_view, size_t> where;  // only once there are many
+    // Distinct surfaces with their counts, in first-seen order (by parsed id).
+    std::vector<std::pair<int, int>> count;  // (pid, mentions)
+    if (slot_of_pid_.size() < pnames_.size()) slot_of_pid_.resize(pnames_.size(), -1);
     std::string best_note;
     for (int m : members) {
       const Node& n = nodes_[m];
@@ -1287,20 +1293,13 @@ class Resolver {
         if (best_note.empty() || strs_.str(p) < best_note) best_note = strs_.str(p);
       }
       for (size_t mi : n.mentions) {
-        const std::string& sf = ms_[mi].surface;
-        if (count.size() > 16) {
-          if (where.empty())
-            for (size_t k = 0; k < count.size(); ++k) where.emplace(*count[k].first, k);
-          auto [w, fresh] = where.try_emplace(sf, count.size());
-          if (fresh) count.push_back({&sf, 1});
-          else ++count[w->second].second;
-          continue;
-        }
-        auto it = std::find_if(count.begin(), count.end(), [&](const auto& e) { return *e.first == sf; });
-        if (it == count.end()) count.push_back({&sf, 1});
-        else ++it->second;
+        int pid = pid_of_[mi];
+        int& at = slot_of_pid_[static_cast<size_t>(pid)];
+        if (at < 0) at = static_cast<int>(count.size()), count.push_back({pid, 0});
+        ++count[static_cast<size_t>(at)].second;
       }
     }
+    for (const auto& e : count) slot_of_pid_[static_cast<size_t>(e.first)] = -1;
     std::sort(notes->begin(), notes->end());
     notes->erase(std::unique(notes->begin(), notes->end()), notes->end());
     if (!best_note.empty()) {
@@ -1309,15 +1308,14 @@ class Resolver {
           if (ms_[mi].source == "person_note" && ms_[mi].bound == best_note) return ms_[mi].surface;
     }
     // Highest score; on a tie the smallest string (the order a std::map gave).
-    const std::string* best = nullptr;
-    int best_score = -1;
-    for (const auto& [sp, c] : count) {
-      const std::string& sf = *sp;
-      int words = static_cast<int>(parse_name(sf).words);
+    int best = -1, best_score = -1;
+    for (const auto& [pid, c] : count) {
+      std::string_view sf = surfaces_.str(pid);
+      int words = static_cast<int>(pnames_[static_cast<size_t>(pid)].words);
       int score = (words >= 2 ? 1000000 : 0) + c * 100 + static_cast<int>(sf.size());
-      if (score > best_score || (score == best_score && sf < *best)) best = sp, best_score = score;
+      if (score > best_score || (score == best_score && sf < surfaces_.str(best))) best = pid, best_score = score;
     }
-    return best ? *best : std::string();
+    return best >= 0 ? std::string(surfaces_.str(best)) : std::string();
   }
 
   ContactResult output() {
@@ -1375,8 +1373,8 @@ class Resolver {
     // One entry per distinct surface, in first-seen order (a linear search:
     // clusters have a handful of spellings; a hash index once there are many).
     std::vector<MemberDetail> det;
-    std::vector<const std::string*> src;  // per entry: the surface in ms_ (stable; det moves)
-    std::unordered_map<std::string_view, size_t> where;
+    std::vector<int> det_pid;  // per entry: its parsed surface
+    if (slot_of_pid_.size() < pnames_.size()) slot_of_pid_.resize(pnames_.size(), -1);
     // Views into the interned strings and the nodes, sorted and made unique
     // at the end (the order a std::set<std::string> gave, without a node and
     // a string copy per value).
@@ -1395,25 +1393,15 @@ class Resolver {
       for (int x : n.emails) emails.push_back(strs_.str(x));
       for (size_t mi : n.mentions) {
         const Mention& mm = ms_[mi];
-        size_t at = det.size();
-        if (det.size() > 16) {
-          if (where.empty())
-            for (size_t k = 0; k < src.size(); ++k) where.emplace(*src[k], k);
-          at = where.try_emplace(mm.surface, det.size()).first->second;
-        } else {
-          for (size_t k = 0; k < src.size(); ++k)
-            if (*src[k] == mm.surface) {
-              at = k;
-              break;
-            }
-        }
-        bool fresh = at == det.size();
-        if (fresh) det.emplace_back(), src.push_back(&mm.surface);
-        MemberDetail& d = det[at];
+        int pid = pid_of_[mi];
+        int& slot = slot_of_pid_[static_cast<size_t>(pid)];
+        bool fresh = slot < 0;
+        if (fresh) slot = static_cast<int>(det.size()), det.emplace_back(), det_pid.push_back(pid);
+        MemberDetail& d = det[static_cast<size_t>(slot)];
         if (fresh) {
           d.surface = mm.surface;
           d.confidence = n.conf;
-          const PName& p = parse_name(mm.surface);
+          const PName& p = pnames_[static_cast<size_t>(pid)];
           if (mm.surface == c.canonical) {
             d.kind = "canonical";
           } else if (mm.source == "alias") {
@@ -1436,6 +1424,7 @@ class Resolver {
         d.count++;
       }
     }
+    for (int pid : det_pid) slot_of_pid_[static_cast<size_t>(pid)] = -1;
     if (members.size() > 1 && c.evidence.empty()) c.evidence.push_back("same person note");
     bool multi_notes = false;
     {
