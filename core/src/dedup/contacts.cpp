@@ -363,6 +363,7 @@ namespace {
 using NameRel = detail::NameScore;
 
 std::string rel_words(TokenRel r, std::string_view a, std::string_view b, bool first) {
+  if (r == TokenRel::Exact || r == TokenRel::Different) return "";  // most merges: no words, no string built
   std::string pair = std::string(a).append(" / ").append(b);
   switch (r) {
     case TokenRel::Exact: return "";
@@ -942,6 +943,7 @@ class Resolver {
         if (std::find(ks.begin(), ks.end(), k) == ks.end()) ks.push_back(k);
       };
       std::string_view j = t.joined;
+      ks.reserve(j.size() + 2 + t.parts.size());  // one key per letter deleted, plus the whole, German and parts
       add(j, "");
       add(t.german, "");
       if (t.parts.size() > 1)
@@ -1323,6 +1325,11 @@ class Resolver {
     res.candidate_pairs = pairs_;
     res.cluster_of.assign(ms_.size(), -1);
     std::vector<int> cluster_of_root(nodes_.size(), -1);
+    {
+      size_t roots = 0;
+      for (size_t i = 0; i < nodes_.size(); ++i) roots += parent_[i] == static_cast<int>(i) && !members_[i].empty();
+      res.clusters.reserve(roots);  // a Cluster is large: no regrowth moves
+    }
     // Ordinary clusters first (ambiguous nodes are their own, after).
     for (size_t i = 0; i < nodes_.size(); ++i) {
       int r = find(static_cast<int>(i));
@@ -1379,6 +1386,18 @@ class Resolver {
     // at the end (the order a std::set<std::string> gave, without a node and
     // a string copy per value).
     std::vector<std::string_view> accounts, companies, roles, emails;
+    {
+      // Sized once from the members (a cluster has a handful of each).
+      size_t nm = 0, na = 0, nc = 0, nr = 0, ne = 0, nh = 0;
+      for (int m : members) {
+        const Node& n = nodes_[m];
+        nm += n.mentions.size(), na += n.accounts.size(), nc += n.companies_raw.size();
+        nr += n.roles.size(), ne += n.emails.size(), nh += n.how.size();
+      }
+      det.reserve(nm), det_pid.reserve(nm);
+      accounts.reserve(na), companies.reserve(nc), roles.reserve(nr), emails.reserve(ne);
+      if (nh > 0 || members.size() > 1) c.evidence.reserve(nh + 1);
+    }
     double conf = 1.0;
     const PName& canon = parse_name(c.canonical);
     for (int m : members) {
