@@ -413,18 +413,21 @@ bool companies_compatible(const std::vector<std::string>& a, const std::vector<s
   return false;
 }
 
+// Kept small (at 100k mentions there are ~44k nodes, built in one pass of
+// random access): the few nodes that carry evidence or candidates point into
+// side tables instead of each holding two empty vectors.
 struct Node {
-  SmallVec<size_t, 2> mentions;
+  SmallVec<uint32_t, 2> mentions;
   Ids names;    // distinct full names (2+ tokens): PName ids
   Ids singles;  // distinct one-token spellings (plain token ids)
   bool single = false, partial = false, bound = false;
   int account = -1;          // unbound nodes: their scope
-  Ids accounts, companies, companies_raw, emails, phones, notes, role_words;
+  Ids accounts, companies, companies_raw, emails, notes, role_words;
   std::vector<std::string_view> roles;  // views of the mentions' roles
   double conf = 1.0;
-  std::vector<std::string> how;  // evidence for joining its cluster
+  int how = -1;  // evidence for joining its cluster: index into Resolver::hows_ (-1 = none)
   bool ambiguous = false;
-  std::vector<int> candidates;   // roots, when ambiguous
+  int candidates = -1;  // roots, when ambiguous: index into Resolver::candidate_lists_
   // Interned attribute values read by the cannot-link tests (-1 = none).
   int a_email = -1, a_comp = -1, a_names = -1, a_shape = -1, a_role = -1;
 };
@@ -476,6 +479,8 @@ class Resolver {
   std::vector<int> parent_;
   std::vector<Members> members_;
   std::vector<Attrs> attrs_;  // per root
+  std::vector<std::vector<std::string>> hows_;       // Node::how
+  std::vector<std::vector<int>> candidate_lists_;    // Node::candidates
   size_t pairs_ = 0;
 
   // ---- interned words and names
@@ -681,7 +686,7 @@ class Resolver {
       }
       Node& n = nodes_[static_cast<size_t>(*slot)];
       node_of_[i] = *slot;
-      n.mentions.push_back(i);
+      n.mentions.push_back(static_cast<uint32_t>(i));
       add_unique(n.accounts, acc);
       if (p.words >= 2 && !p.partial) {
         if (std::none_of(n.names.begin(), n.names.end(),
@@ -704,7 +709,6 @@ class Resolver {
         }
       }
       if (!m.email.empty()) add_unique(n.emails, strs_.id(m.email));
-      if (!m.phone.empty()) add_unique(n.phones, strs_.id(m.phone));
       if (!m.bound.empty()) add_unique(n.notes, strs_.id(m.bound));
       if (!m.role.empty()) {
         if (std::find(n.roles.begin(), n.roles.end(), m.role) == n.roles.end()) n.roles.push_back(m.role);
@@ -874,7 +878,10 @@ class Resolver {
     Node& joined = nodes_[rb];
     joined.conf = std::min(joined.conf, conf);
     for (auto& h : how)
-      if (!h.empty()) joined.how.push_back(std::move(h));
+      if (!h.empty()) {
+        if (joined.how < 0) joined.how = static_cast<int>(hows_.size()), hows_.emplace_back();
+        hows_[static_cast<size_t>(joined.how)].push_back(std::move(h));
+      }
   }
 
   void stage_email() {
@@ -1221,7 +1228,8 @@ class Resolver {
                          what + ": the only match for \"" + surface + "\" in " + scope});
       } else if (ok.size() > 1) {
         n.ambiguous = true;
-        n.candidates.assign(ok.begin(), ok.end());
+        n.candidates = static_cast<int>(candidate_lists_.size());
+        candidate_lists_.emplace_back(ok.begin(), ok.end());
       } else if (n.single && fstr(p.first()).size() >= 4) {
         std::set<int> fuzzy;
         auto it = firsts.find(acc);
@@ -1349,7 +1357,7 @@ class Resolver {
       fill(c, members_[i]);
       c.ambiguous = true;
       c.confidence = 0;
-      for (int root : n.candidates) {
+      for (int root : candidate_lists_[static_cast<size_t>(n.candidates)]) {
         int ci = cluster_of_root[find(root)];
         if (ci >= 0) c.candidates.push_back(res.clusters[ci].canonical);
       }
@@ -1392,7 +1400,7 @@ class Resolver {
       for (int m : members) {
         const Node& n = nodes_[m];
         nm += n.mentions.size(), na += n.accounts.size(), nc += n.companies_raw.size();
-        nr += n.roles.size(), ne += n.emails.size(), nh += n.how.size();
+        nr += n.roles.size(), ne += n.emails.size(), nh += n.how >= 0 ? hows_[static_cast<size_t>(n.how)].size() : 0;
       }
       det.reserve(nm), det_pid.reserve(nm);
       accounts.reserve(na), companies.reserve(nc), roles.reserve(nr), emails.reserve(ne);
@@ -1403,8 +1411,9 @@ class Resolver {
     for (int m : members) {
       const Node& n = nodes_[m];
       conf = std::min(conf, n.conf);
-      for (const auto& h : n.how)
-        if (std::find(c.evidence.begin(), c.evidence.end(), h) == c.evidence.end()) c.evidence.push_back(h);
+      if (n.how >= 0)
+        for (const auto& h : hows_[static_cast<size_t>(n.how)])
+          if (std::find(c.evidence.begin(), c.evidence.end(), h) == c.evidence.end()) c.evidence.push_back(h);
       for (int a : n.accounts)
         if (!strs_.str(a).empty()) accounts.push_back(strs_.str(a));
       for (int x : n.companies_raw) companies.push_back(strs_.str(x));
