@@ -61,9 +61,27 @@ uint64_t hash_bytes(std::string_view s) {
     h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
     h ^= h >> 31;
   }
-  // The tail byte by byte: a memcpy of a variable length is a libc call.
+  // The tail without a byte loop (a memcpy of a variable length would be a
+  // libc call): the last eight bytes of the string when it had eight or
+  // more (overlapping the step before), else two overlapping four-byte
+  // loads, else three single bytes. Each covers every tail byte, and the
+  // length is in the seed, so equal hashes still need equal bytes to be
+  // likely. Only slots depend on the hash; ids are in insertion order.
   uint64_t w = 0;
-  for (size_t i = 0; i < n; ++i) w |= static_cast<uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+  if (n > 0) {
+    if (s.size() >= 8) {
+      std::memcpy(&w, s.data() + s.size() - 8, 8);
+    } else if (n >= 4) {
+      uint32_t lo, hi;
+      std::memcpy(&lo, p, 4);
+      std::memcpy(&hi, p + n - 4, 4);
+      w = lo | (static_cast<uint64_t>(hi) << 32);
+    } else {
+      w = static_cast<uint64_t>(static_cast<unsigned char>(p[0])) |
+          (static_cast<uint64_t>(static_cast<unsigned char>(p[n / 2])) << 8) |
+          (static_cast<uint64_t>(static_cast<unsigned char>(p[n - 1])) << 16);
+    }
+  }
   h = (h ^ w) * 0x94d049bb133111ebull;
   h ^= h >> 29;
   h *= 0xbf58476d1ce4e5b9ull;
@@ -396,13 +414,27 @@ std::set<std::string> content_words(std::string_view s) {
   return out;
 }
 
+// Words of s separated by spaces or tabs (detail::split_words), as views.
+void view_words(std::string_view s, std::vector<std::string_view>& out) {
+  out.clear();
+  for (size_t i = 0; i < s.size();) {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+    size_t b = i;
+    while (i < s.size() && s[i] != ' ' && s[i] != '\t') ++i;
+    if (i > b) out.push_back(s.substr(b, i - b));
+  }
+}
+
 // "Acme" and "Acme Cloud" can be one employer; "Acme" and "Globex" cannot.
-bool companies_compatible(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+// (Views, not string copies: the cannot-link test calls it per pair of
+// company sets.)
+bool companies_compatible(const std::vector<std::string_view>& a, const std::vector<std::string_view>& b) {
   if (a.empty() || b.empty()) return true;
+  std::vector<std::string_view> wx, wy;
   for (const auto& x : a)
     for (const auto& y : b) {
       if (x == y) return true;
-      auto wx = detail::split_words(x), wy = detail::split_words(y);
+      view_words(x, wx), view_words(y, wy);
       const auto& s = wx.size() < wy.size() ? wx : wy;
       const auto& l = wx.size() < wy.size() ? wy : wx;
       bool all = true;
@@ -821,9 +853,9 @@ class Resolver {
       case kEmail:
       case kRole: c = disjoint(set_of(a), set_of(b)); break;
       case kComp: {
-        std::vector<std::string> x, y;
-        for (int i : set_of(a)) x.emplace_back(strs_.str(i));
-        for (int i : set_of(b)) y.emplace_back(strs_.str(i));
+        std::vector<std::string_view> x, y;
+        for (int i : set_of(a)) x.push_back(strs_.str(i));
+        for (int i : set_of(b)) y.push_back(strs_.str(i));
         c = !companies_compatible(x, y);
         break;
       }
@@ -1100,13 +1132,14 @@ class Resolver {
       bool fuzzy = !(strong(c.rel.first) && strong(c.rel.last));
       if (!clusters_compatible(ra, rb, fuzzy)) continue;
       std::vector<std::string> how;
+      how.reserve(3);
       const PName& fa = pnames_[static_cast<size_t>(c.pa)];
       const PName& fb = pnames_[static_cast<size_t>(c.pb)];
       std::string w1 = rel_words(c.rel.first, rawstr(fa.first()), rawstr(fb.first()), true);
       std::string w2 = rel_words(c.rel.last, rawstr(fa.last()), rawstr(fb.last()), false);
       if (w1.empty() && w2.empty()) how.push_back("same full name");
-      how.push_back(w1);
-      how.push_back(w2);
+      if (!w1.empty()) how.push_back(std::move(w1));  // unite() keeps only non-empty evidence
+      if (!w2.empty()) how.push_back(std::move(w2));
       int co = shared_company(c.a, c.b);
       if (co >= 0) how.push_back("same company (" + std::string(strs_.str(co)) + ")");
       double conf = 0.98;
@@ -1115,7 +1148,7 @@ class Resolver {
       if (c.rel.first == TokenRel::Nickname) conf = std::min(conf, 0.85);
       // Keep the root on the node with a person note, if any, for a stable canonical.
       if (nodes_[rb].bound && !nodes_[ra].bound) std::swap(ra, rb);
-      unite(ra, rb, conf, how);
+      unite(ra, rb, conf, std::move(how));
     }
   }
 
