@@ -680,6 +680,7 @@ class Resolver {
   void build_nodes() {
     FlatMap64<int> by_key(ms_.size());
     surfaces_.reserve(ms_.size());
+    feat_.reserve(ms_.size() / 4 + 16);  // ~23k distinct folded words per 100k mentions: few regrowth moves
     strs_.reserve(ms_.size() / 4);
     nodes_.reserve(ms_.size());
     node_of_.assign(ms_.size(), -1);
@@ -1528,13 +1529,21 @@ class Resolver {
     }
     std::vector<size_t> order(det.size());
     std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    auto before = [&](size_t a, size_t b) {
       const std::string& sa = det[a].surface;
       const std::string& sb = det[b].surface;
       if (sa == c.canonical) return sb != c.canonical;
       if (sb == c.canonical) return false;
       return det[a].count > det[b].count;
-    });
+    };
+    // Stable either way; a cluster has a few spellings, and stable_sort's
+    // temporary buffer was an allocation per cluster.
+    if (order.size() <= 16) {
+      for (size_t i = 1; i < order.size(); ++i)
+        for (size_t j = i; j > 0 && before(order[j], order[j - 1]); --j) std::swap(order[j], order[j - 1]);
+    } else {
+      std::stable_sort(order.begin(), order.end(), before);
+    }
     c.members.reserve(det.size());
     c.detail.reserve(det.size());
     for (size_t k : order) {
@@ -1549,6 +1558,10 @@ class Resolver {
   }
 
   static void sorted_unique_into(std::vector<std::string_view>& views, std::vector<std::string>& out) {
+    if (views.size() <= 1) {  // most clusters: one account, one company, one role
+      if (!views.empty()) out.emplace_back(views.front());
+      return;
+    }
     std::sort(views.begin(), views.end());
     views.erase(std::unique(views.begin(), views.end()), views.end());
     out.reserve(views.size());

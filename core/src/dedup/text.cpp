@@ -335,6 +335,10 @@ std::string name_token(std::string_view raw) {
 }
 
 std::vector<std::string> hyphen_parts(std::string_view tok) {
+  if (tok.find('-') == std::string_view::npos) {  // almost every name: the token itself
+    if (tok.empty()) return {};
+    return {std::string(tok)};
+  }
   std::vector<std::string> parts;
   std::string cur;
   for (char c : tok) {
