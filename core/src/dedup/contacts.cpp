@@ -323,6 +323,20 @@ bool disjoint(const A& a, const B& b) {
   return true;
 }
 
+// A small sorted set of ids: what std::set<int> gave (sorted, unique), in
+// one vector instead of a tree node per id; the sets here hold a few ids.
+struct IdSet {
+  std::vector<int> v;
+  void insert(int x) {
+    auto it = std::lower_bound(v.begin(), v.end(), x);
+    if (it == v.end() || *it != x) v.insert(it, x);
+  }
+  void clear() { v.clear(); }
+  size_t size() const { return v.size(); }
+  std::vector<int>::const_iterator begin() const { return v.begin(); }
+  std::vector<int>::const_iterator end() const { return v.end(); }
+};
+
 bool non_ascii(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0x80) != 0; });
 }
@@ -1223,7 +1237,7 @@ class Resolver {
     idx.erase(std::unique(idx.begin(), idx.end(),
                           [](const Posting& a, const Posting& b) { return a.key == b.key && a.root == b.root; }),
               idx.end());
-    auto lookup = [&](int acc, Kind kind, int tok, std::set<int>& out) {
+    auto lookup = [&](int acc, Kind kind, int tok, IdSet& out) {
       uint64_t k = key(acc, kind, tok);
       auto it = std::lower_bound(idx.begin(), idx.end(), k, [](const Posting& e, uint64_t x) { return e.key < x; });
       for (; it != idx.end() && it->key == k; ++it) out.insert(it->root);
@@ -1235,14 +1249,15 @@ class Resolver {
     };
     std::vector<Plan> plans;
     std::vector<int> leftovers;
+    IdSet cands, raw, ok, fuzzy;  // per node, cleared (kept here: no allocation per node)
     for (size_t i = 0; i < nodes_.size(); ++i) {
       Node& n = nodes_[i];
       if (!n.single && !n.partial) continue;
       if (find(static_cast<int>(i)) != static_cast<int>(i) || members_[i].size() != 1) continue;
       int acc = n.account;
       const std::string& surface = ms_[n.mentions.front()].surface;
-      const PName& p = parse_name(surface);
-      std::set<int> cands;
+      const PName& p = pnames_[static_cast<size_t>(pid_of_[n.mentions.front()])];
+      cands.clear();
       std::string what;
       if (n.single) {
         const Tok& t = p.first();
@@ -1256,7 +1271,7 @@ class Resolver {
       } else {
         const Tok& f = p.first();
         const Tok& l = p.last();
-        std::set<int> raw;
+        raw.clear();
         if (fstr(f).size() > 1) {
           lookup(acc, kF, f.plain, raw);
           canon_ids(f.id, cs);
@@ -1279,19 +1294,19 @@ class Resolver {
         }
         what = "initial";
       }
-      std::set<int> ok;
+      ok.clear();
       for (int r : cands)
         if (clusters_compatible(static_cast<int>(i), r, true)) ok.insert(r);
-      std::string scope(strs_.str(acc).empty() ? std::string_view("the vault") : strs_.str(acc));
+      auto scope = [&] { return std::string(strs_.str(acc).empty() ? std::string_view("the vault") : strs_.str(acc)); };
       if (ok.size() == 1) {
         plans.push_back({static_cast<int>(i), *ok.begin(), what == "initial" ? 0.75 : 0.7,
-                         what + ": the only match for \"" + surface + "\" in " + scope});
+                         what + ": the only match for \"" + surface + "\" in " + scope()});
       } else if (ok.size() > 1) {
         n.ambiguous = true;
         n.candidates = static_cast<int>(candidate_lists_.size());
         candidate_lists_.emplace_back(ok.begin(), ok.end());
       } else if (n.single && fstr(p.first()).size() >= 4) {
-        std::set<int> fuzzy;
+        fuzzy.clear();
         auto it = firsts.find(acc);
         if (it != firsts.end())
           for (const auto& [f, root] : it->second) {
@@ -1300,7 +1315,7 @@ class Resolver {
           }
         if (fuzzy.size() == 1)
           plans.push_back({static_cast<int>(i), *fuzzy.begin(), 0.6,
-                           "first name only, spelled like the only close match in " + scope});
+                           "first name only, spelled like the only close match in " + scope()});
         else
           leftovers.push_back(static_cast<int>(i));
       } else {
