@@ -152,7 +152,7 @@ class Interner {
   std::string_view store(std::string_view s) {
     if (s.size() > left_) {
       size_t size = std::max<size_t>(s.size(), 64 * 1024);
-      chunks_.push_back(std::make_unique<char[]>(size));
+      chunks_.push_back(std::unique_ptr<char[]>(new char[size]));  // not zeroed: every byte is written before it is read
       free_ = chunks_.back().get();
       left_ = size;
     }
