@@ -696,6 +696,15 @@ class Resolver {
     surfaces_.reserve(ms_.size());
     feat_.reserve(ms_.size() / 4 + 16);  // ~23k distinct folded words per 100k mentions: few regrowth moves
     strs_.reserve(ms_.size() / 4);
+    // Sized from the input (per 100k generated mentions: ~27k folded and
+    // ~23k plain words, ~44k nodes' attribute sets), so the tables do not
+    // rehash every string each time they double (that was ~250k rehashes).
+    raw_.reserve(ms_.size() / 3);
+    folded_.reserve(ms_.size() / 4);
+    plain_.reserve(ms_.size() / 4);
+    name_keys_.reserve(ms_.size() / 2);
+    sets_.reserve(ms_.size() / 4);
+    shapes_.reserve(ms_.size() / 4);
     nodes_.reserve(ms_.size());
     node_of_.assign(ms_.size(), -1);
     pid_of_.assign(ms_.size(), -1);
