@@ -395,19 +395,22 @@ namespace {
 using NameRel = detail::NameScore;
 
 std::string rel_words(TokenRel r, std::string_view a, std::string_view b, bool first) {
-  if (r == TokenRel::Exact || r == TokenRel::Different) return "";  // most merges: no words, no string built
-  std::string pair = std::string(a).append(" / ").append(b);
+  // "<what> (a / b)", built in one allocation (it is made for every merge).
+  std::string_view what;
   switch (r) {
-    case TokenRel::Exact: return "";
-    case TokenRel::Translit: return "diacritic or transliteration variant (" + pair + ")";
-    case TokenRel::Nickname: return "nickname (" + pair + ")";
-    case TokenRel::HyphenPart: return "part of a double surname (" + pair + ")";
-    case TokenRel::Typo: return std::string(first ? "first-name" : "surname") + " spelling variant (" + pair + ")";
-    case TokenRel::Phonetic: return std::string(first ? "first names" : "surnames") + " sound alike (" + pair + ")";
-    case TokenRel::Initial: return "initial (" + pair + ")";
+    case TokenRel::Exact:
     case TokenRel::Different: return "";
+    case TokenRel::Translit: what = "diacritic or transliteration variant ("; break;
+    case TokenRel::Nickname: what = "nickname ("; break;
+    case TokenRel::HyphenPart: what = "part of a double surname ("; break;
+    case TokenRel::Typo: what = first ? "first-name spelling variant (" : "surname spelling variant ("; break;
+    case TokenRel::Phonetic: what = first ? "first names sound alike (" : "surnames sound alike ("; break;
+    case TokenRel::Initial: what = "initial ("; break;
   }
-  return "";
+  std::string out;
+  out.reserve(what.size() + a.size() + 3 + b.size() + 1);
+  out.append(what).append(a).append(" / ").append(b).append(")");
+  return out;
 }
 
 std::set<std::string> content_words(std::string_view s) {
