@@ -117,6 +117,12 @@ class Interner {
   size_t size() const { return strs_.size(); }
   void reserve(size_t n) {
     strs_.reserve(n);
+    if (strs_.empty()) {  // nothing to rehash: size the table once instead of doubling up to it
+      size_t cap = slots_.size();
+      while (n * 2 > cap) cap *= 2;
+      if (cap != slots_.size()) slots_.assign(cap, 0);
+      return;
+    }
     while (n * 2 > slots_.size()) grow();
   }
   std::string_view str(int i) const { return strs_[static_cast<size_t>(i)]; }
