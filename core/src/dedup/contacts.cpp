@@ -554,6 +554,7 @@ class Resolver {
   Interner strs_;                         // accounts, companies, e-mails, phones, paths, role words, keys
   Interner sets_;                         // attribute sets
   std::vector<std::vector<int>> set_vals_;
+  std::vector<int> set_scratch_;
   Interner shapes_;                       // (names set, one-word spellings) per node
   std::vector<std::pair<int, std::vector<int>>> shape_vals_;
   FlatMap64<char> conflict_memo_{1 << 14};
@@ -685,12 +686,17 @@ class Resolver {
     return detail::score_names(r.first, r.last);
   }
 
-  int intern_set(std::vector<int> v) {
-    if (v.empty()) return -1;
-    std::sort(v.begin(), v.end());
+  // The id of the set of xs (sorted), -1 for an empty set. Sorted in a
+  // reused scratch vector: a node's sets are copied only the first time
+  // they are seen.
+  template <typename V>
+  int intern_set(const V& xs) {
+    if (xs.empty()) return -1;
+    set_scratch_.assign(xs.begin(), xs.end());
+    std::sort(set_scratch_.begin(), set_scratch_.end());
     int before = static_cast<int>(sets_.size());
-    int id = sets_.id(set_bytes(v));
-    if (id == before) set_vals_.push_back(std::move(v));
+    int id = sets_.id(set_bytes(set_scratch_));
+    if (id == before) set_vals_.push_back(set_scratch_);
     return id;
   }
   const std::vector<int>& set_of(int id) const { return set_vals_[static_cast<size_t>(id)]; }
@@ -804,20 +810,18 @@ class Resolver {
       for (int e : extra) add_unique(n.accounts, e);
     }
     for (auto& n : nodes_) {
-      n.a_email = intern_set(n.emails.to_vector());
-      n.a_comp = intern_set(n.companies.to_vector());
-      n.a_names = intern_set(n.names.to_vector());
-      n.a_role = intern_set(n.role_words.to_vector());
+      n.a_email = intern_set(n.emails);
+      n.a_comp = intern_set(n.companies);
+      n.a_names = intern_set(n.names);
+      n.a_role = intern_set(n.role_words);
       // Names and one-word spellings together: the one-word test reads both.
-      std::vector<int> singles = n.singles.to_vector();
+      std::vector<int>& singles = set_scratch_;
+      singles.assign(n.singles.begin(), n.singles.end());
       std::sort(singles.begin(), singles.end());
       singles.push_back(n.a_names);
       int before = static_cast<int>(shapes_.size());
       n.a_shape = shapes_.id(set_bytes(singles));
-      if (n.a_shape == before) {
-        singles.pop_back();
-        shape_vals_.push_back({n.a_names, std::move(singles)});
-      }
+      if (n.a_shape == before) shape_vals_.push_back({n.a_names, std::vector<int>(singles.begin(), singles.end() - 1)});
     }
     // Byte order of plain tokens: blocks are scanned in sorted-neighbourhood order.
     // Sorted on the first eight bytes as a big-endian integer first (most
