@@ -478,7 +478,7 @@ struct Node {
   bool single = false, partial = false, bound = false;
   int account = -1;          // unbound nodes: their scope
   Ids accounts, companies, companies_raw, emails, notes, role_words;
-  std::vector<std::string_view> roles;  // views of the mentions' roles
+  SmallVec<std::string_view, 1> roles;  // views of the mentions' roles (almost always one: in place)
   double conf = 1.0;
   int how = -1;  // evidence for joining its cluster: index into Resolver::hows_ (-1 = none)
   bool ambiguous = false;
