@@ -83,6 +83,72 @@ TEST(DedupText, TokenRelations) {
   EXPECT_EQ(token_relation("Bob", "William", true), TokenRel::Different);
 }
 
+// osa_distance trims a shared prefix and suffix and fills only a band of
+// the table; the answer must be what the full optimal-string-alignment table
+// gives (capped at cap + 1), on every pair of short strings over a small
+// alphabet (where transpositions and repeats are dense) and on random
+// longer ones.
+namespace {
+int osa_full_table(const std::string& a, const std::string& b, int cap) {
+  size_t n = a.size(), m = b.size();
+  std::vector<std::vector<int>> d(n + 1, std::vector<int>(m + 1, 0));
+  for (size_t i = 0; i <= n; ++i) d[i][0] = static_cast<int>(i);
+  for (size_t j = 0; j <= m; ++j) d[0][j] = static_cast<int>(j);
+  for (size_t i = 1; i <= n; ++i)
+    for (size_t j = 1; j <= m; ++j) {
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  return std::min(d[n][m], cap + 1);
+}
+void all_strings(const std::string& alphabet, size_t max_len, std::vector<std::string>& out) {
+  out.push_back("");
+  for (size_t k = 0; k < out.size(); ++k)
+    if (out[k].size() < max_len)
+      for (char c : alphabet) out.push_back(out[k] + c);
+}
+}  // namespace
+
+TEST(DedupText, OsaDistanceMatchesTheFullTable) {
+  std::vector<std::string> abc, ab;
+  all_strings("abc", 5, abc);
+  all_strings("ab", 7, ab);
+  for (const auto* set : {&abc, &ab})
+    for (const auto& x : *set)
+      for (const auto& y : *set)
+        for (int cap : {1, 2, 3}) ASSERT_EQ(osa_distance(x, y, cap), osa_full_table(x, y, cap)) << x << " / " << y << " cap " << cap;
+  uint64_t state = 12345;
+  auto next = [&] { return (state = state * 6364136223846793005ull + 1442695040888963407ull) >> 33; };
+  for (int k = 0; k < 20000; ++k) {
+    std::string x, y;
+    size_t nx = next() % 14, ny = next() % 14;
+    for (size_t i = 0; i < nx; ++i) x.push_back(static_cast<char>('a' + next() % 4));
+    // y: x with a few random edits, or unrelated
+    if (k % 2) {
+      y = x;
+      for (int e = static_cast<int>(next() % 4); e > 0 && !y.empty(); --e) {
+        size_t at = next() % y.size();
+        switch (next() % 4) {
+          case 0: y[at] = static_cast<char>('a' + next() % 4); break;
+          case 1: y.erase(at, 1); break;
+          case 2: y.insert(at, 1, static_cast<char>('a' + next() % 4)); break;
+          default: if (at + 1 < y.size()) std::swap(y[at], y[at + 1]);
+        }
+      }
+    } else {
+      for (size_t i = 0; i < ny; ++i) y.push_back(static_cast<char>('a' + next() % 4));
+    }
+    for (int cap : {1, 2, 3}) ASSERT_EQ(osa_distance(x, y, cap), osa_full_table(x, y, cap)) << x << " / " << y << " cap " << cap;
+  }
+  // Longer than the on-stack rows.
+  std::string long_a(80, 'a'), long_b = long_a;
+  long_b[40] = 'b';
+  std::swap(long_b[10], long_b[11]);
+  long_b[10] = 'c';
+  EXPECT_EQ(osa_distance(long_a, long_b, 3), osa_full_table(long_a, long_b, 3));
+  EXPECT_EQ(osa_distance(long_a + "xy", long_a + "yx", 2), 1);
+}
+
 TEST(DedupContacts, DiacriticVariantsMergeDifferentSurnamesDoNot) {
   auto r = run_on({{"Customers/Acme.md", customer({"[[Jürgen Weiß]]", "Juergen Weiss", "Łukasz Nowak", "Lukasz Nowak",
                                                     "Lukasz Kowalski"})}});

@@ -82,3 +82,36 @@ TEST(DedupScale, OneLetterTyposMeetAcrossABigBlock) {
   EXPECT_EQ(typo, orig);
   for (size_t i = 1; i + 1 < ms.size(); ++i) EXPECT_NE(r.cluster_of[i], orig) << ms[i].surface;
 }
+
+// The first-name + surname-initial block (block 0) only makes pairs whose
+// surnames both have 8+ letters: the two-edit typos no key block finds. A
+// big block of short surnames around them must neither hide such a pair
+// (Rosenbaum / Rozenbaun: two substitutions, different sound keys, so only
+// block 0 can meet them) nor make pairs of its own: short-surname pairs of
+// one first name are found by the key blocks or not at all.
+TEST(DedupScale, TwoEditTyposOfLongSurnamesStillMeetInABigBlock) {
+  std::vector<Mention> ms;
+  auto add = [&](const std::string& surface) {
+    Mention m;
+    m.surface = surface;
+    m.account = "Acme";
+    m.path = "Customers/Acme.md";
+    m.source = "list";
+    m.line = static_cast<int>(ms.size()) + 1;
+    ms.push_back(m);
+  };
+  static const char* kSyl[] = {"ba", "ke", "di", "lo", "mu", "na", "pe", "ti", "vo", "xu"};
+  // 200 short R-surnames of Maria, none related to another (four letters,
+  // two syllables each, so the deletion keys need the same first syllable
+  // and the same consonants in the second: they never meet as a typo).
+  for (int i = 0; i < 200; ++i) add(std::string("Maria R") + kSyl[i % 10] + kSyl[(i / 10) % 10] + (i >= 100 ? "s" : ""));
+  add("Maria Rosenbaum");
+  add("Maria Rozenbaun");
+  ContactResult r = resolve(ms);
+  int a = r.cluster_of[200], b = r.cluster_of[201];
+  EXPECT_EQ(a, b) << "two-edit typo of a long surname not merged";
+  for (size_t i = 0; i < 200; ++i) EXPECT_NE(r.cluster_of[i], a) << ms[i].surface;
+  // Before, block 0 alone made ~6 pairs per entry here (1,200); now only the
+  // long-surname ones, plus what the key blocks find.
+  EXPECT_LT(r.candidate_pairs, 400u);
+}

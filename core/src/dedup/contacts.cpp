@@ -61,9 +61,27 @@ uint64_t hash_bytes(std::string_view s) {
     h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
     h ^= h >> 31;
   }
-  // The tail byte by byte: a memcpy of a variable length is a libc call.
+  // The tail without a byte loop (a memcpy of a variable length would be a
+  // libc call): the last eight bytes of the string when it had eight or
+  // more (overlapping the step before), else two overlapping four-byte
+  // loads, else three single bytes. Each covers every tail byte, and the
+  // length is in the seed, so equal hashes still need equal bytes to be
+  // likely. Only slots depend on the hash; ids are in insertion order.
   uint64_t w = 0;
-  for (size_t i = 0; i < n; ++i) w |= static_cast<uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+  if (n > 0) {
+    if (s.size() >= 8) {
+      std::memcpy(&w, s.data() + s.size() - 8, 8);
+    } else if (n >= 4) {
+      uint32_t lo, hi;
+      std::memcpy(&lo, p, 4);
+      std::memcpy(&hi, p + n - 4, 4);
+      w = lo | (static_cast<uint64_t>(hi) << 32);
+    } else {
+      w = static_cast<uint64_t>(static_cast<unsigned char>(p[0])) |
+          (static_cast<uint64_t>(static_cast<unsigned char>(p[n / 2])) << 8) |
+          (static_cast<uint64_t>(static_cast<unsigned char>(p[n - 1])) << 16);
+    }
+  }
   h = (h ^ w) * 0x94d049bb133111ebull;
   h ^= h >> 29;
   h *= 0xbf58476d1ce4e5b9ull;
@@ -99,6 +117,12 @@ class Interner {
   size_t size() const { return strs_.size(); }
   void reserve(size_t n) {
     strs_.reserve(n);
+    if (strs_.empty()) {  // nothing to rehash: size the table once instead of doubling up to it
+      size_t cap = slots_.size();
+      while (n * 2 > cap) cap *= 2;
+      if (cap != slots_.size()) slots_.assign(cap, 0);
+      return;
+    }
     while (n * 2 > slots_.size()) grow();
   }
   std::string_view str(int i) const { return strs_[static_cast<size_t>(i)]; }
@@ -134,7 +158,7 @@ class Interner {
   std::string_view store(std::string_view s) {
     if (s.size() > left_) {
       size_t size = std::max<size_t>(s.size(), 64 * 1024);
-      chunks_.push_back(std::make_unique<char[]>(size));
+      chunks_.push_back(std::unique_ptr<char[]>(new char[size]));  // not zeroed: every byte is written before it is read
       free_ = chunks_.back().get();
       left_ = size;
     }
@@ -305,6 +329,20 @@ bool disjoint(const A& a, const B& b) {
   return true;
 }
 
+// A small sorted set of ids: what std::set<int> gave (sorted, unique), in
+// one vector instead of a tree node per id; the sets here hold a few ids.
+struct IdSet {
+  std::vector<int> v;
+  void insert(int x) {
+    auto it = std::lower_bound(v.begin(), v.end(), x);
+    if (it == v.end() || *it != x) v.insert(it, x);
+  }
+  void clear() { v.clear(); }
+  size_t size() const { return v.size(); }
+  std::vector<int>::const_iterator begin() const { return v.begin(); }
+  std::vector<int>::const_iterator end() const { return v.end(); }
+};
+
 bool non_ascii(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0x80) != 0; });
 }
@@ -363,18 +401,22 @@ namespace {
 using NameRel = detail::NameScore;
 
 std::string rel_words(TokenRel r, std::string_view a, std::string_view b, bool first) {
-  std::string pair = std::string(a).append(" / ").append(b);
+  // "<what> (a / b)", built in one allocation (it is made for every merge).
+  std::string_view what;
   switch (r) {
-    case TokenRel::Exact: return "";
-    case TokenRel::Translit: return "diacritic or transliteration variant (" + pair + ")";
-    case TokenRel::Nickname: return "nickname (" + pair + ")";
-    case TokenRel::HyphenPart: return "part of a double surname (" + pair + ")";
-    case TokenRel::Typo: return std::string(first ? "first-name" : "surname") + " spelling variant (" + pair + ")";
-    case TokenRel::Phonetic: return std::string(first ? "first names" : "surnames") + " sound alike (" + pair + ")";
-    case TokenRel::Initial: return "initial (" + pair + ")";
+    case TokenRel::Exact:
     case TokenRel::Different: return "";
+    case TokenRel::Translit: what = "diacritic or transliteration variant ("; break;
+    case TokenRel::Nickname: what = "nickname ("; break;
+    case TokenRel::HyphenPart: what = "part of a double surname ("; break;
+    case TokenRel::Typo: what = first ? "first-name spelling variant (" : "surname spelling variant ("; break;
+    case TokenRel::Phonetic: what = first ? "first names sound alike (" : "surnames sound alike ("; break;
+    case TokenRel::Initial: what = "initial ("; break;
   }
-  return "";
+  std::string out;
+  out.reserve(what.size() + a.size() + 3 + b.size() + 1);
+  out.append(what).append(a).append(" / ").append(b).append(")");
+  return out;
 }
 
 std::set<std::string> content_words(std::string_view s) {
@@ -395,13 +437,27 @@ std::set<std::string> content_words(std::string_view s) {
   return out;
 }
 
+// Words of s separated by spaces or tabs (detail::split_words), as views.
+void view_words(std::string_view s, std::vector<std::string_view>& out) {
+  out.clear();
+  for (size_t i = 0; i < s.size();) {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+    size_t b = i;
+    while (i < s.size() && s[i] != ' ' && s[i] != '\t') ++i;
+    if (i > b) out.push_back(s.substr(b, i - b));
+  }
+}
+
 // "Acme" and "Acme Cloud" can be one employer; "Acme" and "Globex" cannot.
-bool companies_compatible(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+// (Views, not string copies: the cannot-link test calls it per pair of
+// company sets.)
+bool companies_compatible(const std::vector<std::string_view>& a, const std::vector<std::string_view>& b) {
   if (a.empty() || b.empty()) return true;
+  std::vector<std::string_view> wx, wy;
   for (const auto& x : a)
     for (const auto& y : b) {
       if (x == y) return true;
-      auto wx = detail::split_words(x), wy = detail::split_words(y);
+      view_words(x, wx), view_words(y, wy);
       const auto& s = wx.size() < wy.size() ? wx : wy;
       const auto& l = wx.size() < wy.size() ? wy : wx;
       bool all = true;
@@ -412,18 +468,21 @@ bool companies_compatible(const std::vector<std::string>& a, const std::vector<s
   return false;
 }
 
+// Kept small (at 100k mentions there are ~44k nodes, built in one pass of
+// random access): the few nodes that carry evidence or candidates point into
+// side tables instead of each holding two empty vectors.
 struct Node {
-  SmallVec<size_t, 2> mentions;
+  SmallVec<uint32_t, 2> mentions;
   Ids names;    // distinct full names (2+ tokens): PName ids
   Ids singles;  // distinct one-token spellings (plain token ids)
   bool single = false, partial = false, bound = false;
   int account = -1;          // unbound nodes: their scope
-  Ids accounts, companies, companies_raw, emails, phones, notes, role_words;
-  std::vector<std::string_view> roles;  // views of the mentions' roles
+  Ids accounts, companies, companies_raw, emails, notes, role_words;
+  SmallVec<std::string_view, 1> roles;  // views of the mentions' roles (almost always one: in place)
   double conf = 1.0;
-  std::vector<std::string> how;  // evidence for joining its cluster
+  int how = -1;  // evidence for joining its cluster: index into Resolver::hows_ (-1 = none)
   bool ambiguous = false;
-  std::vector<int> candidates;   // roots, when ambiguous
+  int candidates = -1;  // roots, when ambiguous: index into Resolver::candidate_lists_
   // Interned attribute values read by the cannot-link tests (-1 = none).
   int a_email = -1, a_comp = -1, a_names = -1, a_shape = -1, a_role = -1;
 };
@@ -467,9 +526,16 @@ class Resolver {
   const CompanyAliases& aliases_;
   std::vector<Node> nodes_;
   std::vector<int> node_of_;  // per mention
+  // Per mention: its parsed surface (surfaces_ / pnames_ id). Equal ids are
+  // equal strings, so cluster output counts and dedupes surfaces by id
+  // instead of hashing or comparing the strings again.
+  std::vector<int> pid_of_;
+  std::vector<int> slot_of_pid_;  // output scratch: pid -> index, -1 = none (reset after each use)
   std::vector<int> parent_;
   std::vector<Members> members_;
   std::vector<Attrs> attrs_;  // per root
+  std::vector<std::vector<std::string>> hows_;       // Node::how
+  std::vector<std::vector<int>> candidate_lists_;    // Node::candidates
   size_t pairs_ = 0;
 
   // ---- interned words and names
@@ -488,6 +554,7 @@ class Resolver {
   Interner strs_;                         // accounts, companies, e-mails, phones, paths, role words, keys
   Interner sets_;                         // attribute sets
   std::vector<std::vector<int>> set_vals_;
+  std::vector<int> set_scratch_;
   Interner shapes_;                       // (names set, one-word spellings) per node
   std::vector<std::pair<int, std::vector<int>>> shape_vals_;
   FlatMap64<char> conflict_memo_{1 << 14};
@@ -619,12 +686,17 @@ class Resolver {
     return detail::score_names(r.first, r.last);
   }
 
-  int intern_set(std::vector<int> v) {
-    if (v.empty()) return -1;
-    std::sort(v.begin(), v.end());
+  // The id of the set of xs (sorted), -1 for an empty set. Sorted in a
+  // reused scratch vector: a node's sets are copied only the first time
+  // they are seen.
+  template <typename V>
+  int intern_set(const V& xs) {
+    if (xs.empty()) return -1;
+    set_scratch_.assign(xs.begin(), xs.end());
+    std::sort(set_scratch_.begin(), set_scratch_.end());
     int before = static_cast<int>(sets_.size());
-    int id = sets_.id(set_bytes(v));
-    if (id == before) set_vals_.push_back(std::move(v));
+    int id = sets_.id(set_bytes(set_scratch_));
+    if (id == before) set_vals_.push_back(set_scratch_);
     return id;
   }
   const std::vector<int>& set_of(int id) const { return set_vals_[static_cast<size_t>(id)]; }
@@ -637,9 +709,20 @@ class Resolver {
   void build_nodes() {
     FlatMap64<int> by_key(ms_.size());
     surfaces_.reserve(ms_.size());
+    feat_.reserve(ms_.size() / 4 + 16);  // ~23k distinct folded words per 100k mentions: few regrowth moves
     strs_.reserve(ms_.size() / 4);
+    // Sized from the input (per 100k generated mentions: ~27k folded and
+    // ~23k plain words, ~44k nodes' attribute sets), so the tables do not
+    // rehash every string each time they double (that was ~250k rehashes).
+    raw_.reserve(ms_.size() / 3);
+    folded_.reserve(ms_.size() / 4);
+    plain_.reserve(ms_.size() / 4);
+    name_keys_.reserve(ms_.size() / 2);
+    sets_.reserve(ms_.size() / 4);
+    shapes_.reserve(ms_.size() / 4);
     nodes_.reserve(ms_.size());
     node_of_.assign(ms_.size(), -1);
+    pid_of_.assign(ms_.size(), -1);
     // Per distinct company / role as written (ids of their own interners, so
     // that strs_ assigns its ids in the same order as before).
     Interner companies_seen, roles_seen;
@@ -650,6 +733,7 @@ class Resolver {
     for (size_t i = 0; i < ms_.size(); ++i) {
       const Mention& m = ms_[i];
       int pid = parse_id(m.surface);
+      pid_of_[i] = pid;
       const PName& p = pnames_[static_cast<size_t>(pid)];
       if (p.words == 0) continue;
       // Mentions come note by note, so the account is mostly the previous
@@ -673,7 +757,7 @@ class Resolver {
       }
       Node& n = nodes_[static_cast<size_t>(*slot)];
       node_of_[i] = *slot;
-      n.mentions.push_back(i);
+      n.mentions.push_back(static_cast<uint32_t>(i));
       add_unique(n.accounts, acc);
       if (p.words >= 2 && !p.partial) {
         if (std::none_of(n.names.begin(), n.names.end(),
@@ -696,7 +780,6 @@ class Resolver {
         }
       }
       if (!m.email.empty()) add_unique(n.emails, strs_.id(m.email));
-      if (!m.phone.empty()) add_unique(n.phones, strs_.id(m.phone));
       if (!m.bound.empty()) add_unique(n.notes, strs_.id(m.bound));
       if (!m.role.empty()) {
         if (std::find(n.roles.begin(), n.roles.end(), m.role) == n.roles.end()) n.roles.push_back(m.role);
@@ -727,20 +810,18 @@ class Resolver {
       for (int e : extra) add_unique(n.accounts, e);
     }
     for (auto& n : nodes_) {
-      n.a_email = intern_set(n.emails.to_vector());
-      n.a_comp = intern_set(n.companies.to_vector());
-      n.a_names = intern_set(n.names.to_vector());
-      n.a_role = intern_set(n.role_words.to_vector());
+      n.a_email = intern_set(n.emails);
+      n.a_comp = intern_set(n.companies);
+      n.a_names = intern_set(n.names);
+      n.a_role = intern_set(n.role_words);
       // Names and one-word spellings together: the one-word test reads both.
-      std::vector<int> singles = n.singles.to_vector();
+      std::vector<int>& singles = set_scratch_;
+      singles.assign(n.singles.begin(), n.singles.end());
       std::sort(singles.begin(), singles.end());
       singles.push_back(n.a_names);
       int before = static_cast<int>(shapes_.size());
       n.a_shape = shapes_.id(set_bytes(singles));
-      if (n.a_shape == before) {
-        singles.pop_back();
-        shape_vals_.push_back({n.a_names, std::move(singles)});
-      }
+      if (n.a_shape == before) shape_vals_.push_back({n.a_names, std::vector<int>(singles.begin(), singles.end() - 1)});
     }
     // Byte order of plain tokens: blocks are scanned in sorted-neighbourhood order.
     // Sorted on the first eight bytes as a big-endian integer first (most
@@ -809,9 +890,9 @@ class Resolver {
       case kEmail:
       case kRole: c = disjoint(set_of(a), set_of(b)); break;
       case kComp: {
-        std::vector<std::string> x, y;
-        for (int i : set_of(a)) x.emplace_back(strs_.str(i));
-        for (int i : set_of(b)) y.emplace_back(strs_.str(i));
+        std::vector<std::string_view> x, y;
+        for (int i : set_of(a)) x.push_back(strs_.str(i));
+        for (int i : set_of(b)) y.push_back(strs_.str(i));
         c = !companies_compatible(x, y);
         break;
       }
@@ -866,7 +947,10 @@ class Resolver {
     Node& joined = nodes_[rb];
     joined.conf = std::min(joined.conf, conf);
     for (auto& h : how)
-      if (!h.empty()) joined.how.push_back(std::move(h));
+      if (!h.empty()) {
+        if (joined.how < 0) joined.how = static_cast<int>(hows_.size()), hows_.emplace_back();
+        hows_[static_cast<size_t>(joined.how)].push_back(std::move(h));
+      }
   }
 
   void stage_email() {
@@ -935,6 +1019,7 @@ class Resolver {
         if (std::find(ks.begin(), ks.end(), k) == ks.end()) ks.push_back(k);
       };
       std::string_view j = t.joined;
+      ks.reserve(j.size() + 2 + t.parts.size());  // one key per letter deleted, plus the whole, German and parts
       add(j, "");
       add(t.german, "");
       if (t.parts.size() > 1)
@@ -969,10 +1054,31 @@ class Resolver {
         if (fp >= 0) entries.push_back({block(6, l, static_cast<uint64_t>(fp)), rf, id});
       }
     }
-    // Order (block, sort, node): entries were made in node order, so two
-    // stable passes (by sort key, then by block) give it.
-    radix_sort(entries, 32, [](const Entry& e) { return static_cast<uint64_t>(e.sort); });
-    radix_sort(entries, 64, [](const Entry& e) { return e.block; });
+    // Group the entries by block: one table probe each, then one counting
+    // pass by group, keeping the order they were made in (node order). Most
+    // blocks hold a single entry (at 100k mentions ~360k blocks for 430k
+    // entries) and make no pair; sorting all of them by (block, sort) took
+    // six radix passes of scattered writes. Only a block with more entries
+    // than the window reaches is put in sort order (below), which gives the
+    // same pairs the global order gave.
+    std::vector<uint32_t> group_start;
+    {
+      FlatMap64<uint32_t> group_of(entries.size());
+      std::vector<uint32_t> gid(entries.size());
+      std::vector<uint32_t> count;
+      for (size_t i = 0; i < entries.size(); ++i) {
+        auto [g, fresh] = group_of.try_emplace(entries[i].block, static_cast<uint32_t>(count.size()));
+        if (fresh) count.push_back(0);
+        gid[i] = *g;
+        ++count[*g];
+      }
+      group_start.assign(count.size() + 1, 0);
+      for (size_t g = 0; g < count.size(); ++g) group_start[g + 1] = group_start[g] + count[g];
+      std::vector<Entry> grouped(entries.size());
+      std::vector<uint32_t> fill(group_start.begin(), group_start.end() - 1);
+      for (size_t i = 0; i < entries.size(); ++i) grouped[fill[gid[i]]++] = entries[i];
+      entries.swap(grouped);
+    }
     struct Cand {
       double score;
       int a, b;
@@ -988,18 +1094,40 @@ class Resolver {
     // needs to catch the surname typos the key blocks miss (two edits): a
     // short window. Block 1 still finds first-name typos.
     const size_t kWindow = 24, kInitialWindow = 6;
+    // A block-0 pair shares the first name, so it is worthy only through its
+    // surnames, and every surname relation but one already has a key block
+    // of its own: exact and transliterated spellings, one edit and hyphen
+    // parts (3), sound (5). The one left is two edits, which relation()
+    // accepts only when both surnames have 8 letters or more. So a block-0
+    // pair with a shorter surname cannot add a candidate: it is skipped
+    // before it is made (at 100k mentions that was 127k of the 158k
+    // distinct pairs, all scored for nothing). The window still counts every
+    // entry, so the pairs kept are exactly the long ones it made before.
+    std::vector<char> long_rank(plain_rank_.size(), 0);  // per rank: surname of 8+ letters (hyphens aside)
+    for (size_t t = 0; t < plain_rank_.size(); ++t) {
+      std::string_view w = plain_.str(static_cast<int>(t));
+      long_rank[static_cast<size_t>(plain_rank_[t])] = w.size() - std::count(w.begin(), w.end(), '-') >= 8;
+    }
+    auto two_edit_surnames = [&](const Entry& x, const Entry& y) { return long_rank[x.sort] && long_rank[y.sort]; };
     std::vector<uint64_t> pairs;
-    pairs.reserve(entries.size() * 4);
-    for (size_t s = 0; s < entries.size();) {
-      size_t e = s;
-      while (e < entries.size() && entries[e].block == entries[s].block) ++e;
-      size_t window = (entries[s].block >> 60) == 0 ? kInitialWindow : kWindow;
+    pairs.reserve(entries.size() / 2);
+    for (size_t g = 0; g + 1 < group_start.size(); ++g) {
+      size_t s = group_start[g], e = group_start[g + 1];
+      if (e - s < 2) continue;
+      bool initial_block = (entries[s].block >> 60) == 0;
+      size_t window = initial_block ? kInitialWindow : kWindow;
+      // Within a block the order is (sort key, node): entries are in node
+      // order already, so a stable sort by the key gives it. A block the
+      // window spans whole makes every pair in any order.
+      if (e - s > window + 1)
+        std::stable_sort(entries.begin() + static_cast<std::ptrdiff_t>(s), entries.begin() + static_cast<std::ptrdiff_t>(e),
+                         [](const Entry& x, const Entry& y) { return x.sort < y.sort; });
       for (size_t i = s; i < e; ++i)
         for (size_t j = i + 1; j < e && j <= i + window; ++j) {
+          if (initial_block && !two_edit_surnames(entries[i], entries[j])) continue;
           int a = std::min(entries[i].node, entries[j].node), b = std::max(entries[i].node, entries[j].node);
           if (a != b) pairs.push_back((static_cast<uint64_t>(a) << 32) | static_cast<uint32_t>(b));
         }
-      s = e;
     }
     // Bucket by the first node (counting sort), then sort each small bucket:
     // linear in the pairs generated, where one std::sort of millions was not.
@@ -1041,13 +1169,14 @@ class Resolver {
       bool fuzzy = !(strong(c.rel.first) && strong(c.rel.last));
       if (!clusters_compatible(ra, rb, fuzzy)) continue;
       std::vector<std::string> how;
+      how.reserve(3);
       const PName& fa = pnames_[static_cast<size_t>(c.pa)];
       const PName& fb = pnames_[static_cast<size_t>(c.pb)];
       std::string w1 = rel_words(c.rel.first, rawstr(fa.first()), rawstr(fb.first()), true);
       std::string w2 = rel_words(c.rel.last, rawstr(fa.last()), rawstr(fb.last()), false);
       if (w1.empty() && w2.empty()) how.push_back("same full name");
-      how.push_back(w1);
-      how.push_back(w2);
+      if (!w1.empty()) how.push_back(std::move(w1));  // unite() keeps only non-empty evidence
+      if (!w2.empty()) how.push_back(std::move(w2));
       int co = shared_company(c.a, c.b);
       if (co >= 0) how.push_back("same company (" + std::string(strs_.str(co)) + ")");
       double conf = 0.98;
@@ -1056,7 +1185,7 @@ class Resolver {
       if (c.rel.first == TokenRel::Nickname) conf = std::min(conf, 0.85);
       // Keep the root on the node with a person note, if any, for a stable canonical.
       if (nodes_[rb].bound && !nodes_[ra].bound) std::swap(ra, rb);
-      unite(ra, rb, conf, how);
+      unite(ra, rb, conf, std::move(how));
     }
   }
 
@@ -1130,7 +1259,7 @@ class Resolver {
     idx.erase(std::unique(idx.begin(), idx.end(),
                           [](const Posting& a, const Posting& b) { return a.key == b.key && a.root == b.root; }),
               idx.end());
-    auto lookup = [&](int acc, Kind kind, int tok, std::set<int>& out) {
+    auto lookup = [&](int acc, Kind kind, int tok, IdSet& out) {
       uint64_t k = key(acc, kind, tok);
       auto it = std::lower_bound(idx.begin(), idx.end(), k, [](const Posting& e, uint64_t x) { return e.key < x; });
       for (; it != idx.end() && it->key == k; ++it) out.insert(it->root);
@@ -1142,14 +1271,15 @@ class Resolver {
     };
     std::vector<Plan> plans;
     std::vector<int> leftovers;
+    IdSet cands, raw, ok, fuzzy;  // per node, cleared (kept here: no allocation per node)
     for (size_t i = 0; i < nodes_.size(); ++i) {
       Node& n = nodes_[i];
       if (!n.single && !n.partial) continue;
       if (find(static_cast<int>(i)) != static_cast<int>(i) || members_[i].size() != 1) continue;
       int acc = n.account;
       const std::string& surface = ms_[n.mentions.front()].surface;
-      const PName& p = parse_name(surface);
-      std::set<int> cands;
+      const PName& p = pnames_[static_cast<size_t>(pid_of_[n.mentions.front()])];
+      cands.clear();
       std::string what;
       if (n.single) {
         const Tok& t = p.first();
@@ -1163,7 +1293,7 @@ class Resolver {
       } else {
         const Tok& f = p.first();
         const Tok& l = p.last();
-        std::set<int> raw;
+        raw.clear();
         if (fstr(f).size() > 1) {
           lookup(acc, kF, f.plain, raw);
           canon_ids(f.id, cs);
@@ -1186,18 +1316,19 @@ class Resolver {
         }
         what = "initial";
       }
-      std::set<int> ok;
+      ok.clear();
       for (int r : cands)
         if (clusters_compatible(static_cast<int>(i), r, true)) ok.insert(r);
-      std::string scope(strs_.str(acc).empty() ? std::string_view("the vault") : strs_.str(acc));
+      auto scope = [&] { return std::string(strs_.str(acc).empty() ? std::string_view("the vault") : strs_.str(acc)); };
       if (ok.size() == 1) {
         plans.push_back({static_cast<int>(i), *ok.begin(), what == "initial" ? 0.75 : 0.7,
-                         what + ": the only match for \"" + surface + "\" in " + scope});
+                         what + ": the only match for \"" + surface + "\" in " + scope()});
       } else if (ok.size() > 1) {
         n.ambiguous = true;
-        n.candidates.assign(ok.begin(), ok.end());
+        n.candidates = static_cast<int>(candidate_lists_.size());
+        candidate_lists_.emplace_back(ok.begin(), ok.end());
       } else if (n.single && fstr(p.first()).size() >= 4) {
-        std::set<int> fuzzy;
+        fuzzy.clear();
         auto it = firsts.find(acc);
         if (it != firsts.end())
           for (const auto& [f, root] : it->second) {
@@ -1206,7 +1337,7 @@ class Resolver {
           }
         if (fuzzy.size() == 1)
           plans.push_back({static_cast<int>(i), *fuzzy.begin(), 0.6,
-                           "first name only, spelled like the only close match in " + scope});
+                           "first name only, spelled like the only close match in " + scope()});
         else
           leftovers.push_back(static_cast<int>(i));
       } else {
@@ -1258,10 +1389,9 @@ class Resolver {
   }
 
   std::string canonical_of(const Members& members, std::vector<std::string>* notes) {
-    // Distinct surfaces with their counts (a cluster has a handful: a linear
-    // search beats a std::map of string copies).
-    std::vector<std::pair<const std::string*, int>> count;
-    std::unordered_map<std::string_view, size_t> where;  // only once there are many
+    // Distinct surfaces with their counts, in first-seen order (by parsed id).
+    std::vector<std::pair<int, int>> count;  // (pid, mentions)
+    if (slot_of_pid_.size() < pnames_.size()) slot_of_pid_.resize(pnames_.size(), -1);
     std::string best_note;
     for (int m : members) {
       const Node& n = nodes_[m];
@@ -1270,20 +1400,13 @@ class Resolver {
         if (best_note.empty() || strs_.str(p) < best_note) best_note = strs_.str(p);
       }
       for (size_t mi : n.mentions) {
-        const std::string& sf = ms_[mi].surface;
-        if (count.size() > 16) {
-          if (where.empty())
-            for (size_t k = 0; k < count.size(); ++k) where.emplace(*count[k].first, k);
-          auto [w, fresh] = where.try_emplace(sf, count.size());
-          if (fresh) count.push_back({&sf, 1});
-          else ++count[w->second].second;
-          continue;
-        }
-        auto it = std::find_if(count.begin(), count.end(), [&](const auto& e) { return *e.first == sf; });
-        if (it == count.end()) count.push_back({&sf, 1});
-        else ++it->second;
+        int pid = pid_of_[mi];
+        int& at = slot_of_pid_[static_cast<size_t>(pid)];
+        if (at < 0) at = static_cast<int>(count.size()), count.push_back({pid, 0});
+        ++count[static_cast<size_t>(at)].second;
       }
     }
+    for (const auto& e : count) slot_of_pid_[static_cast<size_t>(e.first)] = -1;
     std::sort(notes->begin(), notes->end());
     notes->erase(std::unique(notes->begin(), notes->end()), notes->end());
     if (!best_note.empty()) {
@@ -1292,15 +1415,14 @@ class Resolver {
           if (ms_[mi].source == "person_note" && ms_[mi].bound == best_note) return ms_[mi].surface;
     }
     // Highest score; on a tie the smallest string (the order a std::map gave).
-    const std::string* best = nullptr;
-    int best_score = -1;
-    for (const auto& [sp, c] : count) {
-      const std::string& sf = *sp;
-      int words = static_cast<int>(parse_name(sf).words);
+    int best = -1, best_score = -1;
+    for (const auto& [pid, c] : count) {
+      std::string_view sf = surfaces_.str(pid);
+      int words = static_cast<int>(pnames_[static_cast<size_t>(pid)].words);
       int score = (words >= 2 ? 1000000 : 0) + c * 100 + static_cast<int>(sf.size());
-      if (score > best_score || (score == best_score && sf < *best)) best = sp, best_score = score;
+      if (score > best_score || (score == best_score && sf < surfaces_.str(best))) best = pid, best_score = score;
     }
-    return best ? *best : std::string();
+    return best >= 0 ? std::string(surfaces_.str(best)) : std::string();
   }
 
   ContactResult output() {
@@ -1308,6 +1430,11 @@ class Resolver {
     res.candidate_pairs = pairs_;
     res.cluster_of.assign(ms_.size(), -1);
     std::vector<int> cluster_of_root(nodes_.size(), -1);
+    {
+      size_t roots = 0;
+      for (size_t i = 0; i < nodes_.size(); ++i) roots += parent_[i] == static_cast<int>(i) && !members_[i].empty();
+      res.clusters.reserve(roots);  // a Cluster is large: no regrowth moves
+    }
     // Ordinary clusters first (ambiguous nodes are their own, after).
     for (size_t i = 0; i < nodes_.size(); ++i) {
       int r = find(static_cast<int>(i));
@@ -1327,7 +1454,7 @@ class Resolver {
       fill(c, members_[i]);
       c.ambiguous = true;
       c.confidence = 0;
-      for (int root : n.candidates) {
+      for (int root : candidate_lists_[static_cast<size_t>(n.candidates)]) {
         int ci = cluster_of_root[find(root)];
         if (ci >= 0) c.candidates.push_back(res.clusters[ci].canonical);
       }
@@ -1358,19 +1485,32 @@ class Resolver {
     // One entry per distinct surface, in first-seen order (a linear search:
     // clusters have a handful of spellings; a hash index once there are many).
     std::vector<MemberDetail> det;
-    std::vector<const std::string*> src;  // per entry: the surface in ms_ (stable; det moves)
-    std::unordered_map<std::string_view, size_t> where;
+    std::vector<int> det_pid;  // per entry: its parsed surface
+    if (slot_of_pid_.size() < pnames_.size()) slot_of_pid_.resize(pnames_.size(), -1);
     // Views into the interned strings and the nodes, sorted and made unique
     // at the end (the order a std::set<std::string> gave, without a node and
     // a string copy per value).
     std::vector<std::string_view> accounts, companies, roles, emails;
+    {
+      // Sized once from the members (a cluster has a handful of each).
+      size_t nm = 0, na = 0, nc = 0, nr = 0, ne = 0, nh = 0;
+      for (int m : members) {
+        const Node& n = nodes_[m];
+        nm += n.mentions.size(), na += n.accounts.size(), nc += n.companies_raw.size();
+        nr += n.roles.size(), ne += n.emails.size(), nh += n.how >= 0 ? hows_[static_cast<size_t>(n.how)].size() : 0;
+      }
+      det.reserve(nm), det_pid.reserve(nm);
+      accounts.reserve(na), companies.reserve(nc), roles.reserve(nr), emails.reserve(ne);
+      if (nh > 0 || members.size() > 1) c.evidence.reserve(nh + 1);
+    }
     double conf = 1.0;
     const PName& canon = parse_name(c.canonical);
     for (int m : members) {
       const Node& n = nodes_[m];
       conf = std::min(conf, n.conf);
-      for (const auto& h : n.how)
-        if (std::find(c.evidence.begin(), c.evidence.end(), h) == c.evidence.end()) c.evidence.push_back(h);
+      if (n.how >= 0)
+        for (const auto& h : hows_[static_cast<size_t>(n.how)])
+          if (std::find(c.evidence.begin(), c.evidence.end(), h) == c.evidence.end()) c.evidence.push_back(h);
       for (int a : n.accounts)
         if (!strs_.str(a).empty()) accounts.push_back(strs_.str(a));
       for (int x : n.companies_raw) companies.push_back(strs_.str(x));
@@ -1378,25 +1518,15 @@ class Resolver {
       for (int x : n.emails) emails.push_back(strs_.str(x));
       for (size_t mi : n.mentions) {
         const Mention& mm = ms_[mi];
-        size_t at = det.size();
-        if (det.size() > 16) {
-          if (where.empty())
-            for (size_t k = 0; k < src.size(); ++k) where.emplace(*src[k], k);
-          at = where.try_emplace(mm.surface, det.size()).first->second;
-        } else {
-          for (size_t k = 0; k < src.size(); ++k)
-            if (*src[k] == mm.surface) {
-              at = k;
-              break;
-            }
-        }
-        bool fresh = at == det.size();
-        if (fresh) det.emplace_back(), src.push_back(&mm.surface);
-        MemberDetail& d = det[at];
+        int pid = pid_of_[mi];
+        int& slot = slot_of_pid_[static_cast<size_t>(pid)];
+        bool fresh = slot < 0;
+        if (fresh) slot = static_cast<int>(det.size()), det.emplace_back(), det_pid.push_back(pid);
+        MemberDetail& d = det[static_cast<size_t>(slot)];
         if (fresh) {
           d.surface = mm.surface;
           d.confidence = n.conf;
-          const PName& p = parse_name(mm.surface);
+          const PName& p = pnames_[static_cast<size_t>(pid)];
           if (mm.surface == c.canonical) {
             d.kind = "canonical";
           } else if (mm.source == "alias") {
@@ -1419,6 +1549,7 @@ class Resolver {
         d.count++;
       }
     }
+    for (int pid : det_pid) slot_of_pid_[static_cast<size_t>(pid)] = -1;
     if (members.size() > 1 && c.evidence.empty()) c.evidence.push_back("same person note");
     bool multi_notes = false;
     {
@@ -1435,13 +1566,21 @@ class Resolver {
     }
     std::vector<size_t> order(det.size());
     std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    auto before = [&](size_t a, size_t b) {
       const std::string& sa = det[a].surface;
       const std::string& sb = det[b].surface;
       if (sa == c.canonical) return sb != c.canonical;
       if (sb == c.canonical) return false;
       return det[a].count > det[b].count;
-    });
+    };
+    // Stable either way; a cluster has a few spellings, and stable_sort's
+    // temporary buffer was an allocation per cluster.
+    if (order.size() <= 16) {
+      for (size_t i = 1; i < order.size(); ++i)
+        for (size_t j = i; j > 0 && before(order[j], order[j - 1]); --j) std::swap(order[j], order[j - 1]);
+    } else {
+      std::stable_sort(order.begin(), order.end(), before);
+    }
     c.members.reserve(det.size());
     c.detail.reserve(det.size());
     for (size_t k : order) {
@@ -1456,6 +1595,10 @@ class Resolver {
   }
 
   static void sorted_unique_into(std::vector<std::string_view>& views, std::vector<std::string>& out) {
+    if (views.size() <= 1) {  // most clusters: one account, one company, one role
+      if (!views.empty()) out.emplace_back(views.front());
+      return;
+    }
     std::sort(views.begin(), views.end());
     views.erase(std::unique(views.begin(), views.end()), views.end());
     out.reserve(views.size());

@@ -129,31 +129,44 @@ std::string phonetic(std::string_view f) {
 }
 
 int osa_distance(std::string_view a, std::string_view b, int cap) {
+  // A shared prefix or suffix never costs an edit: dropping it leaves the
+  // distance as it is (tests/core/dedup_rules_test.cpp checks this against
+  // the full table on every pair of short strings over a small alphabet).
+  // Typos keep most of a name, so what is left is a few letters.
+  while (!a.empty() && !b.empty() && a.front() == b.front()) a.remove_prefix(1), b.remove_prefix(1);
+  while (!a.empty() && !b.empty() && a.back() == b.back()) a.remove_suffix(1), b.remove_suffix(1);
   int n = static_cast<int>(a.size()), m = static_cast<int>(b.size());
   if (std::abs(n - m) > cap) return cap + 1;
+  if (n == 0 || m == 0) return std::min(std::max(n, m), cap + 1);
+  // Only cells with |i - j| <= cap can hold a distance <= cap (Ukkonen's
+  // band); the rest are read as cap + 1, which is all the caller needs to
+  // know of them. Each row costs 2 * cap + 1 cells instead of m.
+  const int big = cap + 1;
   int buf[3][64];
   std::vector<int> heap;
   int *prev2 = buf[0], *prev = buf[1], *cur = buf[2];
-  if (m + 1 > 64) {
-    heap.assign(3 * (m + 1), 0);
-    prev2 = heap.data(), prev = heap.data() + m + 1, cur = heap.data() + 2 * (m + 1);
+  if (m + 2 > 64) {
+    heap.assign(3 * static_cast<size_t>(m + 2), big);
+    prev2 = heap.data(), prev = heap.data() + m + 2, cur = heap.data() + 2 * (m + 2);
   }
-  for (int j = 0; j <= m; ++j) prev[j] = j;
+  for (int j = 0; j <= m + 1; ++j) prev[j] = std::min(j, big), prev2[j] = big, cur[j] = big;
   for (int i = 1; i <= n; ++i) {
-    cur[0] = i;
-    int row_min = cur[0];
-    for (int j = 1; j <= m; ++j) {
+    int lo = std::max(1, i - cap), hi = std::min(m, i + cap);
+    cur[lo - 1] = lo == 1 ? std::min(i, big) : big;
+    int row_min = cur[lo - 1];
+    for (int j = lo; j <= hi; ++j) {
       int cost = a[i - 1] == b[j - 1] ? 0 : 1;
       int v = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
       if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) v = std::min(v, prev2[j - 2] + 1);
-      cur[j] = v;
-      row_min = std::min(row_min, v);
+      cur[j] = std::min(v, big);
+      row_min = std::min(row_min, cur[j]);
     }
+    if (hi < m) cur[hi + 1] = big;  // the next row reads one cell past this band
     if (row_min > cap) return cap + 1;
     std::swap(prev2, prev);
     std::swap(prev, cur);
   }
-  return std::min(prev[m], cap + 1);
+  return std::min(prev[m], big);
 }
 
 namespace {
@@ -322,6 +335,10 @@ std::string name_token(std::string_view raw) {
 }
 
 std::vector<std::string> hyphen_parts(std::string_view tok) {
+  if (tok.find('-') == std::string_view::npos) {  // almost every name: the token itself
+    if (tok.empty()) return {};
+    return {std::string(tok)};
+  }
   std::vector<std::string> parts;
   std::string cur;
   for (char c : tok) {
