@@ -203,9 +203,16 @@ class Graph {
   };
   mutable bool resolve_memo_on_ = false;
   mutable std::unordered_map<MemoKey, const std::string*, MemoKeyHash> resolve_memo_;
-  // While rebuild() runs: a stored path's note id, by the path's address.
-  mutable std::unordered_map<const std::string*, Key> note_ids_;
-  Key note_id_stored(const std::string* stored_path) const;
+  // While rebuild() runs: a stored path's note id and kind, by the path's
+  // address (kind_of() is a lookup by string in notes_, once per mention).
+  struct StoredNote {
+    Key id;
+    std::optional<Kind> kind;
+  };
+  mutable std::unordered_map<const std::string*, StoredNote> stored_notes_;
+  StoredNote stored_note(const std::string* stored_path) const;
+  Key note_id_stored(const std::string* stored_path) const { return stored_note(stored_path).id; }
+  std::optional<Kind> kind_stored(const std::string* stored_path) const { return stored_note(stored_path).kind; }
 
   schema::Schema schema_;
   mutable Interner ids_;   // entity ids

@@ -429,7 +429,7 @@ Graph::Key Graph::resolve_id(const index::Vault& vault, const Ref& ref, Kind exp
   if (trim(name).empty()) return nullptr;
   if (expected == Kind::Note) return nullptr;  // an unresolved mention names nothing
   if (const std::string* r = tried ? nullptr : resolve_path(vault, name, source)) {
-    auto k = kind_of(*r);
+    auto k = kind_stored(r);
     if (k == expected || (expected == Kind::Company && k == Kind::Account)) return note_id_stored(r);
   }
   const std::string& key = *fold_key(name);
@@ -452,7 +452,7 @@ void Graph::resolve_note(const index::Vault& vault, const std::string& path, Not
       // not, so decide before building any id (resolve() of an unresolved
       // link with Kind::Note names nothing).
       const std::string* to = f.to.target.empty() ? nullptr : resolve_path(vault, f.to.target, path);
-      if (!to || !kind_of(*to)) continue;
+      if (!to || !kind_stored(to)) continue;
       r.to = *note_id_stored(to);
     } else {
       r.to = f.to_self ? self : view(resolve_id(vault, f.to, f.to_kind, path));
@@ -568,10 +568,13 @@ const std::string* Graph::resolve_path(const index::Vault& vault, std::string_vi
   return it->second;
 }
 
-Graph::Key Graph::note_id_stored(const std::string* stored_path) const {
-  if (!resolve_memo_on_) return note_id(*stored_path);
-  auto it = note_ids_.find(stored_path);
-  if (it == note_ids_.end()) it = note_ids_.emplace(stored_path, note_id(*stored_path)).first;
+Graph::StoredNote Graph::stored_note(const std::string* stored_path) const {
+  // Outside a rebuild an address may be reused by another note later, so
+  // nothing is kept.
+  if (!resolve_memo_on_) return {note_id(*stored_path), kind_of(*stored_path)};
+  auto it = stored_notes_.find(stored_path);
+  if (it == stored_notes_.end())
+    it = stored_notes_.emplace(stored_path, StoredNote{note_id(*stored_path), kind_of(*stored_path)}).first;
   return it->second;
 }
 
@@ -594,7 +597,7 @@ void Graph::rebuild(const index::Vault& vault) {
   }
   resolve_memo_on_ = false;
   resolve_memo_.clear();
-  note_ids_.clear();
+  stored_notes_.clear();
 }
 
 void Graph::on_upsert(const index::Vault& vault, std::string_view path) {
