@@ -389,11 +389,19 @@ Graph::NoteState Graph::compute(const index::Vault& vault, const parse::Note& no
       st.facts.push_back(std::move(f));
     }
   }
-  // Every body link is a mention (kept when it names a typed note).
-  for (const auto& l : note.links)
-    if (l.frontmatter_key.empty() && !l.target.empty())
-      // Most facts of a note are these: no copy of the name, surface() finds it.
-      st.facts.push_back(self_to(Rel::Mentions, Kind::Note, {l.target, std::string()}, l.line));
+  // Every body link is a mention (kept when it names a typed note). Most
+  // facts of a note are these: built in place (a Fact is seven strings to
+  // move), with no copy of the name (surface() finds it).
+  for (const auto& l : note.links) {
+    if (l.frontmatter_key.empty() && !l.target.empty()) {
+      Fact& f = st.facts.emplace_back();
+      f.rel = Rel::Mentions;
+      f.from_self = true;
+      f.to_kind = Kind::Note;
+      f.to.target = l.target;
+      f.line = l.line;
+    }
+  }
 
   for (const auto& f : st.facts) {
     if (!f.from_self && !(f.from.target.empty() && f.from.name.empty())) st.ref_keys.push_back(ref_key(f.from));
