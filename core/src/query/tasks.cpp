@@ -147,6 +147,12 @@ std::string description_of(const std::string& text) {
 }
 
 double day_of(const std::string& iso) {
+  if (iso.size() == 10 && !detail::plain_evaluation) {
+    // Every task date the parser keeps is YYYY-MM-DD: read as a day number
+    // directly (the filters call this for every task of the vault).
+    int64_t day;
+    return parse_iso_day(iso, day) ? static_cast<double>(day) : std::nan("");
+  }
   double ms;
   if (iso.empty() || !parse_date(iso, ms)) return std::nan("");
   return std::floor(ms / kMsPerDay);

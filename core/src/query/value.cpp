@@ -109,13 +109,76 @@ int primary_class(int32_t b) {
   return 1;
 }
 
+// Level-1 weight of an ASCII byte: primary_class(base_of(c)) * 128 +
+// base_of(c), so that comparing two weights decides what the general loop
+// below decides for that pair (equal weights exactly when the bases are equal).
+struct AsciiWeights {
+  uint16_t w[128] = {};
+  constexpr AsciiWeights() {
+    for (int c = 0; c < 128; ++c) {
+      int b = (c >= 'A' && c <= 'Z') ? c + 32 : c;
+      int k = (b == ' ' || b == '\t' || b == '\n') ? 0 : (b >= '0' && b <= '9') ? 2 : (b >= 'a' && b <= 'z') ? 3 : 1;
+      w[c] = static_cast<uint16_t>(k * 128 + b);
+    }
+  }
+};
+constexpr AsciiWeights kAsciiWeights;
+
+int locale_compare_general(std::string_view a, std::string_view b, size_t i, size_t j);
+
+// Sorting names and paths compares mostly ASCII: while both sides are ASCII
+// each level is a table lookup per byte instead of utf8proc calls; at the
+// first non-ASCII byte the general comparison takes over where this stopped
+// (an ASCII byte is one code point, so both sides are still aligned).
 int locale_compare(std::string_view a, std::string_view b) {
-  // Level 1: base letters.
-  size_t i = 0, j = 0;
+  const size_t na = a.size(), nb = b.size();
+  size_t i = 0;
+  while (i < na && i < nb) {
+    unsigned char ca = static_cast<unsigned char>(a[i]), cb = static_cast<unsigned char>(b[i]);
+    if ((ca | cb) >= 0x80) return locale_compare_general(a, b, i, i);
+    if (ca != cb) {
+      uint16_t wa = kAsciiWeights.w[ca], wb = kAsciiWeights.w[cb];
+      if (wa != wb) return wa < wb ? -1 : 1;
+    }
+    ++i;
+  }
+  if (i < na) return 1;
+  if (i < nb) return -1;
+  // Level 1 equal over all-ASCII text of equal length: the strings differ in
+  // case only; the first difference decides, lower case first.
+  for (size_t k = 0; k < na; ++k)
+    if (a[k] != b[k]) return a[k] >= 'a' && a[k] <= 'z' ? -1 : 1;
+  return 0;
+}
+
+// base_of and primary_class of the Latin letters most names use (up to
+// U+024F), computed once: utf8proc's decomposition per code point was the
+// largest cost left in sorting accented names.
+struct LatinTable {
+  static constexpr int32_t kEnd = 0x250;
+  int32_t base[kEnd];
+  uint8_t cls[kEnd];
+  LatinTable() {
+    for (int32_t cp = 0; cp < kEnd; ++cp) {
+      base[cp] = base_of(cp);
+      cls[cp] = static_cast<uint8_t>(primary_class(cp));
+    }
+  }
+};
+const LatinTable& latin_table() {
+  static const LatinTable table;
+  return table;
+}
+int32_t base_of_cached(int32_t cp, const LatinTable& t) { return cp >= 0 && cp < LatinTable::kEnd ? t.base[cp] : base_of(cp); }
+int primary_class_cached(int32_t b, const LatinTable& t) { return b >= 0 && b < LatinTable::kEnd ? t.cls[b] : primary_class(b); }
+
+int locale_compare_general(std::string_view a, std::string_view b, size_t i, size_t j) {
+  const LatinTable& t = latin_table();
+  // Level 1: base letters (positions before i / j compared equal already).
   while (i < a.size() && j < b.size()) {
-    int32_t ca = base_of(next_cp(a, i)), cb = base_of(next_cp(b, j));
+    int32_t ca = base_of_cached(next_cp(a, i), t), cb = base_of_cached(next_cp(b, j), t);
     if (ca == cb) continue;
-    int ka = primary_class(ca), kb = primary_class(cb);
+    int ka = primary_class_cached(ca, t), kb = primary_class_cached(cb, t);
     if (ka != kb) return ka < kb ? -1 : 1;
     return ca < cb ? -1 : 1;
   }
@@ -137,6 +200,10 @@ int locale_compare(std::string_view a, std::string_view b) {
 }  // namespace
 
 int compare_text(std::string_view a, std::string_view b) { return a == b ? 0 : locale_compare(a, b); }
+
+namespace detail {
+int compare_text_general(std::string_view a, std::string_view b) { return a == b ? 0 : locale_compare_general(a, b, 0, 0); }
+}  // namespace detail
 
 int compare(const Val& a, const Val& b) {
   if (a.t == Val::T::Null || b.t == Val::T::Null) {
@@ -337,6 +404,15 @@ unsigned days_in_month(int64_t y, unsigned m) {
   return k[m - 1];
 }
 }  // namespace
+
+bool parse_iso_day(std::string_view s, int64_t& day) {
+  int y, mo, d;
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !digits(s, 0, 4, y) || !digits(s, 5, 2, mo) || !digits(s, 8, 2, d))
+    return false;
+  if (mo < 1 || mo > 12 || d < 1 || static_cast<unsigned>(d) > days_in_month(y, static_cast<unsigned>(mo))) return false;
+  day = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
+  return true;
+}
 
 bool parse_date(std::string_view s, double& out) {
   int y, mo, d = 1, h = 0, mi = 0, sec = 0, ms = 0;

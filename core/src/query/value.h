@@ -86,6 +86,10 @@ int compare(const Val& a, const Val& b);
 bool equal(const Val& a, const Val& b);
 // compare() of two strings, without making values of them.
 int compare_text(std::string_view a, std::string_view b);
+namespace detail {
+// compare_text without its ASCII fast path: the reference the tests hold it to.
+int compare_text_general(std::string_view a, std::string_view b);
+}  // namespace detail
 bool truthy(const Val& v);
 // Display text (Dataview's Values.toString); dates as "MMMM d, yyyy" like
 // Dataview's default format, lists joined with ", ".
@@ -102,6 +106,10 @@ struct DateParts {
 DateParts date_parts(double ms);
 // ISO: YYYY-MM[-DD[THH:mm[:ss[.SSS]]][Z|±hh:mm]]; the whole string must match.
 bool parse_date(std::string_view s, double& out);
+// Exactly YYYY-MM-DD (the only 10-byte form parse_date accepts, and the form
+// the parser keeps task dates in): its day number, i.e. floor(ms / kMsPerDay)
+// of parse_date's answer, without going through milliseconds.
+bool parse_iso_day(std::string_view s, int64_t& day);
 // "3 days", "1 week 2 days", "2h30m", "1 yr, 2 mo"; the whole string must match.
 bool parse_duration(std::string_view s, int32_t& months, double& ms);
 double add_duration(double date_ms, int32_t months, double ms, int sign);
