@@ -90,9 +90,15 @@ TEST(QueryDates, IsoDayAgreesWithParseDate) {
     int64_t day = 0;
     bool general = vaultcrm::query::parse_date(t, ms);
     bool fast = vaultcrm::query::parse_iso_day(t, day);
+    int32_t ymd = 0;
+    bool keyed = vaultcrm::query::parse_iso_ymd(t, ymd);
+    EXPECT_EQ(keyed, fast) << t;
     if (t.size() == 10) {
       ASSERT_EQ(fast, general) << t;
-      if (fast) EXPECT_EQ(static_cast<double>(day), std::floor(ms / vaultcrm::query::kMsPerDay)) << t;
+      if (fast) {
+        EXPECT_EQ(static_cast<double>(day), std::floor(ms / vaultcrm::query::kMsPerDay)) << t;
+        EXPECT_EQ(vaultcrm::query::ymd_of_day(day), ymd) << t;
+      }
     } else {
       EXPECT_FALSE(fast) << t;
     }

@@ -405,13 +405,36 @@ unsigned days_in_month(int64_t y, unsigned m) {
 }
 }  // namespace
 
-bool parse_iso_day(std::string_view s, int64_t& day) {
-  int y, mo, d;
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !digits(s, 0, 4, y) || !digits(s, 5, 2, mo) || !digits(s, 8, 2, d))
-    return false;
-  if (mo < 1 || mo > 12 || d < 1 || static_cast<unsigned>(d) > days_in_month(y, static_cast<unsigned>(mo))) return false;
-  day = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
+bool parse_iso_ymd(std::string_view s, int32_t& ymd) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  unsigned v[8];
+  static constexpr int kAt[8] = {0, 1, 2, 3, 5, 6, 8, 9};
+  for (int k = 0; k < 8; ++k) {
+    v[k] = static_cast<unsigned>(static_cast<unsigned char>(s[static_cast<size_t>(kAt[k])])) - '0';
+    if (v[k] > 9) return false;
+  }
+  const unsigned y = v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3];
+  const unsigned mo = v[4] * 10 + v[5], d = v[6] * 10 + v[7];
+  if (mo < 1 || mo > 12 || d < 1) return false;
+  // days_in_month, with the leap-year test only for 29 February.
+  static constexpr unsigned kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (d > kDays[mo - 1] || (mo == 2 && d == 29 && days_in_month(y, 2) != 29)) return false;
+  ymd = static_cast<int32_t>(y * 10000 + mo * 100 + d);
   return true;
+}
+
+bool parse_iso_day(std::string_view s, int64_t& day) {
+  int32_t ymd;
+  if (!parse_iso_ymd(s, ymd)) return false;
+  day = days_from_civil(ymd / 10000, static_cast<unsigned>(ymd / 100 % 100), static_cast<unsigned>(ymd % 100));
+  return true;
+}
+
+int64_t ymd_of_day(int64_t day) {
+  int64_t y;
+  unsigned m, d;
+  civil_from_days(day, y, m, d);
+  return y * 10000 + m * 100 + d;
 }
 
 bool parse_date(std::string_view s, double& out) {
