@@ -105,4 +105,17 @@ TEST(QueryDates, IsoDayAgreesWithParseDate) {
   }
 }
 
+TEST(QueryDates, IsoTextOfDaysMatchesPrintf) {
+  // date_iso writes plain days itself; the text must be what printf gives.
+  for (int64_t day = vaultcrm::query::days_from_civil(-2, 1, 1); day < vaultcrm::query::days_from_civil(10001, 1, 1);
+       day += 97) {
+    int64_t y;
+    unsigned m, d;
+    vaultcrm::query::civil_from_days(day, y, m, d);
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(y), m, d);
+    ASSERT_EQ(vaultcrm::query::date_iso(static_cast<double>(day) * vaultcrm::query::kMsPerDay), buf) << day;
+  }
+}
+
 }  // namespace

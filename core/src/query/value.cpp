@@ -544,6 +544,21 @@ double add_duration(double date_ms, int32_t months, double ms, int sign) {
 std::string date_iso(double ms) {
   auto p = date_parts(ms);
   char buf[48];
+  if (p.hour == 0 && p.minute == 0 && p.second == 0 && p.ms == 0 && p.year >= 0 && p.year <= 9999) {
+    // A plain day (every frontmatter date a table shows): the digits written
+    // directly, as "%04lld-%02u-%02u" would (snprintf was 2k instructions a cell).
+    std::string out(10, '-');
+    unsigned y = static_cast<unsigned>(p.year);
+    out[0] = static_cast<char>('0' + y / 1000);
+    out[1] = static_cast<char>('0' + y / 100 % 10);
+    out[2] = static_cast<char>('0' + y / 10 % 10);
+    out[3] = static_cast<char>('0' + y % 10);
+    out[5] = static_cast<char>('0' + p.month / 10);
+    out[6] = static_cast<char>('0' + p.month % 10);
+    out[8] = static_cast<char>('0' + p.day / 10);
+    out[9] = static_cast<char>('0' + p.day % 10);
+    return out;
+  }
   if (p.hour == 0 && p.minute == 0 && p.second == 0 && p.ms == 0)
     std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(p.year), p.month, p.day);
   else if (p.ms == 0)
