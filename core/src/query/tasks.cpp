@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <memory>
 
 #include "query/exec.h"
 #include "vaultcrm/parse.h"
@@ -266,10 +267,10 @@ class Item {
   }
   const std::string& description() const {
     if (!(computed_ & kDescription)) {
-      description_ = description_of(task->text);
+      description_ = std::make_unique<std::string>(description_of(task->text));
       computed_ |= kDescription;
     }
-    return description_;
+    return *description_;
   }
   // The answer's row: built for the tasks a query returns, not for every task it looked at.
   TaskRow row() const { return make_task_row(*ctx_, *note, *task); }
@@ -280,7 +281,9 @@ class Item {
   bool every_format_;
   mutable uint8_t computed_ = 0;
   mutable double urgency_ = 0;
-  mutable std::string description_;
+  // Out of line: most items never need it, and every kept item is moved
+  // (a vector grows, the sort's order is applied) -- a pointer moves cheaply.
+  mutable std::unique_ptr<std::string> description_;
 };
 
 using Filter = std::function<bool(const Item&)>;
