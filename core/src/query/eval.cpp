@@ -1590,19 +1590,23 @@ Val eval(const Expr& e, const Env& env) {
     }
     case Expr::K::Call: {
       Args args;
-      args.reserve(e.kids.size());
       if (!detail::plain_evaluation && e.fn == builtin_contains() && e.kids.size() == 2) {
         // contains(file.tags, "text"): read the note's tags where they lie
-        // instead of building the list of "#tag" strings for every page.
+        // instead of building the list of "#tag" strings for every page
+        // (and without an argument list, or a copy of a literal needle).
         if (const parse::Note* page = page_of_file_member(*e.kids[0], env, "tags", "etags")) {
-          Val needle = eval(*e.kids[1], env);
+          const Expr& n = *e.kids[1];
+          if (n.k == Expr::K::Literal && n.lit.t == Val::T::String) return Val::boolean(some_tag_contains(*page, n.lit.s));
+          Val needle = eval(n, env);
           if (needle.t == Val::T::String) return Val::boolean(some_tag_contains(*page, needle.s));
           args.push_back(file_field(*env.ctx, *page, e.kids[0]->name));
           args.push_back(std::move(needle));
         }
       }
-      if (args.empty())
+      if (args.empty()) {
+        args.reserve(e.kids.size());
         for (const auto& k : e.kids) args.push_back(eval(*k, env));
+      }
       if (e.fn < 0) {
         Val f = lookup(env, e.name);
         if (f.t != Val::T::Function) fail(e, "'" + e.name + "' is not a function");
