@@ -62,6 +62,12 @@ const Case kCases[] = {
     {"TASK SORT file.name DESC LIMIT 5", "dql"},
     {"TABLE t FLATTEN file.tags AS t SORT file.name LIMIT 9", "dql"},
     {"TABLE length(rows) GROUP BY file.folder SORT key DESC LIMIT 2", "dql"},
+    // contains(x, literal): strings, links in lists, objects, numbers, null haystacks
+    {"LIST WHERE contains(file.name, \"a\") SORT file.name LIMIT 20", "dql"},
+    {"LIST WHERE contains(file.outlinks, [[Microsoft]])", "dql"},
+    {"LIST WHERE contains(file.frontmatter, \"type\") LIMIT 15", "dql"},
+    {"TABLE roles FROM people WHERE contains(roles, 3) OR contains(nothing, \"x\")", "dql"},
+    {"TABLE accounts FROM people WHERE !contains(accounts, [[Microsoft]]) SORT name LIMIT 4", "dql"},
     {"due after 2025-06-30\nnot done\nsort by urgency\nlimit 10", "tasks"},
     {"happens before 2026-01-01\nsort by scheduled\nlimit 10", "tasks"},
     {"not done\ndue before 2025-12-01\nsort by due\nlimit 50", "tasks"},

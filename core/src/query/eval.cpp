@@ -1603,6 +1603,21 @@ Val eval(const Expr& e, const Env& env) {
           args.push_back(std::move(needle));
         }
       }
+      if (args.empty() && !detail::plain_evaluation && e.fn == builtin_contains() && e.kids.size() == 2 &&
+          e.kids[1]->k == Expr::K::Literal && e.kids[1]->lit.t != Val::T::List) {
+        // contains(x, literal) with a needle that is not a list (so nothing
+        // to vectorise): f_contains on the literal where it lies, without an
+        // argument list and a copy of the needle per row (FROM people WHERE
+        // contains(accounts, [[T]])).
+        Val hay = eval(*e.kids[0], env);
+        FnCall c{e, env};
+        try {
+          return fn_contains_impl(c, hay, e.kids[1]->lit, 0);
+        } catch (QueryFailure& f) {
+          if (f.pos.line == 0) fail(e, f.message + " in " + e.name + "()");
+          throw;
+        }
+      }
       if (args.empty()) {
         args.reserve(e.kids.size());
         for (const auto& k : e.kids) args.push_back(eval(*k, env));
