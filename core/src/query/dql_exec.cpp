@@ -215,17 +215,17 @@ Result exec_dql(const DqlQuery& q, const Ctx& ctx) {
           keep = static_cast<size_t>(q.steps[si + 1].limit);
         std::vector<uint32_t> order(rows.size());
         for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-        auto sort_by = [&](auto less) {
+        // `cmp` is three-way (descending keys already flipped).
+        auto sort_by = [&](auto cmp) {
           if (keep < order.size()) {
             std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(keep), order.end(),
                               [&](uint32_t a, uint32_t b) {
-                                if (less(a, b)) return true;
-                                if (less(b, a)) return false;
-                                return a < b;
+                                int c = cmp(a, b);
+                                return c ? c < 0 : a < b;
                               });
             order.resize(keep);
           } else {
-            std::stable_sort(order.begin(), order.end(), less);
+            std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return cmp(a, b) < 0; });
           }
         };
         const size_t per_row_keys = step.sorts.size();
@@ -238,7 +238,7 @@ Result exec_dql(const DqlQuery& q, const Ctx& ctx) {
           const bool desc = step.sorts[0].desc;
           sort_by([&](uint32_t a, uint32_t b) {
             int c = compare_text(*text[a], *text[b]);
-            return desc ? c > 0 : c < 0;
+            return desc ? -c : c;
           });
         } else {
           // Keys in one flat array, row i's at [i * per_row, (i + 1) * per_row);
@@ -252,9 +252,9 @@ Result exec_dql(const DqlQuery& q, const Ctx& ctx) {
           sort_by([&](uint32_t a, uint32_t b) {
             for (size_t j = 0; j < per_row_keys; ++j) {
               int c = compare(keys[a * per_row_keys + j], keys[b * per_row_keys + j]);
-              if (c) return step.sorts[j].desc ? c > 0 : c < 0;
+              if (c) return step.sorts[j].desc ? (c > 0 ? -1 : 1) : (c < 0 ? -1 : 1);
             }
-            return false;
+            return 0;
           });
         }
         std::vector<Row> sorted;
