@@ -61,6 +61,17 @@ TEST(QueryCollation, FastPathOrdersLikeTheGeneralComparison) {
   EXPECT_GT(checked, 300000u);
 }
 
+TEST(QueryFields, FieldKeyMatchesAgreesWithKeyMatches) {
+  const std::vector<std::string> keys = {"date", "Date", "DATE", "due", "Key Contacts", "key-contacts", "key_contacts",
+                                         " date", "*date*", "-date", "_date", "d", "", "\xC3\x89tat", "\xC3\xA9tat",
+                                         "9lives", "Type", "type ", "da te", "date2", "\tdate"};
+  const std::vector<std::string> idents = {"date", "Date", "DATE", "due", "key-contacts", "Key Contacts", "key_contacts",
+                                           "-date", "_date", "d", "", "\xC3\xA9tat", "9lives", "type", "da-te", "date2"};
+  for (const auto& k : keys)
+    for (const auto& i : idents)
+      EXPECT_EQ(vaultcrm::query::field_key_matches(k, i), vaultcrm::query::key_matches(k, i)) << "'" << k << "' / '" << i << "'";
+}
+
 TEST(QueryCollation, KnownOrders) {
   using vaultcrm::query::compare_text;
   EXPECT_LT(compare_text("apple", "Banana"), 0);   // case ignored first
@@ -88,7 +99,10 @@ TEST(QueryDates, IsoDayAgreesWithParseDate) {
   for (const auto& t : texts) {
     double ms = 0;
     int64_t day = 0;
-    bool general = vaultcrm::query::parse_date(t, ms);
+    bool general = vaultcrm::query::detail::parse_date_general(t, ms);
+    double ms_fast = 0;
+    ASSERT_EQ(vaultcrm::query::parse_date(t, ms_fast), general) << t;
+    if (general) EXPECT_EQ(ms_fast, ms) << t;
     bool fast = vaultcrm::query::parse_iso_day(t, day);
     int32_t ymd = 0;
     bool keyed = vaultcrm::query::parse_iso_ymd(t, ymd);

@@ -312,14 +312,14 @@ Val page_field(const Ctx& ctx, const parse::Note& n, std::string_view name) {
   List many;
   if (n.frontmatter.is_object()) {
     for (const auto& kv : n.frontmatter.as_object())
-      if (key_matches(kv.first, name)) {
+      if (field_key_matches(kv.first, name)) {
         found = from_value(ctx, kv.second, n.path);
         ++hits;
         break;
       }
   }
   for (const auto& f : n.inline_fields) {
-    if (!key_matches(f.key, name)) continue;
+    if (!field_key_matches(f.key, name)) continue;
     Val v = inline_value(ctx, f.value, n.path);
     if (hits == 0) found = std::move(v);
     else {

@@ -438,6 +438,19 @@ int64_t ymd_of_day(int64_t day) {
 }
 
 bool parse_date(std::string_view s, double& out) {
+  // A 10-byte date can only be YYYY-MM-DD (see parse_iso_day), the form of
+  // nearly every date in frontmatter: read without the general scanner.
+  if (s.size() == 10) {
+    int64_t day;
+    if (!parse_iso_day(s, day)) return false;
+    out = static_cast<double>(day) * kMsPerDay;
+    return true;
+  }
+  return detail::parse_date_general(s, out);
+}
+
+namespace detail {
+bool parse_date_general(std::string_view s, double& out) {
   int y, mo, d = 1, h = 0, mi = 0, sec = 0, ms = 0;
   if (!digits(s, 0, 4, y) || s.size() < 7 || s[4] != '-' || !digits(s, 5, 2, mo)) return false;
   if (mo < 1 || mo > 12) return false;
@@ -481,6 +494,7 @@ bool parse_date(std::string_view s, double& out) {
   out = make_date(y, static_cast<unsigned>(mo), static_cast<unsigned>(d), h, mi, sec, ms);
   return true;
 }
+}  // namespace detail
 
 namespace {
 struct Unit { const char* name; int32_t months; double ms; };
@@ -729,6 +743,21 @@ bool key_matches(std::string_view key, std::string_view ident) {
     started = true;
   }
   return j == ident.size();
+}
+
+// key_matches(key, ident), with a key whose first byte is kept by the
+// canonical form (an ASCII letter, digit, '_' or '-') rejected on that byte
+// alone: a page's fields are scanned for every row, and most keys differ
+// from the first character on.
+bool field_key_matches(std::string_view key, std::string_view ident) {
+  if (!key.empty() && !ident.empty()) {
+    unsigned char c = static_cast<unsigned char>(key[0]);
+    bool kept = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    // (key == ident matches as written, so the byte itself may also match.)
+    if (kept && key[0] != ident[0] && ((c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : static_cast<char>(c)) != ident[0])
+      return false;
+  }
+  return key_matches(key, ident);
 }
 
 std::string lower_utf8(std::string_view s) {

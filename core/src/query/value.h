@@ -106,6 +106,10 @@ struct DateParts {
 DateParts date_parts(double ms);
 // ISO: YYYY-MM[-DD[THH:mm[:ss[.SSS]]][Z|±hh:mm]]; the whole string must match.
 bool parse_date(std::string_view s, double& out);
+namespace detail {
+// parse_date without its YYYY-MM-DD shortcut (the tests' reference).
+bool parse_date_general(std::string_view s, double& out);
+}  // namespace detail
 // Exactly YYYY-MM-DD (the only 10-byte form parse_date accepts, and the form
 // the parser keeps task dates in): its day number, i.e. floor(ms / kMsPerDay)
 // of parse_date's answer, without going through milliseconds.
@@ -126,6 +130,8 @@ std::string format_date(double ms, std::string_view fmt);
 std::string canonical_name(std::string_view name);
 // canonical_name(key) == ident, without allocating (the hot path of WHERE).
 bool key_matches(std::string_view key, std::string_view ident);
+// key_matches, answering most non-matching keys from their first byte.
+bool field_key_matches(std::string_view key, std::string_view ident);
 
 // ---- UTF-8 helpers ----------------------------------------------------------
 std::string lower_utf8(std::string_view s);
