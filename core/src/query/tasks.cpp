@@ -150,11 +150,13 @@ std::string description_of(const std::string& text) {
       }
   }
   if (cut != std::string::npos) s.resize(cut);
-  // collapse double spaces left by removals
-  std::string out;
-  for (char c : s)
-    if (!(c == ' ' && !out.empty() && out.back() == ' ')) out += c;
-  return trim(out);
+  // collapse double spaces left by removals (written in place: this runs
+  // for every answered task)
+  size_t w = 0;
+  for (size_t r = 0; r < s.size(); ++r)
+    if (!(s[r] == ' ' && w > 0 && s[w - 1] == ' ')) s[w++] = s[r];
+  s.resize(w);
+  return trim(s);
 }
 
 double day_of(const std::string& iso) {
