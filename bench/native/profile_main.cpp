@@ -9,7 +9,11 @@
 //                          Engine::panel of the first customer note
 //   index  VAULT           index::Vault::upsert of every note (parse + index)
 //   graph  VAULT           one graph::Graph::rebuild of the whole vault
-//   query  VAULT 'Q' FMT   3 runs of Engine::query (FMT: dql | tasks)
+//   query  VAULT 'Q' FMT [warm]
+//                          3 runs of Engine::query (FMT: dql | tasks); with
+//                          "warm", one uncollected run first, so that caches
+//                          filled by a first query (entity tables) are not
+//                          in the count
 //   note   FILE            index::Vault::upsert of one note (e.g. the
 //                          pathological link-flood.md)
 //
@@ -90,7 +94,7 @@ __attribute__((noinline)) size_t profile_note(const std::string& text) {
 
 int usage() {
   std::fprintf(stderr,
-               "usage: vaultcrm_profile edit VAULT | index VAULT | graph VAULT | query VAULT 'QUERY' dql|tasks | note FILE\n");
+               "usage: vaultcrm_profile edit VAULT | index VAULT | graph VAULT | query VAULT 'QUERY' dql|tasks [warm] | note FILE\n");
   return 2;
 }
 
@@ -128,6 +132,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (mode == "query" && argc >= 5) {
+    const bool warm = argc >= 6 && std::string(argv[5]) == "warm";
+    if (warm) std::printf("warm-up: %zu bytes\n", engine.query(argv[3], "", argv[4]).size());
     std::printf("query: %zu bytes answered over 3 runs\n", profile_query(engine, argv[3], argv[4]));
     return 0;
   }

@@ -140,6 +140,22 @@ Val id_of(const Ctx& ctx, const Row& r) {
   return Val::null();
 }
 
+// The note's own string a SORT reads, when its one key is file.name,
+// file.path or file.folder and every row is a page as eval's file.<field>
+// shortcut sees it (a page, no computed members); nullptr otherwise.
+std::string parse::Note::*single_file_text_key(const Step& step, const std::vector<Row>& rows) {
+  if (detail::plain_evaluation || step.sorts.size() != 1) return nullptr;
+  const Expr& e = *step.sorts[0].e;
+  if (e.k != Expr::K::Member || e.kids.size() != 1 || e.kids[0]->k != Expr::K::Ident || e.kids[0]->name != "file")
+    return nullptr;
+  std::string parse::Note::*field = e.name == "name" ? &parse::Note::name : e.name == "path" ? &parse::Note::path
+                                    : e.name == "folder" ? &parse::Note::folder : nullptr;
+  if (!field) return nullptr;
+  for (const auto& r : rows)
+    if (!r.page || r.extra) return nullptr;
+  return field;
+}
+
 }  // namespace
 
 void fold_constants(DqlQuery& q, const Ctx& ctx) {
@@ -180,7 +196,8 @@ Result exec_dql(const DqlQuery& q, const Ctx& ctx) {
 
   bool grouped = false;
   std::string group_name;
-  for (const auto& step : q.steps) {
+  for (size_t si = 0; si < q.steps.size(); ++si) {
+    const Step& step = q.steps[si];
     switch (step.k) {
       case Step::K::Where:
         per_row(rows, [&](Row& r, std::vector<Row>& out) {
@@ -189,24 +206,57 @@ Result exec_dql(const DqlQuery& q, const Ctx& ctx) {
         });
         break;
       case Step::K::Sort: {
-        // Keys in one flat array, row i's at [i * per_row, (i + 1) * per_row);
-        // indices are sorted, not (keys, row) pairs that each move a vector.
-        const size_t per_row_keys = step.sorts.size();
-        std::vector<Val> keys;
-        keys.reserve(rows.size() * per_row_keys);
-        for (size_t i = 0; i < rows.size(); ++i) {
-          Env env{&ctx, &rows[i], nullptr};
-          for (const auto& sk : step.sorts) keys.push_back(eval(*sk.e, env));
-        }
+        // A LIMIT right after the SORT keeps only the first rows: those are
+        // taken with a partial sort (ties by row index, which is the stable
+        // order) instead of ordering every row.
+        size_t keep = rows.size();
+        if (!detail::plain_evaluation && si + 1 < q.steps.size() && q.steps[si + 1].k == Step::K::Limit &&
+            q.steps[si + 1].limit >= 0 && static_cast<size_t>(q.steps[si + 1].limit) < rows.size())
+          keep = static_cast<size_t>(q.steps[si + 1].limit);
         std::vector<uint32_t> order(rows.size());
         for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-        std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-          for (size_t j = 0; j < per_row_keys; ++j) {
-            int c = compare(keys[a * per_row_keys + j], keys[b * per_row_keys + j]);
-            if (c) return step.sorts[j].desc ? c > 0 : c < 0;
+        // `cmp` is three-way (descending keys already flipped).
+        auto sort_by = [&](auto cmp) {
+          if (keep < order.size()) {
+            std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(keep), order.end(),
+                              [&](uint32_t a, uint32_t b) {
+                                int c = cmp(a, b);
+                                return c ? c < 0 : a < b;
+                              });
+            order.resize(keep);
+          } else {
+            std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return cmp(a, b) < 0; });
           }
-          return false;
-        });
+        };
+        const size_t per_row_keys = step.sorts.size();
+        if (const auto field = single_file_text_key(step, rows)) {
+          // SORT file.name / file.path / file.folder over pages: the notes'
+          // own strings, compared as compare() compares two strings,
+          // instead of a copy of each in a value.
+          std::vector<const std::string*> text(rows.size());
+          for (size_t i = 0; i < rows.size(); ++i) text[i] = &(rows[i].page->*field);
+          const bool desc = step.sorts[0].desc;
+          sort_by([&](uint32_t a, uint32_t b) {
+            int c = compare_text(*text[a], *text[b]);
+            return desc ? -c : c;
+          });
+        } else {
+          // Keys in one flat array, row i's at [i * per_row, (i + 1) * per_row);
+          // indices are sorted, not (keys, row) pairs that each move a vector.
+          std::vector<Val> keys;
+          keys.reserve(rows.size() * per_row_keys);
+          for (size_t i = 0; i < rows.size(); ++i) {
+            Env env{&ctx, &rows[i], nullptr};
+            for (const auto& sk : step.sorts) keys.push_back(eval(*sk.e, env));
+          }
+          sort_by([&](uint32_t a, uint32_t b) {
+            for (size_t j = 0; j < per_row_keys; ++j) {
+              int c = compare(keys[a * per_row_keys + j], keys[b * per_row_keys + j]);
+              if (c) return step.sorts[j].desc ? (c > 0 ? -1 : 1) : (c < 0 ? -1 : 1);
+            }
+            return 0;
+          });
+        }
         std::vector<Row> sorted;
         sorted.reserve(rows.size());
         for (uint32_t i : order) sorted.push_back(std::move(rows[i]));
@@ -314,7 +364,16 @@ Result exec_dql(const DqlQuery& q, const Ctx& ctx) {
   per_row(rows, [&](Row& r, std::vector<Row>& kept) {
     Env env{&ctx, &r, nullptr};
     std::vector<Cell> cells;
-    if (res.id_column) cells.push_back(to_cell(id_of(ctx, r)));
+    cells.reserve(q.columns.size() + 1);
+    if (res.id_column && r.page && !detail::plain_evaluation) {
+      // A page's id is the link to it: the cell to_cell(make_link(path)) gives, made directly.
+      Cell id;
+      id.type = Cell::Type::Link;
+      id.text = r.page->path;
+      cells.push_back(std::move(id));
+    } else if (res.id_column) {
+      cells.push_back(to_cell(id_of(ctx, r)));
+    }
     for (const auto& c : q.columns) cells.push_back(to_cell(eval(*c.e, env)));
     if (q.type == DqlQuery::Type::List && q.without_id && q.columns.empty()) cells.push_back(to_cell(id_of(ctx, r)));
     out_rows.push_back(std::move(cells));

@@ -312,14 +312,14 @@ Val page_field(const Ctx& ctx, const parse::Note& n, std::string_view name) {
   List many;
   if (n.frontmatter.is_object()) {
     for (const auto& kv : n.frontmatter.as_object())
-      if (key_matches(kv.first, name)) {
+      if (field_key_matches(kv.first, name)) {
         found = from_value(ctx, kv.second, n.path);
         ++hits;
         break;
       }
   }
   for (const auto& f : n.inline_fields) {
-    if (!key_matches(f.key, name)) continue;
+    if (!field_key_matches(f.key, name)) continue;
     Val v = inline_value(ctx, f.value, n.path);
     if (hits == 0) found = std::move(v);
     else {
@@ -561,19 +561,48 @@ Val lookup(const Env& env, std::string_view name) {
   fail(e, std::string("no implementation of '") + type_name(a.t) + " " + op + " " + type_name(b.t) + "'");
 }
 
+// The operator of a Binary node by its spelling, so that binary() switches
+// on a number instead of comparing strings per row (a WHERE runs it for
+// every page).
+enum class Op { Eq, Ne, Lt, Le, Gt, Ge, Add, Sub, Mul, Div, Mod, And, Or, Unknown };
+Op op_of(const std::string& n) {
+  if (n.size() == 1) {
+    switch (n[0]) {
+      case '=': return Op::Eq;
+      case '<': return Op::Lt;
+      case '>': return Op::Gt;
+      case '+': return Op::Add;
+      case '-': return Op::Sub;
+      case '*': return Op::Mul;
+      case '/': return Op::Div;
+      case '%': return Op::Mod;
+      case '&': return Op::And;
+      case '|': return Op::Or;
+      default: return Op::Unknown;
+    }
+  }
+  if (n.size() == 2 && n[1] == '=') {
+    if (n[0] == '!') return Op::Ne;
+    if (n[0] == '<') return Op::Le;
+    if (n[0] == '>') return Op::Ge;
+  }
+  return Op::Unknown;
+}
+
 Val binary(const Expr& e, const Val& a, const Val& b) {
   const std::string& op = e.name;
+  const Op code = op_of(op);
   using T = Val::T;
   // Equality of two strings needs no collation (compare() is 0 only for identical strings).
-  if ((op == "=" || op == "!=") && a.t == T::String && b.t == T::String) return Val::boolean((a.s == b.s) == (op == "="));
-  if (op == "=") return Val::boolean(compare(a, b) == 0);
-  if (op == "!=") return Val::boolean(compare(a, b) != 0);
-  if (op == "<") return Val::boolean(compare(a, b) < 0);
-  if (op == "<=") return Val::boolean(compare(a, b) <= 0);
-  if (op == ">") return Val::boolean(compare(a, b) > 0);
-  if (op == ">=") return Val::boolean(compare(a, b) >= 0);
+  if ((code == Op::Eq || code == Op::Ne) && a.t == T::String && b.t == T::String) return Val::boolean((a.s == b.s) == (code == Op::Eq));
+  if (code == Op::Eq) return Val::boolean(compare(a, b) == 0);
+  if (code == Op::Ne) return Val::boolean(compare(a, b) != 0);
+  if (code == Op::Lt) return Val::boolean(compare(a, b) < 0);
+  if (code == Op::Le) return Val::boolean(compare(a, b) <= 0);
+  if (code == Op::Gt) return Val::boolean(compare(a, b) > 0);
+  if (code == Op::Ge) return Val::boolean(compare(a, b) >= 0);
   if (a.t == T::Null || b.t == T::Null) return Val::null();
-  if (op == "+") {
+  if (code == Op::Add) {
     if (a.t == T::Number && b.t == T::Number) return Val::number(a.n + b.n);
     if (a.t == T::String || b.t == T::String) return Val::string(to_display(a) + to_display(b));
     if (a.t == T::Date && b.t == T::Duration) return Val::date(add_duration(a.n, b.months, b.n, 1));
@@ -597,14 +626,14 @@ Val binary(const Expr& e, const Val& a, const Val& b) {
     }
     no_impl(e, a, "+", b);
   }
-  if (op == "-") {
+  if (code == Op::Sub) {
     if (a.t == T::Number && b.t == T::Number) return Val::number(a.n - b.n);
     if (a.t == T::Date && b.t == T::Duration) return Val::date(add_duration(a.n, b.months, b.n, -1));
     if (a.t == T::Date && b.t == T::Date) return Val::duration(0, a.n - b.n);
     if (a.t == T::Duration && b.t == T::Duration) return Val::duration(a.months - b.months, a.n - b.n);
     no_impl(e, a, "-", b);
   }
-  if (op == "*") {
+  if (code == Op::Mul) {
     if (a.t == T::Number && b.t == T::Number) return Val::number(a.n * b.n);
     if (a.t == T::Duration && b.t == T::Number)
       return Val::duration(static_cast<int32_t>(a.months * b.n), a.n * b.n);
@@ -617,7 +646,7 @@ Val binary(const Expr& e, const Val& a, const Val& b) {
     }
     no_impl(e, a, "*", b);
   }
-  if (op == "/") {
+  if (code == Op::Div) {
     if (a.t == T::Number && b.t == T::Number) {
       if (b.n == 0) fail(e, "division by zero");
       return Val::number(a.n / b.n);
@@ -628,7 +657,7 @@ Val binary(const Expr& e, const Val& a, const Val& b) {
     }
     no_impl(e, a, "/", b);
   }
-  if (op == "%") {
+  if (code == Op::Mod) {
     if (a.t == T::Number && b.t == T::Number) {
       if (b.n == 0) fail(e, "division by zero");
       return Val::number(std::fmod(a.n, b.n));
@@ -1520,15 +1549,21 @@ Val eval(const Expr& e, const Env& env) {
     }
     case Expr::K::Not: return Val::boolean(!truthy(eval(*e.kids[0], env)));
     case Expr::K::Binary: {
-      if (e.name == "&") {
+      const Op code = op_of(e.name);
+      if (code == Op::And) {
         if (!truthy(eval(*e.kids[0], env))) return Val::boolean(false);
         return Val::boolean(truthy(eval(*e.kids[1], env)));
       }
-      if (e.name == "|") {
+      if (code == Op::Or) {
         if (truthy(eval(*e.kids[0], env))) return Val::boolean(true);
         return Val::boolean(truthy(eval(*e.kids[1], env)));
       }
-      return binary(e, eval(*e.kids[0], env), eval(*e.kids[1], env));
+      // A literal operand (often a folded constant: date >= date(2025-06-01))
+      // is passed where it lies rather than copied per row.
+      const Expr &l = *e.kids[0], &r = *e.kids[1];
+      if (r.k == Expr::K::Literal) return l.k == Expr::K::Literal ? binary(e, l.lit, r.lit) : binary(e, eval(l, env), r.lit);
+      if (l.k == Expr::K::Literal) return binary(e, l.lit, eval(r, env));
+      return binary(e, eval(l, env), eval(r, env));
     }
     case Expr::K::List: {
       List out;
@@ -1555,19 +1590,38 @@ Val eval(const Expr& e, const Env& env) {
     }
     case Expr::K::Call: {
       Args args;
-      args.reserve(e.kids.size());
       if (!detail::plain_evaluation && e.fn == builtin_contains() && e.kids.size() == 2) {
         // contains(file.tags, "text"): read the note's tags where they lie
-        // instead of building the list of "#tag" strings for every page.
+        // instead of building the list of "#tag" strings for every page
+        // (and without an argument list, or a copy of a literal needle).
         if (const parse::Note* page = page_of_file_member(*e.kids[0], env, "tags", "etags")) {
-          Val needle = eval(*e.kids[1], env);
+          const Expr& n = *e.kids[1];
+          if (n.k == Expr::K::Literal && n.lit.t == Val::T::String) return Val::boolean(some_tag_contains(*page, n.lit.s));
+          Val needle = eval(n, env);
           if (needle.t == Val::T::String) return Val::boolean(some_tag_contains(*page, needle.s));
           args.push_back(file_field(*env.ctx, *page, e.kids[0]->name));
           args.push_back(std::move(needle));
         }
       }
-      if (args.empty())
+      if (args.empty() && !detail::plain_evaluation && e.fn == builtin_contains() && e.kids.size() == 2 &&
+          e.kids[1]->k == Expr::K::Literal && e.kids[1]->lit.t != Val::T::List) {
+        // contains(x, literal) with a needle that is not a list (so nothing
+        // to vectorise): f_contains on the literal where it lies, without an
+        // argument list and a copy of the needle per row (FROM people WHERE
+        // contains(accounts, [[T]])).
+        Val hay = eval(*e.kids[0], env);
+        FnCall c{e, env};
+        try {
+          return fn_contains_impl(c, hay, e.kids[1]->lit, 0);
+        } catch (QueryFailure& f) {
+          if (f.pos.line == 0) fail(e, f.message + " in " + e.name + "()");
+          throw;
+        }
+      }
+      if (args.empty()) {
+        args.reserve(e.kids.size());
         for (const auto& k : e.kids) args.push_back(eval(*k, env));
+      }
       if (e.fn < 0) {
         Val f = lookup(env, e.name);
         if (f.t != Val::T::Function) fail(e, "'" + e.name + "' is not a function");

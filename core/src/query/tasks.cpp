@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cctype>
+#include <cstdint>
 #include <cstring>
 #include <functional>
+#include <memory>
 
 #include "query/exec.h"
 #include "vaultcrm/parse.h"
@@ -65,9 +67,18 @@ const std::string& no_value() {
 
 // The date as this query's task format sees it (a reference into the task:
 // filters read it for every task in the vault, so it is not copied).
+const std::string& task_date(const parse::Task& t, int which) {
+  switch (which) {
+    case 0: return t.due;
+    case 1: return t.scheduled;
+    case 2: return t.start;
+    case 3: return t.done;
+    default: return t.created;
+  }
+}
+
 const std::string& format_date_field(const Ctx& ctx, const parse::Task& t, int which) {
-  const std::string* v[] = {&t.due, &t.scheduled, &t.start, &t.done, &t.created};
-  const std::string& value = *v[which];
+  const std::string& value = task_date(t, which);
   if (value.empty()) return value;
   TaskFormat f = ctx.opt ? ctx.opt->task_format : TaskFormat::Both;
   if (f == TaskFormat::Both) return value;
@@ -139,14 +150,22 @@ std::string description_of(const std::string& text) {
       }
   }
   if (cut != std::string::npos) s.resize(cut);
-  // collapse double spaces left by removals
-  std::string out;
-  for (char c : s)
-    if (!(c == ' ' && !out.empty() && out.back() == ' ')) out += c;
-  return trim(out);
+  // collapse double spaces left by removals (written in place: this runs
+  // for every answered task)
+  size_t w = 0;
+  for (size_t r = 0; r < s.size(); ++r)
+    if (!(s[r] == ' ' && w > 0 && s[w - 1] == ' ')) s[w++] = s[r];
+  s.resize(w);
+  return trim(s);
 }
 
 double day_of(const std::string& iso) {
+  if (iso.size() == 10 && !detail::plain_evaluation) {
+    // Every task date the parser keeps is YYYY-MM-DD: read as a day number
+    // directly (the filters call this for every task of the vault).
+    int64_t day;
+    return parse_iso_day(iso, day) ? static_cast<double>(day) : std::nan("");
+  }
   double ms;
   if (iso.empty() || !parse_date(iso, ms)) return std::nan("");
   return std::floor(ms / kMsPerDay);
@@ -220,7 +239,8 @@ int date_index(const std::string& field) {
 
 class Item {
  public:
-  Item(const Ctx& ctx, const parse::Note& note, const parse::Task& task) : note(&note), task(&task), ctx_(&ctx) {}
+  Item(const Ctx& ctx, const parse::Note& note, const parse::Task& task)
+      : note(&note), task(&task), ctx_(&ctx), every_format_(!ctx.opt || ctx.opt->task_format == TaskFormat::Both) {}
 
   const parse::Note* note;
   const parse::Task* task;
@@ -230,7 +250,11 @@ class Item {
   const std::string& status() const { return task->status; }
   const std::vector<std::string>& tags() const { return task->tags; }
   // Dates (by date_index) and priority as this query's task format sees them ("" if absent).
-  const std::string& date(int which) const { return format_date_field(*ctx_, *task, which); }
+  // (In both formats, the common case, a date is the task's own: filters and
+  // sorts read it per task and per comparison.)
+  const std::string& date(int which) const {
+    return every_format_ ? task_date(*task, which) : format_date_field(*ctx_, *task, which);
+  }
   const std::string& priority() const { return format_priority(*ctx_, *task); }
   const std::string& section() const {
     int s = task->section;
@@ -245,10 +269,10 @@ class Item {
   }
   const std::string& description() const {
     if (!(computed_ & kDescription)) {
-      description_ = description_of(task->text);
+      description_ = std::make_unique<std::string>(description_of(task->text));
       computed_ |= kDescription;
     }
-    return description_;
+    return *description_;
   }
   // The answer's row: built for the tasks a query returns, not for every task it looked at.
   TaskRow row() const { return make_task_row(*ctx_, *note, *task); }
@@ -256,9 +280,12 @@ class Item {
  private:
   enum : uint8_t { kUrgency = 1, kDescription = 2 };
   const Ctx* ctx_;
+  bool every_format_;
   mutable uint8_t computed_ = 0;
   mutable double urgency_ = 0;
-  mutable std::string description_;
+  // Out of line: most items never need it, and every kept item is moved
+  // (a vector grows, the sort's order is applied) -- a pointer moves cheaply.
+  mutable std::unique_ptr<std::string> description_;
 };
 
 using Filter = std::function<bool(const Item&)>;
@@ -679,8 +706,26 @@ class TasksParser {
       explain_dates_.push_back(iso_day(from) + (to != from ? " to " + iso_day(to) : ""));
       bool happens = field == "happens";
       int which = date_index(field);
-      return [happens, which, op, from, to](const Item& x) {
+      // The bounds as y*10000+m*100+d keys: a task's YYYY-MM-DD date is then
+      // compared without counting its days (the filter runs for every task).
+      const bool keyed = !detail::plain_evaluation && std::fabs(from) < 1e8 && std::fabs(to) < 1e8 &&
+                         from == std::floor(from) && to == std::floor(to);
+      const int64_t from_ymd = keyed ? ymd_of_day(static_cast<int64_t>(from)) : 0;
+      const int64_t to_ymd = keyed ? ymd_of_day(static_cast<int64_t>(to)) : 0;
+      return [happens, which, op, from, to, keyed, from_ymd, to_ymd](const Item& x) {
         auto test = [&](const std::string& v) {
+          int32_t ymd;
+          if (keyed && v.size() == 10) {
+            // A 10-byte text is a date exactly when it is a valid YYYY-MM-DD (see parse_iso_day).
+            if (!parse_iso_ymd(v, ymd)) return false;
+            switch (op) {
+              case 1: return ymd < from_ymd;
+              case 2: return ymd > to_ymd;
+              case 3: return ymd <= to_ymd;
+              case 4: return ymd >= from_ymd;
+              default: return ymd >= from_ymd && ymd <= to_ymd;
+            }
+          }
           double d = day_of(v);
           if (std::isnan(d)) return false;
           switch (op) {
@@ -710,6 +755,20 @@ int cmp_text(const std::string& a, const std::string& b) { return compare_text(a
 int cmp_date(const std::string& a, const std::string& b) {
   if (a.empty() != b.empty()) return a.empty() ? 1 : -1;
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+// A date text "DDDD-DD-DD" (digits) as the number its digits spell without
+// dashes, ordered as the texts are; `shaped` false for any other text.
+int32_t date_text_key(const std::string& d, bool& shaped) {
+  if (d.size() != 10 || d[4] != '-' || d[7] != '-') return shaped = false, 0;
+  int32_t key = 0;
+  for (size_t i = 0; i < 10; ++i) {
+    if (i == 4 || i == 7) continue;
+    unsigned v = static_cast<unsigned>(static_cast<unsigned char>(d[i])) - '0';
+    if (v > 9) return shaped = false, 0;
+    key = key * 10 + static_cast<int32_t>(v);
+  }
+  return key;
 }
 
 // Sort fields, named once per query rather than compared as strings at
@@ -816,11 +875,39 @@ Result exec_tasks(std::string_view source, const Ctx& ctx) {
   // Items are sorted by index (an Item carries its cached fields); the
   // index is the last key, which makes the order total and equal to a stable
   // sort, so a limit can take the first `limit` items with a partial sort.
+  // Date keys as numbers, once per item rather than per comparison: a
+  // YYYY-MM-DD text orders as y*10000+m*100+d does, and an undated task goes
+  // last (cmp_date). Only when every date of that key has that shape;
+  // otherwise the key is compared as text.
+  std::vector<std::vector<int32_t>> date_keys(sorts.size());
+  if (!detail::plain_evaluation) {
+    for (size_t k = 0; k < sorts.size(); ++k) {
+      if (keys[k] != TaskSortKey::Date) continue;
+      bool shaped = true;
+      for (size_t j = 0; j < k && shaped; ++j)
+        if (keys[j] == TaskSortKey::Date && dates[j] == dates[k] && !date_keys[j].empty()) {
+          date_keys[k] = date_keys[j];
+          shaped = false;
+        }
+      if (!date_keys[k].empty() || !shaped) continue;
+      std::vector<int32_t> v(items.size());
+      for (size_t i = 0; i < items.size() && shaped; ++i) {
+        const std::string& d = items[i].date(dates[k]);
+        v[i] = d.empty() ? INT32_MAX : date_text_key(d, shaped);
+      }
+      if (shaped) date_keys[k] = std::move(v);
+    }
+  }
   std::vector<uint32_t> order(items.size());
   for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
   auto before = [&](uint32_t ia, uint32_t ib) {
     const Item &a = items[ia], &b = items[ib];
     for (size_t k = 0; k < sorts.size(); ++k) {
+      if (!date_keys[k].empty()) {
+        int32_t x = date_keys[k][ia], y = date_keys[k][ib];
+        if (x != y) return sorts[k].reverse ? x > y : x < y;
+        continue;
+      }
       int c = cmp_field(a, b, keys[k], dates[k]);
       if (c) return sorts[k].reverse ? c > 0 : c < 0;
     }

@@ -109,13 +109,76 @@ int primary_class(int32_t b) {
   return 1;
 }
 
+// Level-1 weight of an ASCII byte: primary_class(base_of(c)) * 128 +
+// base_of(c), so that comparing two weights decides what the general loop
+// below decides for that pair (equal weights exactly when the bases are equal).
+struct AsciiWeights {
+  uint16_t w[128] = {};
+  constexpr AsciiWeights() {
+    for (int c = 0; c < 128; ++c) {
+      int b = (c >= 'A' && c <= 'Z') ? c + 32 : c;
+      int k = (b == ' ' || b == '\t' || b == '\n') ? 0 : (b >= '0' && b <= '9') ? 2 : (b >= 'a' && b <= 'z') ? 3 : 1;
+      w[c] = static_cast<uint16_t>(k * 128 + b);
+    }
+  }
+};
+constexpr AsciiWeights kAsciiWeights;
+
+int locale_compare_general(std::string_view a, std::string_view b, size_t i, size_t j);
+
+// Sorting names and paths compares mostly ASCII: while both sides are ASCII
+// each level is a table lookup per byte instead of utf8proc calls; at the
+// first non-ASCII byte the general comparison takes over where this stopped
+// (an ASCII byte is one code point, so both sides are still aligned).
 int locale_compare(std::string_view a, std::string_view b) {
-  // Level 1: base letters.
-  size_t i = 0, j = 0;
+  const size_t na = a.size(), nb = b.size();
+  size_t i = 0;
+  while (i < na && i < nb) {
+    unsigned char ca = static_cast<unsigned char>(a[i]), cb = static_cast<unsigned char>(b[i]);
+    if ((ca | cb) >= 0x80) return locale_compare_general(a, b, i, i);
+    if (ca != cb) {
+      uint16_t wa = kAsciiWeights.w[ca], wb = kAsciiWeights.w[cb];
+      if (wa != wb) return wa < wb ? -1 : 1;
+    }
+    ++i;
+  }
+  if (i < na) return 1;
+  if (i < nb) return -1;
+  // Level 1 equal over all-ASCII text of equal length: the strings differ in
+  // case only; the first difference decides, lower case first.
+  for (size_t k = 0; k < na; ++k)
+    if (a[k] != b[k]) return a[k] >= 'a' && a[k] <= 'z' ? -1 : 1;
+  return 0;
+}
+
+// base_of and primary_class of the Latin letters most names use (up to
+// U+024F), computed once: utf8proc's decomposition per code point was the
+// largest cost left in sorting accented names.
+struct LatinTable {
+  static constexpr int32_t kEnd = 0x250;
+  int32_t base[kEnd];
+  uint8_t cls[kEnd];
+  LatinTable() {
+    for (int32_t cp = 0; cp < kEnd; ++cp) {
+      base[cp] = base_of(cp);
+      cls[cp] = static_cast<uint8_t>(primary_class(cp));
+    }
+  }
+};
+const LatinTable& latin_table() {
+  static const LatinTable table;
+  return table;
+}
+int32_t base_of_cached(int32_t cp, const LatinTable& t) { return cp >= 0 && cp < LatinTable::kEnd ? t.base[cp] : base_of(cp); }
+int primary_class_cached(int32_t b, const LatinTable& t) { return b >= 0 && b < LatinTable::kEnd ? t.cls[b] : primary_class(b); }
+
+int locale_compare_general(std::string_view a, std::string_view b, size_t i, size_t j) {
+  const LatinTable& t = latin_table();
+  // Level 1: base letters (positions before i / j compared equal already).
   while (i < a.size() && j < b.size()) {
-    int32_t ca = base_of(next_cp(a, i)), cb = base_of(next_cp(b, j));
+    int32_t ca = base_of_cached(next_cp(a, i), t), cb = base_of_cached(next_cp(b, j), t);
     if (ca == cb) continue;
-    int ka = primary_class(ca), kb = primary_class(cb);
+    int ka = primary_class_cached(ca, t), kb = primary_class_cached(cb, t);
     if (ka != kb) return ka < kb ? -1 : 1;
     return ca < cb ? -1 : 1;
   }
@@ -137,6 +200,10 @@ int locale_compare(std::string_view a, std::string_view b) {
 }  // namespace
 
 int compare_text(std::string_view a, std::string_view b) { return a == b ? 0 : locale_compare(a, b); }
+
+namespace detail {
+int compare_text_general(std::string_view a, std::string_view b) { return a == b ? 0 : locale_compare_general(a, b, 0, 0); }
+}  // namespace detail
 
 int compare(const Val& a, const Val& b) {
   if (a.t == Val::T::Null || b.t == Val::T::Null) {
@@ -338,7 +405,52 @@ unsigned days_in_month(int64_t y, unsigned m) {
 }
 }  // namespace
 
+bool parse_iso_ymd(std::string_view s, int32_t& ymd) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  unsigned v[8];
+  static constexpr int kAt[8] = {0, 1, 2, 3, 5, 6, 8, 9};
+  for (int k = 0; k < 8; ++k) {
+    v[k] = static_cast<unsigned>(static_cast<unsigned char>(s[static_cast<size_t>(kAt[k])])) - '0';
+    if (v[k] > 9) return false;
+  }
+  const unsigned y = v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3];
+  const unsigned mo = v[4] * 10 + v[5], d = v[6] * 10 + v[7];
+  if (mo < 1 || mo > 12 || d < 1) return false;
+  // days_in_month, with the leap-year test only for 29 February.
+  static constexpr unsigned kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (d > kDays[mo - 1] || (mo == 2 && d == 29 && days_in_month(y, 2) != 29)) return false;
+  ymd = static_cast<int32_t>(y * 10000 + mo * 100 + d);
+  return true;
+}
+
+bool parse_iso_day(std::string_view s, int64_t& day) {
+  int32_t ymd;
+  if (!parse_iso_ymd(s, ymd)) return false;
+  day = days_from_civil(ymd / 10000, static_cast<unsigned>(ymd / 100 % 100), static_cast<unsigned>(ymd % 100));
+  return true;
+}
+
+int64_t ymd_of_day(int64_t day) {
+  int64_t y;
+  unsigned m, d;
+  civil_from_days(day, y, m, d);
+  return y * 10000 + m * 100 + d;
+}
+
 bool parse_date(std::string_view s, double& out) {
+  // A 10-byte date can only be YYYY-MM-DD (see parse_iso_day), the form of
+  // nearly every date in frontmatter: read without the general scanner.
+  if (s.size() == 10) {
+    int64_t day;
+    if (!parse_iso_day(s, day)) return false;
+    out = static_cast<double>(day) * kMsPerDay;
+    return true;
+  }
+  return detail::parse_date_general(s, out);
+}
+
+namespace detail {
+bool parse_date_general(std::string_view s, double& out) {
   int y, mo, d = 1, h = 0, mi = 0, sec = 0, ms = 0;
   if (!digits(s, 0, 4, y) || s.size() < 7 || s[4] != '-' || !digits(s, 5, 2, mo)) return false;
   if (mo < 1 || mo > 12) return false;
@@ -382,6 +494,7 @@ bool parse_date(std::string_view s, double& out) {
   out = make_date(y, static_cast<unsigned>(mo), static_cast<unsigned>(d), h, mi, sec, ms);
   return true;
 }
+}  // namespace detail
 
 namespace {
 struct Unit { const char* name; int32_t months; double ms; };
@@ -445,6 +558,21 @@ double add_duration(double date_ms, int32_t months, double ms, int sign) {
 std::string date_iso(double ms) {
   auto p = date_parts(ms);
   char buf[48];
+  if (p.hour == 0 && p.minute == 0 && p.second == 0 && p.ms == 0 && p.year >= 0 && p.year <= 9999) {
+    // A plain day (every frontmatter date a table shows): the digits written
+    // directly, as "%04lld-%02u-%02u" would (snprintf was 2k instructions a cell).
+    std::string out(10, '-');
+    unsigned y = static_cast<unsigned>(p.year);
+    out[0] = static_cast<char>('0' + y / 1000);
+    out[1] = static_cast<char>('0' + y / 100 % 10);
+    out[2] = static_cast<char>('0' + y / 10 % 10);
+    out[3] = static_cast<char>('0' + y % 10);
+    out[5] = static_cast<char>('0' + p.month / 10);
+    out[6] = static_cast<char>('0' + p.month % 10);
+    out[8] = static_cast<char>('0' + p.day / 10);
+    out[9] = static_cast<char>('0' + p.day % 10);
+    return out;
+  }
   if (p.hour == 0 && p.minute == 0 && p.second == 0 && p.ms == 0)
     std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(p.year), p.month, p.day);
   else if (p.ms == 0)
@@ -615,6 +743,21 @@ bool key_matches(std::string_view key, std::string_view ident) {
     started = true;
   }
   return j == ident.size();
+}
+
+// key_matches(key, ident), with a key whose first byte is kept by the
+// canonical form (an ASCII letter, digit, '_' or '-') rejected on that byte
+// alone: a page's fields are scanned for every row, and most keys differ
+// from the first character on.
+bool field_key_matches(std::string_view key, std::string_view ident) {
+  if (!key.empty() && !ident.empty()) {
+    unsigned char c = static_cast<unsigned char>(key[0]);
+    bool kept = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    // (key == ident matches as written, so the byte itself may also match.)
+    if (kept && key[0] != ident[0] && ((c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : static_cast<char>(c)) != ident[0])
+      return false;
+  }
+  return key_matches(key, ident);
 }
 
 std::string lower_utf8(std::string_view s) {

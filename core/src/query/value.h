@@ -86,6 +86,10 @@ int compare(const Val& a, const Val& b);
 bool equal(const Val& a, const Val& b);
 // compare() of two strings, without making values of them.
 int compare_text(std::string_view a, std::string_view b);
+namespace detail {
+// compare_text without its ASCII fast path: the reference the tests hold it to.
+int compare_text_general(std::string_view a, std::string_view b);
+}  // namespace detail
 bool truthy(const Val& v);
 // Display text (Dataview's Values.toString); dates as "MMMM d, yyyy" like
 // Dataview's default format, lists joined with ", ".
@@ -102,6 +106,18 @@ struct DateParts {
 DateParts date_parts(double ms);
 // ISO: YYYY-MM[-DD[THH:mm[:ss[.SSS]]][Z|±hh:mm]]; the whole string must match.
 bool parse_date(std::string_view s, double& out);
+namespace detail {
+// parse_date without its YYYY-MM-DD shortcut (the tests' reference).
+bool parse_date_general(std::string_view s, double& out);
+}  // namespace detail
+// Exactly YYYY-MM-DD (the only 10-byte form parse_date accepts, and the form
+// the parser keeps task dates in): its day number, i.e. floor(ms / kMsPerDay)
+// of parse_date's answer, without going through milliseconds.
+bool parse_iso_day(std::string_view s, int64_t& day);
+// The same text as y * 10000 + m * 100 + d: ordered as the days are, and
+// cheaper still (no day count); ymd_of_day gives the key of a day number.
+bool parse_iso_ymd(std::string_view s, int32_t& ymd);
+int64_t ymd_of_day(int64_t day);
 // "3 days", "1 week 2 days", "2h30m", "1 yr, 2 mo"; the whole string must match.
 bool parse_duration(std::string_view s, int32_t& months, double& ms);
 double add_duration(double date_ms, int32_t months, double ms, int sign);
@@ -114,6 +130,8 @@ std::string format_date(double ms, std::string_view fmt);
 std::string canonical_name(std::string_view name);
 // canonical_name(key) == ident, without allocating (the hot path of WHERE).
 bool key_matches(std::string_view key, std::string_view ident);
+// key_matches, answering most non-matching keys from their first byte.
+bool field_key_matches(std::string_view key, std::string_view ident);
 
 // ---- UTF-8 helpers ----------------------------------------------------------
 std::string lower_utf8(std::string_view s);
