@@ -302,15 +302,26 @@ std::vector<std::string> Vault::notes_with_tag(std::string_view tag, bool with_s
 std::vector<const parse::Note*> Vault::tagged_notes(std::string_view tag, bool with_subtags) const {
   std::string key = ascii_lower(tag);
   while (!key.empty() && key[0] == '#') key.erase(0, 1);
-  PathSet paths;
-  if (auto it = by_tag_.find(key); it != by_tag_.end()) paths.insert(it->second.begin(), it->second.end());
+  // Each tag's set is already in path order: one set is copied as it is
+  // (the usual case), several are merged. Inserting into a new set cost a
+  // fifth of a `FROM #tag` query.
+  std::vector<const PathSet*> sets;
+  if (auto it = by_tag_.find(key); it != by_tag_.end()) sets.push_back(&it->second);
   if (with_subtags) {
     std::string prefix = key + "/";
     for (auto it = by_tag_.lower_bound(prefix); it != by_tag_.end() && it->first.compare(0, prefix.size(), prefix) == 0;
          ++it)
-      paths.insert(it->second.begin(), it->second.end());
+      sets.push_back(&it->second);
   }
-  return {paths.begin(), paths.end()};
+  std::vector<const parse::Note*> out;
+  PathLess before;
+  for (const PathSet* set : sets) {
+    size_t mid = out.size();
+    out.insert(out.end(), set->begin(), set->end());
+    if (mid > 0) std::inplace_merge(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(mid), out.end(), before);
+  }
+  if (sets.size() > 1) out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
 std::vector<const parse::Note*> Vault::notes_in_folder(std::string_view folder) const {
