@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "vaultcrm/index.h"
+#include "vaultcrm/query.h"
 
 using namespace vaultcrm;
 
@@ -49,6 +50,34 @@ TEST(Index, BacklinksFollowEdits) {
   EXPECT_EQ(v.backlinks("People/Ana.md"), (std::vector<std::string>{"Meetings/M2.md", "Meetings/M3.md"}));
   v.remove("Meetings/M2.md");
   EXPECT_EQ(v.backlinks("People/Ana.md"), (std::vector<std::string>{"Meetings/M3.md"}));
+}
+
+// Dataview reads Obsidian's resolved links, where a note that links to itself
+// is among the notes linking to it: `LIST FROM [[Acme]]` and `file.inlinks`
+// list it. The account panel's and mention counts' backlinks leave it out.
+TEST(Index, SelfLinkIsABacklinkOnlyWhenAskedAsDataviewDoes) {
+  index::Vault v;
+  v.upsert("Customers/Acme.md", "See [[Acme]] and [[Ana]].\n", 0);
+  v.upsert("People/Ana.md", "Works with [[Acme]].\n", 0);
+  EXPECT_EQ(v.backlinks("Customers/Acme.md"), (std::vector<std::string>{"People/Ana.md"}));
+  EXPECT_EQ(v.backlinks("Customers/Acme.md", true),
+            (std::vector<std::string>{"Customers/Acme.md", "People/Ana.md"}));
+  query::Options opt;
+  opt.language = query::Language::Dql;
+  auto from = query::run(v, "LIST FROM [[Acme]]", opt);
+  ASSERT_TRUE(from.ok) << from.error.message;
+  ASSERT_EQ(from.result.rows.size(), 2u);
+  EXPECT_EQ(from.result.rows[0][0].text, "Customers/Acme.md");
+  EXPECT_EQ(from.result.rows[1][0].text, "People/Ana.md");
+  auto inlinks = query::run(v, "TABLE WITHOUT ID length(file.inlinks) FROM \"Customers\"", opt);
+  ASSERT_TRUE(inlinks.ok) << inlinks.error.message;
+  ASSERT_EQ(inlinks.result.rows.size(), 1u);
+  EXPECT_EQ(inlinks.result.rows[0][0].number, 2);
+  // Ana does not link to herself: only Acme's link comes in.
+  auto ana = query::run(v, "LIST FROM [[Ana]]", opt);
+  ASSERT_TRUE(ana.ok);
+  ASSERT_EQ(ana.result.rows.size(), 1u);
+  EXPECT_EQ(ana.result.rows[0][0].text, "Customers/Acme.md");
 }
 
 TEST(Index, RenameMakesOldLinksUnresolvedAndNewNameResolve) {

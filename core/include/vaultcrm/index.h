@@ -72,8 +72,11 @@ class Vault {
   // valid until the vault changes.
   const std::string* resolve_stored(std::string_view target, std::string_view source_path,
                                     bool use_aliases = false) const;
-  // Notes that link to `path` (each once, sorted).
-  std::vector<std::string> backlinks(std::string_view path) const;
+  // Notes that link to `path` (each once, sorted). A note that links to
+  // itself is one of its own backlinks only with `include_self`, as in
+  // Dataview's `FROM [[X]]` and `file.inlinks` (Obsidian's resolved links
+  // include self-links); the account panel and mention counts leave it out.
+  std::vector<std::string> backlinks(std::string_view path, bool include_self = false) const;
   std::vector<Unresolved> unresolved() const;
 
   // Notes carrying `tag` (without '#', case-insensitive), and with

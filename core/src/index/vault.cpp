@@ -254,7 +254,7 @@ const std::string* Vault::resolve_stored(std::string_view target, std::string_vi
   return nullptr;
 }
 
-std::vector<std::string> Vault::backlinks(std::string_view path) const {
+std::vector<std::string> Vault::backlinks(std::string_view path, bool include_self) const {
   const parse::Note* note = find(path);
   if (!note) return {};
   std::set<std::string> candidates;
@@ -267,7 +267,7 @@ std::vector<std::string> Vault::backlinks(std::string_view path) const {
   std::vector<std::string> out;
   for (const auto& source : candidates) {
     const parse::Note* src = find(source);
-    if (!src || source == path) continue;
+    if (!src || (source == path && !include_self)) continue;
     for (const auto& link : src->links) {
       if (link.target.empty()) continue;
       auto r = resolve(link.target, source);

@@ -61,7 +61,7 @@ PathSet eval_source(const Ctx& ctx, const Source& s) {
     case Source::K::Incoming: {
       std::string target = resolve_target(ctx, s.text, s);
       if (target.empty()) return {};
-      return from_paths(ctx, ctx.vault->backlinks(target));
+      return from_paths(ctx, ctx.vault->backlinks(target, true));
     }
     case Source::K::Outgoing: {
       std::string target = resolve_target(ctx, s.text, s);

@@ -271,7 +271,7 @@ Val file_field(const Ctx& ctx, const parse::Note& n, std::string_view f) {
   }
   if (f == "inlinks") {
     List out;
-    for (const auto& p : ctx.vault->backlinks(n.path)) out.push_back(Val::make_link(p));
+    for (const auto& p : ctx.vault->backlinks(n.path, true)) out.push_back(Val::make_link(p));
     return Val::make_list(std::move(out));
   }
   if (f == "tasks") {
