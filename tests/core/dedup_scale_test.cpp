@@ -58,21 +58,24 @@ TEST(DedupScale, HundredThousandMentionsResolve) {
     if (c.ambiguous) EXPECT_FALSE(mergeable(c));
 }
 
+// A mention listed under Acme's contacts, on the next line.
+static void add_list_mention(std::vector<Mention>& ms, const std::string& surface) {
+  Mention m;
+  m.surface = surface;
+  m.account = "Acme";
+  m.path = "Customers/Acme.md";
+  m.source = "list";
+  m.line = static_cast<int>(ms.size()) + 1;
+  ms.push_back(m);
+}
+
 // Blocking must not cost recall in big blocks: a one-letter surname typo meets
 // its original through the deletion keys even when sixty other surnames of the
 // same first name sort between them (the sorted-neighbourhood window alone
 // would never compare them); none of those sixty is merged with either.
 TEST(DedupScale, OneLetterTyposMeetAcrossABigBlock) {
   std::vector<Mention> ms;
-  auto add = [&](const std::string& surface) {
-    Mention m;
-    m.surface = surface;
-    m.account = "Acme";
-    m.path = "Customers/Acme.md";
-    m.source = "list";
-    m.line = static_cast<int>(ms.size()) + 1;
-    ms.push_back(m);
-  };
+  auto add = [&](const std::string& surface) { add_list_mention(ms, surface); };
   add("Maria Schmidl");  // typo of Schmidt: sorts before every filler below
   static const char* kSyl[] = {"an", "bo", "ce", "du", "ek", "fa", "go", "hi", "jo", "ku"};
   for (int i = 0; i < 60; ++i) add(std::string("Maria Schmidm") + kSyl[i % 10] + kSyl[i / 10]);
@@ -91,15 +94,7 @@ TEST(DedupScale, OneLetterTyposMeetAcrossABigBlock) {
 // one first name are found by the key blocks or not at all.
 TEST(DedupScale, TwoEditTyposOfLongSurnamesStillMeetInABigBlock) {
   std::vector<Mention> ms;
-  auto add = [&](const std::string& surface) {
-    Mention m;
-    m.surface = surface;
-    m.account = "Acme";
-    m.path = "Customers/Acme.md";
-    m.source = "list";
-    m.line = static_cast<int>(ms.size()) + 1;
-    ms.push_back(m);
-  };
+  auto add = [&](const std::string& surface) { add_list_mention(ms, surface); };
   static const char* kSyl[] = {"ba", "ke", "di", "lo", "mu", "na", "pe", "ti", "vo", "xu"};
   // 200 short R-surnames of Maria, none related to another (four letters,
   // two syllables each, so the deletion keys need the same first syllable
