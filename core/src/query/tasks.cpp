@@ -226,6 +226,19 @@ TaskRow make_task_row(const Ctx& ctx, const parse::Note& n, const parse::Task& t
 
 namespace {
 
+// A date filter's comparison, on day numbers or on YYYYMMDD keys alike:
+// op 1 before, 2 after, 3 on or before, 4 on or after, else in [from, to].
+template <typename T>
+bool date_matches(int op, T value, T from, T to) {
+  switch (op) {
+    case 1: return value < from;
+    case 2: return value > to;
+    case 3: return value <= to;
+    case 4: return value >= from;
+    default: return value >= from && value <= to;
+  }
+}
+
 // A task as filters and sorts see it. A query looks at every task in the
 // vault but answers few, so an item reads the task where it lies and
 // computes the derived fields (urgency, description, the full row) only
@@ -718,23 +731,11 @@ class TasksParser {
           if (keyed && v.size() == 10) {
             // A 10-byte text is a date exactly when it is a valid YYYY-MM-DD (see parse_iso_day).
             if (!parse_iso_ymd(v, ymd)) return false;
-            switch (op) {
-              case 1: return ymd < from_ymd;
-              case 2: return ymd > to_ymd;
-              case 3: return ymd <= to_ymd;
-              case 4: return ymd >= from_ymd;
-              default: return ymd >= from_ymd && ymd <= to_ymd;
-            }
+            return date_matches<int64_t>(op, ymd, from_ymd, to_ymd);
           }
           double d = day_of(v);
           if (std::isnan(d)) return false;
-          switch (op) {
-            case 1: return d < from;
-            case 2: return d > to;
-            case 3: return d <= to;
-            case 4: return d >= from;
-            default: return d >= from && d <= to;
-          }
+          return date_matches(op, d, from, to);
         };
         if (happens) return test(x.date(kDue)) || test(x.date(kScheduled)) || test(x.date(kStart));
         return test(x.date(which));
