@@ -40,15 +40,48 @@ std::string last_component(const std::string& key) {
 }
 }  // namespace
 
+namespace {
+// `s` lower-cased (ASCII) into `out`, which is reused: no allocation once it
+// has grown (add_keys runs once per note and touches every link and tag).
+void lower_into(std::string_view s, std::string& out) {
+  out.assign(s.data(), s.size());
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+}
+
+// Adds a note to a path-ordered set. Several links of one note to the same
+// name come in a row, and a bulk load brings notes in path order, so the
+// common cases cost one pointer compare or one path compare.
+template <class Set>
+void add_note(Set& set, typename Set::value_type self) {
+  if (!set.empty() && *set.rbegin() == self) return;
+  set.insert(set.end(), self);
+}
+}  // namespace
+
 // `note` is the one held in notes_: the indexes keep its address.
 void Vault::add_keys(const parse::Note& note) {
   NoteRef self = &note;
+  std::string key;
   by_path_[link_key(note.path)] = self;
-  by_name_[ascii_lower(note.name)].insert(self);
-  for (const auto& alias : note.aliases) by_alias_[ascii_lower(alias)].insert(self);
-  for (const auto& link : note.links)
-    if (!link.target.empty()) linkers_[last_component(link_key(link.target))].insert(self);
-  for (const auto& tag : note.tags) by_tag_[ascii_lower(tag)].insert(self);
+  lower_into(note.name, key);
+  add_note(by_name_[key], self);
+  for (const auto& alias : note.aliases) {
+    lower_into(alias, key);
+    add_note(by_alias_[key], self);
+  }
+  for (const auto& link : note.links) {
+    if (link.target.empty()) continue;
+    // == last_component(link_key(target)), built without two copies
+    lower_into(link_name_view(link.target), key);
+    add_note(linkers_[key], self);
+  }
+  for (const auto& tag : note.tags) {
+    lower_into(tag, key);
+    auto it = by_tag_.find(key);
+    if (it == by_tag_.end()) it = by_tag_.emplace(key, PathSet()).first;
+    add_note(it->second, self);
+  }
   ++generation_;
 }
 
@@ -64,7 +97,11 @@ void Vault::drop_keys(const parse::Note& note) {
   erase_from(by_name_, ascii_lower(note.name));
   for (const auto& alias : note.aliases) erase_from(by_alias_, ascii_lower(alias));
   for (const auto& link : note.links)
-    if (!link.target.empty()) erase_from(linkers_, last_component(link_key(link.target)));
+    if (!link.target.empty()) {
+      std::string key;
+      lower_into(link_name_view(link.target), key);  // as add_keys builds it
+      erase_from(linkers_, key);
+    }
   for (const auto& tag : note.tags) {
     auto it = by_tag_.find(ascii_lower(tag));
     if (it == by_tag_.end()) continue;

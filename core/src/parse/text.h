@@ -55,7 +55,18 @@ class LineTable {
       from = col_offset_;
       col = col_value_;
     }
-    for (size_t i = from; i < offset && i < text_.size(); ++i)
+    size_t end = std::min(offset, text_.size());
+    size_t i = from;
+    // Eight bytes at a time: a code point starts at every byte that is not a
+    // continuation byte (10xxxxxx). Links and tags sit far into long lines,
+    // and this count was 6% of an index build byte by byte.
+    for (; i + 8 <= end; i += 8) {
+      uint64_t word;
+      std::memcpy(&word, text_.data() + i, 8);
+      uint64_t continuation = word & ~(word << 1) & 0x8080808080808080ull;
+      col += 8 - __builtin_popcountll(continuation);
+    }
+    for (; i < end; ++i)
       if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) ++col;
     col_line_start_ = start;
     col_offset_ = offset;
