@@ -64,7 +64,8 @@ class LineTable {
       uint64_t word;
       std::memcpy(&word, text_.data() + i, 8);
       uint64_t continuation = word & ~(word << 1) & 0x8080808080808080ull;
-      col += 8 - __builtin_popcountll(continuation);
+      // one bit per continuation byte, at bit 7: gather them in the top byte
+      col += 8 - static_cast<int>(((continuation >> 7) * 0x0101010101010101ull) >> 56);
     }
     for (; i < end; ++i)
       if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) ++col;
