@@ -167,8 +167,11 @@ class Builder {
             for (auto& c : row_) table_->header.push_back(std::string(trim(c.text)));
           } else {
             for (auto& c : row_) c.text = std::string(trim(c.text));
+            size_t columns = row_.size();
             table_->rows.push_back(std::move(row_));
             table_->row_lines.push_back(line);
+            row_ = std::vector<TableCell>();
+            row_.reserve(columns);  // the next row has as many cells: no regrowth per cell
           }
           table_->end_line = std::max(table_->end_line, line);
           if (table_->line == 0) table_->line = line;

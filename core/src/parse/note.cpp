@@ -280,6 +280,39 @@ void frontmatter_links(const Value& v, const std::string& key, std::string_view 
   }
 }
 
+bool same_ascii_case_insensitive(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+// Tags without repeats (ASCII case-insensitive), first-seen order and
+// spelling. A note has a handful, compared in place; a set (one lower-case
+// copy per tag) only past that, for notes with thousands.
+void unique_tags(std::vector<std::string>& tags, std::vector<std::string>& out) {
+  constexpr size_t kLinearLimit = 32;
+  if (tags.size() <= kLinearLimit) {
+    for (auto& t : tags) {
+      bool seen = false;
+      for (const auto& kept : out)
+        if (same_ascii_case_insensitive(kept, t)) {
+          seen = true;
+          break;
+        }
+      if (!seen) out.push_back(std::move(t));
+    }
+    return;
+  }
+  std::unordered_set<std::string> seen;
+  for (auto& t : tags)
+    if (seen.insert(detail::ascii_lower(t)).second) out.push_back(std::move(t));
+}
+
 }  // namespace
 
 Note parse_note(std::string_view path, std::string_view bytes, double mtime, const Limits& limits) {
@@ -347,9 +380,7 @@ Note parse_note(std::string_view path, std::string_view bytes, double mtime, con
   for (int line : prose_lines) scan_inline_fields(lines, line, note.inline_fields);
 
   for (const auto& t : note.inline_tags) tags.push_back(t.tag);
-  std::unordered_set<std::string> seen;
-  for (auto& t : tags)
-    if (seen.insert(detail::ascii_lower(t)).second) note.tags.push_back(t);
+  unique_tags(tags, note.tags);
 
   // Tasks: emoji signifiers, then Dataview-style [due:: ...] fields on the
   // same line, then the line's tags.
