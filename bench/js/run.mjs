@@ -5,6 +5,7 @@
 // native ones); progress on stderr.
 //
 //   node bench/js/run.mjs vault build/bench/vault-10k --label 10k [--runs 5]
+//   node bench/js/run.mjs vault build/bench/vault-10k --label 10k --only query,edit
 //   node bench/js/run.mjs patho build/bench/patho
 //   node bench/js/run.mjs size                       (plugin/main.js, wasm modules)
 //
@@ -42,6 +43,10 @@ const opt = (name, dflt) => {
   return i >= 0 ? args[i + 1] : dflt;
 };
 const RUNS = Number(opt("runs", "5"));
+// --only js,md4c,raw,index,cold,warm,memory_single,edit,query,dedup runs those
+// stage groups of a vault (default: all), e.g. to time one stage while working on it.
+const ONLY = opt("only", null)?.split(",");
+const want = (group) => !ONLY || ONLY.includes(group);
 const CHUNK = Number(process.env.BENCH_CHUNK || 2000);
 const log = (...a) => console.error("[node]", ...a);
 
@@ -85,7 +90,7 @@ async function runVault(dir, label) {
   log(`${label}: ${n} notes, ${(bytes / 1e6).toFixed(1)} MB`);
 
   // --- pure JS baselines (an index: one result object per note, kept).
-  for (const [stage, impl] of [["js_regex_lite", regexLite], ["js_markdown_it", mdit]]) {
+  for (const [stage, impl] of want("js") ? [["js_regex_lite", regexLite], ["js_markdown_it", mdit]] : []) {
     let kept = null;
     const runs = timeRuns(RUNS, () => (kept = null), () => { kept = files.map((f) => impl.indexNote(f.path, f.text)); });
     emit(row("js", stage, label, n, bytes, runs));
@@ -97,7 +102,7 @@ async function runVault(dir, label) {
   }
 
   // --- md4c alone in wasm: the corpus copied into the heap once.
-  {
+  if (want("md4c")) {
     const m = await md4cWasm();
     const enc = files.map((f) => Buffer.from(f.text));
     const total = enc.reduce((s, b) => s + b.length, 0);
@@ -110,7 +115,7 @@ async function runVault(dir, label) {
   }
 
   // --- the engine: raw embind path with prebuilt JSON (same C++ as native engine_json).
-  {
+  if (want("raw")) {
     const { engine, module } = await freshEngine();
     const chunks = [];
     for (let i = 0; i < n; i += CHUNK) chunks.push(JSON.stringify(files.slice(i, i + CHUNK).map((f) => ({ path: f.path, text: f.text, mtime: 0 }))));
@@ -140,7 +145,7 @@ async function runVault(dir, label) {
   }
 
   // --- through the wrapper, as the plugin loads a vault; and cold (fresh module).
-  {
+  if (want("index")) {
     const { engine, module } = await freshEngine();
     let e = null;
     const runs = timeRuns(RUNS, () => { if (e) e.dispose(); e = new wrapper.Engine(module); }, () => upsertChunked(e, files));
@@ -148,7 +153,7 @@ async function runVault(dir, label) {
     e.dispose();
     engine.dispose();
   }
-  {
+  if (want("cold")) {
     const cold = [], init = [], mem = [];
     for (let r = 0; r <= RUNS; r++) {
       const t0 = performance.now();
@@ -168,7 +173,7 @@ async function runVault(dir, label) {
   // --- warm start (target 10): a fresh module (compile + instantiate) loads
   // the snapshot an earlier session saved; its stamp list is parsed in JS as
   // the plugin does. The texts are attached later, off the critical path.
-  {
+  if (want("warm")) {
     const { engine } = await freshEngine();
     upsertChunked(engine, files);
     const s0 = performance.now();
@@ -191,7 +196,7 @@ async function runVault(dir, label) {
       snapshot_bytes: snapshot.length, save_ms: saveMs });
   }
   // Peak with one crossing for the whole vault (the JSON copy + its parse tree).
-  if (n <= 20000) {
+  if (want("memory_single") && n <= 20000) {
     const { engine, module } = await freshEngine();
     const before = heapBytes(module);
     engine.upsertMany(files.map((f) => ({ path: f.path, text: f.text, mtime: 0 })));
@@ -203,7 +208,7 @@ async function runVault(dir, label) {
   // --- one edited note: upsert + panel of its account, in a loaded vault.
   const editsFile = path.join(path.dirname(dir), path.basename(dir) + ".edits.json");
   let engine = null;
-  if (fs.existsSync(editsFile)) {
+  if (want("edit") && fs.existsSync(editsFile)) {
     const edits = JSON.parse(fs.readFileSync(editsFile, "utf8"));
     const byPath = new Map(files.map((f) => [f.path, f]));
     ({ engine } = await freshEngine());
@@ -226,8 +231,11 @@ async function runVault(dir, label) {
   }
 
   // --- queries and dedup: the engine's when it has them; the JS baseline now.
+  // A stage list without "js" still needs the page objects and a loaded engine.
+  if (!globalThis.__pages && (want("query") || want("dedup"))) globalThis.__pages = files.map((f) => regexLite.indexNote(f.path, f.text));
+  if (!engine && (want("query") || want("dedup"))) { ({ engine } = await freshEngine()); upsertChunked(engine, files); }
   const pages = globalThis.__pages;
-  for (const q of QUERIES) {
+  for (const q of want("query") ? QUERIES : []) {
     const ctx = q.prepare(pages, files);
     const js = [];
     let jsRows = 0;
@@ -252,7 +260,7 @@ async function runVault(dir, label) {
     }
     emit(out);
   }
-  {
+  if (want("dedup")) {
     const out = { impl: "wasm", stage: "dedup", corpus: label, notes: n };
     const raw = engine && rawOf(engine);
     const call = engine && (typeof engine.dedup === "function" ? () => engine.dedup({}) :
