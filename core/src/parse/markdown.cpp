@@ -572,11 +572,6 @@ void parse_markdown(std::string_view text, size_t body_offset, const LineTable& 
                     std::vector<int>& prose_lines) {
   Builder builder(text, body_offset, lines, note, prose_lines);
   MaskedBody body = mask_embeds(text.substr(body_offset));
-  // Room for every "[[" up front: links are ~180-byte records, and regrowing
-  // the vector moved each one several times (5% of a note full of links).
-  size_t openers = 0;
-  for (size_t at = body.real.find("[["); at != std::string_view::npos; at = body.real.find("[[", at + 2)) ++openers;
-  note.links.reserve(note.links.size() + openers);
   Parse parse{&builder, &body};
   MD_PARSER parser{};
   parser.abi_version = 0;

@@ -232,6 +232,14 @@ void read_task_signifiers(Task& task) {
     }
 }
 
+// Where "[[" + inner first occurs in `text` at or after `from` (npos if
+// nowhere), without building that string.
+size_t find_opened(std::string_view text, std::string_view inner, size_t from) {
+  for (size_t at = text.find(inner, from + 2); at != std::string_view::npos; at = text.find(inner, at + 1))
+    if (text[at - 2] == '[' && text[at - 1] == '[') return at - 2;
+  return std::string_view::npos;
+}
+
 // Obsidian indexes "[[...]]" strings in frontmatter values as links too.
 void frontmatter_links(const Value& v, const std::string& key, std::string_view fm_text, const LineTable& lines,
                        size_t& cursor, std::vector<Link>& out) {
@@ -263,11 +271,10 @@ void frontmatter_links(const Value& v, const std::string& key, std::string_view 
         else link.heading = std::string(sub);
       }
       // Its place in the file: the next occurrence of the same text.
-      std::string needle = "[[" + std::string(inner);
-      size_t found = fm_text.find(needle, cursor);
-      if (found == std::string_view::npos) found = fm_text.find(needle);
+      size_t found = find_opened(fm_text, inner, cursor);
+      if (found == std::string_view::npos) found = find_opened(fm_text, inner, 0);
       if (found != std::string_view::npos) {
-        cursor = found + needle.size();
+        cursor = found + 2 + inner.size();
         link.line = lines.line_of(found);
         link.column = lines.column_of(found);
       } else {
@@ -368,6 +375,12 @@ Note parse_note(std::string_view path, std::string_view bytes, double mtime, con
     if (!fm_tags) fm_tags = note.frontmatter.find("tag");
     add_strings(fm_tags, tags, true);
   }
+
+  // Room for every "[[" of the note up front: links are ~180-byte records,
+  // and regrowing the vector moved each one several times.
+  size_t openers = 0;
+  for (size_t at = text.find("[["); at != std::string_view::npos; at = text.find("[[", at + 2)) ++openers;
+  note.links.reserve(openers);
 
   if (fm.present && note.frontmatter.is_object()) {
     size_t cursor = 0;
