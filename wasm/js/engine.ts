@@ -98,19 +98,6 @@ function unwrap<T>(json: string): T {
   throw new VaultcrmError(error.code, error.message, error);
 }
 
-// Note texts and snapshots cross through the module's staging area
-// (RawEngine.stagingArea): TextEncoder.encodeInto writes a text's UTF-8 right
-// into wasm memory, Uint8Array.set copies a snapshot. Handed a string or a
-// Uint8Array, embind (Emscripten 3.1.6) copies it in a JavaScript loop, byte
-// by byte (after measuring a string with another loop): ~0.3 s of a 27 MB
-// vault load here, against ~45 ms for encodeInto. Lone surrogates, which
-// have no UTF-8 form, become U+FFFD, as everywhere on the web.
-const encoder = new TextEncoder();
-function stageText(raw: RawEngine, text: string): number {
-  // At most 3 bytes per UTF-16 unit; the view is used before any other call.
-  return encoder.encodeInto(text, raw.stagingArea(text.length * 3)).written ?? 0;
-}
-
 /** One in-memory vault. Owns wasm memory: call dispose() when done. */
 export class Engine {
   private raw: RawEngine | null;
@@ -137,15 +124,14 @@ export class Engine {
     });
     return this.call((raw) => {
       raw.batchBegin(notes.length);
-      for (const n of notes) raw.batchAddStaged(n.path, stageText(raw, n.text), typeof n.mtime === "number" ? n.mtime : 0);
-      raw.releaseStaging();
+      for (const n of notes) raw.batchAdd(n.path, n.text, typeof n.mtime === "number" ? n.mtime : 0);
       return raw.batchEnd();
     });
   }
 
   /** Adds or replaces one note. `mtime` is stored and reported as given. */
   upsert(path: string, text: string, mtime: number): UpsertResult {
-    return this.call((raw) => raw.upsertStaged(path, stageText(raw, text), mtime));
+    return this.call((raw) => raw.upsert(path, text, mtime));
   }
 
   remove(path: string): RemoveResult {
@@ -225,16 +211,12 @@ export class Engine {
    * "snapshot_invalid" and leaves the index as it was.
    */
   loadSnapshot(bytes: Uint8Array): SnapshotLoadResult {
-    return this.call((raw) => {
-      raw.stagingArea(bytes.length).set(bytes);
-      const answer = raw.loadSnapshotStaged(bytes.length);
-      return answer;
-    });
+    return this.call((raw) => raw.loadSnapshot(bytes));
   }
 
   /** Gives a restored note its text back (merges and dedup read texts); re-indexes it if the bytes changed. */
   attachText(path: string, text: string): AttachTextResult {
-    return this.call((raw) => raw.attachTextStaged(path, stageText(raw, text)));
+    return this.call((raw) => raw.attachText(path, text));
   }
 
   /** Restored notes still waiting for their text. */

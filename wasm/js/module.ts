@@ -29,18 +29,6 @@ export interface RawEngine {
   loadSnapshot(bytes: Uint8Array): string;
   attachText(path: string, text: string): string;
   missingTexts(): string;
-  /**
-   * A view of `bytes` bytes of the engine's staging area, to fill at once
-   * (encodeInto / set): any later call into the module may move memory and
-   * detach it. The *Staged calls below read their text or snapshot from it.
-   */
-  stagingArea(bytes: number): Uint8Array;
-  batchAddStaged(path: string, length: number, mtime: number): void;
-  upsertStaged(path: string, length: number, mtime: number): string;
-  attachTextStaged(path: string, length: number): string;
-  loadSnapshotStaged(length: number): string;
-  /** Lets go of the staging area (after a bulk load sized it for its biggest note). */
-  releaseStaging(): void;
   /** Frees the C++ object. Using the handle afterwards throws. */
   delete(): void;
   isDeleted(): boolean;

@@ -169,45 +169,7 @@ class EngineBinding {
     return Call("missingTexts", [&](vaultcrm::Engine& e) { return e.missingTexts(); });
   }
 
-  // Bulk bytes (note texts, snapshots) cross through a staging area that
-  // JavaScript fills in place: TextEncoder.encodeInto() or Uint8Array.set()
-  // on this view. embind copies a std::string argument in a JavaScript loop,
-  // byte by byte, after measuring a string with another: a quarter of a
-  // 27 MB vault load. The view is valid until the next call into the module
-  // (a memory growth detaches it), so callers fill it at once.
-  emscripten::val stagingArea(double bytes) {
-    size_t want = bytes > 0 ? static_cast<size_t>(bytes) : 0;
-    if (staging_.size() < want) staging_.resize(want);
-    return emscripten::val(emscripten::typed_memory_view(want, reinterpret_cast<unsigned char*>(staging_.data())));
-  }
-  void batchAddStaged(const std::string& path, double length, double mtime) {
-    if (engine_) engine_->batchAdd(path, staged(length), mtime);
-  }
-  std::string upsertStaged(const std::string& path, double length, double mtime) {
-    std::string answer = Call("upsert", [&](vaultcrm::Engine& e) { return e.upsert(path, staged(length), mtime); });
-    release_big_staging();
-    return answer;
-  }
-  std::string attachTextStaged(const std::string& path, double length) {
-    return Call("attachText", [&](vaultcrm::Engine& e) { return e.attachText(path, staged(length)); });
-  }
-  std::string loadSnapshotStaged(double length) {
-    std::string answer = Call("loadSnapshot", [&](vaultcrm::Engine& e) { return e.loadSnapshot(staged(length)); });
-    release_big_staging();
-    return answer;
-  }
-  // After a bulk load, a staging area sized for its biggest note is let go.
-  void releaseStaging() { staging_ = std::string(); }
-
  private:
-  std::string_view staged(double length) const {
-    size_t n = length > 0 ? static_cast<size_t>(length) : 0;
-    return std::string_view(staging_.data(), n < staging_.size() ? n : staging_.size());
-  }
-  void release_big_staging() {
-    if (staging_.size() > (1u << 20)) staging_ = std::string();
-  }
-
   template <class F>
   std::string Call(const char* name, F&& f) noexcept {
     return Guarded(name, [&]() -> std::string {
@@ -218,7 +180,6 @@ class EngineBinding {
 
   std::unique_ptr<vaultcrm::Engine> engine_;
   std::string init_error_;
-  std::string staging_;  // see stagingArea()
 };
 
 int ApiVersion() { return vaultcrm::kApiVersion; }
@@ -249,11 +210,5 @@ EMSCRIPTEN_BINDINGS(vaultcrm) {
       .function("saveSnapshot", &EngineBinding::saveSnapshot)
       .function("loadSnapshot", &EngineBinding::loadSnapshot)
       .function("attachText", &EngineBinding::attachText)
-      .function("missingTexts", &EngineBinding::missingTexts)
-      .function("stagingArea", &EngineBinding::stagingArea)
-      .function("batchAddStaged", &EngineBinding::batchAddStaged)
-      .function("upsertStaged", &EngineBinding::upsertStaged)
-      .function("attachTextStaged", &EngineBinding::attachTextStaged)
-      .function("loadSnapshotStaged", &EngineBinding::loadSnapshotStaged)
-      .function("releaseStaging", &EngineBinding::releaseStaging);
+      .function("missingTexts", &EngineBinding::missingTexts);
 }
