@@ -101,11 +101,13 @@ function unwrap<T>(json: string): T {
 /** One in-memory vault. Owns wasm memory: call dispose() when done. */
 export class Engine {
   private raw: RawEngine | null;
+  private readonly module: VaultcrmModule;
 
   /** Use createEngine() (web.ts / node.ts) rather than this constructor. */
   constructor(module: VaultcrmModule) {
     const raw = new module.Engine();
     this.raw = raw;
+    this.module = module;
     leaked?.register(this, raw, this);
   }
 
@@ -211,7 +213,19 @@ export class Engine {
    * "snapshot_invalid" and leaves the index as it was.
    */
   loadSnapshot(bytes: Uint8Array): SnapshotLoadResult {
-    return this.call((raw) => raw.loadSnapshot(bytes));
+    // One native copy into the heap, read there by the core (bindings.cpp
+    // says why not as a std::string argument).
+    return this.call((raw) => {
+      const module = this.module;
+      const address = module._malloc(Math.max(bytes.length, 1));
+      if (!address) throw new VaultcrmError("internal", `out of memory for a snapshot of ${bytes.length} bytes`);
+      try {
+        module.HEAPU8.set(bytes, address);
+        return raw.loadSnapshotAt(address, bytes.length);
+      } finally {
+        module._free(address);
+      }
+    });
   }
 
   /** Gives a restored note its text back (merges and dedup read texts); re-indexes it if the bytes changed. */

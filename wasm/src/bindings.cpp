@@ -19,10 +19,12 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include <cstdint>
 #include <exception>
 #include <memory>
 #include <new>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "vaultcrm/engine.h"
@@ -147,8 +149,12 @@ class EngineBinding {
     return Call("mergePlan", [&](vaultcrm::Engine& e) { return e.mergePlan(request_json); });
   }
   // The snapshot is binary: it leaves as a Uint8Array copy (null if the
-  // engine failed or ran out of memory) and comes back in through embind's
-  // std::string, which accepts a Uint8Array.
+  // engine failed or ran out of memory) and comes back as bytes the wrapper
+  // copied into the heap itself (malloc + HEAPU8.set, see engine.ts), read
+  // where they lie. Through embind's std::string a Uint8Array is copied by a
+  // JavaScript loop, byte by byte, and then once more into the string: for
+  // a 27 MB snapshot that was a loop of 27 M steps in a fresh module and
+  // 27 MB more of heap to fault in.
   emscripten::val saveSnapshot() {
     try {
       if (!engine_) return emscripten::val::null();
@@ -159,8 +165,12 @@ class EngineBinding {
       return emscripten::val::null();
     }
   }
-  std::string loadSnapshot(const std::string& bytes) {
-    return Call("loadSnapshot", [&](vaultcrm::Engine& e) { return e.loadSnapshot(bytes); });
+  // `address` is the wrapper's malloc'd block of `size` bytes; it stays the
+  // caller's to free.
+  std::string loadSnapshotAt(uintptr_t address, size_t size) {
+    return Call("loadSnapshot", [&](vaultcrm::Engine& e) {
+      return e.loadSnapshot(std::string_view(reinterpret_cast<const char*>(address), size));
+    });
   }
   std::string attachText(const std::string& path, const std::string& text) {
     return Call("attachText", [&](vaultcrm::Engine& e) { return e.attachText(path, text); });
@@ -208,7 +218,7 @@ EMSCRIPTEN_BINDINGS(vaultcrm) {
       .function("dedup", &EngineBinding::dedup)
       .function("mergePlan", &EngineBinding::mergePlan)
       .function("saveSnapshot", &EngineBinding::saveSnapshot)
-      .function("loadSnapshot", &EngineBinding::loadSnapshot)
+      .function("loadSnapshotAt", &EngineBinding::loadSnapshotAt)
       .function("attachText", &EngineBinding::attachText)
       .function("missingTexts", &EngineBinding::missingTexts);
 }
