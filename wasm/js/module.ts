@@ -11,6 +11,8 @@ export interface RawEngine {
   /** Note-by-note bulk load: batchBegin(n), batchAdd() per note, batchEnd() answers as upsertMany. */
   batchBegin(count: number): void;
   batchAdd(path: string, text: string, mtime: number): void;
+  /** batchAdd of UTF-8 bytes the caller wrote into the heap at these addresses (and frees afterwards). */
+  batchAddAt(pathAddress: number, pathSize: number, textAddress: number, textSize: number, mtime: number): void;
   batchEnd(): string;
   upsert(path: string, text: string, mtime: number): string;
   remove(path: string): string;
