@@ -89,6 +89,37 @@ TEST(Graph, ANewPersonNoteTakesOverItsMentions) {
   EXPECT_TRUE(g.relations_of("note:People/Ana Lima.md").empty());
 }
 
+// Body links are held apart from the other facts (graph.h, Mention): a
+// mention still names only typed notes, carries its line and the link's
+// name, and follows a note that becomes typed later.
+TEST(Graph, BodyLinksMentionTypedNotesWithTheirLineAndName) {
+  index::Vault v;
+  v.upsert("People/Ana Lima.md", "---\ntype: person\n---\n", 0);
+  v.upsert("Notes/Plain.md", "plain\n", 0);
+  v.upsert("Notes/Diary.md",
+           "---\nsee: \"[[Ana Lima]]\"\n---\nMet [[People/Ana Lima|Ana]] today.\nAlso [[Plain]] and [[Nobody]].\n", 0);
+  graph::Graph g;
+  g.rebuild(v);
+  // The frontmatter link is no mention, Plain has no type, Nobody no note.
+  const auto& rels = g.relations_in("Notes/Diary.md");
+  ASSERT_EQ(rels.size(), 1u);
+  EXPECT_EQ(rels[0].rel, Rel::Mentions);
+  EXPECT_EQ(rels[0].from, "note:Notes/Diary.md");
+  EXPECT_EQ(rels[0].to, "note:People/Ana Lima.md");
+  EXPECT_EQ(rels[0].to_name, "Ana Lima");
+  EXPECT_EQ(rels[0].from_name, "");
+  EXPECT_EQ(rels[0].line, 4);
+
+  v.upsert("Notes/Plain.md", "---\ntype: project\n---\n", 0);
+  g.on_upsert(v, "Notes/Plain.md");
+  ASSERT_EQ(g.relations_in("Notes/Diary.md").size(), 2u);
+  EXPECT_TRUE(has_relation(g, "note:Notes/Plain.md", Rel::Mentions, "note:Notes/Diary.md"));
+  EXPECT_EQ(g.relations_in("Notes/Diary.md")[1].line, 5);
+  graph::Graph fresh;
+  fresh.rebuild(v);
+  EXPECT_TRUE(g.snapshot(v) == fresh.snapshot(v));
+}
+
 // Random edit sequences: after every step, the incrementally maintained
 // graph equals a graph rebuilt from scratch.
 TEST(Graph, IncrementalEqualsRebuildOnRandomEdits) {

@@ -212,3 +212,23 @@ TEST(Snapshot, LyingContentFailsCleanly) {
   // Trailing garbage after the last note.
   EXPECT_EQ(error_code(host.loadSnapshot(forge(body + std::string(1, '\0')))), "snapshot_invalid");
 }
+
+// loadSnapshot writes its reply without an nlohmann tree; it must be the
+// bytes the tree gave (hosts parse it, but the other replies are compared
+// byte for byte too): paths to escape, fractional and large mtimes, sizes.
+TEST(Snapshot, LoadReplyIsWhatTheJsonTreeWrote) {
+  Engine fresh;
+  fresh.upsert("Odd/Quote \" back\\slash.md", "# q\n", 1700000000123.5);
+  fresh.upsert("Odd/Ünïcode 中文 \u00e9.md", "# u\n\x01 control\n", 0.25);
+  fresh.upsert("Plain.md", std::string(5000, 'x'), 1e15);
+  fresh.upsert("Zero.md", "", 0);
+  std::string bytes = fresh.saveSnapshot();
+
+  Engine warm;
+  std::string reply = warm.loadSnapshot(bytes);
+  nlohmann::json files = nlohmann::json::array();
+  for (const auto& [path, note] : fresh.impl().vault.notes())
+    files.push_back({{"path", path}, {"mtime", note.mtime}, {"size", static_cast<uint64_t>(note.size)}});
+  nlohmann::json value = {{"notes", fresh.impl().vault.size()}, {"files", std::move(files)}};
+  EXPECT_EQ(reply, "{\"ok\":true,\"value\":" + value.dump() + "}");
+}

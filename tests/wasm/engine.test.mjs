@@ -112,6 +112,49 @@ test("upsertMany loads a batch in one call", async () => {
   }
 });
 
+test("upsertMany indexes multi-byte text and notes larger than its scratch block as upsert() does", async () => {
+  // upsertMany encodes each note into one reused heap block (TextEncoder),
+  // grown for a big note; upsert() crosses as an embind string.
+  const big = "- [ ] täsk 📅 2026-01-05 [[Zoë Ünal]] 中文 \u{1F600}\n".repeat(4000);  // ~240 KB of UTF-8
+  const notes = [
+    { path: "Ünïcode/Zoë Ünal.md", text: "---\ntype: person\naliases: [Zoë]\n---\n# Zoë Ünal 中文 \u{1F600}\n", mtime: 1 },
+    { path: "Big.md", text: `# Big\n${big}`, mtime: 2 },
+    { path: "Small after big.md", text: "# Ça va\n- [[Zoë Ünal]] \u0301combining\n", mtime: 3 },
+    { path: "Empty.md", text: "", mtime: 4 },
+  ];
+  const many = await createEngine();
+  const one = await createEngine();
+  try {
+    assert.equal(many.upsertMany(notes).upserted, notes.length);
+    for (const n of notes) one.upsert(n.path, n.text, n.mtime);
+    for (const n of notes) assert.deepEqual(many.note(n.path), one.note(n.path), n.path);
+    assert.equal(many.note("Big.md").tasks.length, 4000);
+    assert.deepEqual(many.index(), one.index());
+  } finally {
+    many.dispose();
+    one.dispose();
+  }
+});
+
+test("vault loads through upsertMany, again and again, do not grow the heap", async () => {
+  const module = await wrapper.initModule(rawFactory());
+  // The 1 MB note needs a 3 MB scratch block: kept by mistake, 15 loads would outgrow the heap.
+  const notes = Array.from({ length: 200 }, (_, i) => ({ path: `N/${i}.md`, text: `# ${i}\n${"wörds ".repeat(50 * (i % 7))}`, mtime: i }));
+  notes.push({ path: "Big.md", text: "big words\n".repeat(100_000), mtime: 0 });
+  const load = () => {
+    for (let i = 0; i < 5; i++) {
+      const e = new wrapper.Engine(module);
+      e.upsertMany(notes);
+      e.dispose();
+    }
+  };
+  load();
+  const settled = module.HEAPU8.length;
+  load();
+  load();
+  assert.equal(module.HEAPU8.length, settled);
+});
+
 test("upsertMany feeds notes one by one and indexes exactly what the JSON batch does", async () => {
   const module = await rawFactory()();
   const byJson = new module.Engine();

@@ -4,7 +4,7 @@
 import test from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { wrapper, readVault, repoRoot } from "./helpers.mjs";
+import { wrapper, rawFactory, readVault, repoRoot } from "./helpers.mjs";
 
 const { createEngine, VaultcrmError } = wrapper;
 const notes = readVault(path.join(repoRoot, "sample-vault")).map((n, i) => ({ ...n, mtime: 1_700_000_000_000 + i }));
@@ -74,5 +74,50 @@ test("a damaged or foreign snapshot throws snapshot_invalid and leaves the index
   assert.equal(engine.summary().notes, 1);
   assert.equal(engine.note("Keep.md").path, "Keep.md");
   cold.dispose();
+  engine.dispose();
+});
+
+test("a snapshot held in a view of a larger buffer loads from exactly its own bytes", async () => {
+  // A host may hand over a view (a pooled Node Buffer, a slice of a read):
+  // the bytes before and after it must not leak into the load.
+  const cold = await coldEngine();
+  const bytes = cold.saveSnapshot();
+  const padded = new Uint8Array(bytes.length + 64).fill(0xee);
+  padded.set(bytes, 13);
+  const warm = await createEngine();
+  assert.equal(warm.loadSnapshot(padded.subarray(13, 13 + bytes.length)).notes, notes.length);
+  assert.deepEqual(warm.panel("Customers/Microsoft.md"), cold.panel("Customers/Microsoft.md"));
+  assert.throws(
+    () => warm.loadSnapshot(padded.subarray(13, 13 + bytes.length + 1)),
+    (e) => e instanceof VaultcrmError && e.code === "snapshot_invalid",
+  );
+  cold.dispose();
+  warm.dispose();
+});
+
+test("loading snapshots again and again, good or damaged, does not grow the heap", async () => {
+  // The wrapper copies each snapshot into the heap itself and must free it.
+  const module = await wrapper.initModule(rawFactory());
+  const heap = () => module.HEAPU8.length;
+  const source = new wrapper.Engine(module);
+  // ~40 copies of the sample vault: a snapshot of a few MB, so that a leaked
+  // copy per load would outgrow any slack in the heap within a few loads.
+  for (let copy = 0; copy < 40; copy++) source.upsertMany(notes.map((n) => ({ ...n, path: `Copy ${copy}/${n.path}` })));
+  const bytes = source.saveSnapshot();
+  source.dispose();
+  assert.ok(bytes.length > 1_000_000, `snapshot of ${bytes.length} bytes`);
+  const damaged = bytes.subarray(0, bytes.length - 1);
+  const engine = new wrapper.Engine(module);
+  const cycle = () => {
+    for (let i = 0; i < 5; i++) {
+      assert.equal(engine.loadSnapshot(bytes).notes, notes.length * 40);
+      assert.throws(() => engine.loadSnapshot(damaged), { name: "VaultcrmError", code: "snapshot_invalid" });
+    }
+  };
+  cycle();
+  const settled = heap();
+  cycle();
+  cycle();
+  assert.equal(heap(), settled);
   engine.dispose();
 });

@@ -98,14 +98,48 @@ function unwrap<T>(json: string): T {
   throw new VaultcrmError(error.code, error.message, error);
 }
 
+const utf8 = new TextEncoder();
+
+/**
+ * One heap block reused for the bytes of call after call (a vault load's
+ * notes), grown when a call needs more. Read module.HEAPU8 after reserve():
+ * growing the heap replaces it.
+ */
+class HeapScratch {
+  private address = 0;
+  private size = 0;
+
+  constructor(private readonly module: VaultcrmModule) {}
+
+  reserve(bytes: number): number {
+    if (bytes > this.size) {
+      const size = Math.max(bytes, 64 * 1024, Math.ceil(this.size * 1.5));
+      this.free();
+      const address = this.module._malloc(size);
+      if (!address) throw new VaultcrmError("internal", `out of memory for ${size} bytes`);
+      this.address = address;
+      this.size = size;
+    }
+    return this.address;
+  }
+
+  free(): void {
+    if (this.address) this.module._free(this.address);
+    this.address = 0;
+    this.size = 0;
+  }
+}
+
 /** One in-memory vault. Owns wasm memory: call dispose() when done. */
 export class Engine {
   private raw: RawEngine | null;
+  private readonly module: VaultcrmModule;
 
   /** Use createEngine() (web.ts / node.ts) rather than this constructor. */
   constructor(module: VaultcrmModule) {
     const raw = new module.Engine();
     this.raw = raw;
+    this.module = module;
     leaked?.register(this, raw, this);
   }
 
@@ -124,7 +158,23 @@ export class Engine {
     });
     return this.call((raw) => {
       raw.batchBegin(notes.length);
-      for (const n of notes) raw.batchAdd(n.path, n.text, typeof n.mtime === "number" ? n.mtime : 0);
+      const heap = new HeapScratch(this.module);
+      try {
+        for (const n of notes) {
+          // UTF-8 is at most 3 bytes per UTF-16 unit; encodeInto writes it
+          // straight into the heap (bindings.cpp, batchAddAt, says why).
+          const base = heap.reserve(3 * (n.path.length + n.text.length));
+          const path = utf8.encodeInto(n.path, this.module.HEAPU8.subarray(base, base + 3 * n.path.length)).written;
+          const textAt = base + path;
+          const text = utf8.encodeInto(n.text, this.module.HEAPU8.subarray(textAt, textAt + 3 * n.text.length)).written;
+          raw.batchAddAt(base, path, textAt, text, typeof n.mtime === "number" ? n.mtime : 0);
+        }
+      } catch (e) {
+        raw.batchEnd();  // closes the batch; the error is the one to report
+        throw e;
+      } finally {
+        heap.free();
+      }
       return raw.batchEnd();
     });
   }
@@ -211,7 +261,19 @@ export class Engine {
    * "snapshot_invalid" and leaves the index as it was.
    */
   loadSnapshot(bytes: Uint8Array): SnapshotLoadResult {
-    return this.call((raw) => raw.loadSnapshot(bytes));
+    // One native copy into the heap, read there by the core (bindings.cpp
+    // says why not as a std::string argument).
+    return this.call((raw) => {
+      const module = this.module;
+      const address = module._malloc(Math.max(bytes.length, 1));
+      if (!address) throw new VaultcrmError("internal", `out of memory for a snapshot of ${bytes.length} bytes`);
+      try {
+        module.HEAPU8.set(bytes, address);
+        return raw.loadSnapshotAt(address, bytes.length);
+      } finally {
+        module._free(address);
+      }
+    });
   }
 
   /** Gives a restored note its text back (merges and dedup read texts); re-indexes it if the bytes changed. */

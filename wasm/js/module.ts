@@ -11,6 +11,8 @@ export interface RawEngine {
   /** Note-by-note bulk load: batchBegin(n), batchAdd() per note, batchEnd() answers as upsertMany. */
   batchBegin(count: number): void;
   batchAdd(path: string, text: string, mtime: number): void;
+  /** batchAdd of UTF-8 bytes the caller wrote into the heap at these addresses (and frees afterwards). */
+  batchAddAt(pathAddress: number, pathSize: number, textAddress: number, textSize: number, mtime: number): void;
   batchEnd(): string;
   upsert(path: string, text: string, mtime: number): string;
   remove(path: string): string;
@@ -26,7 +28,8 @@ export interface RawEngine {
   mergePlan(requestJson: string): string;
   /** The binary index snapshot (a copy), or null if the engine could not make one. */
   saveSnapshot(): Uint8Array | null;
-  loadSnapshot(bytes: Uint8Array): string;
+  /** Loads the snapshot the caller copied to [address, address + size) of the heap (and frees afterwards). */
+  loadSnapshotAt(address: number, size: number): string;
   attachText(path: string, text: string): string;
   missingTexts(): string;
   /** Frees the C++ object. Using the handle afterwards throws. */
@@ -39,6 +42,11 @@ export interface VaultcrmModule {
   Engine: new () => RawEngine;
   apiVersion(): number;
   schemaVersion(): number;
+  /** The heap allocator and the heap itself, for bytes that cross by one copy (a snapshot). */
+  _malloc(size: number): number;
+  _free(address: number): void;
+  /** The heap; replaced when the heap grows, so read it after allocating. */
+  HEAPU8: Uint8Array;
 }
 
 /** Options passed to the Emscripten factory (a subset of Module's fields). */

@@ -19,10 +19,12 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include <cstdint>
 #include <exception>
 #include <memory>
 #include <new>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "vaultcrm/engine.h"
@@ -110,6 +112,15 @@ class EngineBinding {
   void batchAdd(const std::string& path, const std::string& text, double mtime) {
     if (engine_) engine_->batchAdd(path, text, mtime);  // noexcept in effect: it catches
   }
+  // batchAdd over UTF-8 the wrapper wrote into its own heap block with
+  // TextEncoder.encodeInto (engine.ts). embind's std::string measures and
+  // encodes a JavaScript string in two JavaScript loops per character: for a
+  // 27 MB vault ~0.3 s of a fresh module's load, and a copy more per note.
+  void batchAddAt(uintptr_t path, size_t path_size, uintptr_t text, size_t text_size, double mtime) {
+    if (engine_)
+      engine_->batchAdd(std::string_view(reinterpret_cast<const char*>(path), path_size),
+                        std::string_view(reinterpret_cast<const char*>(text), text_size), mtime);
+  }
   std::string batchEnd() {
     return Call("batchEnd", [&](vaultcrm::Engine& e) { return e.batchEnd(); });
   }
@@ -147,8 +158,12 @@ class EngineBinding {
     return Call("mergePlan", [&](vaultcrm::Engine& e) { return e.mergePlan(request_json); });
   }
   // The snapshot is binary: it leaves as a Uint8Array copy (null if the
-  // engine failed or ran out of memory) and comes back in through embind's
-  // std::string, which accepts a Uint8Array.
+  // engine failed or ran out of memory) and comes back as bytes the wrapper
+  // copied into the heap itself (malloc + HEAPU8.set, see engine.ts), read
+  // where they lie. Through embind's std::string a Uint8Array is copied by a
+  // JavaScript loop, byte by byte, and then once more into the string: for
+  // a 27 MB snapshot that was a loop of 27 M steps in a fresh module and
+  // 27 MB more of heap to fault in.
   emscripten::val saveSnapshot() {
     try {
       if (!engine_) return emscripten::val::null();
@@ -159,8 +174,12 @@ class EngineBinding {
       return emscripten::val::null();
     }
   }
-  std::string loadSnapshot(const std::string& bytes) {
-    return Call("loadSnapshot", [&](vaultcrm::Engine& e) { return e.loadSnapshot(bytes); });
+  // `address` is the wrapper's malloc'd block of `size` bytes; it stays the
+  // caller's to free.
+  std::string loadSnapshotAt(uintptr_t address, size_t size) {
+    return Call("loadSnapshot", [&](vaultcrm::Engine& e) {
+      return e.loadSnapshot(std::string_view(reinterpret_cast<const char*>(address), size));
+    });
   }
   std::string attachText(const std::string& path, const std::string& text) {
     return Call("attachText", [&](vaultcrm::Engine& e) { return e.attachText(path, text); });
@@ -195,6 +214,7 @@ EMSCRIPTEN_BINDINGS(vaultcrm) {
       .function("upsertMany", &EngineBinding::upsertMany)
       .function("batchBegin", &EngineBinding::batchBegin)
       .function("batchAdd", &EngineBinding::batchAdd)
+      .function("batchAddAt", &EngineBinding::batchAddAt)
       .function("batchEnd", &EngineBinding::batchEnd)
       .function("upsert", &EngineBinding::upsert)
       .function("remove", &EngineBinding::remove)
@@ -208,7 +228,7 @@ EMSCRIPTEN_BINDINGS(vaultcrm) {
       .function("dedup", &EngineBinding::dedup)
       .function("mergePlan", &EngineBinding::mergePlan)
       .function("saveSnapshot", &EngineBinding::saveSnapshot)
-      .function("loadSnapshot", &EngineBinding::loadSnapshot)
+      .function("loadSnapshotAt", &EngineBinding::loadSnapshotAt)
       .function("attachText", &EngineBinding::attachText)
       .function("missingTexts", &EngineBinding::missingTexts);
 }

@@ -244,13 +244,13 @@ Graph::NoteState Graph::compute(const index::Vault& vault, const parse::Note& no
   const schema::Schema& s = schema_;
   NoteState st;
   st.kind = classify(s, note);
-  // Every link is at most a mention or a timeline meeting, every list item
+  // In an account every timeline link is at most a meeting, every list item
   // or table row at most two facts: reserve once instead of growing (moving
-  // a Fact moves seven strings).
+  // a Fact moves seven strings). Body links are mentions, held apart.
   size_t rows = 0;
   if (st.kind == Kind::Account)
     for (const auto& t : note.tables) rows += t.rows.size();
-  st.facts.reserve(note.links.size() + (st.kind == Kind::Account ? note.lists.size() + 2 * rows : 0) + 4);
+  st.facts.reserve((st.kind == Kind::Account ? note.links.size() + note.lists.size() + 2 * rows : 0) + 4);
   st.identity_keys.push_back(fold_key(note.name));
   for (const auto& a : note.aliases) st.identity_keys.push_back(fold_key(a));
   std::sort(st.identity_keys.begin(), st.identity_keys.end());
@@ -390,24 +390,19 @@ Graph::NoteState Graph::compute(const index::Vault& vault, const parse::Note& no
     }
   }
   // Every body link is a mention (kept when it names a typed note). Most
-  // facts of a note are these: built in place (a Fact is seven strings to
-  // move), with no copy of the name (surface() finds it).
-  for (const auto& l : note.links) {
-    if (l.frontmatter_key.empty() && !l.target.empty()) {
-      Fact& f = st.facts.emplace_back();
-      f.rel = Rel::Mentions;
-      f.from_self = true;
-      f.to_kind = Kind::Note;
-      f.to.target = l.target;
-      f.line = l.line;
-    }
-  }
+  // facts of a note are these, so they are held in their compact form.
+  size_t body_links = 0;
+  for (const auto& l : note.links) body_links += l.frontmatter_key.empty() && !l.target.empty();
+  st.mentions.reserve(body_links);
+  for (const auto& l : note.links)
+    if (l.frontmatter_key.empty() && !l.target.empty()) st.mentions.push_back({l.target, l.line});
 
   for (const auto& f : st.facts) {
     if (!f.from_self && !(f.from.target.empty() && f.from.name.empty())) st.ref_keys.push_back(ref_key(f.from));
     if (!f.to_self && !(f.to.target.empty() && f.to.name.empty())) st.ref_keys.push_back(ref_key(f.to));
     for (const auto& l : f.links) st.ref_keys.push_back(ref_key(l));
   }
+  for (const auto& m : st.mentions) st.ref_keys.push_back(fold_key(index::link_name_view(m.target)));
   // Interned, so sorting by address is enough to make them unique.
   std::sort(st.ref_keys.begin(), st.ref_keys.end());
   st.ref_keys.erase(std::unique(st.ref_keys.begin(), st.ref_keys.end()), st.ref_keys.end());
@@ -449,28 +444,15 @@ Graph::Key Graph::resolve_id(const index::Vault& vault, const Ref& ref, Kind exp
 
 void Graph::resolve_note(const index::Vault& vault, const std::string& path, NoteState& st) {
   st.resolved.clear();
-  st.resolved.reserve(st.facts.size());
+  st.resolved.reserve(st.facts.size() + st.mentions.size());
   std::string_view self = *note_id(path);
   auto view = [](Key id) { return id ? std::string_view(*id) : std::string_view(); };
   for (const auto& f : st.facts) {
     Relation r;
     r.rel = f.rel;
-    if (f.rel == Rel::Mentions && !f.to_self) {
-      // Mentions count only when they name a typed note; most body links do
-      // not, so decide before building any id (resolve() of an unresolved
-      // link with Kind::Note names nothing).
-      const std::string* to = f.to.target.empty() ? nullptr : resolve_path(vault, f.to.target, path);
-      if (!to || !kind_stored(to)) continue;
-      r.to = *note_id_stored(to);
-    } else {
-      r.to = f.to_self ? self : view(resolve_id(vault, f.to, f.to_kind, path));
-    }
+    r.to = f.to_self ? self : view(resolve_id(vault, f.to, f.to_kind, path));
     r.from = f.from_self ? self : view(resolve_id(vault, f.from, f.from_kind, path));
-    if (f.rel == Rel::Mentions) {
-      if (r.to.empty()) continue;
-    } else if (f.rel != Rel::Timeline && (r.from.empty() || (r.to.empty() && f.rel != Rel::WorksAt))) {
-      continue;
-    }
+    if (f.rel != Rel::Timeline && (r.from.empty() || (r.to.empty() && f.rel != Rel::WorksAt))) continue;
     if (!f.from_self) r.from_name = f.from.surface();
     if (!f.to_self) r.to_name = f.to.surface();
     r.role = f.role;
@@ -484,6 +466,19 @@ void Graph::resolve_note(const index::Vault& vault, const std::string& path, Not
     r.path = path;
     r.line = f.line;
     st.resolved.push_back(std::move(r));
+  }
+  for (const auto& m : st.mentions) {
+    // Mentions count only when they name a typed note; most body links do
+    // not, so decide before building any id.
+    const std::string* to = resolve_path(vault, m.target, path);
+    if (!to || !kind_stored(to)) continue;
+    Relation& r = st.resolved.emplace_back();
+    r.rel = Rel::Mentions;
+    r.from = self;
+    r.to = *note_id_stored(to);
+    r.to_name = index::link_name_view(m.target);
+    r.path = path;
+    r.line = m.line;
   }
 }
 
