@@ -8,6 +8,7 @@
 #include <cstring>
 #include <map>
 
+#include "query/cache.h"
 #include "vaultcrm/parse.h"
 
 namespace vaultcrm::query {
@@ -296,7 +297,7 @@ const char* const kFileFields[] = {"name", "folder", "path", "ext", "link", "siz
                                    "frontmatter", "starred"};
 
 // A page's own field: frontmatter, then inline fields (repeats become a list).
-Val page_field(const Ctx& ctx, const parse::Note& n, std::string_view name) {
+Val read_page_field(const Ctx& ctx, const parse::Note& n, std::string_view name) {
   if (name == "file") {
     Val x;
     x.t = Val::T::Object;
@@ -330,6 +331,22 @@ Val page_field(const Ctx& ctx, const parse::Note& n, std::string_view name) {
   }
   if (hits > 1) return Val::make_list(std::move(many));
   return found;
+}
+
+// read_page_field() as kept in the query cache: computed once per note and
+// field until the vault changes; nullptr without a cache. Not for `file`,
+// whose object points at this query's context.
+const Val* cached_page_field(const Ctx& ctx, const parse::Note& n, std::string_view name) {
+  if (!ctx.cache || name == "file") return nullptr;
+  auto& by_note = ctx.cache->field(name).by_note;
+  auto it = by_note.find(&n);
+  if (it == by_note.end()) it = by_note.emplace(&n, read_page_field(ctx, n, name)).first;
+  return &it->second;
+}
+
+Val page_field(const Ctx& ctx, const parse::Note& n, std::string_view name) {
+  if (const Val* v = cached_page_field(ctx, n, name)) return *v;
+  return read_page_field(ctx, n, name);
 }
 
 Val task_field(const Ctx& ctx, const parse::Note& n, const parse::Task& t, std::string_view f, bool& known) {
@@ -554,6 +571,20 @@ Val lookup(const Env& env, std::string_view name) {
   }
   if (r.page) return page_field(ctx, *r.page, name);
   return Val::null();
+}
+
+// The value lookup(env, name) gives for an identifier that names a field of
+// the row's page, where it lies in the query cache rather than a copy (a
+// WHERE compares it for every page); nullptr when lookup() would read
+// anything else (a lambda parameter, this, row, a task field, a computed
+// member) or there is no cache.
+const Val* page_field_in_place(const Expr& ident, const Env& env) {
+  if (ident.k != Expr::K::Ident || !env.ctx->cache) return nullptr;
+  const Row& r = *env.row;
+  if (!r.page || r.task || r.extra || ident.name == "this" || ident.name == "row") return nullptr;
+  Val shadow;
+  if (lookup_scope(env.scope, ident.name, shadow)) return nullptr;
+  return cached_page_field(*env.ctx, *r.page, ident.name);
 }
 
 // ---- operators -------------------------------------------------------------------
@@ -1560,9 +1591,17 @@ Val eval(const Expr& e, const Env& env) {
       }
       // A literal operand (often a folded constant: date >= date(2025-06-01))
       // is passed where it lies rather than copied per row.
+      // So is a page's field kept in the query cache (date >= ...).
       const Expr &l = *e.kids[0], &r = *e.kids[1];
-      if (r.k == Expr::K::Literal) return l.k == Expr::K::Literal ? binary(e, l.lit, r.lit) : binary(e, eval(l, env), r.lit);
-      if (l.k == Expr::K::Literal) return binary(e, l.lit, eval(r, env));
+      if (r.k == Expr::K::Literal) {
+        if (l.k == Expr::K::Literal) return binary(e, l.lit, r.lit);
+        if (const Val* field = page_field_in_place(l, env)) return binary(e, *field, r.lit);
+        return binary(e, eval(l, env), r.lit);
+      }
+      if (l.k == Expr::K::Literal) {
+        if (const Val* field = page_field_in_place(r, env)) return binary(e, l.lit, *field);
+        return binary(e, l.lit, eval(r, env));
+      }
       return binary(e, eval(l, env), eval(r, env));
     }
     case Expr::K::List: {

@@ -19,6 +19,9 @@ struct Ctx {
   double now = 0;  // ms, wall clock
   std::string origin;
   RegexCache* regex = nullptr;
+  // Values read from the notes, kept between queries (Options::query_cache
+  // for this vault); nullptr: read per query, as the plain evaluation does.
+  QueryCache::Data* cache = nullptr;
 };
 
 // One row of a query: a page, a task of a page, or a computed object (after
