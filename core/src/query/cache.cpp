@@ -21,8 +21,13 @@ QueryCache::Data& QueryCache::for_vault(const index::Vault& vault) {
   }
   // Trimmed here, between queries, never during one: the evaluator holds
   // pointers to values while it reads other fields.
-  auto& fields = data_->fields;
-  if (fields.size() > Data::kMaxFields) fields.erase(fields.begin(), fields.end() - Data::kMaxFields);
+  auto trim = [](auto& oldest_first) {
+    if (oldest_first.size() > Data::kMaxFields)
+      oldest_first.erase(oldest_first.begin(), oldest_first.end() - Data::kMaxFields);
+  };
+  trim(data_->fields);
+  trim(data_->tag_hits);
+  trim(data_->folders);
   return *data_;
 }
 
@@ -32,6 +37,23 @@ QueryCache::Data::Field& QueryCache::Data::field(std::string_view name) {
   fields.push_back(std::make_unique<Field>());
   fields.back()->name = std::string(name);
   return *fields.back();
+}
+
+QueryCache::Data::TagHits& QueryCache::Data::tag_hits_for(std::string_view needle) {
+  for (auto& t : tag_hits)
+    if (t->needle == needle) return *t;
+  tag_hits.push_back(std::make_unique<TagHits>());
+  tag_hits.back()->needle = std::string(needle);
+  return *tag_hits.back();
+}
+
+const std::vector<const parse::Note*>& QueryCache::Data::folder_notes(std::string_view folder) {
+  for (auto& f : folders)
+    if (f->folder == folder) return f->notes;
+  folders.push_back(std::make_unique<Folder>());
+  folders.back()->folder = std::string(folder);
+  folders.back()->notes = vault->notes_in_folder(folder);
+  return folders.back()->notes;
 }
 
 const std::vector<QueryCache::Data::TaskRef>& QueryCache::Data::tasks() {

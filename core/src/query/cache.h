@@ -36,6 +36,24 @@ struct QueryCache::Data {
   // The field's values (created empty on first use; stays during a query).
   Field& field(std::string_view name);
 
+  // contains(file.tags, needle) of a page, by needle (the same for
+  // file.etags: a parent tag is a prefix of the tag it comes from).
+  struct TagHits {
+    std::string needle;
+    std::unordered_map<const parse::Note*, bool> by_note;
+  };
+  std::vector<std::unique_ptr<TagHits>> tag_hits;  // in order of first use, trimmed like fields
+  TagHits& tag_hits_for(std::string_view needle);
+
+  // ---- sources ---------------------------------------------------------------
+  // Vault::notes_in_folder(folder), in path order, by folder.
+  struct Folder {
+    std::string folder;
+    std::vector<const parse::Note*> notes;
+  };
+  std::vector<std::unique_ptr<Folder>> folders;  // in order of first use, trimmed like fields
+  const std::vector<const parse::Note*>& folder_notes(std::string_view folder);
+
   // ---- tasks ---------------------------------------------------------------
   // Every task of the vault, in path then line order (the order a Tasks
   // query visits them), listed on first use.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "query/cache.h"
 #include "query/exec.h"
 #include "vaultcrm/parse.h"
 
@@ -52,7 +53,8 @@ PathSet eval_source(const Ctx& ctx, const Source& s) {
       // A file path selects that one file (Dataview: "folder/note" or "folder/note.md").
       if (const auto* n = ctx.vault->find(f)) return PathSet{n};
       if (const auto* n = ctx.vault->find(f + ".md")) return PathSet{n};
-      PathSet out = ctx.vault->notes_in_folder(f);
+      // (The query cache keeps the folder's notes until the vault changes.)
+      PathSet out = ctx.cache ? ctx.cache->folder_notes(f) : ctx.vault->notes_in_folder(f);
       // Already in path order (from the index's sorted map); sorting it again
       // compared long shared path prefixes n log n times.
       if (!std::is_sorted(out.begin(), out.end(), by_path)) std::sort(out.begin(), out.end(), by_path);
@@ -202,7 +204,7 @@ Result exec_dql(const DqlQuery& q, const Ctx& ctx) {
       case Step::K::Where:
         per_row(rows, [&](Row& r, std::vector<Row>& out) {
           Env env{&ctx, &r, nullptr};
-          if (truthy(eval(*step.e, env))) out.push_back(std::move(r));
+          if (truth(*step.e, env)) out.push_back(std::move(r));
         });
         break;
       case Step::K::Sort: {

@@ -548,6 +548,15 @@ bool lookup_scope(const Scope* s, std::string_view name, Val& out) {
   return false;
 }
 
+// Whether a lambda parameter named `name` is in scope (lookup_scope without
+// copying its value: asked for every row).
+bool scope_has(const Scope* s, std::string_view name) {
+  for (; s; s = s->parent)
+    for (const auto& n : *s->names)
+      if (n == name) return true;
+  return false;
+}
+
 Val lookup(const Env& env, std::string_view name) {
   Val v;
   if (lookup_scope(env.scope, name, v)) return v;
@@ -581,10 +590,11 @@ Val lookup(const Env& env, std::string_view name) {
 const Val* page_field_in_place(const Expr& ident, const Env& env) {
   if (ident.k != Expr::K::Ident || !env.ctx->cache) return nullptr;
   const Row& r = *env.row;
-  if (!r.page || r.task || r.extra || ident.name == "this" || ident.name == "row") return nullptr;
-  Val shadow;
-  if (lookup_scope(env.scope, ident.name, shadow)) return nullptr;
-  return cached_page_field(*env.ctx, *r.page, ident.name);
+  // (As views: std::string == "literal" is an out-of-line compare per row.)
+  const std::string_view name = ident.name;
+  if (!r.page || r.task || r.extra || name == "this" || name == "row") return nullptr;
+  if (scope_has(env.scope, name)) return nullptr;
+  return cached_page_field(*env.ctx, *r.page, name);
 }
 
 // ---- operators -------------------------------------------------------------------
@@ -620,18 +630,30 @@ Op op_of(const std::string& n) {
   return Op::Unknown;
 }
 
+bool is_comparison(Op code) {
+  return code == Op::Eq || code == Op::Ne || code == Op::Lt || code == Op::Le || code == Op::Gt || code == Op::Ge;
+}
+
+// a <op> b for a comparison operator (is_comparison).
+bool compares(Op code, const Val& a, const Val& b) {
+  // Equality of two strings needs no collation (compare() is 0 only for identical strings).
+  if ((code == Op::Eq || code == Op::Ne) && a.t == Val::T::String && b.t == Val::T::String) return (a.s == b.s) == (code == Op::Eq);
+  const int c = compare(a, b);
+  switch (code) {
+    case Op::Eq: return c == 0;
+    case Op::Ne: return c != 0;
+    case Op::Lt: return c < 0;
+    case Op::Le: return c <= 0;
+    case Op::Gt: return c > 0;
+    default: return c >= 0;
+  }
+}
+
 Val binary(const Expr& e, const Val& a, const Val& b) {
   const std::string& op = e.name;
   const Op code = op_of(op);
   using T = Val::T;
-  // Equality of two strings needs no collation (compare() is 0 only for identical strings).
-  if ((code == Op::Eq || code == Op::Ne) && a.t == T::String && b.t == T::String) return Val::boolean((a.s == b.s) == (code == Op::Eq));
-  if (code == Op::Eq) return Val::boolean(compare(a, b) == 0);
-  if (code == Op::Ne) return Val::boolean(compare(a, b) != 0);
-  if (code == Op::Lt) return Val::boolean(compare(a, b) < 0);
-  if (code == Op::Le) return Val::boolean(compare(a, b) <= 0);
-  if (code == Op::Gt) return Val::boolean(compare(a, b) > 0);
-  if (code == Op::Ge) return Val::boolean(compare(a, b) >= 0);
+  if (is_comparison(code)) return Val::boolean(compares(code, a, b));
   if (a.t == T::Null || b.t == T::Null) return Val::null();
   if (code == Op::Add) {
     if (a.t == T::Number && b.t == T::Number) return Val::number(a.n + b.n);
@@ -1486,9 +1508,8 @@ int builtin_contains() {
 const parse::Note* page_of_file_member(const Expr& e, const Env& env, std::string_view a, std::string_view b) {
   if (e.k != Expr::K::Member || (e.name != a && e.name != b)) return nullptr;
   const Expr& base = *e.kids[0];
-  if (base.k != Expr::K::Ident || base.name != "file" || !env.row->page || env.row->extra) return nullptr;
-  Val shadow;
-  if (lookup_scope(env.scope, "file", shadow)) return nullptr;
+  if (base.k != Expr::K::Ident || std::string_view(base.name) != "file" || !env.row->page || env.row->extra) return nullptr;
+  if (scope_has(env.scope, "file")) return nullptr;
   return env.row->page;
 }
 
@@ -1501,6 +1522,15 @@ bool some_tag_contains(const parse::Note& n, std::string_view text) {
     if (!text.empty() && text[0] == '#' && std::string_view(t).substr(0, text.size() - 1) == text.substr(1)) return true;
   }
   return false;
+}
+
+// some_tag_contains, kept in the query cache per needle and page.
+bool page_tags_contain(const Env& env, const parse::Note& page, const std::string& needle) {
+  if (!env.ctx->cache) return some_tag_contains(page, needle);
+  auto& by_note = env.ctx->cache->tag_hits_for(needle).by_note;
+  auto it = by_note.find(&page);
+  if (it == by_note.end()) it = by_note.emplace(&page, some_tag_contains(page, needle)).first;
+  return it->second;
 }
 
 // Parts of a query that name no field: their value is the same for every
@@ -1564,9 +1594,8 @@ Val eval(const Expr& e, const Env& env) {
     case Expr::K::Member: {
       // file.<field> straight from the note, without building the file object.
       const Expr& base = *e.kids[0];
-      if (base.k == Expr::K::Ident && base.name == "file" && env.row->page && !env.row->extra) {
-        Val tmp;
-        if (!lookup_scope(env.scope, "file", tmp)) return file_field(*env.ctx, *env.row->page, e.name);
+      if (base.k == Expr::K::Ident && std::string_view(base.name) == "file" && env.row->page && !env.row->extra) {
+        if (!scope_has(env.scope, "file")) return file_field(*env.ctx, *env.row->page, e.name);
       }
       return member_of(*env.ctx, eval(base, env), e.name);
     }
@@ -1635,7 +1664,7 @@ Val eval(const Expr& e, const Env& env) {
         // (and without an argument list, or a copy of a literal needle).
         if (const parse::Note* page = page_of_file_member(*e.kids[0], env, "tags", "etags")) {
           const Expr& n = *e.kids[1];
-          if (n.k == Expr::K::Literal && n.lit.t == Val::T::String) return Val::boolean(some_tag_contains(*page, n.lit.s));
+          if (n.k == Expr::K::Literal && n.lit.t == Val::T::String) return Val::boolean(page_tags_contain(env, *page, n.lit.s));
           Val needle = eval(n, env);
           if (needle.t == Val::T::String) return Val::boolean(some_tag_contains(*page, needle.s));
           args.push_back(file_field(*env.ctx, *page, e.kids[0]->name));
@@ -1676,6 +1705,42 @@ Val eval(const Expr& e, const Env& env) {
     }
   }
   return Val::null();
+}
+
+bool truth(const Expr& e, const Env& env) {
+  if (detail::plain_evaluation) return truthy(eval(e, env));
+  switch (e.k) {
+    case Expr::K::Not: return !truth(*e.kids[0], env);
+    case Expr::K::Binary: {
+      const Op code = op_of(e.name);
+      if (code == Op::And) return truth(*e.kids[0], env) && truth(*e.kids[1], env);
+      if (code == Op::Or) return truth(*e.kids[0], env) || truth(*e.kids[1], env);
+      if (!is_comparison(code)) break;
+      // The operands eval() reads where they lie (a literal, a cached page
+      // field) compared without the boolean value; two computed operands
+      // are left to eval(), which decides which one fails first.
+      const Expr &l = *e.kids[0], &r = *e.kids[1];
+      if (r.k == Expr::K::Literal) {
+        if (l.k == Expr::K::Literal) return compares(code, l.lit, r.lit);
+        if (const Val* field = page_field_in_place(l, env)) return compares(code, *field, r.lit);
+        return compares(code, eval(l, env), r.lit);
+      }
+      if (l.k == Expr::K::Literal) {
+        if (const Val* field = page_field_in_place(r, env)) return compares(code, l.lit, *field);
+        return compares(code, l.lit, eval(r, env));
+      }
+      break;
+    }
+    case Expr::K::Call:
+      // contains(file.tags, "text") as eval's shortcut answers it
+      if (e.fn == builtin_contains() && e.kids.size() == 2 && e.kids[1]->k == Expr::K::Literal &&
+          e.kids[1]->lit.t == Val::T::String)
+        if (const parse::Note* page = page_of_file_member(*e.kids[0], env, "tags", "etags"))
+          return page_tags_contain(env, *page, e.kids[1]->lit.s);
+      break;
+    default: break;
+  }
+  return truthy(eval(e, env));
 }
 
 // ---- cells ---------------------------------------------------------------------------

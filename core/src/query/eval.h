@@ -52,6 +52,9 @@ struct Lambda {
 };
 
 Val eval(const Expr& e, const Env& env);
+// truthy(eval(e, env)), without making the values a WHERE only tests (the
+// booleans of AND / OR / NOT / comparisons, a compared field's copy).
+bool truth(const Expr& e, const Env& env);
 // Replaces the parts of `e` whose value is the same for every row (literal
 // links, date(2025-06-01), dur("3 days")) by their value, computed once.
 void fold_constants(Expr& e, const Ctx& ctx);
