@@ -16,18 +16,27 @@
 
 namespace vaultcrm::query {
 
+// A page's field `name` as page_field() computes it, per note, filled as
+// queries read it. The values depend on the note and on link resolution
+// (both fixed within a generation), never on the query.
+struct CachedField {
+  std::string name;
+  std::unordered_map<const parse::Note*, Val> by_note;
+};
+
+// contains(file.tags, needle) of a page, by needle (the same for
+// file.etags: a parent tag is a prefix of the tag it comes from).
+struct CachedTagHits {
+  std::string needle;
+  std::unordered_map<const parse::Note*, bool> by_note;
+};
+
 struct QueryCache::Data {
   const index::Vault* vault = nullptr;
   uint64_t generation = UINT64_MAX;
 
   // ---- page fields ----------------------------------------------------------
-  // A page's field `name` as page_field() computes it, per note, filled as
-  // queries read it. The values depend on the note and on link resolution
-  // (both fixed within a generation), never on the query.
-  struct Field {
-    std::string name;
-    std::unordered_map<const parse::Note*, Val> by_note;
-  };
+  using Field = CachedField;
   // A query names a handful of fields; the oldest are dropped beyond this
   // many when the next query starts, so that queries over ever new fields
   // do not grow the store.
@@ -36,12 +45,7 @@ struct QueryCache::Data {
   // The field's values (created empty on first use; stays during a query).
   Field& field(std::string_view name);
 
-  // contains(file.tags, needle) of a page, by needle (the same for
-  // file.etags: a parent tag is a prefix of the tag it comes from).
-  struct TagHits {
-    std::string needle;
-    std::unordered_map<const parse::Note*, bool> by_note;
-  };
+  using TagHits = CachedTagHits;
   std::vector<std::unique_ptr<TagHits>> tag_hits;  // in order of first use, trimmed like fields
   TagHits& tag_hits_for(std::string_view needle);
 

@@ -170,6 +170,17 @@ void fold_constants(DqlQuery& q, const Ctx& ctx) {
   }
 }
 
+void bind_cache(DqlQuery& q, const Ctx& ctx) {
+  if (!ctx.cache) return;
+  for (auto& c : q.columns)
+    if (c.e) bind_cache(*c.e, *ctx.cache);
+  for (auto& step : q.steps) {
+    if (step.e) bind_cache(*step.e, *ctx.cache);
+    for (auto& sk : step.sorts)
+      if (sk.e) bind_cache(*sk.e, *ctx.cache);
+  }
+}
+
 Result exec_dql(const DqlQuery& q, const Ctx& ctx) {
   Result res;
   res.language = "dql";

@@ -336,12 +336,15 @@ Val read_page_field(const Ctx& ctx, const parse::Note& n, std::string_view name)
 // read_page_field() as kept in the query cache: computed once per note and
 // field until the vault changes; nullptr without a cache. Not for `file`,
 // whose object points at this query's context.
+const Val& cached_value(CachedField& field, const Ctx& ctx, const parse::Note& n) {
+  auto it = field.by_note.find(&n);
+  if (it == field.by_note.end()) it = field.by_note.emplace(&n, read_page_field(ctx, n, field.name)).first;
+  return it->second;
+}
+
 const Val* cached_page_field(const Ctx& ctx, const parse::Note& n, std::string_view name) {
   if (!ctx.cache || name == "file") return nullptr;
-  auto& by_note = ctx.cache->field(name).by_note;
-  auto it = by_note.find(&n);
-  if (it == by_note.end()) it = by_note.emplace(&n, read_page_field(ctx, n, name)).first;
-  return &it->second;
+  return &cached_value(ctx.cache->field(name), ctx, n);
 }
 
 Val page_field(const Ctx& ctx, const parse::Note& n, std::string_view name) {
@@ -590,6 +593,10 @@ Val lookup(const Env& env, std::string_view name) {
 const Val* page_field_in_place(const Expr& ident, const Env& env) {
   if (ident.k != Expr::K::Ident || !env.ctx->cache) return nullptr;
   const Row& r = *env.row;
+  if (ident.cached_field) {  // bound: not this, row or file
+    if (!r.page || r.task || r.extra || scope_has(env.scope, ident.name)) return nullptr;
+    return &cached_value(*ident.cached_field, *env.ctx, *r.page);
+  }
   // (As views: std::string == "literal" is an out-of-line compare per row.)
   const std::string_view name = ident.name;
   if (!r.page || r.task || r.extra || name == "this" || name == "row") return nullptr;
@@ -1524,13 +1531,24 @@ bool some_tag_contains(const parse::Note& n, std::string_view text) {
   return false;
 }
 
+bool cached_tag_hit(CachedTagHits& hits, const parse::Note& page) {
+  auto it = hits.by_note.find(&page);
+  if (it == hits.by_note.end()) it = hits.by_note.emplace(&page, some_tag_contains(page, hits.needle)).first;
+  return it->second;
+}
+
 // some_tag_contains, kept in the query cache per needle and page.
 bool page_tags_contain(const Env& env, const parse::Note& page, const std::string& needle) {
   if (!env.ctx->cache) return some_tag_contains(page, needle);
-  auto& by_note = env.ctx->cache->tag_hits_for(needle).by_note;
-  auto it = by_note.find(&page);
-  if (it == by_note.end()) it = by_note.emplace(&page, some_tag_contains(page, needle)).first;
-  return it->second;
+  return cached_tag_hit(env.ctx->cache->tag_hits_for(needle), page);
+}
+
+// contains(file.tags | file.etags, "literal"): the shape eval's shortcut answers.
+bool is_tags_contain_literal(const Expr& e) {
+  if (e.k != Expr::K::Call || e.fn != builtin_contains() || e.kids.size() != 2) return false;
+  const Expr &hay = *e.kids[0], &needle = *e.kids[1];
+  return hay.k == Expr::K::Member && (hay.name == "tags" || hay.name == "etags") && hay.kids[0]->k == Expr::K::Ident &&
+         hay.kids[0]->name == "file" && needle.k == Expr::K::Literal && needle.lit.t == Val::T::String;
 }
 
 // Parts of a query that name no field: their value is the same for every
@@ -1590,7 +1608,10 @@ Val eval(const Expr& e, const Env& env) {
       Val l = link_from_text(*env.ctx, s, env.ctx->origin);
       return l;
     }
-    case Expr::K::Ident: return lookup(env, e.name);
+    case Expr::K::Ident:
+      if (e.cached_field)
+        if (const Val* field = page_field_in_place(e, env)) return *field;
+      return lookup(env, e.name);
     case Expr::K::Member: {
       // file.<field> straight from the note, without building the file object.
       const Expr& base = *e.kids[0];
@@ -1664,6 +1685,7 @@ Val eval(const Expr& e, const Env& env) {
         // (and without an argument list, or a copy of a literal needle).
         if (const parse::Note* page = page_of_file_member(*e.kids[0], env, "tags", "etags")) {
           const Expr& n = *e.kids[1];
+          if (e.cached_tag_hits) return Val::boolean(cached_tag_hit(*e.cached_tag_hits, *page));
           if (n.k == Expr::K::Literal && n.lit.t == Val::T::String) return Val::boolean(page_tags_contain(env, *page, n.lit.s));
           Val needle = eval(n, env);
           if (needle.t == Val::T::String) return Val::boolean(some_tag_contains(*page, needle.s));
@@ -1707,6 +1729,15 @@ Val eval(const Expr& e, const Env& env) {
   return Val::null();
 }
 
+void bind_cache(Expr& e, QueryCache::Data& cache) {
+  if (e.k == Expr::K::Ident) {
+    const std::string_view name = e.name;
+    if (name != "this" && name != "row" && name != "file") e.cached_field = &cache.field(name);
+  }
+  if (is_tags_contain_literal(e)) e.cached_tag_hits = &cache.tag_hits_for(e.kids[1]->lit.s);
+  for (auto& k : e.kids) bind_cache(*k, cache);
+}
+
 bool truth(const Expr& e, const Env& env) {
   if (detail::plain_evaluation) return truthy(eval(e, env));
   switch (e.k) {
@@ -1733,6 +1764,12 @@ bool truth(const Expr& e, const Env& env) {
     }
     case Expr::K::Call:
       // contains(file.tags, "text") as eval's shortcut answers it
+      if (e.cached_tag_hits) {
+        // bound (is_tags_contain_literal): only whether the row's page is what `file` names
+        const Row& row = *env.row;
+        if (row.page && !row.extra && !scope_has(env.scope, "file")) return cached_tag_hit(*e.cached_tag_hits, *row.page);
+        break;
+      }
       if (e.fn == builtin_contains() && e.kids.size() == 2 && e.kids[1]->k == Expr::K::Literal &&
           e.kids[1]->lit.t == Val::T::String)
         if (const parse::Note* page = page_of_file_member(*e.kids[0], env, "tags", "etags"))

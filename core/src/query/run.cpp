@@ -45,6 +45,7 @@ Outcome run(const index::Vault& vault, std::string_view source, const Options& o
     if (lang == Language::Dql) {
       DqlQuery q = parse_dql(source);
       fold_constants(q, ctx);
+      bind_cache(q, ctx);
       o.result = exec_dql(q, ctx);
     } else {
       o.result = exec_tasks(source, ctx);
