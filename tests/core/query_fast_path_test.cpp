@@ -78,6 +78,10 @@ const Case kCases[] = {
     {"TASK WHERE due < date(2026-01-20) AND !completed SORT due DESC", "dql"},
     {"TABLE attendees, tags WHERE attendees != null AND date < date(2026-01-10) SORT file.name LIMIT 5", "dql"},
     {"TABLE this.file.name, type WHERE type = \"meeting\" AND date >= this.date SORT date", "dql"},
+    // SORT keys compared as numbers (all dates or all numbers, nulls first) and the mixes that are not
+    {"TABLE x FROM \"Meetings\" FLATTEN list(3, null, -1.5, 3) AS x SORT x DESC, file.name LIMIT 9", "dql"},
+    {"TABLE k FLATTEN choice(contains(file.name, \"a\"), 2, date(2025-01-01)) AS k SORT k, file.path", "dql"},
+    {"TABLE date FROM \"People\" OR \"Meetings\" SORT date DESC, file.name LIMIT 12", "dql"},
     // Tasks: quick filters (done, date bounds) before, between and after others
     {"done\nsort by due\nlimit 5", "tasks"},
     {"happens on or before 2026-01-20\nnot done\nsort by scheduled", "tasks"},

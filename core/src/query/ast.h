@@ -40,6 +40,7 @@ struct Expr {
   // contains(file.tags | file.etags, "literal")'s answers per page.
   CachedField* cached_field = nullptr;
   CachedTagHits* cached_tag_hits = nullptr;
+  int op = -1;  // Binary: the operator's code in eval.cpp (-1: read from `name` per row)
 };
 
 struct Source {

@@ -2,6 +2,8 @@
 // changes of the vault (see core/src/query/cache.h).
 #include "query/cache.h"
 
+#include <algorithm>
+
 #include "query/exec.h"
 #include "vaultcrm/index.h"
 #include "vaultcrm/parse.h"
@@ -52,8 +54,11 @@ const std::vector<const parse::Note*>& QueryCache::Data::folder_notes(std::strin
     if (f->folder == folder) return f->notes;
   folders.push_back(std::make_unique<Folder>());
   folders.back()->folder = std::string(folder);
-  folders.back()->notes = vault->notes_in_folder(folder);
-  return folders.back()->notes;
+  auto& notes = folders.back()->notes;
+  notes = vault->notes_in_folder(folder);
+  auto by_path = [](const parse::Note* a, const parse::Note* b) { return a->path < b->path; };
+  if (!std::is_sorted(notes.begin(), notes.end(), by_path)) std::sort(notes.begin(), notes.end(), by_path);
+  return notes;
 }
 
 const std::vector<QueryCache::Data::TaskRef>& QueryCache::Data::tasks() {

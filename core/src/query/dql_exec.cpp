@@ -1,6 +1,7 @@
 // The DQL pipeline: FROM picks pages through the vault's indexes, then
 // WHERE / SORT / GROUP BY / FLATTEN / LIMIT run in the order written.
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 #include "query/cache.h"
@@ -53,8 +54,9 @@ PathSet eval_source(const Ctx& ctx, const Source& s) {
       // A file path selects that one file (Dataview: "folder/note" or "folder/note.md").
       if (const auto* n = ctx.vault->find(f)) return PathSet{n};
       if (const auto* n = ctx.vault->find(f + ".md")) return PathSet{n};
-      // (The query cache keeps the folder's notes until the vault changes.)
-      PathSet out = ctx.cache ? ctx.cache->folder_notes(f) : ctx.vault->notes_in_folder(f);
+      // (The query cache keeps the folder's notes, in path order, until the vault changes.)
+      if (ctx.cache) return ctx.cache->folder_notes(f);
+      PathSet out = ctx.vault->notes_in_folder(f);
       // Already in path order (from the index's sorted map); sorting it again
       // compared long shared path prefixes n log n times.
       if (!std::is_sorted(out.begin(), out.end(), by_path)) std::sort(out.begin(), out.end(), by_path);
@@ -262,9 +264,34 @@ Result exec_dql(const DqlQuery& q, const Ctx& ctx) {
             Env env{&ctx, &rows[i], nullptr};
             for (const auto& sk : step.sorts) keys.push_back(eval(*sk.e, env));
           }
+          // A key whose values are all dates (or all numbers), some maybe
+          // null, is compared as plain doubles: compare() orders them so,
+          // with null first (as -infinity: every value is finite).
+          std::vector<double> numbers;
+          std::vector<char> numeric(per_row_keys, 0);
+          if (!detail::plain_evaluation) {
+            for (size_t j = 0; j < per_row_keys; ++j) {
+              Val::T type = Val::T::Null;
+              bool ok = true;
+              for (size_t i = 0; i < rows.size() && ok; ++i) {
+                const Val& k = keys[i * per_row_keys + j];
+                if (k.t == Val::T::Null) continue;
+                ok = (k.t == Val::T::Date || k.t == Val::T::Number) && (type == Val::T::Null || type == k.t) && std::isfinite(k.n);
+                type = k.t;
+              }
+              if (!ok) continue;
+              numeric[j] = 1;
+              if (numbers.empty()) numbers.resize(keys.size());
+              for (size_t i = 0; i < rows.size(); ++i) {
+                const Val& k = keys[i * per_row_keys + j];
+                numbers[i * per_row_keys + j] = k.t == Val::T::Null ? -HUGE_VAL : k.n;
+              }
+            }
+          }
           sort_by([&](uint32_t a, uint32_t b) {
             for (size_t j = 0; j < per_row_keys; ++j) {
-              int c = compare(keys[a * per_row_keys + j], keys[b * per_row_keys + j]);
+              const size_t ka = a * per_row_keys + j, kb = b * per_row_keys + j;
+              int c = numeric[j] ? (numbers[ka] < numbers[kb] ? -1 : numbers[ka] > numbers[kb] ? 1 : 0) : compare(keys[ka], keys[kb]);
               if (c) return step.sorts[j].desc ? (c > 0 ? -1 : 1) : (c < 0 ? -1 : 1);
             }
             return 0;

@@ -656,9 +656,12 @@ bool compares(Op code, const Val& a, const Val& b) {
   }
 }
 
+// The operator of a Binary node (bound once per query by bind_cache).
+Op op_code(const Expr& e) { return e.op >= 0 ? static_cast<Op>(e.op) : op_of(e.name); }
+
 Val binary(const Expr& e, const Val& a, const Val& b) {
   const std::string& op = e.name;
-  const Op code = op_of(op);
+  const Op code = op_code(e);
   using T = Val::T;
   if (is_comparison(code)) return Val::boolean(compares(code, a, b));
   if (a.t == T::Null || b.t == T::Null) return Val::null();
@@ -1630,7 +1633,7 @@ Val eval(const Expr& e, const Env& env) {
     }
     case Expr::K::Not: return Val::boolean(!truthy(eval(*e.kids[0], env)));
     case Expr::K::Binary: {
-      const Op code = op_of(e.name);
+      const Op code = op_code(e);
       if (code == Op::And) {
         if (!truthy(eval(*e.kids[0], env))) return Val::boolean(false);
         return Val::boolean(truthy(eval(*e.kids[1], env)));
@@ -1735,6 +1738,7 @@ void bind_cache(Expr& e, QueryCache::Data& cache) {
     if (name != "this" && name != "row" && name != "file") e.cached_field = &cache.field(name);
   }
   if (is_tags_contain_literal(e)) e.cached_tag_hits = &cache.tag_hits_for(e.kids[1]->lit.s);
+  if (e.k == Expr::K::Binary) e.op = static_cast<int>(op_of(e.name));
   for (auto& k : e.kids) bind_cache(*k, cache);
 }
 
@@ -1743,7 +1747,7 @@ bool truth(const Expr& e, const Env& env) {
   switch (e.k) {
     case Expr::K::Not: return !truth(*e.kids[0], env);
     case Expr::K::Binary: {
-      const Op code = op_of(e.name);
+      const Op code = op_code(e);
       if (code == Op::And) return truth(*e.kids[0], env) && truth(*e.kids[1], env);
       if (code == Op::Or) return truth(*e.kids[0], env) || truth(*e.kids[1], env);
       if (!is_comparison(code)) break;
