@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <type_traits>
 
 #include "query/cache.h"
 #include "query/exec.h"
@@ -922,24 +923,73 @@ Result exec_tasks(std::string_view source, const Ctx& ctx) {
       }
       return verdict;
     };
-    for (uint32_t i = 0; i < all.size(); ++i) {
-      // The item is made only when a filter needs the task or it is kept;
-      // filters run in the written order, as without the cache.
-      std::optional<Item> it;
-      bool keep = true;
-      for (size_t k = 0; k < q.filters.size() && keep; ++k) {
-        int verdict = quick_verdict(k, i);
-        if (verdict < 0) {
-          if (!it) it.emplace(ctx, *all[i].note, *all[i].task);
-          verdict = q.filters[k](*it) ? 1 : 0;
+    // The filters up to the first one that needs the task itself drop tasks
+    // by the numbers alone, one filter at a time over the task list (no
+    // item made); unless all filters were such and each decided, the tasks
+    // left go through every filter in the written order, as without the cache.
+    size_t leading = 0;
+    while (leading < q.filters.size() && q.quick[leading].kind != QuickFilter::Kind::None) ++leading;
+    std::vector<uint32_t> candidates(all.size());
+    for (uint32_t i = 0; i < candidates.size(); ++i) candidates[i] = i;
+    bool undecided = false;
+    for (size_t k = 0; k < leading; ++k) {
+      auto rejects = [&](uint32_t i) {
+        const int verdict = quick_verdict(k, i);
+        undecided = undecided || verdict < 0;
+        return verdict == 0;
+      };
+      const QuickFilter& f = q.quick[k];
+      if (f.kind == QuickFilter::Kind::NotDone || f.kind == QuickFilter::Kind::Done) {
+        const uint8_t drop = f.kind == QuickFilter::Kind::NotDone ? 1 : 0;
+        candidates.erase(std::remove_if(candidates.begin(), candidates.end(), [&](uint32_t i) { return done[i] == drop; }),
+                         candidates.end());
+      } else if (!f.happens) {
+        // One date against fixed bounds: the comparison picked once, not per task.
+        const std::vector<int32_t>& dates = *quick_dates[k][0];
+        auto drop_outside = [&](auto in_range) {
+          candidates.erase(std::remove_if(candidates.begin(), candidates.end(),
+                                          [&](uint32_t i) {
+                                            const int32_t d = dates[i];
+                                            if (d == QueryCache::Data::kOtherDate) return !(undecided = true);
+                                            return d == QueryCache::Data::kNoDate || !in_range(int64_t{d});
+                                          }),
+                           candidates.end());
+        };
+        // date_matches with the op as a constant, so its switch folds away.
+        auto with_op = [&](auto op) {
+          drop_outside([&](int64_t d) { return date_matches<int64_t>(decltype(op)::value, d, f.from_ymd, f.to_ymd); });
+        };
+        switch (f.op) {
+          case 1: with_op(std::integral_constant<int, 1>{}); break;
+          case 2: with_op(std::integral_constant<int, 2>{}); break;
+          case 3: with_op(std::integral_constant<int, 3>{}); break;
+          case 4: with_op(std::integral_constant<int, 4>{}); break;
+          default: with_op(std::integral_constant<int, 0>{}); break;
         }
-        keep = verdict == 1;
+      } else {
+        candidates.erase(std::remove_if(candidates.begin(), candidates.end(), rejects), candidates.end());
       }
-      if (!keep) continue;
-      if (!it) it.emplace(ctx, *all[i].note, *all[i].task);
-      items.push_back(std::move(*it));
-      ordinals.push_back(i);
     }
+    if (leading == q.filters.size() && !undecided) {
+      ordinals = std::move(candidates);
+    } else {
+      for (uint32_t i : candidates) {
+        // The item is made only when a filter needs the task.
+        std::optional<Item> it;
+        bool keep = true;
+        for (size_t k = 0; k < q.filters.size() && keep; ++k) {
+          int verdict = quick_verdict(k, i);
+          if (verdict < 0) {
+            if (!it) it.emplace(ctx, *all[i].note, *all[i].task);
+            verdict = q.filters[k](*it) ? 1 : 0;
+          }
+          keep = verdict == 1;
+        }
+        if (keep) ordinals.push_back(i);
+      }
+    }
+    items.reserve(ordinals.size());
+    for (uint32_t i : ordinals) items.emplace_back(ctx, *all[i].note, *all[i].task);
   } else {
     for (const auto& kv : ctx.vault->notes()) {
       const parse::Note& n = kv.second;
