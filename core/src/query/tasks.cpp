@@ -187,11 +187,13 @@ double urgency(const std::string& due_date, const std::string& scheduled_date, c
   if (!std::isnan(sch) && sch <= today) u += 5.0;
   double st = day_of(start_date);
   if (!std::isnan(st) && st > today) u += -3.0;
-  u += p == "highest" ? 9.0 : p == "high" ? 6.0 : p == "medium" ? 3.9 : p == "low" ? 0.0 : p == "lowest" ? -1.8 : 1.95;
+  // (As a view: std::string == "literal" is an out-of-line compare, and sorts ask per comparison.)
+  const std::string_view pv = p;
+  u += pv == "highest" ? 9.0 : pv == "high" ? 6.0 : pv == "medium" ? 3.9 : pv == "low" ? 0.0 : pv == "lowest" ? -1.8 : 1.95;
   return std::round(u * 100) / 100;
 }
 
-int priority_rank(const std::string& p) {  // 0 highest ... 5 lowest; none is 3
+int priority_rank(std::string_view p) {  // 0 highest ... 5 lowest; none is 3
   if (p == "highest") return 0;
   if (p == "high") return 1;
   if (p == "medium") return 2;
