@@ -68,6 +68,27 @@ const Case kCases[] = {
     {"LIST WHERE contains(file.frontmatter, \"type\") LIMIT 15", "dql"},
     {"TABLE roles FROM people WHERE contains(roles, 3) OR contains(nothing, \"x\")", "dql"},
     {"TABLE accounts FROM people WHERE !contains(accounts, [[Microsoft]]) SORT name LIMIT 4", "dql"},
+    // Page fields from the query cache, compared where they lie, and what
+    // must not be read from it: a FLATTEN member or a lambda parameter of
+    // the same name, task fields, `this`, link fields (resolved), lists
+    {"TABLE date FROM \"Meetings\" WHERE date(2025-11-01) <= date SORT date", "dql"},
+    {"TABLE account FROM \"Meetings\" WHERE account = [[Microsoft]] OR account != null SORT account, date DESC", "dql"},
+    {"TABLE date FROM \"Meetings\" FLATTEN attendees AS date WHERE date != null SORT date LIMIT 6", "dql"},
+    {"LIST WHERE length(filter(list(1, 2, 3), (date) => date >= 2)) = 2 AND date > date(2025-12-01)", "dql"},
+    {"TASK WHERE due < date(2026-01-20) AND !completed SORT due DESC", "dql"},
+    {"TABLE attendees, tags WHERE attendees != null AND date < date(2026-01-10) SORT file.name LIMIT 5", "dql"},
+    {"TABLE this.file.name, type WHERE type = \"meeting\" AND date >= this.date SORT date", "dql"},
+    // SORT keys compared as numbers (all dates or all numbers, nulls first) and the mixes that are not
+    {"TABLE x FROM \"Meetings\" FLATTEN list(3, null, -1.5, 3) AS x SORT x DESC, file.name LIMIT 9", "dql"},
+    {"TABLE k FLATTEN choice(contains(file.name, \"a\"), 2, date(2025-01-01)) AS k SORT k, file.path", "dql"},
+    {"TABLE date FROM \"People\" OR \"Meetings\" SORT date DESC, file.name LIMIT 12", "dql"},
+    // Tasks: quick filters (done, date bounds) before, between and after others
+    {"done\nsort by due\nlimit 5", "tasks"},
+    {"happens on or before 2026-01-20\nnot done\nsort by scheduled", "tasks"},
+    {"(not done) AND (due before 2026-02-01)\nlimit 10", "tasks"},
+    {"not done\ndue before 2026-01-20\ndescription includes the\nsort by due reverse", "tasks"},
+    {"no due date\nnot done\nsort by path", "tasks"},
+    {"due in 2026-01-01 2026-01-31\nsort by due\nsort by description", "tasks"},
     {"due after 2025-06-30\nnot done\nsort by urgency\nlimit 10", "tasks"},
     {"happens before 2026-01-01\nsort by scheduled\nlimit 10", "tasks"},
     {"not done\ndue before 2025-12-01\nsort by due\nlimit 50", "tasks"},

@@ -135,6 +135,28 @@ struct EntityCache {
   }
 };
 
+// What queries derive from the notes themselves (a page's fields as typed
+// values, the vault's task dates as numbers), kept for the queries between
+// two edits: a WHERE over 4000 pages then reads each page's `date` once per
+// edit, not once per query. Keyed on the vault and Vault::generation(), so
+// any upsert, remove or rename drops it. The contents are internal
+// (core/src/query/cache.h).
+class QueryCache {
+ public:
+  QueryCache();
+  ~QueryCache();
+  QueryCache(const QueryCache&) = delete;
+  QueryCache& operator=(const QueryCache&) = delete;
+  void clear();
+
+  struct Data;
+  // The data for `vault` as it is now (emptied first if the vault changed).
+  Data& for_vault(const index::Vault& vault);
+
+ private:
+  std::unique_ptr<Data> data_;
+};
+
 struct Options {
   Language language = Language::Detect;
   std::string origin_path;  // the note holding the query ([[]] and `this`)
@@ -149,6 +171,7 @@ struct Options {
   // The engine's live graph, for entity sources; nullptr builds one per query (O(vault)).
   const graph::Graph* graph = nullptr;
   EntityCache* entity_cache = nullptr;  // nullptr: tables computed per query
+  QueryCache* query_cache = nullptr;    // nullptr: note fields read per query
 };
 
 // "dql" when the first instruction is TABLE / LIST / TASK / CALENDAR, else "tasks".

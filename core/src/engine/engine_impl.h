@@ -49,6 +49,8 @@ class Engine::Impl {
   // Entity tables for FROM people/accounts/...: shared by queries until the
   // vault changes (the cache checks the vault generation) or the schema does.
   mutable query::EntityCache entity_cache;
+  // Note fields and task dates read by queries, until the vault changes.
+  mutable query::QueryCache query_cache;
 
   void set_schema(schema::Schema s) {
     entity_cache.clear();

@@ -19,6 +19,7 @@ std::string Engine::query(std::string_view source, std::string_view origin_path,
     opt.origin_path = std::string(origin_path);
     opt.graph = &impl_->graph();
     opt.entity_cache = &impl_->entity_cache;
+    opt.query_cache = &impl_->query_cache;
     std::string fmt(format);
     if (!fmt.empty() && fmt.front() == '{') {
       auto j = nlohmann::json::parse(fmt, nullptr, false);

@@ -9,6 +9,9 @@
 
 namespace vaultcrm::query {
 
+struct CachedField;
+struct CachedTagHits;
+
 struct Pos {
   int line = 1;
   int column = 1;
@@ -32,6 +35,12 @@ struct Expr {
   std::vector<std::string> names;           // lambda parameters, object keys
   int fn = -1;                              // builtin function index for Call (-1: a variable)
   std::string text;                         // source text (column headers)
+  // Set by bind_cache() (query/exec.h) for a query run with the query cache,
+  // so that rows do not look names up: an Ident's page field values, and
+  // contains(file.tags | file.etags, "literal")'s answers per page.
+  CachedField* cached_field = nullptr;
+  CachedTagHits* cached_tag_hits = nullptr;
+  int op = -1;  // Binary: the operator's code in eval.cpp (-1: read from `name` per row)
 };
 
 struct Source {

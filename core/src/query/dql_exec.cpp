@@ -1,8 +1,10 @@
 // The DQL pipeline: FROM picks pages through the vault's indexes, then
 // WHERE / SORT / GROUP BY / FLATTEN / LIMIT run in the order written.
 #include <algorithm>
+#include <cmath>
 #include <set>
 
+#include "query/cache.h"
 #include "query/exec.h"
 #include "vaultcrm/parse.h"
 
@@ -52,6 +54,8 @@ PathSet eval_source(const Ctx& ctx, const Source& s) {
       // A file path selects that one file (Dataview: "folder/note" or "folder/note.md").
       if (const auto* n = ctx.vault->find(f)) return PathSet{n};
       if (const auto* n = ctx.vault->find(f + ".md")) return PathSet{n};
+      // (The query cache keeps the folder's notes, in path order, until the vault changes.)
+      if (ctx.cache) return ctx.cache->folder_notes(f);
       PathSet out = ctx.vault->notes_in_folder(f);
       // Already in path order (from the index's sorted map); sorting it again
       // compared long shared path prefixes n log n times.
@@ -168,6 +172,17 @@ void fold_constants(DqlQuery& q, const Ctx& ctx) {
   }
 }
 
+void bind_cache(DqlQuery& q, const Ctx& ctx) {
+  if (!ctx.cache) return;
+  for (auto& c : q.columns)
+    if (c.e) bind_cache(*c.e, *ctx.cache);
+  for (auto& step : q.steps) {
+    if (step.e) bind_cache(*step.e, *ctx.cache);
+    for (auto& sk : step.sorts)
+      if (sk.e) bind_cache(*sk.e, *ctx.cache);
+  }
+}
+
 Result exec_dql(const DqlQuery& q, const Ctx& ctx) {
   Result res;
   res.language = "dql";
@@ -202,7 +217,7 @@ Result exec_dql(const DqlQuery& q, const Ctx& ctx) {
       case Step::K::Where:
         per_row(rows, [&](Row& r, std::vector<Row>& out) {
           Env env{&ctx, &r, nullptr};
-          if (truthy(eval(*step.e, env))) out.push_back(std::move(r));
+          if (truth(*step.e, env)) out.push_back(std::move(r));
         });
         break;
       case Step::K::Sort: {
@@ -218,11 +233,18 @@ Result exec_dql(const DqlQuery& q, const Ctx& ctx) {
         // `cmp` is three-way (descending keys already flipped).
         auto sort_by = [&](auto cmp) {
           if (keep < order.size()) {
-            std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(keep), order.end(),
-                              [&](uint32_t a, uint32_t b) {
-                                int c = cmp(a, b);
-                                return c ? c < 0 : a < b;
-                              });
+            // The order is total (ties by row index), so the first `keep` of
+            // nth_element, sorted, are partial_sort's answer; but rows that
+            // come in the opposite order (SORT date DESC over notes named by
+            // date) each went through partial_sort's heap, a dozen
+            // comparisons per row where nth_element takes two or three.
+            auto less = [&](uint32_t a, uint32_t b) {
+              int c = cmp(a, b);
+              return c ? c < 0 : a < b;
+            };
+            const auto cut = order.begin() + static_cast<std::ptrdiff_t>(keep);
+            std::nth_element(order.begin(), cut, order.end(), less);
+            std::sort(order.begin(), cut, less);
             order.resize(keep);
           } else {
             std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return cmp(a, b) < 0; });
@@ -249,9 +271,34 @@ Result exec_dql(const DqlQuery& q, const Ctx& ctx) {
             Env env{&ctx, &rows[i], nullptr};
             for (const auto& sk : step.sorts) keys.push_back(eval(*sk.e, env));
           }
+          // A key whose values are all dates (or all numbers), some maybe
+          // null, is compared as plain doubles: compare() orders them so,
+          // with null first (as -infinity: every value is finite).
+          std::vector<double> numbers;
+          std::vector<char> numeric(per_row_keys, 0);
+          if (!detail::plain_evaluation) {
+            for (size_t j = 0; j < per_row_keys; ++j) {
+              Val::T type = Val::T::Null;
+              bool ok = true;
+              for (size_t i = 0; i < rows.size() && ok; ++i) {
+                const Val& k = keys[i * per_row_keys + j];
+                if (k.t == Val::T::Null) continue;
+                ok = (k.t == Val::T::Date || k.t == Val::T::Number) && (type == Val::T::Null || type == k.t) && std::isfinite(k.n);
+                type = k.t;
+              }
+              if (!ok) continue;
+              numeric[j] = 1;
+              if (numbers.empty()) numbers.resize(keys.size());
+              for (size_t i = 0; i < rows.size(); ++i) {
+                const Val& k = keys[i * per_row_keys + j];
+                numbers[i * per_row_keys + j] = k.t == Val::T::Null ? -HUGE_VAL : k.n;
+              }
+            }
+          }
           sort_by([&](uint32_t a, uint32_t b) {
             for (size_t j = 0; j < per_row_keys; ++j) {
-              int c = compare(keys[a * per_row_keys + j], keys[b * per_row_keys + j]);
+              const size_t ka = a * per_row_keys + j, kb = b * per_row_keys + j;
+              int c = numeric[j] ? (numbers[ka] < numbers[kb] ? -1 : numbers[ka] > numbers[kb] ? 1 : 0) : compare(keys[ka], keys[kb]);
               if (c) return step.sorts[j].desc ? (c > 0 ? -1 : 1) : (c < 0 ? -1 : 1);
             }
             return 0;

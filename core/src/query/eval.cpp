@@ -8,6 +8,7 @@
 #include <cstring>
 #include <map>
 
+#include "query/cache.h"
 #include "vaultcrm/parse.h"
 
 namespace vaultcrm::query {
@@ -296,7 +297,7 @@ const char* const kFileFields[] = {"name", "folder", "path", "ext", "link", "siz
                                    "frontmatter", "starred"};
 
 // A page's own field: frontmatter, then inline fields (repeats become a list).
-Val page_field(const Ctx& ctx, const parse::Note& n, std::string_view name) {
+Val read_page_field(const Ctx& ctx, const parse::Note& n, std::string_view name) {
   if (name == "file") {
     Val x;
     x.t = Val::T::Object;
@@ -330,6 +331,25 @@ Val page_field(const Ctx& ctx, const parse::Note& n, std::string_view name) {
   }
   if (hits > 1) return Val::make_list(std::move(many));
   return found;
+}
+
+// read_page_field() as kept in the query cache: computed once per note and
+// field until the vault changes; nullptr without a cache. Not for `file`,
+// whose object points at this query's context.
+const Val& cached_value(CachedField& field, const Ctx& ctx, const parse::Note& n) {
+  auto it = field.by_note.find(&n);
+  if (it == field.by_note.end()) it = field.by_note.emplace(&n, read_page_field(ctx, n, field.name)).first;
+  return it->second;
+}
+
+const Val* cached_page_field(const Ctx& ctx, const parse::Note& n, std::string_view name) {
+  if (!ctx.cache || name == "file") return nullptr;
+  return &cached_value(ctx.cache->field(name), ctx, n);
+}
+
+Val page_field(const Ctx& ctx, const parse::Note& n, std::string_view name) {
+  if (const Val* v = cached_page_field(ctx, n, name)) return *v;
+  return read_page_field(ctx, n, name);
 }
 
 Val task_field(const Ctx& ctx, const parse::Note& n, const parse::Task& t, std::string_view f, bool& known) {
@@ -531,6 +551,15 @@ bool lookup_scope(const Scope* s, std::string_view name, Val& out) {
   return false;
 }
 
+// Whether a lambda parameter named `name` is in scope (lookup_scope without
+// copying its value: asked for every row).
+bool scope_has(const Scope* s, std::string_view name) {
+  for (; s; s = s->parent)
+    for (const auto& n : *s->names)
+      if (n == name) return true;
+  return false;
+}
+
 Val lookup(const Env& env, std::string_view name) {
   Val v;
   if (lookup_scope(env.scope, name, v)) return v;
@@ -554,6 +583,25 @@ Val lookup(const Env& env, std::string_view name) {
   }
   if (r.page) return page_field(ctx, *r.page, name);
   return Val::null();
+}
+
+// The value lookup(env, name) gives for an identifier that names a field of
+// the row's page, where it lies in the query cache rather than a copy (a
+// WHERE compares it for every page); nullptr when lookup() would read
+// anything else (a lambda parameter, this, row, a task field, a computed
+// member) or there is no cache.
+const Val* page_field_in_place(const Expr& ident, const Env& env) {
+  if (ident.k != Expr::K::Ident || !env.ctx->cache) return nullptr;
+  const Row& r = *env.row;
+  if (ident.cached_field) {  // bound: not this, row or file
+    if (!r.page || r.task || r.extra || scope_has(env.scope, ident.name)) return nullptr;
+    return &cached_value(*ident.cached_field, *env.ctx, *r.page);
+  }
+  // (As views: std::string == "literal" is an out-of-line compare per row.)
+  const std::string_view name = ident.name;
+  if (!r.page || r.task || r.extra || name == "this" || name == "row") return nullptr;
+  if (scope_has(env.scope, name)) return nullptr;
+  return cached_page_field(*env.ctx, *r.page, name);
 }
 
 // ---- operators -------------------------------------------------------------------
@@ -589,18 +637,33 @@ Op op_of(const std::string& n) {
   return Op::Unknown;
 }
 
+bool is_comparison(Op code) {
+  return code == Op::Eq || code == Op::Ne || code == Op::Lt || code == Op::Le || code == Op::Gt || code == Op::Ge;
+}
+
+// a <op> b for a comparison operator (is_comparison).
+bool compares(Op code, const Val& a, const Val& b) {
+  // Equality of two strings needs no collation (compare() is 0 only for identical strings).
+  if ((code == Op::Eq || code == Op::Ne) && a.t == Val::T::String && b.t == Val::T::String) return (a.s == b.s) == (code == Op::Eq);
+  const int c = compare(a, b);
+  switch (code) {
+    case Op::Eq: return c == 0;
+    case Op::Ne: return c != 0;
+    case Op::Lt: return c < 0;
+    case Op::Le: return c <= 0;
+    case Op::Gt: return c > 0;
+    default: return c >= 0;
+  }
+}
+
+// The operator of a Binary node (bound once per query by bind_cache).
+Op op_code(const Expr& e) { return e.op >= 0 ? static_cast<Op>(e.op) : op_of(e.name); }
+
 Val binary(const Expr& e, const Val& a, const Val& b) {
   const std::string& op = e.name;
-  const Op code = op_of(op);
+  const Op code = op_code(e);
   using T = Val::T;
-  // Equality of two strings needs no collation (compare() is 0 only for identical strings).
-  if ((code == Op::Eq || code == Op::Ne) && a.t == T::String && b.t == T::String) return Val::boolean((a.s == b.s) == (code == Op::Eq));
-  if (code == Op::Eq) return Val::boolean(compare(a, b) == 0);
-  if (code == Op::Ne) return Val::boolean(compare(a, b) != 0);
-  if (code == Op::Lt) return Val::boolean(compare(a, b) < 0);
-  if (code == Op::Le) return Val::boolean(compare(a, b) <= 0);
-  if (code == Op::Gt) return Val::boolean(compare(a, b) > 0);
-  if (code == Op::Ge) return Val::boolean(compare(a, b) >= 0);
+  if (is_comparison(code)) return Val::boolean(compares(code, a, b));
   if (a.t == T::Null || b.t == T::Null) return Val::null();
   if (code == Op::Add) {
     if (a.t == T::Number && b.t == T::Number) return Val::number(a.n + b.n);
@@ -1455,9 +1518,8 @@ int builtin_contains() {
 const parse::Note* page_of_file_member(const Expr& e, const Env& env, std::string_view a, std::string_view b) {
   if (e.k != Expr::K::Member || (e.name != a && e.name != b)) return nullptr;
   const Expr& base = *e.kids[0];
-  if (base.k != Expr::K::Ident || base.name != "file" || !env.row->page || env.row->extra) return nullptr;
-  Val shadow;
-  if (lookup_scope(env.scope, "file", shadow)) return nullptr;
+  if (base.k != Expr::K::Ident || std::string_view(base.name) != "file" || !env.row->page || env.row->extra) return nullptr;
+  if (scope_has(env.scope, "file")) return nullptr;
   return env.row->page;
 }
 
@@ -1470,6 +1532,26 @@ bool some_tag_contains(const parse::Note& n, std::string_view text) {
     if (!text.empty() && text[0] == '#' && std::string_view(t).substr(0, text.size() - 1) == text.substr(1)) return true;
   }
   return false;
+}
+
+bool cached_tag_hit(CachedTagHits& hits, const parse::Note& page) {
+  auto it = hits.by_note.find(&page);
+  if (it == hits.by_note.end()) it = hits.by_note.emplace(&page, some_tag_contains(page, hits.needle)).first;
+  return it->second;
+}
+
+// some_tag_contains, kept in the query cache per needle and page.
+bool page_tags_contain(const Env& env, const parse::Note& page, const std::string& needle) {
+  if (!env.ctx->cache) return some_tag_contains(page, needle);
+  return cached_tag_hit(env.ctx->cache->tag_hits_for(needle), page);
+}
+
+// contains(file.tags | file.etags, "literal"): the shape eval's shortcut answers.
+bool is_tags_contain_literal(const Expr& e) {
+  if (e.k != Expr::K::Call || e.fn != builtin_contains() || e.kids.size() != 2) return false;
+  const Expr &hay = *e.kids[0], &needle = *e.kids[1];
+  return hay.k == Expr::K::Member && (hay.name == "tags" || hay.name == "etags") && hay.kids[0]->k == Expr::K::Ident &&
+         hay.kids[0]->name == "file" && needle.k == Expr::K::Literal && needle.lit.t == Val::T::String;
 }
 
 // Parts of a query that name no field: their value is the same for every
@@ -1529,13 +1611,15 @@ Val eval(const Expr& e, const Env& env) {
       Val l = link_from_text(*env.ctx, s, env.ctx->origin);
       return l;
     }
-    case Expr::K::Ident: return lookup(env, e.name);
+    case Expr::K::Ident:
+      if (e.cached_field)
+        if (const Val* field = page_field_in_place(e, env)) return *field;
+      return lookup(env, e.name);
     case Expr::K::Member: {
       // file.<field> straight from the note, without building the file object.
       const Expr& base = *e.kids[0];
-      if (base.k == Expr::K::Ident && base.name == "file" && env.row->page && !env.row->extra) {
-        Val tmp;
-        if (!lookup_scope(env.scope, "file", tmp)) return file_field(*env.ctx, *env.row->page, e.name);
+      if (base.k == Expr::K::Ident && std::string_view(base.name) == "file" && env.row->page && !env.row->extra) {
+        if (!scope_has(env.scope, "file")) return file_field(*env.ctx, *env.row->page, e.name);
       }
       return member_of(*env.ctx, eval(base, env), e.name);
     }
@@ -1549,7 +1633,7 @@ Val eval(const Expr& e, const Env& env) {
     }
     case Expr::K::Not: return Val::boolean(!truthy(eval(*e.kids[0], env)));
     case Expr::K::Binary: {
-      const Op code = op_of(e.name);
+      const Op code = op_code(e);
       if (code == Op::And) {
         if (!truthy(eval(*e.kids[0], env))) return Val::boolean(false);
         return Val::boolean(truthy(eval(*e.kids[1], env)));
@@ -1560,9 +1644,17 @@ Val eval(const Expr& e, const Env& env) {
       }
       // A literal operand (often a folded constant: date >= date(2025-06-01))
       // is passed where it lies rather than copied per row.
+      // So is a page's field kept in the query cache (date >= ...).
       const Expr &l = *e.kids[0], &r = *e.kids[1];
-      if (r.k == Expr::K::Literal) return l.k == Expr::K::Literal ? binary(e, l.lit, r.lit) : binary(e, eval(l, env), r.lit);
-      if (l.k == Expr::K::Literal) return binary(e, l.lit, eval(r, env));
+      if (r.k == Expr::K::Literal) {
+        if (l.k == Expr::K::Literal) return binary(e, l.lit, r.lit);
+        if (const Val* field = page_field_in_place(l, env)) return binary(e, *field, r.lit);
+        return binary(e, eval(l, env), r.lit);
+      }
+      if (l.k == Expr::K::Literal) {
+        if (const Val* field = page_field_in_place(r, env)) return binary(e, l.lit, *field);
+        return binary(e, l.lit, eval(r, env));
+      }
       return binary(e, eval(l, env), eval(r, env));
     }
     case Expr::K::List: {
@@ -1596,7 +1688,8 @@ Val eval(const Expr& e, const Env& env) {
         // (and without an argument list, or a copy of a literal needle).
         if (const parse::Note* page = page_of_file_member(*e.kids[0], env, "tags", "etags")) {
           const Expr& n = *e.kids[1];
-          if (n.k == Expr::K::Literal && n.lit.t == Val::T::String) return Val::boolean(some_tag_contains(*page, n.lit.s));
+          if (e.cached_tag_hits) return Val::boolean(cached_tag_hit(*e.cached_tag_hits, *page));
+          if (n.k == Expr::K::Literal && n.lit.t == Val::T::String) return Val::boolean(page_tags_contain(env, *page, n.lit.s));
           Val needle = eval(n, env);
           if (needle.t == Val::T::String) return Val::boolean(some_tag_contains(*page, needle.s));
           args.push_back(file_field(*env.ctx, *page, e.kids[0]->name));
@@ -1637,6 +1730,58 @@ Val eval(const Expr& e, const Env& env) {
     }
   }
   return Val::null();
+}
+
+void bind_cache(Expr& e, QueryCache::Data& cache) {
+  if (e.k == Expr::K::Ident) {
+    const std::string_view name = e.name;
+    if (name != "this" && name != "row" && name != "file") e.cached_field = &cache.field(name);
+  }
+  if (is_tags_contain_literal(e)) e.cached_tag_hits = &cache.tag_hits_for(e.kids[1]->lit.s);
+  if (e.k == Expr::K::Binary) e.op = static_cast<int>(op_of(e.name));
+  for (auto& k : e.kids) bind_cache(*k, cache);
+}
+
+bool truth(const Expr& e, const Env& env) {
+  if (detail::plain_evaluation) return truthy(eval(e, env));
+  switch (e.k) {
+    case Expr::K::Not: return !truth(*e.kids[0], env);
+    case Expr::K::Binary: {
+      const Op code = op_code(e);
+      if (code == Op::And) return truth(*e.kids[0], env) && truth(*e.kids[1], env);
+      if (code == Op::Or) return truth(*e.kids[0], env) || truth(*e.kids[1], env);
+      if (!is_comparison(code)) break;
+      // The operands eval() reads where they lie (a literal, a cached page
+      // field) compared without the boolean value; two computed operands
+      // are left to eval(), which decides which one fails first.
+      const Expr &l = *e.kids[0], &r = *e.kids[1];
+      if (r.k == Expr::K::Literal) {
+        if (l.k == Expr::K::Literal) return compares(code, l.lit, r.lit);
+        if (const Val* field = page_field_in_place(l, env)) return compares(code, *field, r.lit);
+        return compares(code, eval(l, env), r.lit);
+      }
+      if (l.k == Expr::K::Literal) {
+        if (const Val* field = page_field_in_place(r, env)) return compares(code, l.lit, *field);
+        return compares(code, l.lit, eval(r, env));
+      }
+      break;
+    }
+    case Expr::K::Call:
+      // contains(file.tags, "text") as eval's shortcut answers it
+      if (e.cached_tag_hits) {
+        // bound (is_tags_contain_literal): only whether the row's page is what `file` names
+        const Row& row = *env.row;
+        if (row.page && !row.extra && !scope_has(env.scope, "file")) return cached_tag_hit(*e.cached_tag_hits, *row.page);
+        break;
+      }
+      if (e.fn == builtin_contains() && e.kids.size() == 2 && e.kids[1]->k == Expr::K::Literal &&
+          e.kids[1]->lit.t == Val::T::String)
+        if (const parse::Note* page = page_of_file_member(*e.kids[0], env, "tags", "etags"))
+          return page_tags_contain(env, *page, e.kids[1]->lit.s);
+      break;
+    default: break;
+  }
+  return truthy(eval(e, env));
 }
 
 // ---- cells ---------------------------------------------------------------------------

@@ -19,6 +19,9 @@ struct Ctx {
   double now = 0;  // ms, wall clock
   std::string origin;
   RegexCache* regex = nullptr;
+  // Values read from the notes, kept between queries (Options::query_cache
+  // for this vault); nullptr: read per query, as the plain evaluation does.
+  QueryCache::Data* cache = nullptr;
 };
 
 // One row of a query: a page, a task of a page, or a computed object (after
@@ -49,6 +52,13 @@ struct Lambda {
 };
 
 Val eval(const Expr& e, const Env& env);
+// truthy(eval(e, env)), without making the values a WHERE only tests (the
+// booleans of AND / OR / NOT / comparisons, a compared field's copy).
+bool truth(const Expr& e, const Env& env);
+// Points the expression's identifiers and contains(file.tags, "x") calls at
+// their values in `cache` (Expr::cached_field / cached_tag_hits), once per
+// query; after fold_constants, which may replace nodes.
+void bind_cache(Expr& e, QueryCache::Data& cache);
 // Replaces the parts of `e` whose value is the same for every row (literal
 // links, date(2025-06-01), dur("3 days")) by their value, computed once.
 void fold_constants(Expr& e, const Ctx& ctx);

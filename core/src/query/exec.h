@@ -11,6 +11,8 @@ namespace vaultcrm::query {
 // fold_constants() over every expression of the query (run() does this
 // before exec_dql).
 void fold_constants(DqlQuery& q, const Ctx& ctx);
+// bind_cache() over every expression, when the query runs with a cache.
+void bind_cache(DqlQuery& q, const Ctx& ctx);
 
 // Both throw QueryFailure for user errors.
 Result exec_dql(const DqlQuery& q, const Ctx& ctx);

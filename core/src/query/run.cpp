@@ -1,6 +1,7 @@
 // query::run - picks the language, parses, executes; user errors become values.
 #include <cmath>
 
+#include "query/cache.h"
 #include "query/exec.h"
 
 namespace vaultcrm::query {
@@ -39,10 +40,12 @@ Outcome run(const index::Vault& vault, std::string_view source, const Options& o
     ctx.origin = options.origin_path;
     ctx.now = parse_now(options.now);
     ctx.regex = &regex;
+    if (options.query_cache && !detail::plain_evaluation) ctx.cache = &options.query_cache->for_vault(vault);
     Language lang = options.language == Language::Detect ? detect(source) : options.language;
     if (lang == Language::Dql) {
       DqlQuery q = parse_dql(source);
       fold_constants(q, ctx);
+      bind_cache(q, ctx);
       o.result = exec_dql(q, ctx);
     } else {
       o.result = exec_tasks(source, ctx);

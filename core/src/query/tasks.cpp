@@ -8,7 +8,10 @@
 #include <cstring>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <type_traits>
 
+#include "query/cache.h"
 #include "query/exec.h"
 #include "vaultcrm/parse.h"
 
@@ -184,11 +187,13 @@ double urgency(const std::string& due_date, const std::string& scheduled_date, c
   if (!std::isnan(sch) && sch <= today) u += 5.0;
   double st = day_of(start_date);
   if (!std::isnan(st) && st > today) u += -3.0;
-  u += p == "highest" ? 9.0 : p == "high" ? 6.0 : p == "medium" ? 3.9 : p == "low" ? 0.0 : p == "lowest" ? -1.8 : 1.95;
+  // (As a view: std::string == "literal" is an out-of-line compare, and sorts ask per comparison.)
+  const std::string_view pv = p;
+  u += pv == "highest" ? 9.0 : pv == "high" ? 6.0 : pv == "medium" ? 3.9 : pv == "low" ? 0.0 : pv == "lowest" ? -1.8 : 1.95;
   return std::round(u * 100) / 100;
 }
 
-int priority_rank(const std::string& p) {  // 0 highest ... 5 lowest; none is 3
+int priority_rank(std::string_view p) {  // 0 highest ... 5 lowest; none is 3
   if (p == "highest") return 0;
   if (p == "high") return 1;
   if (p == "medium") return 2;
@@ -308,8 +313,20 @@ struct Sorter {
   bool reverse = false;
 };
 
+// A filter on its own line that the query cache's per-task numbers answer
+// without looking at the task: done / not done, and a date filter whose
+// bounds are whole days (the `keyed` filters of TasksParser::simple).
+struct QuickFilter {
+  enum class Kind { None, Done, NotDone, Date } kind = Kind::None;
+  bool happens = false;  // due, scheduled or start
+  int which = 0;         // DateIndex
+  int op = 0;            // date_matches' op
+  int64_t from_ymd = 0, to_ymd = 0;
+};
+
 struct TasksQuery {
   std::vector<Filter> filters;
+  std::vector<QuickFilter> quick;  // one per filter
   std::vector<Sorter> sorts;
   std::vector<Sorter> groups;
   long limit = -1, group_limit = -1;
@@ -484,18 +501,27 @@ class TasksParser {
       (starts(l, "hide ") ? q.hidden : q.shown).push_back(what);
       return;
     }
-    q.filters.push_back(filter(line, ln, col));
+    QuickFilter quick;
+    q.filters.push_back(filter(line, ln, col, quick));
+    q.quick.push_back(quick);
   }
 
   // Boolean combinations: (A) AND (B), (A) OR (B), NOT (A), (A) XOR (B).
-  Filter filter(const std::string& line, int ln, int col) {
+  // `quick` is set when the filter is one QuickFilter describes.
+  Filter filter(const std::string& line, int ln, int col, QuickFilter& quick) {
     std::string t = trim(line);
     if (is_boolean(t)) {
       size_t i = 0;
       return bool_or(t, i, ln, col);
     }
-    return simple(t, ln, col);
+    quick_ = &quick;
+    Filter f = simple(t, ln, col);
+    quick_ = nullptr;
+    return f;
   }
+  // Where simple() describes a filter on its own line (nullptr inside a
+  // boolean combination).
+  QuickFilter* quick_ = nullptr;
 
   // "(a) AND (b)", "\"a\" OR \"b\"", "NOT (a)" -- but not the filter "not done".
   static bool is_boolean(const std::string& t) {
@@ -644,8 +670,11 @@ class TasksParser {
 
   Filter simple(const std::string& t, int ln, int col) {
     std::string l = lower(t);
-    if (l == "done") return [](const Item& x) { return task_done(*x.task); };
-    if (l == "not done") return [](const Item& x) { return !task_done(*x.task); };
+    if (l == "done" || l == "not done") {
+      const bool want = l == "done";
+      if (quick_) quick_->kind = want ? QuickFilter::Kind::Done : QuickFilter::Kind::NotDone;
+      return [want](const Item& x) { return task_done(*x.task) == want; };
+    }
     if (l == "is recurring" || l == "is not recurring") {
       bool want = l == "is recurring";
       return [want](const Item& x) { return (x.task->text.find("\xF0\x9F\x94\x81") != std::string::npos) == want; };
@@ -725,6 +754,7 @@ class TasksParser {
                          from == std::floor(from) && to == std::floor(to);
       const int64_t from_ymd = keyed ? ymd_of_day(static_cast<int64_t>(from)) : 0;
       const int64_t to_ymd = keyed ? ymd_of_day(static_cast<int64_t>(to)) : 0;
+      if (keyed && quick_) *quick_ = QuickFilter{QuickFilter::Kind::Date, happens, which, op, from_ymd, to_ymd};
       return [happens, which, op, from, to, keyed, from_ymd, to_ymd](const Item& x) {
         auto test = [&](const std::string& v) {
           int32_t ymd;
@@ -854,17 +884,127 @@ Result exec_tasks(std::string_view source, const Ctx& ctx) {
   res.shown = q.shown;
 
   std::vector<Item> items;
-  for (const auto& kv : ctx.vault->notes()) {
-    const parse::Note& n = kv.second;
-    for (const auto& t : n.tasks) {
-      Item it(ctx, n, t);
-      bool keep = true;
-      for (const auto& f : q.filters)
-        if (!f(it)) {
-          keep = false;
-          break;
+  // With the query cache (and dates in both formats, which are the tasks'
+  // own), the tasks are the cache's list and items[i] is its task
+  // ordinals[i]: quick filters and date sorts read the cache's numbers.
+  QueryCache::Data* cache = ctx.cache && (!ctx.opt || ctx.opt->task_format == TaskFormat::Both) ? ctx.cache : nullptr;
+  std::vector<uint32_t> ordinals;
+  if (cache) {
+    using Data = QueryCache::Data;
+    const auto& all = cache->tasks();
+    const auto& done = cache->tasks_done();
+    // The date lists each quick date filter reads (due, scheduled and start for happens).
+    std::vector<std::vector<const std::vector<int32_t>*>> quick_dates(q.filters.size());
+    for (size_t k = 0; k < q.filters.size(); ++k) {
+      const QuickFilter& f = q.quick[k];
+      if (f.kind != QuickFilter::Kind::Date) continue;
+      if (f.happens)
+        for (int d : {kDue, kScheduled, kStart}) quick_dates[k].push_back(&cache->task_dates(d));
+      else
+        quick_dates[k].push_back(&cache->task_dates(f.which));
+    }
+    // 1 or 0 from the numbers; -1 when the filter must look at the task
+    // (not a quick filter, or a date that is not YYYY-MM-DD).
+    auto quick_verdict = [&](size_t k, uint32_t i) -> int {
+      const QuickFilter& f = q.quick[k];
+      switch (f.kind) {
+        case QuickFilter::Kind::None: return -1;
+        case QuickFilter::Kind::Done: return done[i];
+        case QuickFilter::Kind::NotDone: return !done[i];
+        case QuickFilter::Kind::Date: break;
+      }
+      int verdict = 0;  // happens: true when any of its dates is
+      for (const auto* dates : quick_dates[k]) {
+        const int32_t d = (*dates)[i];
+        if (d == Data::kNoDate) continue;
+        if (d == Data::kOtherDate) {
+          verdict = -1;
+          continue;
         }
-      if (keep) items.push_back(std::move(it));
+        if (date_matches<int64_t>(f.op, d, f.from_ymd, f.to_ymd)) return 1;
+      }
+      return verdict;
+    };
+    // The filters up to the first one that needs the task itself drop tasks
+    // by the numbers alone, one filter at a time over the task list (no
+    // item made); unless all filters were such and each decided, the tasks
+    // left go through every filter in the written order, as without the cache.
+    size_t leading = 0;
+    while (leading < q.filters.size() && q.quick[leading].kind != QuickFilter::Kind::None) ++leading;
+    std::vector<uint32_t> candidates(all.size());
+    for (uint32_t i = 0; i < candidates.size(); ++i) candidates[i] = i;
+    bool undecided = false;
+    for (size_t k = 0; k < leading; ++k) {
+      auto rejects = [&](uint32_t i) {
+        const int verdict = quick_verdict(k, i);
+        undecided = undecided || verdict < 0;
+        return verdict == 0;
+      };
+      const QuickFilter& f = q.quick[k];
+      if (f.kind == QuickFilter::Kind::NotDone || f.kind == QuickFilter::Kind::Done) {
+        const uint8_t drop = f.kind == QuickFilter::Kind::NotDone ? 1 : 0;
+        candidates.erase(std::remove_if(candidates.begin(), candidates.end(), [&](uint32_t i) { return done[i] == drop; }),
+                         candidates.end());
+      } else if (!f.happens) {
+        // One date against fixed bounds: the comparison picked once, not per task.
+        const std::vector<int32_t>& dates = *quick_dates[k][0];
+        auto drop_outside = [&](auto in_range) {
+          candidates.erase(std::remove_if(candidates.begin(), candidates.end(),
+                                          [&](uint32_t i) {
+                                            const int32_t d = dates[i];
+                                            if (d == QueryCache::Data::kOtherDate) return !(undecided = true);
+                                            return d == QueryCache::Data::kNoDate || !in_range(int64_t{d});
+                                          }),
+                           candidates.end());
+        };
+        // date_matches with the op as a constant, so its switch folds away.
+        auto with_op = [&](auto op) {
+          drop_outside([&](int64_t d) { return date_matches<int64_t>(decltype(op)::value, d, f.from_ymd, f.to_ymd); });
+        };
+        switch (f.op) {
+          case 1: with_op(std::integral_constant<int, 1>{}); break;
+          case 2: with_op(std::integral_constant<int, 2>{}); break;
+          case 3: with_op(std::integral_constant<int, 3>{}); break;
+          case 4: with_op(std::integral_constant<int, 4>{}); break;
+          default: with_op(std::integral_constant<int, 0>{}); break;
+        }
+      } else {
+        candidates.erase(std::remove_if(candidates.begin(), candidates.end(), rejects), candidates.end());
+      }
+    }
+    if (leading == q.filters.size() && !undecided) {
+      ordinals = std::move(candidates);
+    } else {
+      for (uint32_t i : candidates) {
+        // The item is made only when a filter needs the task.
+        std::optional<Item> it;
+        bool keep = true;
+        for (size_t k = 0; k < q.filters.size() && keep; ++k) {
+          int verdict = quick_verdict(k, i);
+          if (verdict < 0) {
+            if (!it) it.emplace(ctx, *all[i].note, *all[i].task);
+            verdict = q.filters[k](*it) ? 1 : 0;
+          }
+          keep = verdict == 1;
+        }
+        if (keep) ordinals.push_back(i);
+      }
+    }
+    items.reserve(ordinals.size());
+    for (uint32_t i : ordinals) items.emplace_back(ctx, *all[i].note, *all[i].task);
+  } else {
+    for (const auto& kv : ctx.vault->notes()) {
+      const parse::Note& n = kv.second;
+      for (const auto& t : n.tasks) {
+        Item it(ctx, n, t);
+        bool keep = true;
+        for (const auto& f : q.filters)
+          if (!f(it)) {
+            keep = false;
+            break;
+          }
+        if (keep) items.push_back(std::move(it));
+      }
     }
   }
 
@@ -892,9 +1032,19 @@ Result exec_tasks(std::string_view source, const Ctx& ctx) {
         }
       if (!date_keys[k].empty() || !shaped) continue;
       std::vector<int32_t> v(items.size());
-      for (size_t i = 0; i < items.size() && shaped; ++i) {
-        const std::string& d = items[i].date(dates[k]);
-        v[i] = d.empty() ? INT32_MAX : date_text_key(d, shaped);
+      if (cache) {
+        // The cache's numbers are these keys for valid dates (and INT32_MAX
+        // for none); any other text is compared as text.
+        const auto& all_dates = cache->task_dates(dates[k]);
+        for (size_t i = 0; i < items.size() && shaped; ++i) {
+          v[i] = all_dates[ordinals[i]];
+          shaped = v[i] != QueryCache::Data::kOtherDate;
+        }
+      } else {
+        for (size_t i = 0; i < items.size() && shaped; ++i) {
+          const std::string& d = items[i].date(dates[k]);
+          v[i] = d.empty() ? INT32_MAX : date_text_key(d, shaped);
+        }
       }
       if (shaped) date_keys[k] = std::move(v);
     }

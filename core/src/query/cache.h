@@ -1,0 +1,88 @@
+// core/src/query/cache.h (internal) - what QueryCache (vaultcrm/query.h)
+// keeps between queries: values read from the notes, for the vault at one
+// generation. Everything here points into the vault's notes, so the whole
+// store is dropped the moment the vault changes (for_vault() checks).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "query/value.h"
+#include "vaultcrm/query.h"
+
+namespace vaultcrm::query {
+
+// A page's field `name` as page_field() computes it, per note, filled as
+// queries read it. The values depend on the note and on link resolution
+// (both fixed within a generation), never on the query.
+struct CachedField {
+  std::string name;
+  std::unordered_map<const parse::Note*, Val> by_note;
+};
+
+// contains(file.tags, needle) of a page, by needle (the same for
+// file.etags: a parent tag is a prefix of the tag it comes from).
+struct CachedTagHits {
+  std::string needle;
+  std::unordered_map<const parse::Note*, bool> by_note;
+};
+
+struct QueryCache::Data {
+  const index::Vault* vault = nullptr;
+  uint64_t generation = UINT64_MAX;
+
+  // ---- page fields ----------------------------------------------------------
+  using Field = CachedField;
+  // A query names a handful of fields; the oldest are dropped beyond this
+  // many when the next query starts, so that queries over ever new fields
+  // do not grow the store.
+  static constexpr size_t kMaxFields = 16;
+  std::vector<std::unique_ptr<Field>> fields;  // in order of first use
+  // The field's values (created empty on first use; stays during a query).
+  Field& field(std::string_view name);
+
+  using TagHits = CachedTagHits;
+  std::vector<std::unique_ptr<TagHits>> tag_hits;  // in order of first use, trimmed like fields
+  TagHits& tag_hits_for(std::string_view needle);
+
+  // ---- sources ---------------------------------------------------------------
+  // Vault::notes_in_folder(folder), in path order, by folder.
+  struct Folder {
+    std::string folder;
+    std::vector<const parse::Note*> notes;
+  };
+  std::vector<std::unique_ptr<Folder>> folders;  // in order of first use, trimmed like fields
+  const std::vector<const parse::Note*>& folder_notes(std::string_view folder);
+
+  // ---- tasks ---------------------------------------------------------------
+  // Every task of the vault, in path then line order (the order a Tasks
+  // query visits them), listed on first use.
+  struct TaskRef {
+    const parse::Note* note;
+    const parse::Task* task;
+  };
+  const std::vector<TaskRef>& tasks();
+  // task_done() of tasks()[i], one byte per task.
+  const std::vector<uint8_t>& tasks_done();
+  // A task date (0 due, 1 scheduled, 2 start, 3 done, 4 created, the order
+  // of tasks.cpp's DateIndex) of tasks()[i] as a number: y*10000+m*100+d for
+  // a valid YYYY-MM-DD (parse_iso_ymd), kNoDate when the task has none,
+  // kOtherDate for any other text (whoever reads it falls back to the text).
+  static constexpr int32_t kNoDate = INT32_MAX;
+  static constexpr int32_t kOtherDate = INT32_MIN;
+  const std::vector<int32_t>& task_dates(int which);
+
+ private:
+  bool tasks_listed_ = false;
+  std::vector<TaskRef> tasks_;
+  bool done_read_ = false;
+  std::vector<uint8_t> done_;
+  bool dates_read_[5] = {false, false, false, false, false};
+  std::vector<int32_t> dates_[5];
+};
+
+}  // namespace vaultcrm::query
