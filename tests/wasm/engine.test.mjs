@@ -187,6 +187,36 @@ test("upsertMany feeds notes one by one and indexes exactly what the JSON batch 
   }
 });
 
+test("texts cross as UTF-8 bytes: non-ASCII notes index as through JSON, a lone surrogate becomes U+FFFD", async () => {
+  const notes = [
+    { path: "Kunden/Müller & Søn.md", text: "---\naliases: [Müller]\n---\n# Grüße 👋\n- [ ] 電話 [[Zoë Ångström]] 📅 2026-02-01\n#straße\n", mtime: 1 },
+    { path: "People/Zoë Ångström.md", text: "# Zoë\nWorks with [[Kunden/Müller & Søn|Müller]] 🇩🇪\n", mtime: 2 },
+  ];
+  const module = await rawFactory()();
+  const byJson = new module.Engine();
+  const engine = await createEngine();
+  try {
+    byJson.upsertMany(JSON.stringify(notes));
+    engine.upsertMany(notes);
+    const fromJson = JSON.parse(byJson.note("Kunden/Müller & Søn.md")).value;
+    assert.deepEqual(engine.note("Kunden/Müller & Søn.md"), fromJson);
+    assert.equal(fromJson.links[0].target, "Zoë Ångström");
+    assert.deepEqual(engine.note("People/Zoë Ångström.md").links.map((l) => l.display), ["Müller"]);
+
+    // "\ud800" has no UTF-8 form. It must become one U+FFFD, keep the "a"
+    // after it, and leave the link's column right (the emoji is 1 column).
+    engine.upsert("S.md", "x \ud800a 😀 [[Ana]]\n", 3);
+    const n = engine.note("S.md");
+    assert.equal(n.links[0].target, "Ana");
+    assert.equal(n.links[0].column, 8);
+    assert.deepEqual(n.errors, []);
+    assert.equal(engine.summary().notes, 3);
+  } finally {
+    byJson.delete();
+    engine.dispose();
+  }
+});
+
 test("error envelopes become VaultcrmError with code and message", async () => {
   const engine = await createEngine();
   try {

@@ -148,6 +148,21 @@ export class Engine {
     return unwrap<T>(f(this.raw));
   }
 
+  /** `path` and `text` as UTF-8 in one heap block for the length of `f` (see upsertMany). */
+  private withUtf8<R>(path: string, text: string,
+                      f: (pathAt: number, pathSize: number, textAt: number, textSize: number) => R): R {
+    const heap = new HeapScratch(this.module);
+    try {
+      const base = heap.reserve(3 * (path.length + text.length) + 1);
+      const pathSize = utf8.encodeInto(path, this.module.HEAPU8.subarray(base, base + 3 * path.length)).written;
+      const textAt = base + pathSize;
+      const textSize = utf8.encodeInto(text, this.module.HEAPU8.subarray(textAt, textAt + 3 * text.length)).written;
+      return f(base, pathSize, textAt, textSize);
+    } finally {
+      heap.free();
+    }
+  }
+
   /** Adds or replaces many notes in one crossing (a vault load). */
   upsertMany(notes: readonly NoteInput[]): UpsertManyResult {
     // Note by note, not one JSON of the vault: stringifying 28 MB here and
@@ -181,7 +196,7 @@ export class Engine {
 
   /** Adds or replaces one note. `mtime` is stored and reported as given. */
   upsert(path: string, text: string, mtime: number): UpsertResult {
-    return this.call((raw) => raw.upsert(path, text, mtime));
+    return this.call((raw) => this.withUtf8(path, text, (p, ps, t, ts) => raw.upsertAt(p, ps, t, ts, mtime)));
   }
 
   remove(path: string): RemoveResult {
@@ -278,7 +293,7 @@ export class Engine {
 
   /** Gives a restored note its text back (merges and dedup read texts); re-indexes it if the bytes changed. */
   attachText(path: string, text: string): AttachTextResult {
-    return this.call((raw) => raw.attachText(path, text));
+    return this.call((raw) => this.withUtf8(path, text, (p, ps, t, ts) => raw.attachTextAt(p, ps, t, ts)));
   }
 
   /** Restored notes still waiting for their text. */

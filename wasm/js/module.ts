@@ -30,6 +30,9 @@ export interface RawEngine {
   saveSnapshot(): Uint8Array | null;
   /** Loads the snapshot the caller copied to [address, address + size) of the heap (and frees afterwards). */
   loadSnapshotAt(address: number, size: number): string;
+  /** upsert / attachText over UTF-8 bytes the caller wrote into the heap (as batchAddAt). */
+  upsertAt(pathAddress: number, pathSize: number, textAddress: number, textSize: number, mtime: number): string;
+  attachTextAt(pathAddress: number, pathSize: number, textAddress: number, textSize: number): string;
   attachText(path: string, text: string): string;
   missingTexts(): string;
   /** Frees the C++ object. Using the handle afterwards throws. */

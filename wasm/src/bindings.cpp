@@ -184,6 +184,20 @@ class EngineBinding {
   std::string attachText(const std::string& path, const std::string& text) {
     return Call("attachText", [&](vaultcrm::Engine& e) { return e.attachText(path, text); });
   }
+  // upsert and attachText over UTF-8 the wrapper wrote into the heap (see
+  // batchAddAt): an edit crosses without embind's per-character loops.
+  std::string upsertAt(uintptr_t path, size_t path_size, uintptr_t text, size_t text_size, double mtime) {
+    return Call("upsert", [&](vaultcrm::Engine& e) {
+      return e.upsert(std::string_view(reinterpret_cast<const char*>(path), path_size),
+                      std::string_view(reinterpret_cast<const char*>(text), text_size), mtime);
+    });
+  }
+  std::string attachTextAt(uintptr_t path, size_t path_size, uintptr_t text, size_t text_size) {
+    return Call("attachText", [&](vaultcrm::Engine& e) {
+      return e.attachText(std::string_view(reinterpret_cast<const char*>(path), path_size),
+                          std::string_view(reinterpret_cast<const char*>(text), text_size));
+    });
+  }
   std::string missingTexts() {
     return Call("missingTexts", [&](vaultcrm::Engine& e) { return e.missingTexts(); });
   }
@@ -230,5 +244,7 @@ EMSCRIPTEN_BINDINGS(vaultcrm) {
       .function("saveSnapshot", &EngineBinding::saveSnapshot)
       .function("loadSnapshotAt", &EngineBinding::loadSnapshotAt)
       .function("attachText", &EngineBinding::attachText)
+      .function("upsertAt", &EngineBinding::upsertAt)
+      .function("attachTextAt", &EngineBinding::attachTextAt)
       .function("missingTexts", &EngineBinding::missingTexts);
 }
