@@ -59,20 +59,6 @@ void add_note(Set& set, typename Set::value_type self) {
 }
 }  // namespace
 
-namespace {
-// ASCII case-insensitive equality, as link keys compare (ascii_lower).
-bool same_name(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-}  // namespace
-
 // `note` is the one held in notes_: the indexes keep its address.
 void Vault::add_keys(const parse::Note& note) {
   NoteRef self = &note;
@@ -323,7 +309,7 @@ std::vector<std::string> Vault::backlinks(std::string_view path, bool include_se
       if (link.target.empty()) continue;
       // A link resolves (by path or by name) only to a note whose name is
       // its last component: the others need no resolve() at all.
-      if (!same_name(link_name_view(link.target), note->name)) continue;
+      if (!parse::detail::equals_ascii_ci(link_name_view(link.target), note->name)) continue;
       auto r = resolve(link.target, source);
       if (r && *r == path) {
         out.push_back(source);

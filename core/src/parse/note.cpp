@@ -287,17 +287,6 @@ void frontmatter_links(const Value& v, const std::string& key, std::string_view 
   }
 }
 
-bool same_ascii_case_insensitive(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
 // Tags without repeats (ASCII case-insensitive), first-seen order and
 // spelling. A note has a handful, compared in place; a set (one lower-case
 // copy per tag) only past that, for notes with thousands.
@@ -307,7 +296,7 @@ void unique_tags(std::vector<std::string>& tags, std::vector<std::string>& out) 
     for (auto& t : tags) {
       bool seen = false;
       for (const auto& kept : out)
-        if (same_ascii_case_insensitive(kept, t)) {
+        if (detail::equals_ascii_ci(kept, t)) {
           seen = true;
           break;
         }

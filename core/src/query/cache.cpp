@@ -33,28 +33,36 @@ QueryCache::Data& QueryCache::for_vault(const index::Vault& vault) {
   return *data_;
 }
 
+namespace {
+// The entry of `list` whose `key` is `value`, added (empty) when missing;
+// `added` says which. The lists are short (kMaxFields), so a scan.
+template <class T>
+T& find_or_add(std::vector<std::unique_ptr<T>>& list, std::string T::*key, std::string_view value, bool& added) {
+  added = false;
+  for (auto& entry : list)
+    if ((*entry).*key == value) return *entry;
+  list.push_back(std::make_unique<T>());
+  (*list.back()).*key = std::string(value);
+  added = true;
+  return *list.back();
+}
+}  // namespace
+
 QueryCache::Data::Field& QueryCache::Data::field(std::string_view name) {
-  for (auto& f : fields)
-    if (f->name == name) return *f;
-  fields.push_back(std::make_unique<Field>());
-  fields.back()->name = std::string(name);
-  return *fields.back();
+  bool added;
+  return find_or_add(fields, &Field::name, name, added);
 }
 
 QueryCache::Data::TagHits& QueryCache::Data::tag_hits_for(std::string_view needle) {
-  for (auto& t : tag_hits)
-    if (t->needle == needle) return *t;
-  tag_hits.push_back(std::make_unique<TagHits>());
-  tag_hits.back()->needle = std::string(needle);
-  return *tag_hits.back();
+  bool added;
+  return find_or_add(tag_hits, &TagHits::needle, needle, added);
 }
 
 const std::vector<const parse::Note*>& QueryCache::Data::folder_notes(std::string_view folder) {
-  for (auto& f : folders)
-    if (f->folder == folder) return f->notes;
-  folders.push_back(std::make_unique<Folder>());
-  folders.back()->folder = std::string(folder);
-  auto& notes = folders.back()->notes;
+  bool added;
+  Folder& entry = find_or_add(folders, &Folder::folder, folder, added);
+  if (!added) return entry.notes;
+  auto& notes = entry.notes;
   notes = vault->notes_in_folder(folder);
   auto by_path = [](const parse::Note* a, const parse::Note* b) { return a->path < b->path; };
   if (!std::is_sorted(notes.begin(), notes.end(), by_path)) std::sort(notes.begin(), notes.end(), by_path);
