@@ -142,3 +142,32 @@ TEST(EngineGraph, BatchLoadMatchesUpsertMany) {
   EXPECT_TRUE(by_batch.impl().graph().snapshot(by_batch.impl().vault) ==
               by_json.impl().graph().snapshot(by_json.impl().vault));
 }
+
+// Which notes the entity tables list: a note's `type` in any letter case,
+// else its top folder; or a type/... tag. Lower-casing is Unicode's (as
+// Dataview's lower()): "MEETİNG" with a dotted capital I is a meeting.
+TEST(EngineGraph, EntityTablesKnowKindsByTypeTagAndFolder) {
+  vaultcrm::Engine e;
+  e.upsert("Notes/Ana.md", "---\ntype: PERSON\n---\n", 1);
+  e.upsert("Notes/Bo.md", "---\ntags: [Type/Person]\n---\n", 1);
+  e.upsert("people/Cy.md", "no frontmatter\n", 1);
+  e.upsert("People/Dee.md", "---\ntype: project\n---\n", 1);  // typed: the folder does not count
+  e.upsert("Notes/Eve.md", "---\ntype: personal\ntags: [typeperson, type/people]\n---\n", 1);
+  e.upsert("Notes/Kick-off.md", "---\ntype: \"MEET\xC4\xB0NG\"\n---\n", 1);
+  e.upsert("Meetings/2025/Sync.md", "text\n", 1);
+  e.upsert("Notes/Acme.md", "---\ntype: Customer\n---\n", 1);
+  e.upsert("Customers/Sub/Beta.md", "#type/ACCOUNT\n", 1);
+
+  auto names = [&](const std::string& q) {
+    auto j = nlohmann::json::parse(e.query(q, "x.md", "dql"));
+    EXPECT_TRUE(j["ok"].get<bool>()) << j.dump();
+    std::vector<std::string> out;
+    for (const auto& row : j["value"]["rows"]) out.push_back(row[1].dump());  // [0] is the row's link
+    return out;
+  };
+  auto people = names("TABLE name FROM people SORT name");
+  EXPECT_EQ(people, (std::vector<std::string>{"\"Ana\"", "\"Bo\"", "\"Cy\""}));
+  EXPECT_EQ(names("TABLE name FROM meetings SORT name"), (std::vector<std::string>{"\"Kick-off\"", "\"Sync\""}));
+  EXPECT_EQ(names("TABLE name FROM accounts SORT name"), (std::vector<std::string>{"\"Acme\"", "\"Beta\""}));
+  EXPECT_EQ(names("TABLE name FROM projects SORT name"), (std::vector<std::string>{"\"Dee\""}));
+}

@@ -110,6 +110,19 @@ struct AccountPanel {
   const std::vector<parse::Diagnostic>* errors = nullptr;
 };
 
+// The people an account note lists, from the note alone and its own
+// resolved relations: its contacts (name, entity, link, count, lines; the
+// rest of Contact is left empty) and its collaborators table. What the
+// entity tables need of every account, without the vault-wide parts of a
+// panel (roles known elsewhere, meetings, timeline), which are most of a
+// panel's cost.
+struct Roster {
+  std::vector<Contact> contacts;
+  std::vector<Collaborator> collaborators;
+};
+// nullopt when the note does not exist.
+std::optional<Roster> roster(const index::Vault& vault, const graph::Graph& graph, std::string_view path);
+
 // nullopt when the note does not exist.
 std::optional<AccountPanel> build(const index::Vault& vault, const graph::Graph& graph, std::string_view path);
 // Builds a throwaway graph of the whole vault first: O(vault). Only for

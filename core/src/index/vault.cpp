@@ -294,25 +294,22 @@ const std::string* Vault::resolve_stored(std::string_view target, std::string_vi
 std::vector<std::string> Vault::backlinks(std::string_view path, bool include_self) const {
   const parse::Note* note = find(path);
   if (!note) return {};
-  std::set<std::string> candidates;
-  auto gather = [&](const std::string& key) {
-    if (auto it = linkers_.find(key); it != linkers_.end())
-      for (NoteRef n : it->second) candidates.insert(n->path);
-  };
-  gather(ascii_lower(note->name));
-  for (const auto& alias : note->aliases) gather(last_component(ascii_lower(alias)));
+  // A link resolves (by path or by file name, never by alias) only to a note
+  // whose name is its last component, and linkers_ lists the notes holding
+  // such a link under that name, once each and in path order: no other note
+  // needs looking at, and the answer needs no sorting.
+  std::string key;
+  lower_into(note->name, key);
+  auto it = linkers_.find(key);
+  if (it == linkers_.end()) return {};
   std::vector<std::string> out;
-  for (const auto& source : candidates) {
-    const parse::Note* src = find(source);
-    if (!src || (source == path && !include_self)) continue;
+  for (NoteRef src : it->second) {
+    if (src == note && !include_self) continue;
     for (const auto& link : src->links) {
-      if (link.target.empty()) continue;
-      // A link resolves (by path or by name) only to a note whose name is
-      // its last component: the others need no resolve() at all.
-      if (!parse::detail::equals_ascii_ci(link_name_view(link.target), note->name)) continue;
-      auto r = resolve(link.target, source);
-      if (r && *r == path) {
-        out.push_back(source);
+      if (link.target.empty() || !parse::detail::equals_ascii_ci(link_name_view(link.target), note->name)) continue;
+      const std::string* r = resolve_stored(link.target, src->path);
+      if (r && *r == note->path) {
+        out.push_back(src->path);
         break;
       }
     }

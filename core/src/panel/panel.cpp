@@ -26,6 +26,52 @@ std::optional<std::string> note_of(std::string_view id) {
   return std::nullopt;
 }
 
+Roster roster_of(const index::Vault& vault, const graph::Graph& graph, const parse::Note& note) {
+  const schema::Schema& s = graph.schema();
+  Roster out;
+  // A table under a status heading is the status table, even where the
+  // schema names the same heading for collaborators.
+  auto status_sections = sections_named(note, s.status_headings);
+  auto collab_sections = sections_named(note, s.collaborator_headings);
+  for (const auto& table : note.tables) {
+    if (in_sections(table.section, status_sections) || !in_sections(table.section, collab_sections)) continue;
+    int person = graph::detail::column_index(table.header, s.person_columns);
+    int role = graph::detail::column_index(table.header, s.role_columns);
+    int company = graph::detail::column_index(table.header, s.company_columns);
+    if (person < 0) person = 0;
+    for (size_t r = 0; r < table.rows.size(); ++r) {
+      const auto& row = table.rows[r];
+      if (person >= static_cast<int>(row.size()) || row[person].text.empty()) continue;
+      Collaborator c;
+      c.name = row[person].text;
+      if (role >= 0 && role < static_cast<int>(row.size())) c.role = row[role].text;
+      if (company >= 0 && company < static_cast<int>(row.size())) c.company = row[company].text;
+      if (!row[person].links.empty()) c.link = vault.resolve(row[person].links.front(), note.path, true);
+      c.line = table.row_lines[r];
+      out.collaborators.push_back(std::move(c));
+    }
+  }
+
+  // Contacts: this note's contact_of relations, one row per entity.
+  const std::string self = "note:" + note.path;
+  std::unordered_map<std::string_view, size_t> contact_at;
+  for (const auto& r : graph.relations_in(note.path)) {
+    if (r.rel != Rel::ContactOf || r.to != self) continue;
+    auto [pos, inserted] = contact_at.emplace(r.from, out.contacts.size());
+    if (inserted) {
+      Contact c;
+      c.name = std::string(r.from_name);
+      c.entity = r.from;
+      c.link = note_of(r.from);
+      out.contacts.push_back(std::move(c));
+    }
+    Contact& c = out.contacts[pos->second];
+    c.count++;
+    c.lines.push_back(r.line);
+  }
+  return out;
+}
+
 }  // namespace
 
 bool task_is_open(const parse::Task& task) {
@@ -56,56 +102,24 @@ std::optional<AccountPanel> build(const index::Vault& vault, const graph::Graph&
     return vault.resolve(on_line.front()->target, note->path, true);
   };
 
-  // Status table and the collaborators table, as written.
+  // Status table as written; the people come from the roster.
   auto status_sections = sections_named(*note, s.status_headings);
-  auto collab_sections = sections_named(*note, s.collaborator_headings);
   for (const auto& table : note->tables) {
-    if (in_sections(table.section, status_sections)) {
-      for (size_t r = 0; r < table.rows.size(); ++r) {
-        const auto& row = table.rows[r];
-        if (row.size() < 2) continue;
-        p.status.push_back({row[0].text, row[1].text, table.row_lines[r]});
-        if (schema::matches(s.status_keys, row[0].text) && p.status_value.empty()) p.status_value = row[1].text;
-        if (schema::matches(s.industry_keys, row[0].text) && p.industry.empty()) p.industry = row[1].text;
-        if (schema::matches(s.last_contact_keys, row[0].text) && p.last_contact.empty())
-          p.last_contact = row[1].text;
-      }
-    } else if (in_sections(table.section, collab_sections)) {
-      int person = graph::detail::column_index(table.header, s.person_columns);
-      int role = graph::detail::column_index(table.header, s.role_columns);
-      int company = graph::detail::column_index(table.header, s.company_columns);
-      if (person < 0) person = 0;
-      for (size_t r = 0; r < table.rows.size(); ++r) {
-        const auto& row = table.rows[r];
-        if (person >= static_cast<int>(row.size()) || row[person].text.empty()) continue;
-        Collaborator c;
-        c.name = row[person].text;
-        if (role >= 0 && role < static_cast<int>(row.size())) c.role = row[role].text;
-        if (company >= 0 && company < static_cast<int>(row.size())) c.company = row[company].text;
-        if (!row[person].links.empty()) c.link = vault.resolve(row[person].links.front(), note->path, true);
-        c.line = table.row_lines[r];
-        p.collaborators.push_back(std::move(c));
-      }
+    if (!in_sections(table.section, status_sections)) continue;
+    for (size_t r = 0; r < table.rows.size(); ++r) {
+      const auto& row = table.rows[r];
+      if (row.size() < 2) continue;
+      p.status.push_back({row[0].text, row[1].text, table.row_lines[r]});
+      if (schema::matches(s.status_keys, row[0].text) && p.status_value.empty()) p.status_value = row[1].text;
+      if (schema::matches(s.industry_keys, row[0].text) && p.industry.empty()) p.industry = row[1].text;
+      if (schema::matches(s.last_contact_keys, row[0].text) && p.last_contact.empty())
+        p.last_contact = row[1].text;
     }
   }
-
-  // Contacts: this note's contact_of relations, one row per entity.
-  std::string self = "note:" + note->path;
-  std::unordered_map<std::string, size_t> contact_at;
-  for (const auto& r : graph.relations_in(note->path)) {
-    if (r.rel != Rel::ContactOf || r.to != self) continue;
-    auto [pos, inserted] = contact_at.emplace(r.from, p.contacts.size());
-    if (inserted) {
-      Contact c;
-      c.name = std::string(r.from_name);
-      c.entity = r.from;
-      c.link = note_of(r.from);
-      p.contacts.push_back(std::move(c));
-    }
-    Contact& c = p.contacts[pos->second];
-    c.count++;
-    c.lines.push_back(r.line);
-  }
+  Roster people = roster_of(vault, graph, *note);
+  p.contacts = std::move(people.contacts);
+  p.collaborators = std::move(people.collaborators);
+  const std::string self = "note:" + note->path;
   std::map<std::string, Neighbour> companies;
   for (auto& c : p.contacts) {
     std::string last_date;
@@ -240,6 +254,12 @@ std::optional<AccountPanel> build(const index::Vault& vault, const graph::Graph&
   }
   for (auto& [name, n] : projects) p.projects.push_back(n);
   return p;
+}
+
+std::optional<Roster> roster(const index::Vault& vault, const graph::Graph& graph, std::string_view path) {
+  const parse::Note* note = vault.find(path);
+  if (!note) return std::nullopt;
+  return roster_of(vault, graph, *note);
 }
 
 std::optional<AccountPanel> build(const index::Vault& vault, std::string_view path, const PanelSchema& schema) {

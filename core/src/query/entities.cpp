@@ -6,6 +6,7 @@
 #include <cmath>
 #include <map>
 
+#include "../parse/text.h"
 #include "query/exec.h"
 #include "vaultcrm/panel.h"
 #include "vaultcrm/parse.h"
@@ -14,35 +15,61 @@ namespace vaultcrm::query {
 
 namespace {
 
-std::string fm_string(const parse::Note& n, std::string_view key) {
+std::string_view fm_view(const parse::Note& n, std::string_view key) {
   if (!n.frontmatter.is_object()) return {};
   for (const auto& kv : n.frontmatter.as_object())
     if (key_matches(kv.first, key) && kv.second.is_string()) return kv.second.as_string();
   return {};
 }
 
-std::string type_of(const parse::Note& n) { return lower_utf8(fm_string(n, "type")); }
+std::string fm_string(const parse::Note& n, std::string_view key) { return std::string(fm_view(n, key)); }
 
-bool has_tag(const parse::Note& n, std::string_view tag) {
+// A note's kinds: its `type`, else its top folder; or a type/... tag.
+enum KindBits : unsigned { kPerson = 1, kAccount = 2, kProject = 4, kMeeting = 8 };
+
+// Text compared with lower-case ASCII words as lower_utf8(text) would be.
+// The tables test every note's kind, and nearly every type, tag and folder
+// is ASCII: that is compared in place; other text is lowered once (which
+// also maps a few non-ASCII letters to ASCII ones: U+0130 to 'i', the
+// Kelvin sign to 'k').
+class LowerText {
+ public:
+  explicit LowerText(std::string_view s) : text_(s) {
+    for (char c : s)
+      if (static_cast<unsigned char>(c) >= 0x80) {
+        lowered_ = lower_utf8(s);
+        text_ = lowered_;
+        break;
+      }
+  }
+  bool is(std::string_view word) const { return parse::detail::equals_ascii_ci(text_, word); }
+
+ private:
+  std::string_view text_;
+  std::string lowered_;
+};
+
+unsigned kinds_of(const parse::Note& n) {
+  unsigned kinds = 0;
+  auto add = [&](std::string_view text, std::string_view person, std::string_view account1,
+                 std::string_view account2, std::string_view project, std::string_view meeting) {
+    LowerText word(text);
+    if (word.is(person)) kinds |= kPerson;
+    else if (word.is(account1) || word.is(account2)) kinds |= kAccount;
+    else if (word.is(project)) kinds |= kProject;
+    else if (word.is(meeting)) kinds |= kMeeting;
+  };
+  std::string_view type = fm_view(n, "type");
+  if (!type.empty()) add(type, "person", "customer", "account", "project", "meeting");
+  // No non-ASCII letter lowers to one of "type/", so a type tag starts with those bytes.
   for (const auto& t : n.tags)
-    if (lower_utf8(t) == tag) return true;
-  return false;
-}
-
-bool top_folder_is(const parse::Note& n, std::string_view f) {
-  std::string top = n.folder.substr(0, n.folder.find('/'));
-  return lower_utf8(top) == f;
-}
-
-bool is_kind(const parse::Note& n, std::string_view kind) {
-  std::string t = type_of(n);
-  if (kind == "person") return t == "person" || has_tag(n, "type/person") || (t.empty() && top_folder_is(n, "people"));
-  if (kind == "account")
-    return t == "customer" || t == "account" || has_tag(n, "type/customer") || has_tag(n, "type/account") ||
-           (t.empty() && top_folder_is(n, "customers"));
-  if (kind == "project") return t == "project" || has_tag(n, "type/project") || (t.empty() && top_folder_is(n, "projects"));
-  if (kind == "meeting") return t == "meeting" || has_tag(n, "type/meeting") || (t.empty() && top_folder_is(n, "meetings"));
-  return false;
+    if (t.size() > 5 && parse::detail::equals_ascii_ci(std::string_view(t).substr(0, 5), "type/"))
+      add(std::string_view(t).substr(5), "person", "customer", "account", "project", "meeting");
+  if (type.empty()) {
+    std::string_view folder = n.folder;
+    add(folder.substr(0, folder.find('/')), "people", "customers", "customers", "projects", "meetings");
+  }
+  return kinds;
 }
 
 // Links from a frontmatter field ("[[X]]" strings or lists of them), resolved.
@@ -90,18 +117,25 @@ namespace {
 std::vector<Entity> compute_entity_rows(const Ctx& ctx, std::string_view kind);
 }  // namespace
 
+namespace {
+// The table in the cache, computed on its first use in this vault generation.
+const std::vector<Entity>& cached_rows(const Ctx& ctx, std::string_view kind, EntityCache& cache) {
+  if (cache.generation != ctx.vault->generation()) {
+    cache.clear();
+    cache.generation = ctx.vault->generation();
+  }
+  for (const auto& [k, rows] : cache.by_kind)
+    if (k == kind) return rows;
+  cache.by_kind.emplace_back(std::string(kind), compute_entity_rows(ctx, kind));
+  return cache.by_kind.back().second;
+}
+}  // namespace
+
 std::vector<Entity> entity_rows(const Ctx& ctx, std::string_view kind) {
   if (ctx.opt && ctx.opt->entities) return ctx.opt->entities->entities(kind);
   EntityCache* cache = ctx.opt ? ctx.opt->entity_cache : nullptr;
   if (!cache) return compute_entity_rows(ctx, kind);
-  if (cache->generation != ctx.vault->generation()) {
-    cache->clear();
-    cache->generation = ctx.vault->generation();
-  }
-  for (const auto& [k, rows] : cache->by_kind)
-    if (k == kind) return rows;
-  cache->by_kind.emplace_back(std::string(kind), compute_entity_rows(ctx, kind));
-  return cache->by_kind.back().second;
+  return cached_rows(ctx, kind, *cache);
 }
 
 std::vector<std::shared_ptr<const ObjData>> entity_objects(const Ctx& ctx, std::string_view kind) {
@@ -124,7 +158,8 @@ std::vector<std::shared_ptr<const ObjData>> entity_objects(const Ctx& ctx, std::
   }
   for (const auto& [k, objects] : cache->objects_by_kind)
     if (k == kind) return objects;
-  cache->objects_by_kind.emplace_back(std::string(kind), objects_of(entity_rows(ctx, kind)));
+  auto objects = objects_of(cached_rows(ctx, kind, *cache));  // the rows stay cached, uncopied
+  cache->objects_by_kind.emplace_back(std::string(kind), std::move(objects));
   return cache->objects_by_kind.back().second;
 }
 
@@ -152,7 +187,7 @@ std::vector<Entity> compute_entity_rows(const Ctx& ctx, std::string_view kind) {
     std::map<std::string, Person> people;  // key: path or "name:" + lower name
     for (const auto& kv : v.notes()) {
       const parse::Note& n = kv.second;
-      if (!is_kind(n, "person")) continue;
+      if (!(kinds_of(n) & kPerson)) continue;
       Person& p = people[n.path];
       p.name = n.name;
       p.path = n.path;
@@ -169,7 +204,7 @@ std::vector<Entity> compute_entity_rows(const Ctx& ctx, std::string_view kind) {
       auto back = v.backlinks(n.path);
       p.mentions = static_cast<int>(back.size());
       for (const auto& b : back)
-        if (const auto* bn = v.find(b); bn && is_kind(*bn, "meeting")) {
+        if (const auto* bn = v.find(b); bn && (kinds_of(*bn) & kMeeting)) {
           double d = note_day(*bn);
           if (!std::isnan(d) && (std::isnan(p.last) || d > p.last)) p.last = d;
         }
@@ -177,8 +212,8 @@ std::vector<Entity> compute_entity_rows(const Ctx& ctx, std::string_view kind) {
     // People listed in account notes (Key Contacts, Collaborators), with or without a note.
     for (const auto& kv : v.notes()) {
       const parse::Note& n = kv.second;
-      if (!is_kind(n, "account")) continue;
-      auto panel = panel::build(v, *g, n.path);
+      if (!(kinds_of(n) & kAccount)) continue;
+      auto panel = panel::roster(v, *g, n.path);
       if (!panel) continue;
       auto person_for = [&](const std::string& name, const std::optional<std::string>& link) -> Person& {
         std::string key = link ? *link : "name:" + lower_utf8(name);
@@ -239,11 +274,14 @@ std::vector<Entity> compute_entity_rows(const Ctx& ctx, std::string_view kind) {
     return out;
   }
 
-  const char* note_kind = kind == "accounts" ? "account" : kind == "projects" ? "project" : kind == "meetings" ? "meeting" : nullptr;
+  const unsigned note_kind = kind == "accounts"   ? unsigned{kAccount}
+                             : kind == "projects" ? unsigned{kProject}
+                             : kind == "meetings" ? unsigned{kMeeting}
+                                                  : 0u;
   if (!note_kind) return out;
   for (const auto& kv : v.notes()) {
     const parse::Note& n = kv.second;
-    if (!is_kind(n, note_kind)) continue;
+    if (!(kinds_of(n) & note_kind)) continue;
     std::vector<std::pair<std::string, Val>> f;
     f.emplace_back("name", Val::string(n.name));
     f.emplace_back("link", Val::make_link(n.path));
@@ -254,18 +292,19 @@ std::vector<Entity> compute_entity_rows(const Ctx& ctx, std::string_view kind) {
     for (const auto& a : fm_links(v, n, "customer")) add_unique(accounts, Val::make_link(a));
     if (kind == "accounts") {
       List people, meetings, projects;
-      if (auto panel = panel::build(v, *g, n.path)) {
+      if (auto panel = panel::roster(v, *g, n.path)) {
         for (const auto& c : panel->contacts) add_unique(people, c.link ? Val::make_link(*c.link) : Val::string(c.name));
         for (const auto& c : panel->collaborators) add_unique(people, c.link ? Val::make_link(*c.link) : Val::string(c.name));
       }
       double last = std::nan("");
       for (const auto& b : v.backlinks(n.path))
         if (const auto* bn = v.find(b)) {
-          if (is_kind(*bn, "meeting")) {
+          const unsigned kinds = kinds_of(*bn);
+          if (kinds & kMeeting) {
             add_unique(meetings, Val::make_link(b));
             double d = note_day(*bn);
             if (!std::isnan(d) && (std::isnan(last) || d > last)) last = d;
-          } else if (is_kind(*bn, "project")) {
+          } else if (kinds & kProject) {
             add_unique(projects, Val::make_link(b));
           }
         }
