@@ -118,21 +118,17 @@ class EntityProvider {
 std::unique_ptr<EntityProvider> index_entities(const index::Vault& vault);
 
 // Entity tables are derived from the whole vault (every account's contacts):
-// a host that runs many queries keeps one cache, and the queries between two
-// edits share the tables. Keyed on Vault::generation(); whoever changes what
-// the tables depend on without a vault change (a new schema) clears it.
-struct ObjData;  // the evaluator's object (core/src/query/value.h)
+// a host that runs many queries keeps one cache, and the queries share the
+// tables. The tables follow the vault (Vault::generation() and
+// changes_since()); whoever changes what they depend on without a vault
+// change (a new schema) clears it.
+struct ObjData;       // the evaluator's object (core/src/query/value.h)
+class EntityTables;   // core/src/query/entities.cpp
 struct EntityCache {
-  uint64_t generation = UINT64_MAX;
-  std::vector<std::pair<std::string, std::vector<Entity>>> by_kind;
-  // The same tables as the evaluator's row objects, built once per table:
-  // a query over them then shares the rows instead of converting every cell.
-  std::vector<std::pair<std::string, std::vector<std::shared_ptr<const ObjData>>>> objects_by_kind;
-  void clear() {
-    generation = UINT64_MAX;
-    by_kind.clear();
-    objects_by_kind.clear();
-  }
+  // The tables queries have read, and what each row read; after an edit
+  // only the rows that read the edited note are computed again.
+  std::shared_ptr<EntityTables> tables;
+  void clear() { tables.reset(); }
 };
 
 // What queries derive from the notes themselves (a page's fields as typed

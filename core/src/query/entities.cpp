@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
+#include <unordered_map>
 
 #include "../parse/text.h"
 #include "query/exec.h"
@@ -113,223 +115,499 @@ Val link_or_null(const std::string& path) { return path.empty() ? Val::null() : 
 
 }  // namespace
 
-namespace {
-std::vector<Entity> compute_entity_rows(const Ctx& ctx, std::string_view kind);
-}  // namespace
+// ---------------------------------------------------------------------------
+// The tables, row by row. Every row is a function of a few notes: its own
+// note, the notes linking to it (mentions, meetings, last contact), and for
+// a person the rosters of the accounts listing them. The tables remember
+// which notes each row read, so after an edit that leaves every note's
+// identity alone (see identity_of) only the rows that read the edited note,
+// or that it links to or lists now, are computed again: the cost follows
+// the edit, not the vault. Any other change (a note added, removed or
+// renamed; aliases or a kind changed; a schema) builds the tables afresh.
+// ---------------------------------------------------------------------------
 
 namespace {
-// The table in the cache, computed on its first use in this vault generation.
-const std::vector<Entity>& cached_rows(const Ctx& ctx, std::string_view kind, EntityCache& cache) {
-  if (cache.generation != ctx.vault->generation()) {
-    cache.clear();
-    cache.generation = ctx.vault->generation();
-  }
-  for (const auto& [k, rows] : cache.by_kind)
-    if (k == kind) return rows;
-  cache.by_kind.emplace_back(std::string(kind), compute_entity_rows(ctx, kind));
-  return cache.by_kind.back().second;
+
+enum Table : uint8_t { kPeopleTable, kAccountsTable, kProjectsTable, kMeetingsTable, kCompaniesTable, kTableCount };
+
+int table_of(std::string_view kind) {
+  if (kind == "people") return kPeopleTable;
+  if (kind == "accounts") return kAccountsTable;
+  if (kind == "projects") return kProjectsTable;
+  if (kind == "meetings") return kMeetingsTable;
+  if (kind == "companies") return kCompaniesTable;
+  return -1;
 }
+
+// What, when it changes, changes how other notes resolve to this one or
+// which tables list it: its kinds (ours and the graph's) and its aliases.
+// Its path and name cannot change in an edit.
+uint64_t identity_of(const graph::Graph& g, const parse::Note& n) {
+  std::string key;
+  key += static_cast<char>('0' + kinds_of(n));
+  auto gk = g.kind_of(n.path);
+  key += gk ? static_cast<char>('A' + static_cast<int>(*gk)) : '-';
+  for (const auto& a : n.aliases) {
+    key += '\0';
+    key += a;
+  }
+  return index::hash_text(key);
+}
+
+// One person as an account's roster lists them.
+struct RosterEntry {
+  std::string key;  // the person's row: their note's path, or "name:" + lower name
+  std::string name;
+  std::optional<std::string> link;
+  bool collaborator = false;
+  int count = 0;  // contact bullets and rows
+  std::string role, company;  // collaborators table
+};
+
+}  // namespace
+
+class EntityTables {
+ public:
+  EntityTables(const index::Vault& v, const graph::Graph& g) : v_(v), g_(g), generation_(v.generation()) {}
+
+  uint64_t generation() const { return generation_; }
+  const index::Vault* vault() const { return &v_; }
+  const graph::Graph* graph() const { return &g_; }
+
+  // Brings the tables to the vault's state after edits of `paths` (existing
+  // notes only). False when a full build is needed instead.
+  bool apply_edits(const std::vector<std::string_view>& paths);
+
+  const std::vector<Entity>& rows(int table) {
+    build(table);
+    Rows& t = tables_[table];
+    if (!t.rows_fresh) {
+      t.row_list.clear();
+      t.row_list.reserve(t.rows.size());
+      for (const auto& [key, row] : t.rows) t.row_list.push_back(row.entity);
+      t.rows_fresh = true;
+    }
+    return t.row_list;
+  }
+
+  const std::vector<std::shared_ptr<const ObjData>>& objects(int table) {
+    build(table);
+    Rows& t = tables_[table];
+    if (!t.objects_fresh) {
+      t.object_list.clear();
+      t.object_list.reserve(t.rows.size());
+      for (auto& [key, row] : t.rows) {
+        if (!row.object) {
+          auto o = std::make_shared<ObjData>();
+          o->members.reserve(row.entity.fields.size());
+          for (const auto& f : row.entity.fields) o->members.emplace_back(f.first, from_cell(f.second));
+          row.object = std::move(o);
+        }
+        t.object_list.push_back(row.object);
+      }
+      t.objects_fresh = true;
+    }
+    return t.object_list;
+  }
+
+ private:
+  struct Row {
+    Entity entity;
+    std::shared_ptr<const ObjData> object;  // made on first use
+  };
+  struct Rows {
+    bool built = false;
+    std::map<std::string, Row> rows;  // in the table's order
+    std::vector<Entity> row_list;
+    bool rows_fresh = false;
+    std::vector<std::shared_ptr<const ObjData>> object_list;
+    bool objects_fresh = false;
+  };
+  using RowRef = std::pair<uint8_t, std::string>;  // table, key
+
+  void build(int table);
+  void build_people();
+  // Computes the row `key` again (erased when nothing makes it a row).
+  void refresh(int table, const std::string& key);
+  void set_row(int table, const std::string& key, std::optional<std::vector<std::pair<std::string, Val>>> fields);
+  std::optional<std::vector<std::pair<std::string, Val>>> person_row(const std::string& key);
+  std::optional<std::vector<std::pair<std::string, Val>>> note_row(int table, const parse::Note& n);
+  void read_roster(const std::string& account);  // rosters_[account] from the note, with listed_by_
+  void drop_roster(const std::string& account);
+  void build_companies();
+  void remember_identities();
+  // Notes linking to `n`, each recorded as read by the row.
+  std::vector<const parse::Note*> backlinks_read_by(const parse::Note& n, int table);
+
+  const index::Vault& v_;
+  const graph::Graph& g_;
+  uint64_t generation_;
+  Rows tables_[kTableCount];
+  std::unordered_map<const parse::Note*, uint64_t> identity_;  // by address: an edit keeps it
+  bool identities_known_ = false;
+  // note -> rows that read it as a backlink
+  std::unordered_map<const parse::Note*, std::set<RowRef>> readers_;
+  std::map<std::string, std::vector<RosterEntry>> rosters_;  // account path -> its roster, as listed
+  std::map<std::string, std::set<std::string>> listed_by_;   // person key -> accounts listing them
+  std::map<std::string, Person> people_;  // the people rows' data (companies are made from it)
+};
+
+namespace {
+using Fields = std::vector<std::pair<std::string, Val>>;
+}  // namespace
+
+std::vector<const parse::Note*> EntityTables::backlinks_read_by(const parse::Note& n, int table) {
+  auto sources = v_.backlink_notes(n.path);
+  for (const parse::Note* s : sources) readers_[s].emplace(static_cast<uint8_t>(table), n.path);
+  return sources;
+}
+
+void EntityTables::set_row(int table, const std::string& key, std::optional<Fields> fields) {
+  Rows& t = tables_[table];
+  t.rows_fresh = t.objects_fresh = false;
+  if (!fields) {
+    t.rows.erase(key);
+    return;
+  }
+  Row& row = t.rows[key];
+  row.object.reset();
+  row.entity.fields.clear();
+  row.entity.fields.reserve(fields->size());
+  for (auto& f : *fields) row.entity.fields.emplace_back(std::move(f.first), to_cell(f.second));
+}
+
+void EntityTables::remember_identities() {
+  if (identities_known_) return;
+  identity_.reserve(v_.size());
+  for (const auto& kv : v_.notes()) identity_[&kv.second] = identity_of(g_, kv.second);
+  identities_known_ = true;
+}
+
+void EntityTables::build(int table) {
+  Rows& t = tables_[table];
+  if (t.built) return;
+  remember_identities();
+  if (table == kPeopleTable || table == kCompaniesTable) {
+    build_people();
+    if (table == kCompaniesTable) build_companies();
+    t.built = true;
+    return;
+  }
+  const unsigned kind = table == kAccountsTable ? kAccount : table == kProjectsTable ? kProject : kMeeting;
+  for (const auto& kv : v_.notes())
+    if (kinds_of(kv.second) & kind) set_row(table, kv.first, note_row(table, kv.second));
+  t.built = true;
+}
+
+void EntityTables::build_people() {
+  Rows& t = tables_[kPeopleTable];
+  if (t.built) return;
+  std::set<std::string> keys;
+  for (const auto& kv : v_.notes()) {
+    const unsigned kinds = kinds_of(kv.second);
+    if (kinds & kPerson) keys.insert(kv.first);
+    if (kinds & kAccount) read_roster(kv.first);
+  }
+  for (const auto& [key, accounts] : listed_by_) keys.insert(key);
+  for (const auto& key : keys) refresh(kPeopleTable, key);
+  t.built = true;
+}
+
+void EntityTables::read_roster(const std::string& account) {
+  auto roster = panel::roster(v_, g_, account);
+  if (!roster) return;
+  std::vector<RosterEntry>& entries = rosters_[account];
+  auto add = [&](const std::string& name, const std::optional<std::string>& link) -> RosterEntry& {
+    RosterEntry e;
+    e.key = link ? *link : "name:" + lower_utf8(name);
+    e.name = name;
+    e.link = link;
+    listed_by_[e.key].insert(account);
+    entries.push_back(std::move(e));
+    return entries.back();
+  };
+  for (const auto& c : roster->contacts) add(c.name, c.link).count = c.count;
+  for (const auto& c : roster->collaborators) {
+    RosterEntry& e = add(c.name, c.link);
+    e.collaborator = true;
+    e.role = c.role;
+    e.company = c.company;
+  }
+}
+
+void EntityTables::drop_roster(const std::string& account) {
+  auto it = rosters_.find(account);
+  if (it == rosters_.end()) return;
+  for (const auto& e : it->second) {
+    auto l = listed_by_.find(e.key);
+    if (l == listed_by_.end()) continue;
+    l->second.erase(account);
+    if (l->second.empty()) listed_by_.erase(l);
+  }
+  rosters_.erase(it);
+}
+
+// A person: their note, if it is a person's (aliases, role, company,
+// accounts it links, who links to it), then every account listing them, in
+// path order (surface forms as written there, roles and companies from the
+// collaborators table, mentions of people without a note).
+std::optional<Fields> EntityTables::person_row(const std::string& key) {
+  Person p;
+  bool exists = false;
+  if (key.compare(0, 5, "name:") != 0)
+    if (const parse::Note* n = v_.find(key); n && (kinds_of(*n) & kPerson)) {
+      exists = true;
+      p.name = n->name;
+      p.path = n->path;
+      for (const auto& a : n->aliases) add_unique(p.aliases, Val::string(a));
+      std::string role = fm_string(*n, "role");
+      if (role.empty()) role = fm_string(*n, "title");
+      if (!role.empty()) add_unique(p.roles, Val::string(role));
+      std::string company = fm_string(*n, "company");
+      if (!company.empty()) {
+        if (company.size() > 4 && company.compare(0, 2, "[[") == 0) company = company.substr(2, company.find_first_of("]|") - 2);
+        add_unique(p.companies, Val::string(company));
+      }
+      for (const auto& a : fm_links(v_, *n, "account")) add_unique(p.accounts, Val::make_link(a));
+      auto back = backlinks_read_by(*n, kPeopleTable);
+      p.mentions = static_cast<int>(back.size());
+      for (const parse::Note* bn : back)
+        if (kinds_of(*bn) & kMeeting) {
+          double d = note_day(*bn);
+          if (!std::isnan(d) && (std::isnan(p.last) || d > p.last)) p.last = d;
+        }
+    }
+  if (auto l = listed_by_.find(key); l != listed_by_.end())
+    for (const std::string& account : l->second)
+      for (const RosterEntry& e : rosters_[account]) {
+        if (e.key != key) continue;
+        exists = true;
+        if (p.name.empty()) {
+          p.name = e.name;
+          if (e.link) p.path = *e.link;
+        }
+        if (std::find(p.surface.begin(), p.surface.end(), e.name) == p.surface.end()) p.surface.push_back(e.name);
+        add_unique(p.accounts, Val::make_link(account));
+        if (!e.collaborator) {
+          if (!e.link) p.mentions += e.count;
+          continue;
+        }
+        if (!e.role.empty()) add_unique(p.roles, Val::string(e.role));
+        if (!e.company.empty()) add_unique(p.companies, Val::string(e.company));
+        if (!e.link) p.mentions += 1;
+      }
+  if (!exists) {
+    people_.erase(key);
+    return std::nullopt;
+  }
+  List surface;
+  for (const auto& s : p.surface)
+    if (s != p.name) add_unique(surface, Val::string(s));
+  Fields f{{"name", Val::string(p.name)},
+           {"link", link_or_null(p.path)},
+           {"has_note", Val::boolean(!p.path.empty())},
+           {"aliases", Val::make_list(p.aliases)},
+           {"roles", Val::make_list(p.roles)},
+           {"companies", Val::make_list(p.companies)},
+           {"accounts", Val::make_list(p.accounts)},
+           {"mentions", Val::number(p.mentions)},
+           {"last_contact", std::isnan(p.last) ? Val::null() : Val::date(p.last)},
+           {"duplicates", Val::make_list(surface)}};
+  people_[key] = std::move(p);
+  return f;
+}
+
+// Companies: every company a person is known at, with those people and their accounts.
+void EntityTables::build_companies() {
+  Rows& t = tables_[kCompaniesTable];
+  t.rows.clear();
+  t.rows_fresh = t.objects_fresh = false;
+  std::map<std::string, std::pair<List, List>> companies;  // lower name -> (people, accounts)
+  std::map<std::string, std::string> display;
+  for (auto& kv : people_)
+    for (const auto& c : kv.second.companies) {
+      std::string key = lower_utf8(c.s);
+      if (!display.count(key)) display[key] = c.s;
+      add_unique(companies[key].first, kv.second.path.empty() ? Val::string(kv.second.name) : Val::make_link(kv.second.path));
+      for (const auto& a : kv.second.accounts) add_unique(companies[key].second, a);
+    }
+  for (auto& kv : companies)
+    set_row(kCompaniesTable, kv.first,
+            Fields{{"name", Val::string(display[kv.first])},
+                   {"link", Val::null()},
+                   {"people", Val::make_list(kv.second.first)},
+                   {"accounts", Val::make_list(kv.second.second)}});
+}
+
+std::optional<Fields> EntityTables::note_row(int table, const parse::Note& n) {
+  const unsigned kind = table == kAccountsTable ? kAccount : table == kProjectsTable ? kProject : kMeeting;
+  if (!(kinds_of(n) & kind)) return std::nullopt;
+  Fields f;
+  f.emplace_back("name", Val::string(n.name));
+  f.emplace_back("link", Val::make_link(n.path));
+  std::string status = fm_string(n, "status");
+  f.emplace_back("status", status.empty() ? Val::null() : Val::string(status));
+  List accounts;
+  for (const auto& a : fm_links(v_, n, "account")) add_unique(accounts, Val::make_link(a));
+  for (const auto& a : fm_links(v_, n, "customer")) add_unique(accounts, Val::make_link(a));
+  if (table == kAccountsTable) {
+    List people, meetings, projects;
+    if (auto roster = panel::roster(v_, g_, n.path)) {
+      for (const auto& c : roster->contacts) add_unique(people, c.link ? Val::make_link(*c.link) : Val::string(c.name));
+      for (const auto& c : roster->collaborators) add_unique(people, c.link ? Val::make_link(*c.link) : Val::string(c.name));
+    }
+    double last = std::nan("");
+    for (const parse::Note* bn : backlinks_read_by(n, kAccountsTable)) {
+      const unsigned kinds = kinds_of(*bn);
+      if (kinds & kMeeting) {
+        add_unique(meetings, Val::make_link(bn->path));
+        double d = note_day(*bn);
+        if (!std::isnan(d) && (std::isnan(last) || d > last)) last = d;
+      } else if (kinds & kProject) {
+        add_unique(projects, Val::make_link(bn->path));
+      }
+    }
+    f.emplace_back("people", Val::make_list(people));
+    f.emplace_back("meetings", Val::make_list(meetings));
+    f.emplace_back("projects", Val::make_list(projects));
+    f.emplace_back("last_contact", std::isnan(last) ? Val::null() : Val::date(last));
+  } else if (table == kProjectsTable) {
+    f.emplace_back("accounts", Val::make_list(accounts));
+    auto owner = fm_links(v_, n, "owner");
+    f.emplace_back("owner", owner.empty() ? Val::null() : Val::make_link(owner[0]));
+  } else {
+    double d = note_day(n);
+    f.emplace_back("date", std::isnan(d) ? Val::null() : Val::date(d));
+    f.emplace_back("accounts", Val::make_list(accounts));
+    List attendees;
+    for (const auto& a : fm_links(v_, n, "attendees")) add_unique(attendees, Val::make_link(a));
+    f.emplace_back("attendees", Val::make_list(attendees));
+  }
+  return f;
+}
+
+void EntityTables::refresh(int table, const std::string& key) {
+  if (table == kPeopleTable) {
+    set_row(table, key, person_row(key));
+    return;
+  }
+  const parse::Note* n = v_.find(key);
+  set_row(table, key, n ? note_row(table, *n) : std::nullopt);
+}
+
+bool EntityTables::apply_edits(const std::vector<std::string_view>& paths) {
+  // Past a few dozen notes (a sync, a bulk replace) a build is as cheap.
+  if (paths.size() > 64) return false;
+  std::vector<const parse::Note*> edited;
+  for (std::string_view path : paths) {
+    const parse::Note* n = v_.find(path);
+    if (!n) return false;
+    auto it = identity_.find(n);
+    if (!identities_known_ || it == identity_.end() || it->second != identity_of(g_, *n)) return false;
+    edited.push_back(n);
+  }
+  // The rows to compute again, per table: the edited notes' own, those that
+  // read them as a backlink, and those they link to now.
+  std::set<std::string> dirty[kTableCount];
+  for (const parse::Note* n : edited) {
+    for (int t = 0; t < kTableCount; ++t) dirty[t].insert(n->path);
+    if (auto r = readers_.find(n); r != readers_.end()) {
+      for (const auto& [table, key] : r->second) dirty[table].insert(key);
+      readers_.erase(r);  // the rows computed again record what they read now
+    }
+    for (const auto& link : n->links) {
+      if (link.target.empty()) continue;
+      if (const std::string* target = v_.resolve_stored(link.target, n->path))
+        for (int t = 0; t < kTableCount; ++t) dirty[t].insert(*target);
+    }
+  }
+  if (tables_[kPeopleTable].built) {
+    // An account's roster: the people it listed and lists now.
+    for (const parse::Note* n : edited) {
+      if (auto it = rosters_.find(n->path); it != rosters_.end())
+        for (const auto& e : it->second) dirty[kPeopleTable].insert(e.key);
+      drop_roster(n->path);
+      if (kinds_of(*n) & kAccount) {
+        read_roster(n->path);
+        if (auto it = rosters_.find(n->path); it != rosters_.end())
+          for (const auto& e : it->second) dirty[kPeopleTable].insert(e.key);
+      }
+    }
+    for (const auto& key : dirty[kPeopleTable]) refresh(kPeopleTable, key);
+    if (tables_[kCompaniesTable].built) build_companies();
+  }
+  for (int t : {kAccountsTable, kProjectsTable, kMeetingsTable})
+    if (tables_[t].built)
+      for (const auto& key : dirty[t]) refresh(t, key);
+  generation_ = v_.generation();
+  return true;
+}
+
+namespace {
+
+// The tables kept in `cache`, brought up to the vault's state: patched row
+// by row after edits, built afresh after anything else.
+EntityTables& tables_for(const Ctx& ctx, const graph::Graph& g, EntityCache& cache) {
+  const index::Vault& v = *ctx.vault;
+  std::shared_ptr<EntityTables>& t = cache.tables;
+  if (t && (t->vault() != &v || t->graph() != &g)) t.reset();
+  if (t && t->generation() != v.generation()) {
+    std::vector<index::Vault::Change> changes;
+    bool edits_only = v.changes_since(t->generation(), changes);
+    std::vector<std::string_view> edited;
+    for (const auto& c : changes) {
+      if (c.kind != index::Vault::Change::Kind::Edited) edits_only = false;
+      edited.push_back(c.path);
+    }
+    std::sort(edited.begin(), edited.end());
+    edited.erase(std::unique(edited.begin(), edited.end()), edited.end());
+    if (!edits_only || !t->apply_edits(edited)) t.reset();
+  }
+  if (!t) t = std::make_shared<EntityTables>(v, g);
+  return *t;
+}
+
+// Without a cache (or without the engine's graph, when the tables could not
+// follow it): tables for this query alone.
+template <typename Read>
+auto with_tables(const Ctx& ctx, std::string_view kind, Read read) -> decltype(read(std::declval<EntityTables&>(), 0)) {
+  const int table = table_of(kind);
+  if (table < 0) return {};
+  const graph::Graph* g = ctx.opt ? ctx.opt->graph : nullptr;
+  EntityCache* cache = ctx.opt ? ctx.opt->entity_cache : nullptr;
+  if (g && cache) return read(tables_for(ctx, *g, *cache), table);
+  // Account contacts come from the graph; without the engine's, build one
+  // for this query (linear in the vault, once).
+  std::optional<graph::Graph> own_graph;
+  if (!g) {
+    own_graph.emplace();
+    own_graph->rebuild(*ctx.vault);
+    g = &*own_graph;
+  }
+  EntityTables tables(*ctx.vault, *g);
+  return read(tables, table);
+}
+
 }  // namespace
 
 std::vector<Entity> entity_rows(const Ctx& ctx, std::string_view kind) {
   if (ctx.opt && ctx.opt->entities) return ctx.opt->entities->entities(kind);
-  EntityCache* cache = ctx.opt ? ctx.opt->entity_cache : nullptr;
-  if (!cache) return compute_entity_rows(ctx, kind);
-  return cached_rows(ctx, kind, *cache);
+  return with_tables(ctx, kind, [](EntityTables& t, int table) { return t.rows(table); });
 }
 
 std::vector<std::shared_ptr<const ObjData>> entity_objects(const Ctx& ctx, std::string_view kind) {
-  auto objects_of = [](const std::vector<Entity>& rows) {
+  if (ctx.opt && ctx.opt->entities) {
     std::vector<std::shared_ptr<const ObjData>> out;
-    out.reserve(rows.size());
-    for (const auto& ent : rows) {
+    for (const auto& ent : ctx.opt->entities->entities(kind)) {
       auto o = std::make_shared<ObjData>();
       o->members.reserve(ent.fields.size());
       for (const auto& f : ent.fields) o->members.emplace_back(f.first, from_cell(f.second));
       out.push_back(std::move(o));
     }
     return out;
-  };
-  EntityCache* cache = ctx.opt && !ctx.opt->entities ? ctx.opt->entity_cache : nullptr;
-  if (!cache) return objects_of(entity_rows(ctx, kind));
-  if (cache->generation != ctx.vault->generation()) {
-    cache->clear();
-    cache->generation = ctx.vault->generation();
   }
-  for (const auto& [k, objects] : cache->objects_by_kind)
-    if (k == kind) return objects;
-  auto objects = objects_of(cached_rows(ctx, kind, *cache));  // the rows stay cached, uncopied
-  cache->objects_by_kind.emplace_back(std::string(kind), std::move(objects));
-  return cache->objects_by_kind.back().second;
+  return with_tables(ctx, kind, [](EntityTables& t, int table) { return t.objects(table); });
 }
-
-namespace {
-
-std::vector<Entity> compute_entity_rows(const Ctx& ctx, std::string_view kind) {
-  const index::Vault& v = *ctx.vault;
-  // Account contacts come from the graph; without the engine's, build one
-  // for this query (linear in the vault, once).
-  std::optional<graph::Graph> own_graph;
-  const graph::Graph* g = ctx.opt ? ctx.opt->graph : nullptr;
-  if (!g) {
-    own_graph.emplace();
-    own_graph->rebuild(v);
-    g = &*own_graph;
-  }
-  std::vector<Entity> out;
-  auto emit = [&](std::vector<std::pair<std::string, Val>> fields) {
-    Entity e;
-    for (auto& f : fields) e.fields.emplace_back(f.first, to_cell(f.second));
-    out.push_back(std::move(e));
-  };
-
-  if (kind == "people" || kind == "companies") {
-    std::map<std::string, Person> people;  // key: path or "name:" + lower name
-    for (const auto& kv : v.notes()) {
-      const parse::Note& n = kv.second;
-      if (!(kinds_of(n) & kPerson)) continue;
-      Person& p = people[n.path];
-      p.name = n.name;
-      p.path = n.path;
-      for (const auto& a : n.aliases) add_unique(p.aliases, Val::string(a));
-      std::string role = fm_string(n, "role");
-      if (role.empty()) role = fm_string(n, "title");
-      if (!role.empty()) add_unique(p.roles, Val::string(role));
-      std::string company = fm_string(n, "company");
-      if (!company.empty()) {
-        if (company.size() > 4 && company.compare(0, 2, "[[") == 0) company = company.substr(2, company.find_first_of("]|") - 2);
-        add_unique(p.companies, Val::string(company));
-      }
-      for (const auto& a : fm_links(v, n, "account")) add_unique(p.accounts, Val::make_link(a));
-      auto back = v.backlinks(n.path);
-      p.mentions = static_cast<int>(back.size());
-      for (const auto& b : back)
-        if (const auto* bn = v.find(b); bn && (kinds_of(*bn) & kMeeting)) {
-          double d = note_day(*bn);
-          if (!std::isnan(d) && (std::isnan(p.last) || d > p.last)) p.last = d;
-        }
-    }
-    // People listed in account notes (Key Contacts, Collaborators), with or without a note.
-    for (const auto& kv : v.notes()) {
-      const parse::Note& n = kv.second;
-      if (!(kinds_of(n) & kAccount)) continue;
-      auto panel = panel::roster(v, *g, n.path);
-      if (!panel) continue;
-      auto person_for = [&](const std::string& name, const std::optional<std::string>& link) -> Person& {
-        std::string key = link ? *link : "name:" + lower_utf8(name);
-        Person& p = people[key];
-        if (p.name.empty()) {
-          p.name = name;
-          if (link) p.path = *link;
-        }
-        if (std::find(p.surface.begin(), p.surface.end(), name) == p.surface.end()) p.surface.push_back(name);
-        add_unique(p.accounts, Val::make_link(n.path));
-        return p;
-      };
-      for (const auto& c : panel->contacts) {
-        Person& p = person_for(c.name, c.link);
-        if (c.link) continue;
-        p.mentions += c.count;
-      }
-      for (const auto& c : panel->collaborators) {
-        Person& p = person_for(c.name, c.link);
-        if (!c.role.empty()) add_unique(p.roles, Val::string(c.role));
-        if (!c.company.empty()) add_unique(p.companies, Val::string(c.company));
-        if (!c.link) p.mentions += 1;
-      }
-    }
-    if (kind == "people") {
-      for (auto& kv : people) {
-        Person& p = kv.second;
-        List surface;
-        for (const auto& s : p.surface)
-          if (s != p.name) add_unique(surface, Val::string(s));
-        emit({{"name", Val::string(p.name)},
-              {"link", link_or_null(p.path)},
-              {"has_note", Val::boolean(!p.path.empty())},
-              {"aliases", Val::make_list(p.aliases)},
-              {"roles", Val::make_list(p.roles)},
-              {"companies", Val::make_list(p.companies)},
-              {"accounts", Val::make_list(p.accounts)},
-              {"mentions", Val::number(p.mentions)},
-              {"last_contact", std::isnan(p.last) ? Val::null() : Val::date(p.last)},
-              {"duplicates", Val::make_list(surface)}});
-      }
-    } else {
-      std::map<std::string, std::pair<List, List>> companies;  // name -> (people, accounts)
-      std::map<std::string, std::string> display;
-      for (auto& kv : people)
-        for (const auto& c : kv.second.companies.empty() ? List{} : kv.second.companies) {
-          std::string key = lower_utf8(c.s);
-          if (!display.count(key)) display[key] = c.s;
-          add_unique(companies[key].first, kv.second.path.empty() ? Val::string(kv.second.name) : Val::make_link(kv.second.path));
-          for (const auto& a : kv.second.accounts) add_unique(companies[key].second, a);
-        }
-      for (auto& kv : companies)
-        emit({{"name", Val::string(display[kv.first])},
-              {"link", Val::null()},
-              {"people", Val::make_list(kv.second.first)},
-              {"accounts", Val::make_list(kv.second.second)}});
-    }
-    return out;
-  }
-
-  const unsigned note_kind = kind == "accounts"   ? unsigned{kAccount}
-                             : kind == "projects" ? unsigned{kProject}
-                             : kind == "meetings" ? unsigned{kMeeting}
-                                                  : 0u;
-  if (!note_kind) return out;
-  for (const auto& kv : v.notes()) {
-    const parse::Note& n = kv.second;
-    if (!(kinds_of(n) & note_kind)) continue;
-    std::vector<std::pair<std::string, Val>> f;
-    f.emplace_back("name", Val::string(n.name));
-    f.emplace_back("link", Val::make_link(n.path));
-    std::string status = fm_string(n, "status");
-    f.emplace_back("status", status.empty() ? Val::null() : Val::string(status));
-    List accounts;
-    for (const auto& a : fm_links(v, n, "account")) add_unique(accounts, Val::make_link(a));
-    for (const auto& a : fm_links(v, n, "customer")) add_unique(accounts, Val::make_link(a));
-    if (kind == "accounts") {
-      List people, meetings, projects;
-      if (auto panel = panel::roster(v, *g, n.path)) {
-        for (const auto& c : panel->contacts) add_unique(people, c.link ? Val::make_link(*c.link) : Val::string(c.name));
-        for (const auto& c : panel->collaborators) add_unique(people, c.link ? Val::make_link(*c.link) : Val::string(c.name));
-      }
-      double last = std::nan("");
-      for (const auto& b : v.backlinks(n.path))
-        if (const auto* bn = v.find(b)) {
-          const unsigned kinds = kinds_of(*bn);
-          if (kinds & kMeeting) {
-            add_unique(meetings, Val::make_link(b));
-            double d = note_day(*bn);
-            if (!std::isnan(d) && (std::isnan(last) || d > last)) last = d;
-          } else if (kinds & kProject) {
-            add_unique(projects, Val::make_link(b));
-          }
-        }
-      f.emplace_back("people", Val::make_list(people));
-      f.emplace_back("meetings", Val::make_list(meetings));
-      f.emplace_back("projects", Val::make_list(projects));
-      f.emplace_back("last_contact", std::isnan(last) ? Val::null() : Val::date(last));
-    } else if (kind == "projects") {
-      f.emplace_back("accounts", Val::make_list(accounts));
-      auto owner = fm_links(v, n, "owner");
-      f.emplace_back("owner", owner.empty() ? Val::null() : Val::make_link(owner[0]));
-    } else {
-      double d = note_day(n);
-      f.emplace_back("date", std::isnan(d) ? Val::null() : Val::date(d));
-      f.emplace_back("accounts", Val::make_list(accounts));
-      List attendees;
-      for (const auto& a : fm_links(v, n, "attendees")) add_unique(attendees, Val::make_link(a));
-      f.emplace_back("attendees", Val::make_list(attendees));
-    }
-    emit(std::move(f));
-  }
-  return out;
-}
-
-}  // namespace
 
 namespace {
 class IndexEntities : public EntityProvider {
