@@ -64,6 +64,8 @@ TEST(EntityTables, FollowEveryEditAsAFreshEngineWould) {
   for (const auto& [path, text] : notes) live.upsert(path, text, 1);
   for (const char* q : kTables) table(live, q);  // every table built and cached
 
+  // Contacts written by name only; "named person" later gives one of them a note.
+  const char* const kUnlinked[] = {"Zoë Quist", "Yann Roux", "Lin Xu"};
   std::mt19937 rng(20261126);
   auto pick = [&](const Notes& from) {
     auto it = from.begin();
@@ -71,7 +73,7 @@ TEST(EntityTables, FollowEveryEditAsAFreshEngineWould) {
     return it->first;
   };
   const char* const kEdits[] = {"link", "contact", "collaborator", "drop line", "date", "meeting about", "alias",
-                                "type", "rename", "remove", "new person", "new meeting", "role"};
+                                "type", "rename", "remove", "new person", "new meeting", "role", "named person"};
   for (int step = 0; step < 120; ++step) {
     const std::string edit = kEdits[rng() % (sizeof kEdits / sizeof *kEdits)];
     const std::string path = pick(notes);
@@ -81,7 +83,7 @@ TEST(EntityTables, FollowEveryEditAsAFreshEngineWould) {
       text += "\n- Spoke with [[" + other + "]] on 2025-0" + std::to_string(1 + rng() % 9) + "-1" + std::to_string(rng() % 10) + "\n";
     } else if (edit == "contact" || edit == "collaborator") {
       const bool linked = rng() % 2;
-      const std::string who = linked ? "[[" + other + "]]" : "Zoë Quist";
+      const std::string who = linked ? "[[" + other + "]]" : kUnlinked[rng() % 3];
       text += edit == "contact" ? "\n## Key Contacts\n\n- " + who + " - CFO\n"
                                 : "\n## Collaborators\n\n| Name | Role | Company |\n|---|---|---|\n| " + who + " | Buyer | Quist AG |\n";
     } else if (edit == "drop line") {
@@ -118,6 +120,13 @@ TEST(EntityTables, FollowEveryEditAsAFreshEngineWould) {
       if (notes.size() < 10) continue;
       live.remove(path);
       notes.erase(path);
+    } else if (edit == "named person") {
+      // The person the contact edits list by name only: resolving them changes other notes.
+      const std::string to = "People/" + std::string(kUnlinked[rng() % 3]) + ".md";
+      const std::string body = "---\ntype: person\naliases: [\"" + other + "\"]\n---\n";
+      if (notes.count(to)) continue;
+      live.upsert(to, body, 1);
+      notes[to] = body;
     } else if (edit == "new person" || edit == "new meeting") {
       std::string to = (edit == "new person" ? "People/Person " : "Meetings/2025-12-01 Call ") + std::to_string(step) + ".md";
       std::string body = edit == "new person"
@@ -135,9 +144,10 @@ TEST(EntityTables, FollowEveryEditAsAFreshEngineWould) {
 }
 
 // The point of the row-by-row update: an edit that leaves every note's
-// identity alone patches the tables in place; one that changes how notes
-// resolve (an alias) builds them afresh.
-TEST(EntityTables, AnEditPatchesTheTablesAnAliasRebuildsThem) {
+// identity alone, or a new note nothing names, patches the tables in place;
+// a change of how notes resolve (an alias, a note others already name)
+// builds them afresh.
+TEST(EntityTables, EditsAndUnnamedNewNotesPatchTheTablesResolutionChangesRebuildThem) {
   vaultcrm::Engine e;
   e.upsert("Customers/Acme.md", "---\ntype: customer\n---\n## Key Contacts\n- [[Ana Lima]] - CTO\n", 1);
   e.upsert("People/Ana Lima.md", "---\ntype: person\nrole: CTO\n---\n", 1);
@@ -158,7 +168,29 @@ TEST(EntityTables, AnEditPatchesTheTablesAnAliasRebuildsThem) {
   EXPECT_EQ(e.impl().entity_cache.tables, tables);
   EXPECT_NE(after.find("Bo Ek"), std::string::npos) << after;
 
+  // A new note nothing names yet: patched too.
+  e.upsert("Meetings/2025-05-06 Review.md", "---\ntype: meeting\n---\n- [[Acme]] with [[Ana Lima]]\n", 1);
+  after = table(e, q);
+  EXPECT_EQ(e.impl().entity_cache.tables, tables) << "a new note nothing names should patch the tables";
+  EXPECT_NE(after.find("2025-05-06"), std::string::npos) << after;
+
+  // A note for the person Acme lists by name: their row now has a note.
+  e.upsert("People/Bo Ek.md", "---\ntype: person\nrole: CFO\n---\n", 1);
+  after = table(e, q);
+  EXPECT_NE(e.impl().entity_cache.tables, tables) << "a note others already name changes resolution: built again";
+  EXPECT_NE(after.find("People/Bo Ek.md"), std::string::npos) << after;
+
+  {
+    vaultcrm::Engine fresh;
+    fresh.upsert("Customers/Acme.md", "---\ntype: customer\n---\n## Key Contacts\n- [[Ana Lima]] - CTO\n- Bo Ek - CFO\n", 1);
+    fresh.upsert("People/Ana Lima.md", "---\ntype: person\nrole: CTO\n---\n", 1);
+    fresh.upsert("Meetings/2025-03-01 Kickoff.md", "---\ntype: meeting\ndate: 2025-04-02\n---\n- [[Acme]] with [[Ana Lima]]\n", 1);
+    fresh.upsert("Meetings/2025-05-06 Review.md", "---\ntype: meeting\n---\n- [[Acme]] with [[Ana Lima]]\n", 1);
+    fresh.upsert("People/Bo Ek.md", "---\ntype: person\nrole: CFO\n---\n", 1);
+    EXPECT_EQ(after, table(fresh, q)) << "Bo Ek is one person, with a note, not also a name-only row";
+  }
+  const auto rebuilt = e.impl().entity_cache.tables;
   e.upsert("People/Ana Lima.md", "---\ntype: person\nrole: CTO\naliases: [Ana]\n---\n", 3);
   table(e, q);
-  EXPECT_NE(e.impl().entity_cache.tables, tables) << "an alias changes resolution: the tables are built again";
+  EXPECT_NE(e.impl().entity_cache.tables, rebuilt) << "an alias changes resolution: the tables are built again";
 }

@@ -117,6 +117,9 @@ class Graph {
 
   // The kind of a note (from its type, tags and folder), if typed.
   std::optional<Kind> kind_of(std::string_view path) const;
+  // Whether another note's references fold to this note's name or one of
+  // its aliases: then its arrival or departure changes what they resolve to.
+  bool named_by_others(std::string_view path) const;
   // Every relation touching an entity, from the notes that state one.
   // Pointers into the graph: valid until the next update.
   std::vector<const Relation*> relations_of(std::string_view entity_id) const;

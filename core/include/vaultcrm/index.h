@@ -81,6 +81,9 @@ class Vault {
   // The same notes themselves, in path order.
   std::vector<const parse::Note*> backlink_notes(std::string_view path, bool include_self = false) const;
   std::vector<Unresolved> unresolved() const;
+  // Whether some note holds a link whose last component is `name` (ASCII
+  // case-insensitively), whether or not it resolves.
+  bool has_links_named(std::string_view name) const;
 
   // Notes carrying `tag` (without '#', case-insensitive), and with
   // `with_subtags` also those carrying tag/... (Obsidian and Dataview count

@@ -644,6 +644,16 @@ void Graph::on_rename(const index::Vault& vault, std::string_view from, std::str
 // ---------------------------------------------------------------------------
 // Reading
 
+bool Graph::named_by_others(std::string_view path) const {
+  auto it = notes_.find(path);
+  if (it == notes_.end()) return false;
+  for (Key k : it->second.identity_keys)
+    if (auto b = by_key_.find(k); b != by_key_.end())
+      for (PathRef p : b->second)
+        if (*p != path) return true;
+  return false;
+}
+
 std::vector<const Relation*> Graph::relations_of(std::string_view entity_id) const {
   std::vector<const Relation*> out;
   Key id = ids_.find(entity_id);

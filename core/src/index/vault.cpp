@@ -362,6 +362,13 @@ std::vector<const parse::Note*> Vault::backlink_notes(std::string_view path, boo
   return out;
 }
 
+bool Vault::has_links_named(std::string_view name) const {
+  std::string key;
+  lower_into(link_name_view(name), key);
+  auto it = linkers_.find(key);
+  return it != linkers_.end() && !it->second.empty();
+}
+
 std::vector<Unresolved> Vault::unresolved() const {
   std::vector<Unresolved> out;
   for (const auto& [path, note] : notes_)

@@ -122,8 +122,10 @@ Val link_or_null(const std::string& path) { return path.empty() ? Val::null() : 
 // which notes each row read, so after an edit that leaves every note's
 // identity alone (see identity_of) only the rows that read the edited note,
 // or that it links to or lists now, are computed again: the cost follows
-// the edit, not the vault. Any other change (a note added, removed or
-// renamed; aliases or a kind changed; a schema) builds the tables afresh.
+// the edit, not the vault. A new note that nothing names yet is the same
+// case. Any other change (a note removed or renamed, or added where links or
+// references already name it; aliases or a kind changed; a schema) builds
+// the tables afresh.
 // ---------------------------------------------------------------------------
 
 namespace {
@@ -174,9 +176,9 @@ class EntityTables {
   const index::Vault* vault() const { return &v_; }
   const graph::Graph* graph() const { return &g_; }
 
-  // Brings the tables to the vault's state after edits of `paths` (existing
-  // notes only). False when a full build is needed instead.
-  bool apply_edits(const std::vector<std::string_view>& paths);
+  // Brings the tables to the vault's state after `edited` notes changed and
+  // `added` notes arrived. False when a full build is needed instead.
+  bool apply_changes(const std::vector<std::string_view>& edited, const std::vector<std::string_view>& added);
 
   const std::vector<Entity>& rows(int table) {
     build(table);
@@ -495,16 +497,32 @@ void EntityTables::refresh(int table, const std::string& key) {
   set_row(table, key, n ? note_row(table, *n) : std::nullopt);
 }
 
-bool EntityTables::apply_edits(const std::vector<std::string_view>& paths) {
+bool EntityTables::apply_changes(const std::vector<std::string_view>& edited_paths,
+                                 const std::vector<std::string_view>& added_paths) {
   // Past a few dozen notes (a sync, a bulk replace) a build is as cheap.
-  if (paths.size() > 64) return false;
+  if (!identities_known_ || edited_paths.size() + added_paths.size() > 64) return false;
   std::vector<const parse::Note*> edited;
-  for (std::string_view path : paths) {
+  for (std::string_view path : edited_paths) {
     const parse::Note* n = v_.find(path);
     if (!n) return false;
     auto it = identity_.find(n);
-    if (!identities_known_ || it == identity_.end() || it->second != identity_of(g_, *n)) return false;
+    if (it == identity_.end() || it->second != identity_of(g_, *n)) return false;
     edited.push_back(n);
+  }
+  // A new note that nothing names yet (no link with its name or an alias, no
+  // reference the graph folds to them) changes what no other note resolves
+  // to: like an edit of a note that was empty. One that something names
+  // (the person an account listed by name only) needs a build.
+  for (std::string_view path : added_paths) {
+    const parse::Note* n = v_.find(path);
+    if (!n || identity_.count(n) || v_.has_links_named(n->name) || g_.named_by_others(path)) return false;
+    for (const auto& a : n->aliases)
+      if (v_.has_links_named(a)) return false;
+    edited.push_back(n);
+  }
+  for (std::string_view path : added_paths) {
+    const parse::Note* n = v_.find(path);
+    identity_[n] = identity_of(g_, *n);
   }
   // The rows to compute again, per table: the edited notes' own, those that
   // read them as a backlink, and those they link to now.
@@ -553,15 +571,23 @@ EntityTables& tables_for(const Ctx& ctx, const graph::Graph& g, EntityCache& cac
   if (t && (t->vault() != &v || t->graph() != &g)) t.reset();
   if (t && t->generation() != v.generation()) {
     std::vector<index::Vault::Change> changes;
-    bool edits_only = v.changes_since(t->generation(), changes);
-    std::vector<std::string_view> edited;
+    bool patchable = v.changes_since(t->generation(), changes);
+    std::vector<std::string_view> edited, added;
     for (const auto& c : changes) {
-      if (c.kind != index::Vault::Change::Kind::Edited) edits_only = false;
-      edited.push_back(c.path);
+      if (c.kind == index::Vault::Change::Kind::Removed) patchable = false;
+      (c.kind == index::Vault::Change::Kind::Added ? added : edited).push_back(c.path);
     }
-    std::sort(edited.begin(), edited.end());
-    edited.erase(std::unique(edited.begin(), edited.end()), edited.end());
-    if (!edits_only || !t->apply_edits(edited)) t.reset();
+    auto unique = [](std::vector<std::string_view>& paths) {
+      std::sort(paths.begin(), paths.end());
+      paths.erase(std::unique(paths.begin(), paths.end()), paths.end());
+    };
+    unique(added);
+    unique(edited);
+    // A note added then edited is an added one.
+    edited.erase(std::remove_if(edited.begin(), edited.end(),
+                                [&](std::string_view p) { return std::binary_search(added.begin(), added.end(), p); }),
+                 edited.end());
+    if (!patchable || !t->apply_changes(edited, added)) t.reset();
   }
   if (!t) t = std::make_shared<EntityTables>(v, g);
   return *t;
