@@ -453,14 +453,27 @@ test("query, dedup and mergePlan answer with data or a VaultcrmError, never a cr
 
 test("error envelopes carry query positions into VaultcrmError (wrapper only, fake module)", async () => {
   const envelope = JSON.stringify({ ok: false, error: { code: "query_syntax", message: "expected FROM", line: 2, column: 7 } });
+  // The raw surface as bindings.cpp has it: an answer is its size, its bytes
+  // in the heap at the address the word at resultSlot() holds.
+  const heap = new ArrayBuffer(4096);
+  const HEAPU8 = new Uint8Array(heap);
+  const HEAPU32 = new Uint32Array(heap);
+  const answer = (text) => {
+    const bytes = new TextEncoder().encode(text);
+    HEAPU8.set(bytes, 1000);
+    HEAPU32[16 >> 2] = 1000;
+    return bytes.length;
+  };
   class FakeRaw {
     deleted = false;
-    query() { return envelope; }
-    summary() { return "{not json"; }
+    resultSlot() { return 16; }
+    releaseResult() {}
+    queryBytes() { return answer(envelope); }
+    summaryBytes() { return answer("{not json"); }
     delete() { this.deleted = true; }
     isDeleted() { return this.deleted; }
   }
-  const fake = async () => ({ Engine: FakeRaw, apiVersion: () => API_VERSION, schemaVersion: () => SCHEMA_VERSION });
+  const fake = async () => ({ Engine: FakeRaw, apiVersion: () => API_VERSION, schemaVersion: () => SCHEMA_VERSION, HEAPU8, HEAPU32 });
   const engine = await createEngineFrom(fake);
   assert.throws(() => engine.query("TABLE x", "a.md"), (e) => {
     assert.ok(e instanceof VaultcrmError);

@@ -1,8 +1,9 @@
 // wasm/js/engine.ts - the thin TypeScript wrapper over the vaultcrm wasm module.
 //
 // It marshals and owns lifetimes; it has no logic of its own (tree-sitter's
-// binding_web, sql.js). Strings go in, one JSON envelope string per call comes
-// out; an error envelope becomes a thrown VaultcrmError.
+// binding_web, sql.js). Strings go in, one JSON envelope per call comes out
+// (as UTF-8 bytes in the module's heap, decoded here); an error envelope
+// becomes a thrown VaultcrmError.
 //
 //   import { createEngine } from "../../wasm/js/web";   // or ./node
 //   const engine = await createEngine();      // the module loads once
@@ -99,6 +100,12 @@ function unwrap<T>(json: string): T {
 }
 
 const utf8 = new TextEncoder();
+// Not fatal, as embind's own decoding: invalid UTF-8 (which the core does not
+// write) would become U+FFFD rather than an exception.
+const utf8Decoder = new TextDecoder();
+
+/** Answers bigger than this are freed in the module as soon as they are read. */
+const RELEASE_ABOVE = 1 << 20;
 
 /**
  * One heap block reused for the bytes of call after call (a vault load's
@@ -134,18 +141,42 @@ class HeapScratch {
 export class Engine {
   private raw: RawEngine | null;
   private readonly module: VaultcrmModule;
+  /** Heap address of the word holding the address of the raw engine's last answer. */
+  private readonly resultSlot: number;
 
   /** Use createEngine() (web.ts / node.ts) rather than this constructor. */
   constructor(module: VaultcrmModule) {
     const raw = new module.Engine();
     this.raw = raw;
     this.module = module;
+    this.resultSlot = raw.resultSlot();
     leaked?.register(this, raw, this);
   }
 
-  private call<T>(f: (raw: RawEngine) => string): T {
+  private live(): RawEngine {
     if (!this.raw) throw new VaultcrmError("disposed", "vaultcrm Engine used after dispose()");
-    return unwrap<T>(f(this.raw));
+    return this.raw;
+  }
+
+  /**
+   * The answer a `...Bytes` call just left in the module, `size` bytes, given
+   * to `read` as a view of the heap. The view is taken only now: a call may
+   * grow the heap, which replaces HEAPU8 (an older view is then detached and
+   * empty). A big answer is freed right after: the next call would otherwise
+   * keep it alive until then.
+   */
+  private answer<R>(raw: RawEngine, size: number, read: (bytes: Uint8Array) => R): R {
+    const module = this.module;
+    const at = module.HEAPU32[this.resultSlot >>> 2] ?? 0;  // a word of the heap: always there
+    const result = read(module.HEAPU8.subarray(at, at + size));
+    if (size > RELEASE_ABOVE) raw.releaseResult();
+    return result;
+  }
+
+  /** One crossing: `f` makes a `...Bytes` call and returns its size; its envelope is unwrapped. */
+  private call<T>(f: (raw: RawEngine) => number): T {
+    const raw = this.live();
+    return unwrap<T>(this.answer(raw, f(raw), (bytes) => utf8Decoder.decode(bytes)));
   }
 
   /** `path` and `text` as UTF-8 in one heap block for the length of `f` (see upsertMany). */
@@ -185,26 +216,26 @@ export class Engine {
           raw.batchAddAt(base, path, textAt, text, typeof n.mtime === "number" ? n.mtime : 0);
         }
       } catch (e) {
-        raw.batchEnd();  // closes the batch; the error is the one to report
+        raw.batchEndBytes();  // closes the batch; the error is the one to report
         throw e;
       } finally {
         heap.free();
       }
-      return raw.batchEnd();
+      return raw.batchEndBytes();
     });
   }
 
   /** Adds or replaces one note. `mtime` is stored and reported as given. */
   upsert(path: string, text: string, mtime: number): UpsertResult {
-    return this.call((raw) => this.withUtf8(path, text, (p, ps, t, ts) => raw.upsertAt(p, ps, t, ts, mtime)));
+    return this.call((raw) => this.withUtf8(path, text, (p, ps, t, ts) => raw.upsertBytes(p, ps, t, ts, mtime)));
   }
 
   remove(path: string): RemoveResult {
-    return this.call((raw) => raw.remove(path));
+    return this.call((raw) => raw.removeBytes(path));
   }
 
   rename(from: string, to: string): RenameResult {
-    return this.call((raw) => raw.rename(from, to));
+    return this.call((raw) => raw.renameBytes(from, to));
   }
 
   /**
@@ -214,27 +245,27 @@ export class Engine {
    */
   setSchema(settings: SchemaSettings): SetSchemaResult {
     const json = JSON.stringify(settings);
-    return this.call((raw) => raw.setSchema(json));
+    return this.call((raw) => raw.setSchemaBytes(json));
   }
 
   /** The parsed note with resolved links. Throws VaultcrmError "not_found". */
   note(path: string): Note {
-    return this.call((raw) => raw.note(path));
+    return this.call((raw) => raw.noteBytes(path));
   }
 
   /** Vault totals, unresolved links and every note's errors. */
   summary(): Summary {
-    return this.call((raw) => raw.summary());
+    return this.call((raw) => raw.summaryBytes());
   }
 
   /** Summary plus every note (what `vaultcrm index --json` prints). */
   index(): IndexDump {
-    return this.call((raw) => raw.indexJson());
+    return this.call((raw) => raw.indexJsonBytes());
   }
 
   /** The account panel model for one note. */
   panel(path: string): AccountPanel {
-    return this.call((raw) => raw.panel(path));
+    return this.call((raw) => raw.panelBytes(path));
   }
 
   /**
@@ -243,19 +274,19 @@ export class Engine {
    * VaultcrmError "query_syntax" with line/column.
    */
   query(source: string, originPath: string, format: QueryFormat = ""): QueryResult {
-    return this.call((raw) => raw.query(source, originPath, format));
+    return this.call((raw) => raw.queryBytes(source, originPath, format));
   }
 
   /** Duplicate contacts and entries across the vault. */
   dedup(options: DedupOptions = {}): DedupReport {
     const json = JSON.stringify(options);
-    return this.call((raw) => raw.dedup(json));
+    return this.call((raw) => raw.dedupBytes(json));
   }
 
   /** The exact file edits (and inverse edits) for a merge; the host applies them. */
   mergePlan(request: MergePlanRequest): MergePlan {
     const json = JSON.stringify(request);
-    return this.call((raw) => raw.mergePlan(json));
+    return this.call((raw) => raw.mergePlanBytes(json));
   }
 
   /**
@@ -263,9 +294,12 @@ export class Engine {
    * Holds parsed notes, not their texts.
    */
   saveSnapshot(): Uint8Array {
-    if (!this.raw) throw new VaultcrmError("disposed", "vaultcrm Engine used after dispose()");
-    const bytes = this.raw.saveSnapshot();
-    if (bytes === null) throw new VaultcrmError("internal", "the engine could not write a snapshot");
+    const raw = this.live();
+    const size = raw.saveSnapshotBytes();
+    if (size === 0) throw new VaultcrmError("internal", "the engine could not write a snapshot");
+    // A copy (slice), not a view: the heap block is the engine's, and freed.
+    const bytes = this.answer(raw, size, (view) => view.slice());
+    if (size <= RELEASE_ABOVE) raw.releaseResult();
     return bytes;
   }
 
@@ -284,7 +318,7 @@ export class Engine {
       if (!address) throw new VaultcrmError("internal", `out of memory for a snapshot of ${bytes.length} bytes`);
       try {
         module.HEAPU8.set(bytes, address);
-        return raw.loadSnapshotAt(address, bytes.length);
+        return raw.loadSnapshotBytes(address, bytes.length);
       } finally {
         module._free(address);
       }
@@ -293,12 +327,12 @@ export class Engine {
 
   /** Gives a restored note its text back (merges and dedup read texts); re-indexes it if the bytes changed. */
   attachText(path: string, text: string): AttachTextResult {
-    return this.call((raw) => this.withUtf8(path, text, (p, ps, t, ts) => raw.attachTextAt(p, ps, t, ts)));
+    return this.call((raw) => this.withUtf8(path, text, (p, ps, t, ts) => raw.attachTextBytes(p, ps, t, ts)));
   }
 
   /** Restored notes still waiting for their text. */
   missingTexts(): string[] {
-    return this.call<MissingTexts>((raw) => raw.missingTexts()).paths;
+    return this.call<MissingTexts>((raw) => raw.missingTextsBytes()).paths;
   }
 
   /** True once dispose() ran. */

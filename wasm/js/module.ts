@@ -1,40 +1,59 @@
 // wasm/js/module.ts - the raw surface of the Emscripten module (embind), typed.
 //
 // This is what wasm/src/bindings.cpp exports. Only engine.ts talks to it; hosts
-// use the Engine class from engine.ts. Every method but saveSnapshot returns a
-// JSON envelope string ({"ok":true,"value":...} | {"ok":false,"error":{code,message}}), and
-// nothing throws across it: bindings.cpp catches every C++ exception.
+// use the Engine class from engine.ts. Every answer is a JSON envelope
+// ({"ok":true,"value":...} | {"ok":false,"error":{code,message}}), except
+// saveSnapshot's bytes, and nothing throws across it: bindings.cpp catches
+// every C++ exception.
+//
+// The `...Bytes` calls (what engine.ts uses) return the answer's size in
+// bytes and leave the answer, UTF-8 JSON (or the binary snapshot), in a buffer
+// the C++ engine owns: it starts at the address stored in the 32-bit word at
+// `resultSlot()` (read it with HEAPU32 after the call) and stays there until
+// the next `...Bytes` call or `releaseResult()`. The string-returning calls go
+// through embind's own string conversion; only the bench's raw stages and
+// tests/wasm use them.
 
 /** An embind handle to a C++ vaultcrm::Engine. Owns wasm memory: call delete(). */
 export interface RawEngine {
-  upsertMany(notesJson: string): string;
-  /** Note-by-note bulk load: batchBegin(n), batchAdd() per note, batchEnd() answers as upsertMany. */
+  /** Heap address of the word that holds the address of the last `...Bytes` answer (fixed per engine). */
+  resultSlot(): number;
+  /** Frees the last `...Bytes` answer. */
+  releaseResult(): void;
+  /** Note-by-note bulk load: batchBegin(n), batchAddAt() per note, batchEndBytes() answers as upsertMany. */
   batchBegin(count: number): void;
-  batchAdd(path: string, text: string, mtime: number): void;
   /** batchAdd of UTF-8 bytes the caller wrote into the heap at these addresses (and frees afterwards). */
   batchAddAt(pathAddress: number, pathSize: number, textAddress: number, textSize: number, mtime: number): void;
+  batchEndBytes(): number;
+  /** upsert / attachText over UTF-8 bytes the caller wrote into the heap (as batchAddAt). */
+  upsertBytes(pathAddress: number, pathSize: number, textAddress: number, textSize: number, mtime: number): number;
+  attachTextBytes(pathAddress: number, pathSize: number, textAddress: number, textSize: number): number;
+  removeBytes(path: string): number;
+  renameBytes(from: string, to: string): number;
+  setSchemaBytes(schemaJson: string): number;
+  noteBytes(path: string): number;
+  summaryBytes(): number;
+  indexJsonBytes(): number;
+  panelBytes(path: string): number;
+  /** format: "dql" | "tasks" | "" (detect). */
+  queryBytes(source: string, originPath: string, format: string): number;
+  dedupBytes(optionsJson: string): number;
+  mergePlanBytes(requestJson: string): number;
+  missingTextsBytes(): number;
+  /** The binary index snapshot; size 0 if the engine could not make one. */
+  saveSnapshotBytes(): number;
+  /** Loads the snapshot the caller copied to [address, address + size) of the heap (and frees afterwards). */
+  loadSnapshotBytes(address: number, size: number): number;
+
+  /** Through embind's strings (bench, tests): a JSON array of {path, text, mtime}. */
+  upsertMany(notesJson: string): string;
+  batchAdd(path: string, text: string, mtime: number): void;
   batchEnd(): string;
   upsert(path: string, text: string, mtime: number): string;
-  remove(path: string): string;
-  rename(from: string, to: string): string;
-  setSchema(schemaJson: string): string;
   note(path: string): string;
-  summary(): string;
   indexJson(): string;
   panel(path: string): string;
-  /** format: "dql" | "tasks" | "" (detect). */
-  query(source: string, originPath: string, format: string): string;
-  dedup(optionsJson: string): string;
-  mergePlan(requestJson: string): string;
-  /** The binary index snapshot (a copy), or null if the engine could not make one. */
-  saveSnapshot(): Uint8Array | null;
-  /** Loads the snapshot the caller copied to [address, address + size) of the heap (and frees afterwards). */
-  loadSnapshotAt(address: number, size: number): string;
-  /** upsert / attachText over UTF-8 bytes the caller wrote into the heap (as batchAddAt). */
-  upsertAt(pathAddress: number, pathSize: number, textAddress: number, textSize: number, mtime: number): string;
-  attachTextAt(pathAddress: number, pathSize: number, textAddress: number, textSize: number): string;
-  attachText(path: string, text: string): string;
-  missingTexts(): string;
+
   /** Frees the C++ object. Using the handle afterwards throws. */
   delete(): void;
   isDeleted(): boolean;
@@ -45,11 +64,13 @@ export interface VaultcrmModule {
   Engine: new () => RawEngine;
   apiVersion(): number;
   schemaVersion(): number;
-  /** The heap allocator and the heap itself, for bytes that cross by one copy (a snapshot). */
+  /** The heap allocator and the heap itself, for bytes that cross in either direction. */
   _malloc(size: number): number;
   _free(address: number): void;
-  /** The heap; replaced when the heap grows, so read it after allocating. */
+  /** The heap; replaced when the heap grows, so read it after allocating or calling. */
   HEAPU8: Uint8Array;
+  /** The same heap as 32-bit words (replaced with HEAPU8). */
+  HEAPU32: Uint32Array;
 }
 
 /** Options passed to the Emscripten factory (a subset of Module's fields). */

@@ -1,9 +1,11 @@
 // wasm/src/bindings.cpp - vaultcrm::Engine for JavaScript (embind).
 //
-// The only C++ that knows about Emscripten. It marshals strings and nothing
-// else: JSON strings cross the boundary (one crossing per call, whatever the
-// size), and the typed view of them lives in wasm/js/types.ts. The one
-// exception is the index snapshot, which is bytes (a Uint8Array).
+// The only C++ that knows about Emscripten. It marshals bytes and strings and
+// nothing else: JSON envelopes cross the boundary (one crossing per call,
+// whatever the size), and the typed view of them lives in wasm/js/types.ts.
+// The one exception is the index snapshot, which is binary. Note texts come in
+// as UTF-8 the wrapper wrote into the heap; answers go out as UTF-8 the
+// wrapper decodes from the heap (EngineBinding says why).
 //
 // The core promises not to throw across Engine, but a std::bad_alloc when the
 // heap cannot grow, or a bug, still could. An exception escaping into
@@ -14,10 +16,12 @@
 //   const m = await createVaultcrmModule();
 //   const e = new m.Engine();
 //   e.upsert("a.md", "# A", 0);      // '{"ok":true,"value":...}'
+//   const slot = e.resultSlot();     // or, as the wrapper does:
+//   const size = e.noteBytes("a.md");
+//   const at = m.HEAPU32[slot >> 2]; // the envelope is [at, at + size)
 //   e.delete();
 
 #include <emscripten/bind.h>
-#include <emscripten/val.h>
 
 #include <cstdint>
 #include <exception>
@@ -88,6 +92,18 @@ std::string Guarded(const char* call, F&& f) noexcept {
 // What JavaScript sees as `Engine`. Holds the core engine by pointer so that a
 // failing constructor becomes an error on each call instead of an exception
 // thrown out of `new Engine()`.
+//
+// Answers leave as bytes. Emscripten 3.1.6's embind returns a std::string by
+// copying it into a fresh malloc'd block, then walking it byte by byte in
+// JavaScript twice (a NUL scan of its own, then UTF8ToString's) before
+// TextDecoder decodes it: for the 628 KB answer of a tag query that is a
+// measurable share of the call. So each `...Bytes` call keeps its answer in
+// `result_`, writes its address into `result_at_`, and returns its size; the
+// wrapper (engine.ts) decodes the bytes where they lie with TextDecoder, or
+// copies them out (the snapshot). `resultSlot()` is the heap address of
+// `result_at_`, fixed for the object's lifetime, so an answer still costs one
+// crossing. The answer stays until the next `...Bytes` call or
+// `releaseResult()`.
 class EngineBinding {
  public:
   EngineBinding() {
@@ -100,17 +116,20 @@ class EngineBinding {
     }
   }
 
-  std::string upsertMany(const std::string& notes_json) {
-    return Call("upsertMany", [&](vaultcrm::Engine& e) { return e.upsertMany(notes_json); });
+  // ---- The answer buffer.
+  uintptr_t resultSlot() const { return reinterpret_cast<uintptr_t>(&result_at_); }
+  void releaseResult() {
+    std::string().swap(result_);
+    result_at_ = reinterpret_cast<uintptr_t>(result_.data());
   }
-  // The note-by-note bulk load (Engine::batchBegin/Add/End): batchAdd returns
-  // nothing, so a vault load crosses with no envelope per note; any failure,
-  // including an engine that failed to initialise, is batchEnd's answer.
+
+  // ---- Calls the wrapper makes: UTF-8 or binary answers in result_.
+  // The note-by-note bulk load (Engine::batchBegin/Add/End): batchAddAt
+  // returns nothing, so a vault load crosses with no envelope per note; any
+  // failure, including an engine that failed to initialise, is batchEnd's
+  // answer.
   void batchBegin(double count) {
     if (engine_) engine_->batchBegin(count > 0 ? static_cast<size_t>(count) : 0);
-  }
-  void batchAdd(const std::string& path, const std::string& text, double mtime) {
-    if (engine_) engine_->batchAdd(path, text, mtime);  // noexcept in effect: it catches
   }
   // batchAdd over UTF-8 the wrapper wrote into its own heap block with
   // TextEncoder.encodeInto (engine.ts). embind's std::string measures and
@@ -121,85 +140,103 @@ class EngineBinding {
       engine_->batchAdd(std::string_view(reinterpret_cast<const char*>(path), path_size),
                         std::string_view(reinterpret_cast<const char*>(text), text_size), mtime);
   }
+  size_t batchEndBytes() {
+    return Answer("batchEnd", [&](vaultcrm::Engine& e) { return e.batchEnd(); });
+  }
+  // upsert and attachText over UTF-8 the wrapper wrote into the heap (see
+  // batchAddAt): an edit crosses without embind's per-character loops.
+  size_t upsertBytes(uintptr_t path, size_t path_size, uintptr_t text, size_t text_size, double mtime) {
+    return Answer("upsert", [&](vaultcrm::Engine& e) {
+      return e.upsert(std::string_view(reinterpret_cast<const char*>(path), path_size),
+                      std::string_view(reinterpret_cast<const char*>(text), text_size), mtime);
+    });
+  }
+  size_t attachTextBytes(uintptr_t path, size_t path_size, uintptr_t text, size_t text_size) {
+    return Answer("attachText", [&](vaultcrm::Engine& e) {
+      return e.attachText(std::string_view(reinterpret_cast<const char*>(path), path_size),
+                          std::string_view(reinterpret_cast<const char*>(text), text_size));
+    });
+  }
+  size_t removeBytes(const std::string& path) {
+    return Answer("remove", [&](vaultcrm::Engine& e) { return e.remove(path); });
+  }
+  size_t renameBytes(const std::string& from, const std::string& to) {
+    return Answer("rename", [&](vaultcrm::Engine& e) { return e.rename(from, to); });
+  }
+  size_t setSchemaBytes(const std::string& schema_json) {
+    return Answer("setSchema", [&](vaultcrm::Engine& e) { return e.setSchema(schema_json); });
+  }
+  size_t noteBytes(const std::string& path) {
+    return Answer("note", [&](vaultcrm::Engine& e) { return e.note(path); });
+  }
+  size_t summaryBytes() {
+    return Answer("summary", [&](vaultcrm::Engine& e) { return e.summary(); });
+  }
+  size_t indexJsonBytes() {
+    return Answer("indexJson", [&](vaultcrm::Engine& e) { return e.indexJson(); });
+  }
+  size_t panelBytes(const std::string& path) {
+    return Answer("panel", [&](vaultcrm::Engine& e) { return e.panel(path); });
+  }
+  size_t queryBytes(const std::string& source, const std::string& origin_path, const std::string& format) {
+    return Answer("query", [&](vaultcrm::Engine& e) { return e.query(source, origin_path, format); });
+  }
+  size_t dedupBytes(const std::string& options_json) {
+    return Answer("dedup", [&](vaultcrm::Engine& e) { return e.dedup(options_json); });
+  }
+  size_t mergePlanBytes(const std::string& request_json) {
+    return Answer("mergePlan", [&](vaultcrm::Engine& e) { return e.mergePlan(request_json); });
+  }
+  size_t missingTextsBytes() {
+    return Answer("missingTexts", [&](vaultcrm::Engine& e) { return e.missingTexts(); });
+  }
+  // The snapshot is binary and has no envelope: its bytes, or size 0 if the
+  // engine failed or ran out of memory (a snapshot is never empty: it starts
+  // with a header). The wrapper copies them out (HEAPU8.slice).
+  size_t saveSnapshotBytes() {  // catches everything (embind 3.1.6 binds no noexcept methods)
+    try {
+      result_ = engine_ ? engine_->saveSnapshot() : std::string();
+    } catch (...) {
+      std::string().swap(result_);
+    }
+    result_at_ = reinterpret_cast<uintptr_t>(result_.data());
+    return result_.size();
+  }
+  // `address` is the wrapper's malloc'd block of `size` bytes (a copy made
+  // by HEAPU8.set), read where it lies; it stays the caller's to free.
+  // Through embind's std::string a Uint8Array is copied by a JavaScript loop,
+  // byte by byte, and then once more into the string: for a 27 MB snapshot
+  // that was a loop of 27 M steps in a fresh module and 27 MB more of heap to
+  // fault in.
+  size_t loadSnapshotBytes(uintptr_t address, size_t size) {
+    return Answer("loadSnapshot", [&](vaultcrm::Engine& e) {
+      return e.loadSnapshot(std::string_view(reinterpret_cast<const char*>(address), size));
+    });
+  }
+
+  // ---- String calls through embind's own conversions. The wrapper uses none
+  // of them; the bench's raw stages and tests/wasm drive the module with them
+  // (a JSON array of notes, as native engine_json does).
+  std::string upsertMany(const std::string& notes_json) {
+    return Call("upsertMany", [&](vaultcrm::Engine& e) { return e.upsertMany(notes_json); });
+  }
+  void batchAdd(const std::string& path, const std::string& text, double mtime) {
+    if (engine_) engine_->batchAdd(path, text, mtime);  // noexcept in effect: it catches
+  }
   std::string batchEnd() {
     return Call("batchEnd", [&](vaultcrm::Engine& e) { return e.batchEnd(); });
   }
   std::string upsert(const std::string& path, const std::string& text, double mtime) {
     return Call("upsert", [&](vaultcrm::Engine& e) { return e.upsert(path, text, mtime); });
   }
-  std::string remove(const std::string& path) {
-    return Call("remove", [&](vaultcrm::Engine& e) { return e.remove(path); });
-  }
-  std::string rename(const std::string& from, const std::string& to) {
-    return Call("rename", [&](vaultcrm::Engine& e) { return e.rename(from, to); });
-  }
-  std::string setSchema(const std::string& schema_json) {
-    return Call("setSchema", [&](vaultcrm::Engine& e) { return e.setSchema(schema_json); });
-  }
   std::string note(const std::string& path) {
     return Call("note", [&](vaultcrm::Engine& e) { return e.note(path); });
-  }
-  std::string summary() {
-    return Call("summary", [&](vaultcrm::Engine& e) { return e.summary(); });
   }
   std::string indexJson() {
     return Call("indexJson", [&](vaultcrm::Engine& e) { return e.indexJson(); });
   }
   std::string panel(const std::string& path) {
     return Call("panel", [&](vaultcrm::Engine& e) { return e.panel(path); });
-  }
-  std::string query(const std::string& source, const std::string& origin_path, const std::string& format) {
-    return Call("query", [&](vaultcrm::Engine& e) { return e.query(source, origin_path, format); });
-  }
-  std::string dedup(const std::string& options_json) {
-    return Call("dedup", [&](vaultcrm::Engine& e) { return e.dedup(options_json); });
-  }
-  std::string mergePlan(const std::string& request_json) {
-    return Call("mergePlan", [&](vaultcrm::Engine& e) { return e.mergePlan(request_json); });
-  }
-  // The snapshot is binary: it leaves as a Uint8Array copy (null if the
-  // engine failed or ran out of memory) and comes back as bytes the wrapper
-  // copied into the heap itself (malloc + HEAPU8.set, see engine.ts), read
-  // where they lie. Through embind's std::string a Uint8Array is copied by a
-  // JavaScript loop, byte by byte, and then once more into the string: for
-  // a 27 MB snapshot that was a loop of 27 M steps in a fresh module and
-  // 27 MB more of heap to fault in.
-  emscripten::val saveSnapshot() {
-    try {
-      if (!engine_) return emscripten::val::null();
-      std::string bytes = engine_->saveSnapshot();
-      return emscripten::val::global("Uint8Array")
-          .new_(emscripten::typed_memory_view(bytes.size(), reinterpret_cast<const unsigned char*>(bytes.data())));
-    } catch (...) {
-      return emscripten::val::null();
-    }
-  }
-  // `address` is the wrapper's malloc'd block of `size` bytes; it stays the
-  // caller's to free.
-  std::string loadSnapshotAt(uintptr_t address, size_t size) {
-    return Call("loadSnapshot", [&](vaultcrm::Engine& e) {
-      return e.loadSnapshot(std::string_view(reinterpret_cast<const char*>(address), size));
-    });
-  }
-  std::string attachText(const std::string& path, const std::string& text) {
-    return Call("attachText", [&](vaultcrm::Engine& e) { return e.attachText(path, text); });
-  }
-  // upsert and attachText over UTF-8 the wrapper wrote into the heap (see
-  // batchAddAt): an edit crosses without embind's per-character loops.
-  std::string upsertAt(uintptr_t path, size_t path_size, uintptr_t text, size_t text_size, double mtime) {
-    return Call("upsert", [&](vaultcrm::Engine& e) {
-      return e.upsert(std::string_view(reinterpret_cast<const char*>(path), path_size),
-                      std::string_view(reinterpret_cast<const char*>(text), text_size), mtime);
-    });
-  }
-  std::string attachTextAt(uintptr_t path, size_t path_size, uintptr_t text, size_t text_size) {
-    return Call("attachText", [&](vaultcrm::Engine& e) {
-      return e.attachText(std::string_view(reinterpret_cast<const char*>(path), path_size),
-                          std::string_view(reinterpret_cast<const char*>(text), text_size));
-    });
-  }
-  std::string missingTexts() {
-    return Call("missingTexts", [&](vaultcrm::Engine& e) { return e.missingTexts(); });
   }
 
  private:
@@ -210,9 +247,18 @@ class EngineBinding {
       return f(*engine_);
     });
   }
+  // Call, with the envelope kept in result_ (moved, not copied).
+  template <class F>
+  size_t Answer(const char* name, F&& f) noexcept {
+    result_ = Call(name, std::forward<F>(f));
+    result_at_ = reinterpret_cast<uintptr_t>(result_.data());
+    return result_.size();
+  }
 
   std::unique_ptr<vaultcrm::Engine> engine_;
   std::string init_error_;
+  std::string result_;
+  uintptr_t result_at_ = 0;
 };
 
 int ApiVersion() { return vaultcrm::kApiVersion; }
@@ -225,26 +271,31 @@ EMSCRIPTEN_BINDINGS(vaultcrm) {
   emscripten::function("schemaVersion", &SchemaVersion);
   emscripten::class_<EngineBinding>("Engine")
       .constructor<>()
-      .function("upsertMany", &EngineBinding::upsertMany)
+      .function("resultSlot", &EngineBinding::resultSlot)
+      .function("releaseResult", &EngineBinding::releaseResult)
       .function("batchBegin", &EngineBinding::batchBegin)
-      .function("batchAdd", &EngineBinding::batchAdd)
       .function("batchAddAt", &EngineBinding::batchAddAt)
+      .function("batchEndBytes", &EngineBinding::batchEndBytes)
+      .function("upsertBytes", &EngineBinding::upsertBytes)
+      .function("attachTextBytes", &EngineBinding::attachTextBytes)
+      .function("removeBytes", &EngineBinding::removeBytes)
+      .function("renameBytes", &EngineBinding::renameBytes)
+      .function("setSchemaBytes", &EngineBinding::setSchemaBytes)
+      .function("noteBytes", &EngineBinding::noteBytes)
+      .function("summaryBytes", &EngineBinding::summaryBytes)
+      .function("indexJsonBytes", &EngineBinding::indexJsonBytes)
+      .function("panelBytes", &EngineBinding::panelBytes)
+      .function("queryBytes", &EngineBinding::queryBytes)
+      .function("dedupBytes", &EngineBinding::dedupBytes)
+      .function("mergePlanBytes", &EngineBinding::mergePlanBytes)
+      .function("missingTextsBytes", &EngineBinding::missingTextsBytes)
+      .function("saveSnapshotBytes", &EngineBinding::saveSnapshotBytes)
+      .function("loadSnapshotBytes", &EngineBinding::loadSnapshotBytes)
+      .function("upsertMany", &EngineBinding::upsertMany)
+      .function("batchAdd", &EngineBinding::batchAdd)
       .function("batchEnd", &EngineBinding::batchEnd)
       .function("upsert", &EngineBinding::upsert)
-      .function("remove", &EngineBinding::remove)
-      .function("rename", &EngineBinding::rename)
-      .function("setSchema", &EngineBinding::setSchema)
       .function("note", &EngineBinding::note)
-      .function("summary", &EngineBinding::summary)
       .function("indexJson", &EngineBinding::indexJson)
-      .function("panel", &EngineBinding::panel)
-      .function("query", &EngineBinding::query)
-      .function("dedup", &EngineBinding::dedup)
-      .function("mergePlan", &EngineBinding::mergePlan)
-      .function("saveSnapshot", &EngineBinding::saveSnapshot)
-      .function("loadSnapshotAt", &EngineBinding::loadSnapshotAt)
-      .function("attachText", &EngineBinding::attachText)
-      .function("upsertAt", &EngineBinding::upsertAt)
-      .function("attachTextAt", &EngineBinding::attachTextAt)
-      .function("missingTexts", &EngineBinding::missingTexts);
+      .function("panel", &EngineBinding::panel);
 }
