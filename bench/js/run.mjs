@@ -72,7 +72,6 @@ async function freshEngine() {
   return { engine, module };
 }
 const heapBytes = (m) => (m.HEAP8 ? m.HEAP8.length : m.wasmMemory ? m.wasmMemory.buffer.byteLength : NaN);
-const rawOf = (engine) => engine.raw;
 
 // The engine builds its graph on first use after a bulk load: every load
 // stage ends with the first account panel, so the graph is in the time.
@@ -252,10 +251,8 @@ async function runVault(dir, label) {
     for (let r = 0; r < 25; r++) { const t0 = performance.now(); jsRows = q.js(ctx).length; if (r >= 5) js.push(performance.now() - t0); }
     const out = { impl: "wasm", stage: "query", query: q.name, corpus: label, notes: n, js_p50_ms: percentile(js, 0.5), js_rows: jsRows };
     const source = q.source(ctx);
-    const call = engine && (typeof engine.query === "function" ? (s) => engine.query(s, "") :
-      typeof rawOf(engine)?.query === "function" ? (s) => JSON.parse(rawOf(engine).query(s, "", q.format)) : null);
-    if (!call) out.status = "not built yet (no engine.query binding)";
-    else {
+    const call = (s) => engine.query(s, "");
+    {
       try {
         const first = call(source);
         if (first && first.ok === false) throw Object.assign(new Error(first.error.message), { code: first.error.code });
@@ -282,11 +279,8 @@ async function runVault(dir, label) {
   }
   if (want("dedup")) {
     const out = { impl: "wasm", stage: "dedup", corpus: label, notes: n };
-    const raw = engine && rawOf(engine);
-    const call = engine && (typeof engine.dedup === "function" ? () => engine.dedup({}) :
-      typeof raw?.dedup === "function" ? () => { const r = JSON.parse(raw.dedup("{}")); if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code }); return r.value; } : null);
-    if (!call) out.status = "not built yet (no engine.dedup binding)";
-    else {
+    const call = () => engine.dedup({});
+    {
       try {
         const lat = timeRuns(3, null, () => call());
         out.median_ms = median(lat);
