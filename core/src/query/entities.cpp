@@ -237,6 +237,10 @@ class EntityTables {
   void read_roster(const std::string& account);  // rosters_[account] from the note, with listed_by_
   void drop_roster(const std::string& account);
   void build_companies();
+  // The company row `key` (a lower-case company name) again, from its people.
+  void refresh_company(const std::string& key);
+  // The lower-case names of the companies a person row names.
+  std::vector<std::string> companies_of(const std::string& person_key) const;
   void remember_identities();
   // Notes linking to `n`, each recorded as read by the row.
   std::vector<const parse::Note*> backlinks_read_by(const parse::Note& n, int table);
@@ -252,6 +256,8 @@ class EntityTables {
   std::map<std::string, std::vector<RosterEntry>> rosters_;  // account path -> its roster, as listed
   std::map<std::string, std::set<std::string>> listed_by_;   // person key -> accounts listing them
   std::map<std::string, Person> people_;  // the people rows' data (companies are made from it)
+  std::map<std::string, std::set<std::string>> company_people_;  // lower company name -> person keys
+  std::set<std::string> companies_touched_;  // company rows whose people changed since the last patch
 };
 
 namespace {
@@ -419,26 +425,44 @@ std::optional<Fields> EntityTables::person_row(const std::string& key) {
   return f;
 }
 
-// Companies: every company a person is known at, with those people and their accounts.
+std::vector<std::string> EntityTables::companies_of(const std::string& person_key) const {
+  std::vector<std::string> out;
+  if (auto it = people_.find(person_key); it != people_.end())
+    for (const auto& c : it->second.companies) out.push_back(lower_utf8(c.s));
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+// Companies: every company a person is known at (as written by the first
+// person, in row order, who names it), with those people and their accounts.
 void EntityTables::build_companies() {
-  Rows& t = tables_[kCompaniesTable];
-  t.rows.clear();
-  t.rows_fresh = t.objects_fresh = false;
-  std::map<std::string, std::pair<List, List>> companies;  // lower name -> (people, accounts)
-  std::map<std::string, std::string> display;
-  for (auto& kv : people_)
-    for (const auto& c : kv.second.companies) {
-      std::string key = lower_utf8(c.s);
-      if (!display.count(key)) display[key] = c.s;
-      add_unique(companies[key].first, kv.second.path.empty() ? Val::string(kv.second.name) : Val::make_link(kv.second.path));
-      for (const auto& a : kv.second.accounts) add_unique(companies[key].second, a);
+  for (const auto& [key, people] : company_people_) refresh_company(key);
+  companies_touched_.clear();
+}
+
+void EntityTables::refresh_company(const std::string& key) {
+  auto members = company_people_.find(key);
+  if (members == company_people_.end()) {
+    set_row(kCompaniesTable, key, std::nullopt);
+    return;
+  }
+  std::string display;
+  List people, accounts;
+  for (const std::string& person_key : members->second) {
+    const Person& p = people_.at(person_key);
+    for (const auto& c : p.companies) {
+      if (lower_utf8(c.s) != key) continue;
+      if (display.empty()) display = c.s;
+      add_unique(people, p.path.empty() ? Val::string(p.name) : Val::make_link(p.path));
+      for (const auto& a : p.accounts) add_unique(accounts, a);
     }
-  for (auto& kv : companies)
-    set_row(kCompaniesTable, kv.first,
-            Fields{{"name", Val::string(display[kv.first])},
-                   {"link", Val::null()},
-                   {"people", Val::make_list(kv.second.first)},
-                   {"accounts", Val::make_list(kv.second.second)}});
+  }
+  set_row(kCompaniesTable, key,
+          Fields{{"name", Val::string(display)},
+                 {"link", Val::null()},
+                 {"people", Val::make_list(people)},
+                 {"accounts", Val::make_list(accounts)}});
 }
 
 std::optional<Fields> EntityTables::note_row(int table, const parse::Note& n) {
@@ -490,7 +514,18 @@ std::optional<Fields> EntityTables::note_row(int table, const parse::Note& n) {
 
 void EntityTables::refresh(int table, const std::string& key) {
   if (table == kPeopleTable) {
+    // The companies this person was and is known at have their rows made again.
+    for (const auto& c : companies_of(key)) {
+      auto it = company_people_.find(c);
+      it->second.erase(key);
+      if (it->second.empty()) company_people_.erase(it);
+      companies_touched_.insert(c);
+    }
     set_row(table, key, person_row(key));
+    for (const auto& c : companies_of(key)) {
+      company_people_[c].insert(key);
+      companies_touched_.insert(c);
+    }
     return;
   }
   const parse::Note* n = v_.find(key);
@@ -552,7 +587,9 @@ bool EntityTables::apply_changes(const std::vector<std::string_view>& edited_pat
       }
     }
     for (const auto& key : dirty[kPeopleTable]) refresh(kPeopleTable, key);
-    if (tables_[kCompaniesTable].built) build_companies();
+    if (tables_[kCompaniesTable].built)
+      for (const auto& c : companies_touched_) refresh_company(c);
+    companies_touched_.clear();
   }
   for (int t : {kAccountsTable, kProjectsTable, kMeetingsTable})
     if (tables_[t].built)
