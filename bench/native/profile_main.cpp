@@ -9,11 +9,19 @@
 //                          Engine::panel of the first customer note
 //   index  VAULT           index::Vault::upsert of every note (parse + index)
 //   graph  VAULT           one graph::Graph::rebuild of the whole vault
-//   query  VAULT 'Q' FMT [warm]
+//   query  VAULT 'Q' FMT [warm|edit|edit-drop]
 //                          3 runs of Engine::query (FMT: dql | tasks); with
 //                          "warm", one uncollected run first, so that caches
 //                          filled by a first query (entity tables) are not
-//                          in the count
+//                          in the count; with "edit", one uncollected run
+//                          first, then 3 times: an upsert of the first
+//                          Meetings/ note with a line added (not collected),
+//                          then the query (profile_query_after_edit) - the
+//                          editor's case, where every open query block
+//                          re-runs after each change; "edit-drop" is
+//                          "edit" with the engine's query cache emptied
+//                          after each upsert (what any change did to it
+//                          before the cache followed the vault's changes)
 //   note   FILE            index::Vault::upsert of one note (e.g. the
 //                          pathological link-flood.md)
 //
@@ -28,6 +36,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/engine_impl.h"
 #include "vaultcrm/engine.h"
 #include "vaultcrm/graph.h"
 #include "vaultcrm/index.h"
@@ -87,6 +96,11 @@ __attribute__((noinline)) size_t profile_query(const vaultcrm::Engine& engine, c
   return bytes;
 }
 
+__attribute__((noinline)) size_t profile_query_after_edit(const vaultcrm::Engine& engine, const char* query,
+                                                         const char* format) {
+  return engine.query(query, "", format).size();
+}
+
 __attribute__((noinline)) size_t profile_note(const std::string& text) {
   vaultcrm::index::Vault vault;
   return vault.upsert("note.md", text, 0).links.size();
@@ -94,7 +108,7 @@ __attribute__((noinline)) size_t profile_note(const std::string& text) {
 
 int usage() {
   std::fprintf(stderr,
-               "usage: vaultcrm_profile edit VAULT | index VAULT | graph VAULT | query VAULT 'QUERY' dql|tasks [warm] | note FILE\n");
+               "usage: vaultcrm_profile edit VAULT | index VAULT | graph VAULT | query VAULT 'QUERY' dql|tasks [warm|edit|edit-drop] | note FILE\n");
   return 2;
 }
 
@@ -133,6 +147,21 @@ int main(int argc, char** argv) {
   }
   if (mode == "query" && argc >= 5) {
     const bool warm = argc >= 6 && std::string(argv[5]) == "warm";
+    const bool drop = argc >= 6 && std::string(argv[5]) == "edit-drop";
+    if (argc >= 6 && (std::string(argv[5]) == "edit" || drop)) {
+      std::printf("warm-up: %zu bytes\n", engine.query(argv[3], "", argv[4]).size());
+      auto edited = std::find_if(files.begin(), files.end(),
+                                 [](const auto& f) { return f.first.rfind("Meetings/", 0) == 0; });
+      if (edited == files.end()) edited = files.begin();
+      size_t bytes = 0;
+      for (int i = 0; i < 3; ++i) {
+        engine.upsert(edited->first, edited->second + "\n- bench edit " + std::to_string(i) + "\n", 1);
+        if (drop) engine.impl().query_cache.clear();
+        bytes += profile_query_after_edit(engine, argv[3], argv[4]);
+      }
+      std::printf("query after an edit of %s: %zu bytes answered over 3 runs\n", edited->first.c_str(), bytes);
+      return 0;
+    }
     if (warm) std::printf("warm-up: %zu bytes\n", engine.query(argv[3], "", argv[4]).size());
     std::printf("query: %zu bytes answered over 3 runs\n", profile_query(engine, argv[3], argv[4]));
     return 0;

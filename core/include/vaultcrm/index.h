@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <set>
@@ -90,11 +91,35 @@ class Vault {
   // Bumped by every upsert, remove and rename: lets layers cache derived data.
   uint64_t generation() const { return generation_; }
 
+  // One note changed, as caches keyed on generation() need to know it to
+  // refresh only what that note contributed. A rename is a Removed of the
+  // old path (and of the note it replaced, if any) and an Added of the new.
+  struct Change {
+    enum class Kind : uint8_t {
+      Edited,   // an existing path parsed again (upsert, restore): same note address, new contents
+      Added,    // a path that was not in the vault (upsert, restore, rename's target)
+      Removed,  // a path gone (remove, rename's source, the note a rename replaced)
+    };
+    uint64_t generation = 0;  // generation() right after this change
+    Kind kind = Kind::Edited;
+    std::string path;
+    // The note's address while it was in the vault: an identity for caches
+    // keyed on note pointers, never to be dereferenced (a Removed note is
+    // freed, and a later Added note may get the same address).
+    const void* note = nullptr;
+  };
+  // Appends the changes made after generation `since` (a value generation()
+  // returned), oldest first, to `out`. False, with `out` unchanged, when they
+  // are no longer all known: more than kChangeLog changes since, or clear().
+  bool changes_since(uint64_t since, std::vector<Change>& out) const;
+  static constexpr size_t kChangeLog = 256;
+
   parse::Limits limits;
 
  private:
   void add_keys(const parse::Note& note);
   void drop_keys(const parse::Note& note);
+  void log_change(Change::Kind kind, const std::string& path, const parse::Note* note);
 
   std::map<std::string, parse::Note, std::less<>> notes_;
   std::unordered_map<std::string, std::string> texts_;
@@ -123,6 +148,9 @@ class Vault {
   // lower-case tag -> notes; ordered so a prefix scan finds subtags
   std::map<std::string, PathSet, std::less<>> by_tag_;
   uint64_t generation_ = 0;
+  // The last kChangeLog changes; every change after generation log_floor_ is in it.
+  std::deque<Change> log_;
+  uint64_t log_floor_ = 0;
 };
 
 // FNV-1a, 64-bit: a cheap, stable content hash (not cryptographic).

@@ -111,9 +111,33 @@ void Vault::drop_keys(const parse::Note& note) {
   ++generation_;
 }
 
+void Vault::log_change(Change::Kind kind, const std::string& path, const parse::Note* note) {
+  Change c;
+  c.generation = generation_;
+  c.kind = kind;
+  c.path = path;
+  c.note = note;
+  log_.push_back(std::move(c));
+  if (log_.size() > kChangeLog) {
+    log_floor_ = log_.front().generation;
+    log_.pop_front();
+  }
+}
+
+bool Vault::changes_since(uint64_t since, std::vector<Change>& out) const {
+  if (since == generation_) return true;
+  if (since < log_floor_ || since > generation_) return false;
+  // The log is in generation order: skip what the caller has seen.
+  auto first = std::upper_bound(log_.begin(), log_.end(), since,
+                                [](uint64_t g, const Change& c) { return g < c.generation; });
+  out.insert(out.end(), first, log_.end());
+  return true;
+}
+
 const parse::Note& Vault::upsert(std::string_view path, std::string_view text, double mtime) {
   auto it = notes_.find(path);
-  if (it != notes_.end()) {
+  const bool existed = it != notes_.end();
+  if (existed) {
     drop_keys(it->second);
     it->second = parse::parse_note(path, text, mtime, limits);
   } else {
@@ -123,12 +147,14 @@ const parse::Note& Vault::upsert(std::string_view path, std::string_view text, d
   hashes_.erase(it->first);
   detached_.erase(it->first);
   add_keys(it->second);
+  log_change(existed ? Change::Kind::Edited : Change::Kind::Added, it->first, &it->second);
   return it->second;
 }
 
 const parse::Note& Vault::restore(parse::Note note, uint64_t text_hash) {
   auto it = notes_.find(note.path);
-  if (it != notes_.end()) {
+  const bool existed = it != notes_.end();
+  if (existed) {
     drop_keys(it->second);
     texts_.erase(it->first);
     hashes_.erase(it->first);
@@ -139,6 +165,7 @@ const parse::Note& Vault::restore(parse::Note note, uint64_t text_hash) {
   }
   detached_[it->first] = text_hash;
   add_keys(it->second);
+  log_change(existed ? Change::Kind::Edited : Change::Kind::Added, it->first, &it->second);
   return it->second;
 }
 
@@ -153,6 +180,8 @@ void Vault::clear() {
   linkers_.clear();
   by_tag_.clear();
   ++generation_;
+  log_.clear();  // caches cannot catch up from here: they start again
+  log_floor_ = generation_;
 }
 
 bool Vault::attach_text(std::string_view path, std::string_view text) {
@@ -176,10 +205,13 @@ bool Vault::remove(std::string_view path) {
   auto it = notes_.find(path);
   if (it == notes_.end()) return false;
   drop_keys(it->second);
+  const parse::Note* was = &it->second;
+  std::string gone = it->first;
   texts_.erase(it->first);
   hashes_.erase(it->first);
   detached_.erase(it->first);
   notes_.erase(it);
+  log_change(Change::Kind::Removed, gone, was);
   return true;
 }
 
@@ -187,6 +219,9 @@ bool Vault::rename(std::string_view from, std::string_view to) {
   auto it = notes_.find(from);
   if (it == notes_.end() || from == to) return it != notes_.end();
   drop_keys(it->second);  // before the move: the indexes read the path they point at
+  const parse::Note* moved_from = &it->second;
+  std::string from_path = it->first;  // `from` may view a string this frees
+  const parse::Note* replaced = nullptr;
   parse::Note note = std::move(it->second);
   // A restored note moves with its detached hash instead of a text.
   auto detached = detached_.find(it->first);
@@ -201,6 +236,7 @@ bool Vault::rename(std::string_view from, std::string_view to) {
   notes_.erase(it);
   if (auto old = notes_.find(to); old != notes_.end()) {
     drop_keys(old->second);
+    replaced = &old->second;
     texts_.erase(old->first);
     hashes_.erase(old->first);
     detached_.erase(old->first);
@@ -216,6 +252,9 @@ bool Vault::rename(std::string_view from, std::string_view to) {
   note.name = base;
   auto [pos, inserted] = notes_.emplace(note.path, std::move(note));
   add_keys(pos->second);
+  log_change(Change::Kind::Removed, from_path, moved_from);
+  if (replaced) log_change(Change::Kind::Removed, pos->first, replaced);
+  log_change(Change::Kind::Added, pos->first, &pos->second);
   return true;
 }
 
