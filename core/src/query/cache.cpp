@@ -3,6 +3,7 @@
 #include "query/cache.h"
 
 #include <algorithm>
+#include <type_traits>
 
 #include "parse/text.h"
 
@@ -203,6 +204,21 @@ void QueryCache::Data::apply(const std::vector<index::Vault::Change>& changes) {
 
   // ---- tasks -------------------------------------------------------------------
   if (!tasks_listed_) return;
+  auto by_path = [](const TaskRef& r, std::string_view p) { return r.note->path < p; };
+  if (std::none_of(changes.begin(), changes.end(), [](const Change& c) { return c.kind == Change::Kind::Removed; })) {
+    // Only edits and new notes: every listed task's note is still in the
+    // vault (no address was freed), so each changed path's tasks are found by
+    // path and replaced in place.
+    for (std::string_view path : paths) {
+      const parse::Note* note = vault->find(path);
+      if (!note) continue;  // cannot happen without a removal; nothing to put back anyway
+      auto lo = std::lower_bound(tasks_.begin(), tasks_.end(), path, by_path);
+      auto hi = lo;
+      while (hi != tasks_.end() && hi->note == note) ++hi;
+      splice_tasks(static_cast<size_t>(lo - tasks_.begin()), static_cast<size_t>(hi - lo), *note);
+    }
+    return;
+  }
   // Out: the tasks of every stale address (no note is read: some are gone).
   size_t kept = 0;
   for (size_t i = 0; i < tasks_.size(); ++i) {
@@ -223,26 +239,30 @@ void QueryCache::Data::apply(const std::vector<index::Vault::Change>& changes) {
   // place in path order (every task left belongs to a note still there).
   for (std::string_view path : paths) {
     const parse::Note* note = vault->find(path);
-    if (!note || note->tasks.empty()) continue;
-    auto at = std::lower_bound(tasks_.begin(), tasks_.end(), path,
-                               [](const TaskRef& r, std::string_view p) { return r.note->path < p; });
-    const size_t pos = static_cast<size_t>(at - tasks_.begin());
-    const size_t count = note->tasks.size();
-    std::vector<TaskRef> refs;
-    refs.reserve(count);
-    for (const auto& t : note->tasks) refs.push_back(TaskRef{note, &t});
-    tasks_.insert(tasks_.begin() + static_cast<std::ptrdiff_t>(pos), refs.begin(), refs.end());
-    if (done_read_) {
-      std::vector<uint8_t> done;
-      for (const auto& t : note->tasks) done.push_back(task_done(t) ? 1 : 0);
-      done_.insert(done_.begin() + static_cast<std::ptrdiff_t>(pos), done.begin(), done.end());
-    }
-    for (int k = 0; k < 5; ++k) {
-      if (!dates_read_[k]) continue;
-      std::vector<int32_t> dates;
-      for (const auto& t : note->tasks) dates.push_back(date_number(t, k));
-      dates_[k].insert(dates_[k].begin() + static_cast<std::ptrdiff_t>(pos), dates.begin(), dates.end());
-    }
+    if (!note) continue;
+    auto at = std::lower_bound(tasks_.begin(), tasks_.end(), path, by_path);
+    splice_tasks(static_cast<size_t>(at - tasks_.begin()), 0, *note);
+  }
+}
+
+void QueryCache::Data::splice_tasks(size_t pos, size_t count, const parse::Note& note) {
+  const size_t now = note.tasks.size();
+  auto resize_at = [&](auto& v) {
+    // [pos, pos + count) becomes [pos, pos + now): the tail moves only when the counts differ.
+    using Diff = std::ptrdiff_t;
+    if (now < count) v.erase(v.begin() + static_cast<Diff>(pos + now), v.begin() + static_cast<Diff>(pos + count));
+    else if (now > count) v.insert(v.begin() + static_cast<Diff>(pos + count), now - count, typename std::decay_t<decltype(v)>::value_type{});
+  };
+  resize_at(tasks_);
+  for (size_t i = 0; i < now; ++i) tasks_[pos + i] = TaskRef{&note, &note.tasks[i]};
+  if (done_read_) {
+    resize_at(done_);
+    for (size_t i = 0; i < now; ++i) done_[pos + i] = task_done(note.tasks[i]) ? 1 : 0;
+  }
+  for (int k = 0; k < 5; ++k) {
+    if (!dates_read_[k]) continue;
+    resize_at(dates_[k]);
+    for (size_t i = 0; i < now; ++i) dates_[k][pos + i] = date_number(note.tasks[i], k);
   }
 }
 

@@ -97,6 +97,9 @@ struct QueryCache::Data {
   static constexpr int32_t kOtherDate = INT32_MIN;
   const std::vector<int32_t>& task_dates(int which);
   static int32_t date_number(const parse::Task& t, int which);
+  // Entries [pos, pos + count) of the task list and its flags and dates
+  // become `note`'s current tasks (apply()).
+  void splice_tasks(size_t pos, size_t count, const parse::Note& note);
 
  private:
   bool tasks_listed_ = false;
