@@ -132,11 +132,13 @@ struct EntityCache {
 };
 
 // What queries derive from the notes themselves (a page's fields as typed
-// values, the vault's task dates as numbers), kept for the queries between
-// two edits: a WHERE over 4000 pages then reads each page's `date` once per
-// edit, not once per query. Keyed on the vault and Vault::generation(), so
-// any upsert, remove or rename drops it. The contents are internal
-// (core/src/query/cache.h).
+// values, the vault's task dates as numbers), kept across queries: a WHERE
+// over 4000 pages reads each page's `date` once, not once per query. Keyed
+// on the vault and Vault::generation(); when the vault has changed, the next
+// query first refreshes only what the changed notes touch (from
+// Vault::changes_since), so the first query after an edit costs about what
+// a repeated one does. After too many changes it starts again. The contents
+// are internal (core/src/query/cache.h).
 class QueryCache {
  public:
   QueryCache();

@@ -215,7 +215,8 @@ bool Vault::remove(std::string_view path) {
   return true;
 }
 
-bool Vault::rename(std::string_view from, std::string_view to) {
+bool Vault::rename(std::string_view from, std::string_view to_view) {
+  const std::string to(to_view);  // `to_view` may view a path this erases (a note it replaces)
   auto it = notes_.find(from);
   if (it == notes_.end() || from == to) return it != notes_.end();
   drop_keys(it->second);  // before the move: the indexes read the path they point at

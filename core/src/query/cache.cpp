@@ -1,8 +1,11 @@
-// QueryCache: values read from the notes, shared by the queries between two
-// changes of the vault (see core/src/query/cache.h).
+// QueryCache: values read from the notes, shared by the queries and kept
+// up to date note by note as the vault changes (see core/src/query/cache.h).
 #include "query/cache.h"
 
 #include <algorithm>
+#include <type_traits>
+
+#include "parse/text.h"
 
 #include "query/exec.h"
 #include "vaultcrm/index.h"
@@ -16,7 +19,17 @@ QueryCache::~QueryCache() = default;
 void QueryCache::clear() { data_.reset(); }
 
 QueryCache::Data& QueryCache::for_vault(const index::Vault& vault) {
-  if (!data_ || data_->vault != &vault || data_->generation != vault.generation()) {
+  bool fresh = !data_ || data_->vault != &vault;
+  if (!fresh && data_->generation != vault.generation()) {
+    std::vector<index::Vault::Change> changes;
+    if (vault.changes_since(data_->generation, changes)) {
+      data_->apply(changes);
+      data_->generation = vault.generation();
+    } else {
+      fresh = true;
+    }
+  }
+  if (fresh) {
     data_ = std::make_unique<Data>();
     data_->vault = &vault;
     data_->generation = vault.generation();
@@ -87,19 +100,170 @@ const std::vector<uint8_t>& QueryCache::Data::tasks_done() {
   return done_;
 }
 
+int32_t QueryCache::Data::date_number(const parse::Task& t, int which) {
+  const std::string& text = which == 0 ? t.due : which == 1 ? t.scheduled : which == 2 ? t.start : which == 3 ? t.done : t.created;
+  int32_t ymd;
+  return text.empty() ? kNoDate : parse_iso_ymd(text, ymd) ? ymd : kOtherDate;
+}
+
 const std::vector<int32_t>& QueryCache::Data::task_dates(int which) {
   std::vector<int32_t>& out = dates_[which];
   if (!dates_read_[which]) {
     out.reserve(tasks().size());
-    for (const auto& r : tasks_) {
-      const parse::Task& t = *r.task;
-      const std::string& text = which == 0 ? t.due : which == 1 ? t.scheduled : which == 2 ? t.start : which == 3 ? t.done : t.created;
-      int32_t ymd;
-      out.push_back(text.empty() ? kNoDate : parse_iso_ymd(text, ymd) ? ymd : kOtherDate);
-    }
+    for (const auto& r : tasks_) out.push_back(date_number(*r.task, which));
     dates_read_[which] = true;
   }
   return out;
+}
+
+namespace {
+// Whether `v` holds a link (at any depth) whose note name, the last
+// component of its path without ".md", is one of `names` (ASCII
+// case-insensitively, as the vault matches names). A link value's path is
+// where it resolved, or its target when it did not; either way that name is
+// the last component of the link as written, and only a note of that name
+// can change where such a link resolves.
+bool links_to_name(const Val& v, const std::vector<std::string_view>& names) {
+  switch (v.t) {
+    case Val::T::Link: {
+      std::string_view name = index::link_name_view(v.s);
+      for (std::string_view n : names)
+        if (parse::detail::equals_ascii_ci(name, n)) return true;
+      return false;
+    }
+    case Val::T::List:
+      if (v.list)
+        for (const Val& x : *v.list)
+          if (links_to_name(x, names)) return true;
+      return false;
+    case Val::T::Object:
+      if (v.obj)
+        for (const auto& kv : v.obj->members)
+          if (links_to_name(kv.second, names)) return true;
+      return false;
+    default: return false;
+  }
+}
+
+// Vault::notes_in_folder's reading of a folder argument: no slashes around it.
+std::string_view trimmed_folder(std::string_view f) {
+  while (!f.empty() && f.back() == '/') f.remove_suffix(1);
+  while (!f.empty() && f.front() == '/') f.remove_prefix(1);
+  return f;
+}
+}  // namespace
+
+void QueryCache::Data::apply(const std::vector<index::Vault::Change>& changes) {
+  using Change = index::Vault::Change;
+  // The addresses whose entries are stale (edited, removed, added: an added
+  // note may live where a removed one did), the paths to read again, and the
+  // names of notes that came or went.
+  std::vector<const parse::Note*> stale;
+  std::vector<std::string_view> paths;
+  std::vector<std::string_view> came_or_went;
+  for (const Change& c : changes) {
+    stale.push_back(static_cast<const parse::Note*>(c.note));
+    paths.push_back(c.path);
+    if (c.kind != Change::Kind::Edited) came_or_went.push_back(c.path);
+  }
+  std::sort(stale.begin(), stale.end());
+  stale.erase(std::unique(stale.begin(), stale.end()), stale.end());
+  std::sort(paths.begin(), paths.end());
+  paths.erase(std::unique(paths.begin(), paths.end()), paths.end());
+  if (paths.size() > kMaxChangedNotes) {
+    // Cheaper to read everything again than to patch this much.
+    Data fresh;
+    fresh.vault = vault;
+    *this = std::move(fresh);
+    return;
+  }
+
+  // ---- page fields and tag hits ----------------------------------------------
+  std::vector<std::string_view> names;
+  for (std::string_view p : came_or_went) names.push_back(index::link_name_view(p));
+  for (auto& field : fields) {
+    for (const parse::Note* n : stale) field->by_note.erase(n);
+    if (names.empty()) continue;
+    for (auto it = field->by_note.begin(); it != field->by_note.end();)
+      it = links_to_name(it->second, names) ? field->by_note.erase(it) : std::next(it);
+  }
+  for (auto& hits : tag_hits)
+    for (const parse::Note* n : stale) hits->by_note.erase(n);
+
+  // ---- folder lists ------------------------------------------------------------
+  if (!came_or_went.empty()) {
+    auto reached = [&](const std::unique_ptr<Folder>& entry) {
+      std::string_view f = trimmed_folder(entry->folder);
+      if (f.empty()) return true;
+      for (std::string_view p : came_or_went)
+        if (p.size() > f.size() && p[f.size()] == '/' && p.compare(0, f.size(), f) == 0) return true;
+      return false;
+    };
+    folders.erase(std::remove_if(folders.begin(), folders.end(), reached), folders.end());
+  }
+
+  // ---- tasks -------------------------------------------------------------------
+  if (!tasks_listed_) return;
+  auto by_path = [](const TaskRef& r, std::string_view p) { return r.note->path < p; };
+  if (std::none_of(changes.begin(), changes.end(), [](const Change& c) { return c.kind == Change::Kind::Removed; })) {
+    // Only edits and new notes: every listed task's note is still in the
+    // vault (no address was freed), so each changed path's tasks are found by
+    // path and replaced in place.
+    for (std::string_view path : paths) {
+      const parse::Note* note = vault->find(path);
+      if (!note) continue;  // cannot happen without a removal; nothing to put back anyway
+      auto lo = std::lower_bound(tasks_.begin(), tasks_.end(), path, by_path);
+      auto hi = lo;
+      while (hi != tasks_.end() && hi->note == note) ++hi;
+      splice_tasks(static_cast<size_t>(lo - tasks_.begin()), static_cast<size_t>(hi - lo), *note);
+    }
+    return;
+  }
+  // Out: the tasks of every stale address (no note is read: some are gone).
+  size_t kept = 0;
+  for (size_t i = 0; i < tasks_.size(); ++i) {
+    if (std::binary_search(stale.begin(), stale.end(), tasks_[i].note)) continue;
+    if (kept != i) {
+      tasks_[kept] = tasks_[i];
+      if (done_read_) done_[kept] = done_[i];
+      for (int k = 0; k < 5; ++k)
+        if (dates_read_[k]) dates_[k][kept] = dates_[k][i];
+    }
+    ++kept;
+  }
+  tasks_.resize(kept);
+  if (done_read_) done_.resize(kept);
+  for (int k = 0; k < 5; ++k)
+    if (dates_read_[k]) dates_[k].resize(kept);
+  // In: the current tasks of each changed path still in the vault, at its
+  // place in path order (every task left belongs to a note still there).
+  for (std::string_view path : paths) {
+    const parse::Note* note = vault->find(path);
+    if (!note) continue;
+    auto at = std::lower_bound(tasks_.begin(), tasks_.end(), path, by_path);
+    splice_tasks(static_cast<size_t>(at - tasks_.begin()), 0, *note);
+  }
+}
+
+void QueryCache::Data::splice_tasks(size_t pos, size_t count, const parse::Note& note) {
+  const size_t now = note.tasks.size();
+  auto resize_at = [&](auto& v) {
+    // [pos, pos + count) becomes [pos, pos + now): the tail moves only when the counts differ.
+    using Diff = std::ptrdiff_t;
+    if (now < count) v.erase(v.begin() + static_cast<Diff>(pos + now), v.begin() + static_cast<Diff>(pos + count));
+    else if (now > count) v.insert(v.begin() + static_cast<Diff>(pos + count), now - count, typename std::decay_t<decltype(v)>::value_type{});
+  };
+  resize_at(tasks_);
+  for (size_t i = 0; i < now; ++i) tasks_[pos + i] = TaskRef{&note, &note.tasks[i]};
+  if (done_read_) {
+    resize_at(done_);
+    for (size_t i = 0; i < now; ++i) done_[pos + i] = task_done(note.tasks[i]) ? 1 : 0;
+  }
+  for (int k = 0; k < 5; ++k) {
+    if (!dates_read_[k]) continue;
+    resize_at(dates_[k]);
+    for (size_t i = 0; i < now; ++i) dates_[k][pos + i] = date_number(note.tasks[i], k);
+  }
 }
 
 }  // namespace vaultcrm::query

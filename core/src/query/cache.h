@@ -1,7 +1,11 @@
 // core/src/query/cache.h (internal) - what QueryCache (vaultcrm/query.h)
 // keeps between queries: values read from the notes, for the vault at one
-// generation. Everything here points into the vault's notes, so the whole
-// store is dropped the moment the vault changes (for_vault() checks).
+// generation. Everything here points into the vault's notes. When the vault
+// changes, for_vault() brings the store up to date from the vault's change
+// log (Vault::changes_since): the changed notes' entries are dropped or read
+// again, and what depends on other notes is dropped where a change can
+// reach it (see apply()). Without the log (too many changes, a clear()) the
+// whole store is dropped.
 #pragma once
 
 #include <cstdint>
@@ -18,7 +22,8 @@ namespace vaultcrm::query {
 
 // A page's field `name` as page_field() computes it, per note, filled as
 // queries read it. The values depend on the note and on link resolution
-// (both fixed within a generation), never on the query.
+// (links in a value are resolved against the other notes' paths), never on
+// the query.
 struct CachedField {
   std::string name;
   std::unordered_map<const parse::Note*, Val> by_note;
@@ -34,6 +39,22 @@ struct CachedTagHits {
 struct QueryCache::Data {
   const index::Vault* vault = nullptr;
   uint64_t generation = UINT64_MAX;
+
+  // Brings the store from `generation` to the vault as it is now, given the
+  // changes in between (Vault::changes_since):
+  //  - page fields and tag hits of a changed note (by its address) are dropped;
+  //  - a note added or removed (renames are both) changes where links
+  //    resolve, but only links whose last component names that note: field
+  //    values holding such a link are dropped, for every note;
+  //  - folder lists that an added or removed path falls in are dropped;
+  //  - the task list keeps its order: the changed notes' tasks are taken out
+  //    and their current tasks put back at their path's place, with their
+  //    done flags and date numbers.
+  // An edit of an existing note changes neither its address nor any path, so
+  // it touches only that note's entries.
+  void apply(const std::vector<index::Vault::Change>& changes);
+  // More changes than this (distinct notes) and the store starts again.
+  static constexpr size_t kMaxChangedNotes = 64;
 
   // ---- page fields ----------------------------------------------------------
   using Field = CachedField;
@@ -75,6 +96,10 @@ struct QueryCache::Data {
   static constexpr int32_t kNoDate = INT32_MAX;
   static constexpr int32_t kOtherDate = INT32_MIN;
   const std::vector<int32_t>& task_dates(int which);
+  static int32_t date_number(const parse::Task& t, int which);
+  // Entries [pos, pos + count) of the task list and its flags and dates
+  // become `note`'s current tasks (apply()).
+  void splice_tasks(size_t pos, size_t count, const parse::Note& note);
 
  private:
   bool tasks_listed_ = false;
