@@ -26,6 +26,14 @@ std::string_view fm_view(const parse::Note& n, std::string_view key) {
 
 std::string fm_string(const parse::Note& n, std::string_view key) { return std::string(fm_view(n, key)); }
 
+// An entity row as the evaluator's object.
+std::shared_ptr<const ObjData> object_of(const Entity& ent) {
+  auto o = std::make_shared<ObjData>();
+  o->members.reserve(ent.fields.size());
+  for (const auto& f : ent.fields) o->members.emplace_back(f.first, from_cell(f.second));
+  return o;
+}
+
 // A note's kinds: its `type`, else its top folder; or a type/... tag.
 enum KindBits : unsigned { kPerson = 1, kAccount = 2, kProject = 4, kMeeting = 8 };
 
@@ -199,12 +207,7 @@ class EntityTables {
       t.object_list.clear();
       t.object_list.reserve(t.rows.size());
       for (auto& [key, row] : t.rows) {
-        if (!row.object) {
-          auto o = std::make_shared<ObjData>();
-          o->members.reserve(row.entity.fields.size());
-          for (const auto& f : row.entity.fields) o->members.emplace_back(f.first, from_cell(f.second));
-          row.object = std::move(o);
-        }
+        if (!row.object) row.object = object_of(row.entity);
         t.object_list.push_back(row.object);
       }
       t.objects_fresh = true;
@@ -661,12 +664,7 @@ std::vector<Entity> entity_rows(const Ctx& ctx, std::string_view kind) {
 std::vector<std::shared_ptr<const ObjData>> entity_objects(const Ctx& ctx, std::string_view kind) {
   if (ctx.opt && ctx.opt->entities) {
     std::vector<std::shared_ptr<const ObjData>> out;
-    for (const auto& ent : ctx.opt->entities->entities(kind)) {
-      auto o = std::make_shared<ObjData>();
-      o->members.reserve(ent.fields.size());
-      for (const auto& f : ent.fields) o->members.emplace_back(f.first, from_cell(f.second));
-      out.push_back(std::move(o));
-    }
+    for (const auto& ent : ctx.opt->entities->entities(kind)) out.push_back(object_of(ent));
     return out;
   }
   return with_tables(ctx, kind, [](EntityTables& t, int table) { return t.objects(table); });
