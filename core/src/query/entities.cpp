@@ -188,16 +188,13 @@ class EntityTables {
   // `added` notes arrived. False when a full build is needed instead.
   bool apply_changes(const std::vector<std::string_view>& edited, const std::vector<std::string_view>& added);
 
-  const std::vector<Entity>& rows(int table) {
+  // The rows as copies (the EntityProvider answer; queries read objects()).
+  std::vector<Entity> rows(int table) {
     build(table);
-    Rows& t = tables_[table];
-    if (!t.rows_fresh) {
-      t.row_list.clear();
-      t.row_list.reserve(t.rows.size());
-      for (const auto& [key, row] : t.rows) t.row_list.push_back(row.entity);
-      t.rows_fresh = true;
-    }
-    return t.row_list;
+    std::vector<Entity> out;
+    out.reserve(tables_[table].rows.size());
+    for (const auto& [key, row] : tables_[table].rows) out.push_back(row.entity);
+    return out;
   }
 
   const std::vector<std::shared_ptr<const ObjData>>& objects(int table) {
@@ -223,8 +220,6 @@ class EntityTables {
   struct Rows {
     bool built = false;
     std::map<std::string, Row> rows;  // in the table's order
-    std::vector<Entity> row_list;
-    bool rows_fresh = false;
     std::vector<std::shared_ptr<const ObjData>> object_list;
     bool objects_fresh = false;
   };
@@ -275,7 +270,7 @@ std::vector<const parse::Note*> EntityTables::backlinks_read_by(const parse::Not
 
 void EntityTables::set_row(int table, const std::string& key, std::optional<Fields> fields) {
   Rows& t = tables_[table];
-  t.rows_fresh = t.objects_fresh = false;
+  t.objects_fresh = false;
   if (!fields) {
     t.rows.erase(key);
     return;
