@@ -2,7 +2,8 @@
 //
 // The core parses and evaluates the query; this file only draws its
 // QueryResult (docs/json-api.md): a table, a list or a task list, 100 rows a
-// page so a 5,000-row result costs one page of DOM. Errors render in place
+// page. The engine is asked for that page only, so a 5,000-row answer costs
+// one page of sorting, JSON and DOM. Errors render in place
 // with the query's line:column and never throw. Every rendered block stays
 // registered while its element is in the document, and is re-run when the
 // index changes (the plugin calls refresh() in its animation-frame batch).
@@ -25,6 +26,11 @@ interface LiveBlock {
 }
 
 const FORMAT: Record<Language, "" | "dql" | "tasks"> = { vaultcrm: "", dataview: "dql", tasks: "tasks" };
+
+/** The engine's options for one page of a block's answer (QueryOptions). */
+function pageOptions(lang: Language, page: number): string {
+  return JSON.stringify({ format: FORMAT[lang], page: { offset: page * PAGE_SIZE, size: PAGE_SIZE } });
+}
 
 /** Whether the host has the community plugin `id` enabled (Obsidian's app.plugins; absent in the demo). */
 function pluginEnabled(app: unknown, id: string): boolean {
@@ -118,7 +124,13 @@ export class QueryBlocks {
     }
     let result: QueryResult;
     try {
-      result = state.engine.query(block.source, block.sourcePath, FORMAT[block.lang]) as unknown as QueryResult;
+      // Only the page on screen crosses from the engine; a page the answer no
+      // longer reaches (notes were removed) falls back to its last page.
+      result = state.engine.query(block.source, block.sourcePath, pageOptions(block.lang, block.page)) as unknown as QueryResult;
+      if (block.page > 0 && result.offset >= result.total) {
+        block.page = Math.max(0, Math.ceil(result.total / PAGE_SIZE) - 1);
+        result = state.engine.query(block.source, block.sourcePath, pageOptions(block.lang, block.page)) as unknown as QueryResult;
+      }
     } catch (err) {
       const box = root.createDiv({ cls: "vaultcrm-query-error", attr: { role: "alert" } });
       if (err instanceof VaultcrmError) {
@@ -141,15 +153,15 @@ export class QueryBlocks {
   private renderResult(root: HTMLElement, block: LiveBlock, result: QueryResult): void {
     for (const w of result.warnings ?? []) root.createDiv({ cls: "vaultcrm-query-warning", text: w });
     if (result.explain) root.createEl("pre", { cls: "vaultcrm-query-explain", text: result.explain });
-    const total = result.type === "task" ? result.tasks.length : result.rows.length;
+    // The result holds this page only: rows (tasks) [offset, offset + shown) of total.
+    const total = result.total;
     const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-    block.page = Math.min(block.page, pages - 1);
-    const from = block.page * PAGE_SIZE;
-    const to = Math.min(total, from + PAGE_SIZE);
+    const from = result.offset;
+    const to = from + (result.type === "task" ? result.tasks.length : result.rows.length);
 
-    if (result.type === "task") this.renderTasks(root, block, result, from, to);
-    else if (result.type === "list") this.renderList(root, block, result, from, to);
-    else this.renderTable(root, block, result, from, to);
+    if (result.type === "task") this.renderTasks(root, block, result);
+    else if (result.type === "list") this.renderList(root, block, result);
+    else this.renderTable(root, block, result);
 
     const footer = root.createDiv({ cls: "vaultcrm-query-footer" });
     const noun = result.type === "task" ? "task" : result.type === "list" ? "item" : "row";
@@ -174,20 +186,20 @@ export class QueryBlocks {
     }
   }
 
-  private renderTable(root: HTMLElement, block: LiveBlock, result: QueryResult, from: number, to: number): void {
+  private renderTable(root: HTMLElement, block: LiveBlock, result: QueryResult): void {
     const table = root.createEl("table", { cls: "vaultcrm-query-table" });
     const head = table.createEl("thead").createEl("tr");
     for (const c of result.columns) head.createEl("th", { text: c });
     const body = table.createEl("tbody");
-    for (const row of result.rows.slice(from, to)) {
+    for (const row of result.rows) {
       const tr = body.createEl("tr");
       for (const cell of row) this.cell(tr.createEl("td"), cell, block);
     }
   }
 
-  private renderList(root: HTMLElement, block: LiveBlock, result: QueryResult, from: number, to: number): void {
+  private renderList(root: HTMLElement, block: LiveBlock, result: QueryResult): void {
     const list = root.createEl("ul", { cls: "vaultcrm-query-list" });
-    for (const row of result.rows.slice(from, to)) {
+    for (const row of result.rows) {
       const li = list.createEl("li");
       row.forEach((cell, i) => {
         if (i > 0) li.appendText(": ");
@@ -196,24 +208,20 @@ export class QueryBlocks {
     }
   }
 
-  private renderTasks(root: HTMLElement, block: LiveBlock, result: QueryResult, from: number, to: number): void {
-    const shown = result.tasks.slice(from, to);
+  private renderTasks(root: HTMLElement, block: LiveBlock, result: QueryResult): void {
     if (result.grouped && result.groups !== null) {
-      // Groups in order; only the tasks of this page.
-      const onPage = new Set(shown);
+      // The engine sends the groups this page shows, each with its tasks on the page.
       for (const g of result.groups) {
-        const tasks = g.tasks.filter((t) => onPage.has(t) || shown.some((s) => s.path === t.path && s.line === t.line));
-        if (tasks.length === 0) continue;
         const h = root.createEl("h4", { cls: "vaultcrm-query-group" });
         g.keys.forEach((k, i) => {
           if (i > 0) h.appendText(" › ");
           this.cell(h.createSpan(), k, block);
         });
-        this.taskList(root, block, tasks, result.hidden ?? []);
+        this.taskList(root, block, g.tasks, result.hidden ?? []);
       }
       return;
     }
-    this.taskList(root, block, shown, result.hidden ?? []);
+    this.taskList(root, block, result.tasks, result.hidden ?? []);
   }
 
   private taskList(root: HTMLElement, block: LiveBlock, tasks: readonly QueryTask[], hidden: readonly string[]): void {

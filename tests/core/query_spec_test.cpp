@@ -189,6 +189,7 @@ class SpecTest : public ::testing::Test {
     fmt["format"] = c_.options.value("format", std::string());
     if (c_.options.contains("now")) fmt["now"] = c_.options["now"];
     if (c_.options.contains("taskFormat")) fmt["taskFormat"] = c_.options["taskFormat"];
+    if (c_.options.contains("page")) fmt["page"] = c_.options["page"];
     std::string out = engine->query(c_.query, c_.options.value("origin", std::string()), fmt.dump());
     json env = json::parse(out);
     // The answer is written without a JSON tree; it must be exactly what the
@@ -206,6 +207,10 @@ class SpecTest : public ::testing::Test {
       opt.task_format = tf == "emoji"      ? vaultcrm::query::TaskFormat::Emoji
                         : tf == "dataview" ? vaultcrm::query::TaskFormat::Dataview
                                            : vaultcrm::query::TaskFormat::Both;
+      if (c_.options.contains("page")) {
+        opt.page_offset = c_.options["page"].value("offset", size_t{0});
+        opt.page_size = c_.options["page"].value("size", size_t{0});
+      }
       auto outcome = vaultcrm::query::run(engine->impl().vault, c_.query, opt);
       EXPECT_EQ(vaultcrm::query::to_json(outcome), vaultcrm::query::detail::to_json_via_tree(outcome)) << c_.name;
     }

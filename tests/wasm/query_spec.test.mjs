@@ -123,6 +123,7 @@ for (const file of files) {
       const fmt = { format: c.options.format ?? "" };
       if ("now" in c.options) fmt.now = c.options.now;
       if ("taskFormat" in c.options) fmt.taskFormat = c.options.taskFormat;
+      if ("page" in c.options) fmt.page = c.options.page;
       let actual;
       try {
         actual = comparable(engine.query(c.query, c.options.origin ?? "", JSON.stringify(fmt)));

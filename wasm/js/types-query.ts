@@ -84,6 +84,8 @@ export interface QueryResult {
   shown: string[];           // Tasks "show ..." parts
   explain: string | null;    // Tasks "explain" text
   warnings: string[];
+  total: number;             // rows (tasks, for task results) in the whole answer
+  offset: number;            // where rows/tasks start in it (QueryOptions.page)
 }
 
 export type QueryErrorCode = "query_syntax" | "query_eval" | "bad_request";
@@ -104,4 +106,7 @@ export interface QueryOptions {
   format?: "dql" | "tasks" | "";
   now?: string;                               // "YYYY-MM-DD[THH:MM[:SS]]": date(today), Tasks' relative dates
   taskFormat?: "both" | "emoji" | "dataview"; // which task date syntax counts (default both)
+  // Only rows (tasks) [offset, offset + size) of the answer: only those are
+  // ordered in full and written out; QueryResult.total counts them all.
+  page?: { offset: number; size: number };
 }

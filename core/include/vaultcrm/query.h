@@ -82,6 +82,11 @@ struct Result {
   std::vector<std::string> shown;   // Tasks: parts shown by "show ..."
   std::string explain;              // Tasks "explain": how the query was understood
   std::vector<std::string> warnings;
+  // How many rows (tasks, for task results) the whole answer has, and where
+  // `rows`/`tasks` start in it: with Options::page_size set, only that page
+  // of the answer is in `rows`/`tasks`/`groups`.
+  size_t total = 0;
+  size_t offset = 0;
 };
 
 struct Error {
@@ -170,6 +175,12 @@ struct Options {
   const graph::Graph* graph = nullptr;
   EntityCache* entity_cache = nullptr;  // nullptr: tables computed per query
   QueryCache* query_cache = nullptr;    // nullptr: note fields read per query
+  // One page of the answer: rows (tasks) [page_offset, page_offset +
+  // page_size). An editor shows a page at a time, so only that page is
+  // ordered in full, evaluated into cells and written out; Result::total
+  // still counts the whole answer. page_size 0 = the whole answer.
+  size_t page_offset = 0;
+  size_t page_size = 0;
 };
 
 // "dql" when the first instruction is TABLE / LIST / TASK / CALENDAR, else "tasks".

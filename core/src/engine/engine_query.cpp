@@ -1,8 +1,10 @@
 // Engine::query - DQL and Tasks queries (core/src/query), as a JSON envelope.
 //
 // `format` is "", "dql" or "tasks", or a JSON object with more options:
-//   {"format":"tasks","now":"2026-01-15","taskFormat":"emoji"|"dataview"|"both"}
-// ("now" makes date(today) and Tasks' relative dates deterministic).
+//   {"format":"tasks","now":"2026-01-15","taskFormat":"emoji"|"dataview"|"both",
+//    "page":{"offset":200,"size":100}}
+// ("now" makes date(today) and Tasks' relative dates deterministic; "page"
+// answers only those rows, or tasks, of the answer, with "total" counting all).
 // A bad query is {"ok":false,"error":{"code":"query_syntax"|"query_eval",
 // "message":"expected a field after SORT at 3:6","line":3,"column":6}}.
 #include <nlohmann/json.hpp>
@@ -30,6 +32,18 @@ std::string Engine::query(std::string_view source, std::string_view origin_path,
       if (tf == "emoji") opt.task_format = query::TaskFormat::Emoji;
       else if (tf == "dataview") opt.task_format = query::TaskFormat::Dataview;
       else if (tf != "both") return json::error("bad_request", "taskFormat must be \"emoji\", \"dataview\" or \"both\"");
+      if (j.contains("page")) {
+        const auto& page = j["page"];
+        auto count = [&](const char* key, size_t& to) {
+          if (!page.contains(key)) return true;
+          const auto& v = page[key];
+          if (!v.is_number_unsigned()) return false;
+          to = v.get<size_t>();
+          return true;
+        };
+        if (!page.is_object() || !count("offset", opt.page_offset) || !count("size", opt.page_size))
+          return json::error("bad_request", "page must be {\"offset\": n, \"size\": n} with whole numbers >= 0");
+      }
     }
     if (fmt == "dql") opt.language = query::Language::Dql;
     else if (fmt == "tasks") opt.language = query::Language::Tasks;

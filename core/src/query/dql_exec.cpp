@@ -2,6 +2,7 @@
 // WHERE / SORT / GROUP BY / FLATTEN / LIMIT run in the order written.
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <set>
 
 #include "query/cache.h"
@@ -209,6 +210,11 @@ Result exec_dql(const DqlQuery& q, const Ctx& ctx) {
     }
   }
 
+  // With a page asked for (Options::page_size), a SORT followed by nothing
+  // but LIMITs needs only the rows up to the page's end in order; how many
+  // rows the whole answer has is then kept here, as they are cut.
+  const size_t page_end = page_end_of(*ctx.opt);
+  std::optional<size_t> answer_rows;
   bool grouped = false;
   std::string group_name;
   for (size_t si = 0; si < q.steps.size(); ++si) {
@@ -228,6 +234,20 @@ Result exec_dql(const DqlQuery& q, const Ctx& ctx) {
         if (!detail::plain_evaluation && si + 1 < q.steps.size() && q.steps[si + 1].k == Step::K::Limit &&
             q.steps[si + 1].limit >= 0 && static_cast<size_t>(q.steps[si + 1].limit) < rows.size())
           keep = static_cast<size_t>(q.steps[si + 1].limit);
+        if (!detail::plain_evaluation && q.type != DqlQuery::Type::Task && page_end < keep) {
+          // Rows are the answer's rows from here on (TASK answers count
+          // tasks, not rows, so they are paged after the fact).
+          size_t answer = keep;
+          bool only_limits = true;
+          for (size_t sj = si + 1; sj < q.steps.size() && only_limits; ++sj) {
+            only_limits = q.steps[sj].k == Step::K::Limit;
+            if (only_limits && q.steps[sj].limit >= 0) answer = std::min(answer, static_cast<size_t>(q.steps[sj].limit));
+          }
+          if (only_limits && page_end < answer) {
+            answer_rows = answer;
+            keep = page_end;
+          }
+        }
         std::vector<uint32_t> order(rows.size());
         for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
         // `cmp` is three-way (descending keys already flipped).
@@ -397,6 +417,15 @@ Result exec_dql(const DqlQuery& q, const Ctx& ctx) {
       for (const auto& r : rows) task_rows_of(r, res.tasks);
     }
     return res;
+  }
+
+  // The page: rows [page_offset, page_end) of the answer, and only those
+  // are evaluated into cells.
+  res.total = answer_rows ? *answer_rows : rows.size();
+  res.offset = ctx.opt->page_offset;
+  if (ctx.opt->page_size) {
+    if (rows.size() > page_end) rows.resize(page_end);
+    rows.erase(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(std::min(rows.size(), ctx.opt->page_offset)));
   }
 
   res.id_column = !q.without_id;

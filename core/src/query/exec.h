@@ -1,6 +1,7 @@
 // core/src/query/exec.h (internal) - the two query executors.
 #pragma once
 
+#include <cstdint>
 #include <string_view>
 
 #include "query/ast.h"
@@ -17,6 +18,17 @@ void bind_cache(DqlQuery& q, const Ctx& ctx);
 // Both throw QueryFailure for user errors.
 Result exec_dql(const DqlQuery& q, const Ctx& ctx);
 Result exec_tasks(std::string_view source, const Ctx& ctx);
+
+// Where the asked-for page ends: page_offset + page_size, or SIZE_MAX when
+// the whole answer is asked for.
+inline size_t page_end_of(const Options& opt) {
+  if (opt.page_size == 0 || opt.page_offset > SIZE_MAX - opt.page_size) return SIZE_MAX;
+  return opt.page_offset + opt.page_size;
+}
+// Cuts a task answer to the asked-for page: tasks [page_offset, page_end)
+// of `tasks` (the groups' tasks one after another), each group keeping its
+// tasks on the page and groups with none dropped; sets total and offset.
+void page_tasks(Result& res, const Options& opt);
 
 TaskRow make_task_row(const Ctx& ctx, const parse::Note& note, const parse::Task& task);
 bool task_done(const parse::Task& t);  // 'x', 'X' (done) and '-' (cancelled)

@@ -107,7 +107,9 @@ json result_to_json(const Result& r) {
           {"hidden", r.hidden},
           {"shown", r.shown},
           {"explain", r.explain.empty() ? json(nullptr) : json(r.explain)},
-          {"warnings", r.warnings}};
+          {"warnings", r.warnings},
+          {"total", r.total},
+          {"offset", r.offset}};
 }
 
 // ---- JSON, written straight to the string ------------------------------------
@@ -246,6 +248,7 @@ void write_result(Writer& w, const Result& r, std::string* out = nullptr) {
   w.key("hidden"); w.array_of(r.hidden);
   w.key("idColumn"); w.value(r.id_column);
   w.key("language"); w.value(r.language);
+  w.key("offset"); w.value(r.offset);
   w.key("rows");
   w.begin_array();
   for (const auto& row : r.rows) {
@@ -260,6 +263,7 @@ void write_result(Writer& w, const Result& r, std::string* out = nullptr) {
   w.begin_array();
   for (const auto& t : r.tasks) write_task(w, t);
   w.end_array();
+  w.key("total"); w.value(r.total);
   w.key("type"); w.value(r.type);
   w.key("warnings"); w.array_of(r.warnings);
   w.end_object();

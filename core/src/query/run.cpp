@@ -1,4 +1,5 @@
 // query::run - picks the language, parses, executes; user errors become values.
+#include <algorithm>
 #include <cmath>
 
 #include "query/cache.h"
@@ -25,6 +26,29 @@ Language detect(std::string_view source) {
   return Language::Tasks;
 }
 
+void page_tasks(Result& res, const Options& opt) {
+  res.total = res.tasks.size();
+  res.offset = opt.page_offset;
+  if (opt.page_size == 0) return;
+  const size_t from = std::min(opt.page_offset, res.tasks.size());
+  const size_t to = std::min(page_end_of(opt), res.tasks.size());
+  res.tasks.erase(res.tasks.begin() + static_cast<std::ptrdiff_t>(to), res.tasks.end());
+  res.tasks.erase(res.tasks.begin(), res.tasks.begin() + static_cast<std::ptrdiff_t>(from));
+  if (!res.grouped) return;
+  std::vector<Group> kept;
+  size_t at = 0;  // the index, in the whole answer, of the group's first task
+  for (auto& g : res.groups) {
+    const size_t n = g.tasks.size();
+    const size_t a = std::clamp(from, at, at + n) - at, b = std::clamp(to, at, at + n) - at;
+    at += n;
+    if (a == b) continue;
+    g.tasks.erase(g.tasks.begin() + static_cast<std::ptrdiff_t>(b), g.tasks.end());
+    g.tasks.erase(g.tasks.begin(), g.tasks.begin() + static_cast<std::ptrdiff_t>(a));
+    kept.push_back(std::move(g));
+  }
+  res.groups.swap(kept);
+}
+
 Outcome run(const index::Vault& vault, std::string_view source, const Options& options) {
   Outcome o;
   try {
@@ -47,8 +71,10 @@ Outcome run(const index::Vault& vault, std::string_view source, const Options& o
       fold_constants(q, ctx);
       bind_cache(q, ctx);
       o.result = exec_dql(q, ctx);
+      if (o.result.type == "task") page_tasks(o.result, options);
     } else {
       o.result = exec_tasks(source, ctx);
+      page_tasks(o.result, options);
     }
     o.ok = true;
   } catch (const QueryFailure& f) {
