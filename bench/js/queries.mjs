@@ -30,6 +30,18 @@ export const QUERIES = [
       .sort((a, b) => (a.file.name < b.file.name ? -1 : a.file.name > b.file.name ? 1 : 0)),
   },
   {
+    // The same query as a query block asks for it: one page of 100 rows
+    // (plugin/codeblocks.ts PAGE_SIZE) and the total. The JS side still has
+    // to filter and sort every row to know the first 100.
+    name: "tag+sort, first page",
+    format: "dql",
+    options: JSON.stringify({ format: "dql", page: { offset: 0, size: 100 } }),
+    prepare: (pages) => ({ pages: pagesOf(pages) }),
+    source: () => "LIST FROM #priority SORT file.name ASC",
+    js: ({ pages }) => pages.filter((p) => p.file.tags.some((t) => t === "priority" || t.startsWith("priority/")))
+      .sort((a, b) => (a.file.name < b.file.name ? -1 : a.file.name > b.file.name ? 1 : 0)).slice(0, 100),
+  },
+  {
     name: "backlinks",
     format: "dql",
     prepare: (pages) => {

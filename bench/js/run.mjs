@@ -251,7 +251,7 @@ async function runVault(dir, label) {
     for (let r = 0; r < 25; r++) { const t0 = performance.now(); jsRows = q.js(ctx).length; if (r >= 5) js.push(performance.now() - t0); }
     const out = { impl: "wasm", stage: "query", query: q.name, corpus: label, notes: n, js_p50_ms: percentile(js, 0.5), js_rows: jsRows };
     const source = q.source(ctx);
-    const call = (s) => engine.query(s, "");
+    const call = (s) => engine.query(s, "", q.options ?? "");
     {
       try {
         const first = call(source);

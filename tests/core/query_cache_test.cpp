@@ -447,3 +447,57 @@ TEST(QueryCacheFollowsChanges, RandomChangesAnswerAsAFreshEngine) {
 }
 
 }  // namespace
+
+namespace {
+
+// SORT file.name / file.path over most of a large vault reads the cache's
+// order of those texts; notes added, removed and renamed must move in it
+// exactly as a sort of the texts would place them: same names in several
+// folders, names differing in case or accents only, digits and punctuation.
+TEST(QueryCacheFollowsChanges, NameAndPathOrdersFollowAddsRemovesAndRenames) {
+  std::mt19937 rng(7);
+  auto pick = [&](const std::vector<std::string>& from) { return from[rng() % from.size()]; };
+  const std::vector<std::string> folders = {"", "A/", "B/", "a/", "Ä/", "B/sub/"};
+  const std::vector<std::string> stems = {"alpha", "Alpha", "ALPHA", "Émile", "emile", "Emile", "zoë", "Zoe", "10 items",
+                                          "9 items", "item-2", "item 2", "Ölçek", "olcek", "_x", "ß", "ss", "Ana Lima"};
+  auto random_path = [&]() { return pick(folders) + pick(stems) + (rng() % 2 ? " " + std::to_string(rng() % 40) : "") + ".md"; };
+  auto existing = [&](const vaultcrm::Engine& e) {
+    std::vector<std::string> paths;
+    for (const auto& [p, n] : e.impl().vault.notes()) paths.push_back(p);
+    return paths;
+  };
+  vaultcrm::Engine engine;
+  while (engine.impl().vault.notes().size() < 700) (void)engine.upsert(random_path(), "# n\n", 0);
+  const std::vector<std::string> queries = {"LIST SORT file.name", "LIST SORT file.name DESC",
+                                            "TABLE file.folder SORT file.path LIMIT 40", "LIST SORT file.folder DESC LIMIT 600",
+                                            "LIST SORT file.path DESC SORT file.name"};
+  for (const auto& q : queries) (void)checked(engine, q, kDqlFormat, "start");
+  for (int step = 0; step < 40; ++step) {
+    std::string did;
+    for (unsigned k = 1 + rng() % 3; k > 0; --k) {
+      auto paths = existing(engine);
+      const unsigned op = rng() % 4;
+      if (op == 0) {
+        std::string p = random_path();
+        (void)engine.upsert(p, "# new\n", step);
+        did += " upsert " + p;
+      } else if (op == 1) {
+        std::string p = pick(paths);
+        (void)engine.remove(p);
+        did += " remove " + p;
+      } else if (op == 2) {
+        std::string from = pick(paths), to = rng() % 4 == 0 ? pick(paths) : random_path();
+        (void)engine.rename(from, to);
+        did += " rename " + from + " -> " + to;
+      } else {
+        std::string p = pick(paths);
+        (void)engine.upsert(p, "# edited " + std::to_string(step) + "\n", step);
+        did += " edit " + p;
+      }
+    }
+    for (const auto& q : queries) (void)checked(engine, q, kDqlFormat, "step " + std::to_string(step) + ":" + did);
+    if (::testing::Test::HasFailure()) break;
+  }
+}
+
+}  // namespace

@@ -29,7 +29,7 @@ void fill(vaultcrm::Engine& e) {
       if (i % 2) e.upsert("Team/" + name + ".md", "---\nscore: " + std::to_string(1 + i % 5) + "\ntags: [priority]\n---\n- [x] done\n- [ ] follow up #team\n", 1);
       ++i;
     }
-  for (int m = 0; m < 140; ++m) {
+  for (int m = 0; m < 420; ++m) {  // 546 notes: SORT file.name over all of them reads the cache's name order
     std::string date = "2025-" + std::string(m % 12 < 9 ? "0" : "") + std::to_string(1 + m % 12) + "-0" + std::to_string(1 + m % 3);
     e.upsert("Meetings/" + date + " Sync " + std::to_string(m) + ".md",
              "---\ndate: " + date + (m % 2 ? "\ntags: [priority]" : "") + "\naccount: \"[[Account " + std::to_string(m % 6) + "]]\"\n---\n- [ ] send notes 📅 " + date + "\n", 1);
@@ -109,6 +109,8 @@ vaultcrm::Engine* QueryPages::engine_ = nullptr;
 TEST_F(QueryPages, TagSortedByNameWithSameNamesInTwoFolders) {
   expect_pages_are_slices(*engine_, "LIST FROM #priority SORT file.name", "dql", 100);
   expect_pages_are_slices(*engine_, "LIST FROM #priority SORT file.name DESC", "dql", 100);
+  expect_pages_are_slices(*engine_, "LIST SORT file.name", "dql", 512);
+  expect_pages_are_slices(*engine_, "LIST SORT file.path DESC SORT file.name DESC", "dql", 512);
 }
 
 TEST_F(QueryPages, SortOnTiedKeysWithAndWithoutLimit) {

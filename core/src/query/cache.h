@@ -79,6 +79,25 @@ struct QueryCache::Data {
   std::vector<std::unique_ptr<Folder>> folders;  // in order of first use, trimmed like fields
   const std::vector<const parse::Note*>& folder_notes(std::string_view folder);
 
+  // ---- sort orders -----------------------------------------------------------
+  // The notes in compare_text() order of one of their own strings (file.name,
+  // file.path or file.folder), as a dense rank per note: equal texts share a
+  // rank, so ranks order exactly as compare_text orders the texts. Sorting
+  // a few thousand rows by file.name then compares integers instead of
+  // collating names. Built on first use (one sort of the vault); a note
+  // added or removed is put in or taken out at its place and the ranks are
+  // numbered again (an edit changes no path, so no text).
+  struct TextOrder {
+    std::string parse::Note::*field = nullptr;
+    std::vector<const parse::Note*> sorted;  // by the text, ties by path
+    std::unordered_map<const parse::Note*, uint32_t> rank;
+    bool ranked = false;
+  };
+  std::vector<std::unique_ptr<TextOrder>> orders;
+  // The order's ranks; nullptr when the order is not built and `rows` is too
+  // few, against the vault's size, for sorting every note to pay.
+  const std::unordered_map<const parse::Note*, uint32_t>* text_rank(std::string parse::Note::*field, size_t rows);
+
   // ---- tasks ---------------------------------------------------------------
   // Every task of the vault, in path then line order (the order a Tasks
   // query visits them), listed on first use.

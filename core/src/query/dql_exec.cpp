@@ -275,13 +275,24 @@ Result exec_dql(const DqlQuery& q, const Ctx& ctx) {
           // SORT file.name / file.path / file.folder over pages: the notes'
           // own strings, compared as compare() compares two strings,
           // instead of a copy of each in a value.
-          std::vector<const std::string*> text(rows.size());
-          for (size_t i = 0; i < rows.size(); ++i) text[i] = &(rows[i].page->*field);
           const bool desc = step.sorts[0].desc;
-          sort_by([&](uint32_t a, uint32_t b) {
-            int c = compare_text(*text[a], *text[b]);
-            return desc ? -c : c;
-          });
+          const auto* ranks = ctx.cache ? ctx.cache->text_rank(field, rows.size()) : nullptr;
+          if (ranks) {
+            // The vault's order of that text, kept by the cache: integers to compare.
+            std::vector<uint32_t> rank(rows.size());
+            for (size_t i = 0; i < rows.size(); ++i) rank[i] = ranks->at(rows[i].page);
+            sort_by([&](uint32_t a, uint32_t b) {
+              int c = rank[a] < rank[b] ? -1 : rank[a] > rank[b] ? 1 : 0;
+              return desc ? -c : c;
+            });
+          } else {
+            std::vector<const std::string*> text(rows.size());
+            for (size_t i = 0; i < rows.size(); ++i) text[i] = &(rows[i].page->*field);
+            sort_by([&](uint32_t a, uint32_t b) {
+              int c = compare_text(*text[a], *text[b]);
+              return desc ? -c : c;
+            });
+          }
         } else {
           // Keys in one flat array, row i's at [i * per_row, (i + 1) * per_row);
           // indices are sorted, not (keys, row) pairs that each move a vector.
