@@ -238,6 +238,10 @@ class Graph {
   // entity id (by its interned characters) -> (note, index of one of its
   // resolved relations) touching it, in path then index order
   std::unordered_map<const char*, std::vector<EntityUse>> by_entity_;
+  // Calls `visit(relation)` for each relation touching the entity, in
+  // relations_of() order, until it returns true; whether one did.
+  template <class Visit>
+  bool visit_relations(std::string_view entity_id, Visit&& visit) const;
 };
 
 }  // namespace vaultcrm::graph

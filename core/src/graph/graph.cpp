@@ -654,13 +654,12 @@ bool Graph::named_by_others(std::string_view path) const {
   return false;
 }
 
-std::vector<const Relation*> Graph::relations_of(std::string_view entity_id) const {
-  std::vector<const Relation*> out;
+template <class Visit>
+bool Graph::visit_relations(std::string_view entity_id, Visit&& visit) const {
   Key id = ids_.find(entity_id);
-  if (!id) return out;
+  if (!id) return false;
   auto it = by_entity_.find(id->data());
-  if (it == by_entity_.end()) return out;
-  out.reserve(it->second.size());
+  if (it == by_entity_.end()) return false;
   PathRef last = nullptr;
   const NoteState* state = nullptr;
   for (const EntityUse& use : it->second) {
@@ -669,8 +668,17 @@ std::vector<const Relation*> Graph::relations_of(std::string_view entity_id) con
       auto n = notes_.find(*use.path);
       state = n == notes_.end() ? nullptr : &n->second;
     }
-    if (state) out.push_back(&state->resolved[use.index]);
+    if (state && visit(state->resolved[use.index])) return true;
   }
+  return false;
+}
+
+std::vector<const Relation*> Graph::relations_of(std::string_view entity_id) const {
+  std::vector<const Relation*> out;
+  visit_relations(entity_id, [&](const Relation& r) {
+    out.push_back(&r);
+    return false;
+  });
   return out;
 }
 
@@ -688,11 +696,15 @@ std::string Graph::entity_name(const index::Vault& vault, std::string_view id) c
       return t->as_string();
     return note->name;
   }
-  // The first surface form that resolves to it, in path/line order.
-  for (const Relation* r : relations_of(id)) {
-    if (r->from == id && !r->from_name.empty()) return std::string(r->from_name);
-    if (r->to == id && !r->to_name.empty()) return std::string(r->to_name);
-  }
+  // The first surface form that resolves to it, in path/line order: the
+  // walk stops there (a company many notes name has thousands of relations).
+  std::string name;
+  visit_relations(id, [&](const Relation& r) {
+    if (r.from == id && !r.from_name.empty()) name = r.from_name;
+    else if (r.to == id && !r.to_name.empty()) name = r.to_name;
+    return !name.empty();
+  });
+  if (!name.empty()) return name;
   size_t colon = id.find(':');
   return std::string(colon == std::string_view::npos ? id : id.substr(colon + 1));
 }
