@@ -85,9 +85,13 @@ class Vault {
   // The same notes themselves, in path order.
   std::vector<const parse::Note*> backlink_notes(std::string_view path, bool include_self = false) const;
   std::vector<Unresolved> unresolved() const;
-  // Whether some note holds a link whose last component is `name` (ASCII
-  // case-insensitively), whether or not it resolves.
-  bool has_links_named(std::string_view name) const;
+  // The notes holding a link whose last component is `name` (ASCII
+  // case-insensitively), whether or not it resolves, in path order: where
+  // a note of that name comes or goes, only their links can resolve anew.
+  std::vector<const parse::Note*> notes_linking_name(std::string_view name) const;
+  // The notes whose file name is `name` (ASCII case-insensitively; case
+  // twins and namesakes in other folders), in path order.
+  std::vector<const parse::Note*> notes_named(std::string_view name) const;
 
   // Notes carrying `tag` (without '#', case-insensitive), and with
   // `with_subtags` also those carrying tag/... (Obsidian and Dataview count

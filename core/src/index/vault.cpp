@@ -382,11 +382,20 @@ std::vector<const parse::Note*> Vault::backlink_notes(std::string_view path, boo
   return out;
 }
 
-bool Vault::has_links_named(std::string_view name) const {
+std::vector<const parse::Note*> Vault::notes_linking_name(std::string_view name) const {
   std::string key;
   lower_into(link_name_view(name), key);
   auto it = linkers_.find(key);
-  return it != linkers_.end() && !it->second.empty();
+  if (it == linkers_.end()) return {};
+  return std::vector<const parse::Note*>(it->second.begin(), it->second.end());
+}
+
+std::vector<const parse::Note*> Vault::notes_named(std::string_view name) const {
+  std::string key;
+  lower_into(name, key);
+  auto it = by_name_.find(key);
+  if (it == by_name_.end()) return {};
+  return std::vector<const parse::Note*>(it->second.begin(), it->second.end());
 }
 
 std::vector<Unresolved> Vault::unresolved() const {
