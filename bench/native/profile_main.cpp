@@ -9,7 +9,7 @@
 //                          Engine::panel of the first customer note
 //   index  VAULT           index::Vault::upsert of every note (parse + index)
 //   graph  VAULT           one graph::Graph::rebuild of the whole vault
-//   query  VAULT 'Q' FMT [warm|edit|edit-drop]
+//   query  VAULT 'Q' FMT [warm|edit|edit-drop|rename|remove]
 //                          3 runs of Engine::query (FMT: dql | tasks); with
 //                          "warm", one uncollected run first, so that caches
 //                          filled by a first query (entity tables) are not
@@ -21,7 +21,11 @@
 //                          re-runs after each change; "edit-drop" is
 //                          "edit" with the engine's query cache emptied
 //                          after each upsert (what any change did to it
-//                          before the cache followed the vault's changes)
+//                          before the cache followed the vault's changes);
+//                          "rename" and "remove" are "edit" with, instead
+//                          of the upsert, a rename of one of the first three
+//                          People/ notes to "People/Renamed N.md", or its
+//                          removal (notes that accounts and meetings name)
 //   note   FILE            index::Vault::upsert of one note (e.g. the
 //                          pathological link-flood.md)
 //
@@ -108,7 +112,7 @@ __attribute__((noinline)) size_t profile_note(const std::string& text) {
 
 int usage() {
   std::fprintf(stderr,
-               "usage: vaultcrm_profile edit VAULT | index VAULT | graph VAULT | query VAULT 'QUERY' dql|tasks [warm|edit|edit-drop] | note FILE\n");
+               "usage: vaultcrm_profile edit VAULT | index VAULT | graph VAULT | query VAULT 'QUERY' dql|tasks [warm|edit|edit-drop|rename|remove] | note FILE\n");
   return 2;
 }
 
@@ -160,6 +164,23 @@ int main(int argc, char** argv) {
         bytes += profile_query_after_edit(engine, argv[3], argv[4]);
       }
       std::printf("query after an edit of %s: %zu bytes answered over 3 runs\n", edited->first.c_str(), bytes);
+      return 0;
+    }
+    const std::string move = argc >= 6 ? argv[5] : "";
+    if (move == "rename" || move == "remove") {
+      std::printf("warm-up: %zu bytes\n", engine.query(argv[3], "", argv[4]).size());
+      std::vector<std::string> people;
+      for (const auto& f : files)
+        if (f.first.rfind("People/", 0) == 0 && people.size() < 3) people.push_back(f.first);
+      if (people.empty()) people.push_back(files.front().first);
+      size_t bytes = 0;
+      for (size_t i = 0; i < people.size(); ++i) {
+        if (move == "rename") engine.rename(people[i], "People/Renamed " + std::to_string(i) + ".md");
+        else engine.remove(people[i]);
+        bytes += profile_query_after_edit(engine, argv[3], argv[4]);
+      }
+      std::printf("query after a %s of %s (and %zu more): %zu bytes answered over %zu runs\n", move.c_str(),
+                  people[0].c_str(), people.size() - 1, bytes, people.size());
       return 0;
     }
     if (warm) std::printf("warm-up: %zu bytes\n", engine.query(argv[3], "", argv[4]).size());

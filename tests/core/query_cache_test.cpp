@@ -362,16 +362,18 @@ TEST(QueryCacheFollowsChanges, VaultChangeLogReportsEachChangeOnce) {
 }
 
 // Random edits, adds, removes and renames (onto free and taken paths, across
-// folders, namesakes in several folders), a few at a time; after each step
-// every query answers exactly as a fresh engine and the plain evaluation.
-TEST(QueryCacheFollowsChanges, RandomChangesAnswerAsAFreshEngine) {
-  std::mt19937 rng(20261126);
+// folders, namesakes in several folders, case twins), a few at a time; after
+// each step every query answers exactly as a fresh engine and the plain
+// evaluation.
+void random_changes(unsigned seed) {
+  std::mt19937 rng(seed);
   auto pick = [&](const std::vector<std::string>& from) { return from[rng() % from.size()]; };
   const std::vector<std::string> folders = {"", "Customers/", "Meetings/", "People/", "Meetings/2025/"};
-  const std::vector<std::string> names = {"Acme", "Globex", "Ana", "Bo", "m1", "m2", "Initech"};
+  // Case twins too ("Customers/Acme.md" and "Customers/acme.md"; a case-sensitive disk holds both).
+  const std::vector<std::string> names = {"Acme", "Globex", "Ana", "Bo", "m1", "m2", "Initech", "acme", "ANA", "M1"};
   const std::vector<std::string> dates = {"2025-01-05", "2025-06-01", "2025-07-15", "2025-12-31", "2025-7-1", "soon"};
   const std::vector<std::string> targets = {"Acme", "Globex", "Ana", "Bo", "Customers/Acme", "Meetings/m1", "Nobody",
-                                            "acme.md", "People/Ana"};
+                                            "acme.md", "People/Ana", "customers/ACME"};
   const std::vector<std::string> tags = {"pilot", "priority", "pilot/phase-2", "Pilot"};
   auto note_text = [&]() {
     std::string t = "---\n";
@@ -443,6 +445,16 @@ TEST(QueryCacheFollowsChanges, RandomChangesAnswerAsAFreshEngine) {
     for (size_t q = 0; q < queries.size(); ++q)
       if (rng() % 3) (void)checked(engine, queries[q].first, queries[q].second, "step " + std::to_string(step) + ":" + did);
     if (::testing::Test::HasFailure()) break;
+  }
+}
+
+// Several runs: seeds 1 and 8 bring case twins together with links to them
+// early (before the twins were indexed one by one, both failed).
+TEST(QueryCacheFollowsChanges, RandomChangesAnswerAsAFreshEngine) {
+  for (unsigned seed : {20261126u, 1u, 8u}) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    random_changes(seed);
+    if (HasFailure()) return;
   }
 }
 

@@ -117,9 +117,15 @@ class Graph {
 
   // The kind of a note (from its type, tags and folder), if typed.
   std::optional<Kind> kind_of(std::string_view path) const;
-  // Whether another note's references fold to this note's name or one of
-  // its aliases: then its arrival or departure changes what they resolve to.
-  bool named_by_others(std::string_view path) const;
+  // The notes whose references were resolved again by the updates made
+  // after the vault's generation `since` (a Vault::generation() value),
+  // because a note they name came, went, or changed its name, aliases or
+  // kind: their paths are appended to `out` (in no order; one may come more
+  // than once, or be gone by now). The note an update was for is not among
+  // them. False, `out` unchanged, when they are not all known: the graph was
+  // rebuilt since, or more than kReresolvedLog were resolved again.
+  bool reresolved_since(uint64_t since, std::vector<std::string>& out) const;
+  static constexpr size_t kReresolvedLog = 4096;
   // Every relation touching an entity, from the notes that state one.
   // Pointers into the graph: valid until the next update.
   std::vector<const Relation*> relations_of(std::string_view entity_id) const;
@@ -242,6 +248,15 @@ class Graph {
   // relations_of() order, until it returns true; whether one did.
   template <class Visit>
   bool visit_relations(std::string_view entity_id, Visit&& visit) const;
+  // The last kReresolvedLog notes reresolve_keys() resolved again, with the
+  // vault's generation then; every one after generation reresolved_floor_
+  // is in it.
+  struct Reresolved {
+    uint64_t generation;
+    std::string path;
+  };
+  std::deque<Reresolved> reresolved_;
+  uint64_t reresolved_floor_ = 0;
 };
 
 }  // namespace vaultcrm::graph

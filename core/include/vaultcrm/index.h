@@ -2,11 +2,15 @@
 //
 // Link resolution follows Obsidian: a link names a note by path or by
 // basename, case-insensitively, and when several notes share the basename
-// the shortest path wins. Aliases do not resolve links in Obsidian (they
-// only feed its link suggestions), so they are an opt-in for identity
-// questions ("is [[Qiu Ke]] the note whose alias is Qiu Ke?"). Backlinks are
-// found through a reverse index keyed by the link's last path component, so
-// an upsert touches only the entries of the note that changed.
+// the shortest path wins (then the first in path order). Paths that differ
+// only in case ("Customers/Acme.md", "Customers/acme.md": a case-sensitive
+// disk holds both) are one path to a link, which names the first of them in
+// path order, whatever order they were added in. Aliases do not resolve
+// links in Obsidian (they only feed its link suggestions), so they are an
+// opt-in for identity questions ("is [[Qiu Ke]] the note whose alias is
+// Qiu Ke?"). Backlinks are found through a reverse index keyed by the link's
+// last path component, so an upsert touches only the entries of the note
+// that changed.
 //
 //   vaultcrm::index::Vault vault;
 //   vault.upsert("People/Ana Lima.md", text, mtime);
@@ -81,9 +85,13 @@ class Vault {
   // The same notes themselves, in path order.
   std::vector<const parse::Note*> backlink_notes(std::string_view path, bool include_self = false) const;
   std::vector<Unresolved> unresolved() const;
-  // Whether some note holds a link whose last component is `name` (ASCII
-  // case-insensitively), whether or not it resolves.
-  bool has_links_named(std::string_view name) const;
+  // The notes holding a link whose last component is `name` (ASCII
+  // case-insensitively), whether or not it resolves, in path order: where
+  // a note of that name comes or goes, only their links can resolve anew.
+  std::vector<const parse::Note*> notes_linking_name(std::string_view name) const;
+  // The notes whose file name is `name` (ASCII case-insensitively; case
+  // twins and namesakes in other folders), in path order.
+  std::vector<const parse::Note*> notes_named(std::string_view name) const;
 
   // Notes carrying `tag` (without '#', case-insensitive), and with
   // `with_subtags` also those carrying tag/... (Obsidian and Dataview count
@@ -142,7 +150,8 @@ class Vault {
     bool operator()(NoteRef a, NoteRef b) const { return a->path < b->path; }
   };
   using PathSet = std::set<NoteRef, PathLess>;
-  // lower-case path without ".md" -> the note
+  // lower-case path without ".md" -> the note; of case twins (paths equal
+  // but for ASCII case, or for the case of ".md"), the first in path order
   std::unordered_map<std::string, NoteRef> by_path_;
   // lower-case basename -> paths
   std::unordered_map<std::string, PathSet> by_name_;

@@ -547,7 +547,21 @@ void Graph::reresolve_keys(const index::Vault& vault, const std::vector<Key>& ke
     index_note(it->first, it->second, false);
     resolve_note(vault, it->first, it->second);
     index_note(it->first, it->second, true);
+    reresolved_.push_back({vault.generation(), it->first});
+    if (reresolved_.size() > kReresolvedLog) {
+      reresolved_floor_ = reresolved_.front().generation;
+      reresolved_.pop_front();
+    }
   }
+}
+
+bool Graph::reresolved_since(uint64_t since, std::vector<std::string>& out) const {
+  if (since < reresolved_floor_) return false;
+  // In generation order: skip what came before.
+  auto first = std::upper_bound(reresolved_.begin(), reresolved_.end(), since,
+                                [](uint64_t g, const Reresolved& r) { return g < r.generation; });
+  for (auto it = first; it != reresolved_.end(); ++it) out.push_back(it->path);
+  return true;
 }
 
 // ---------------------------------------------------------------------------
@@ -582,6 +596,8 @@ Graph::StoredNote Graph::stored_note(const std::string* stored_path) const {
 }
 
 void Graph::rebuild(const index::Vault& vault) {
+  reresolved_.clear();  // whoever followed the updates cannot follow a rebuild
+  reresolved_floor_ = vault.generation();
   notes_.clear();
   by_key_.clear();
   by_entity_.clear();
@@ -643,16 +659,6 @@ void Graph::on_rename(const index::Vault& vault, std::string_view from, std::str
 
 // ---------------------------------------------------------------------------
 // Reading
-
-bool Graph::named_by_others(std::string_view path) const {
-  auto it = notes_.find(path);
-  if (it == notes_.end()) return false;
-  for (Key k : it->second.identity_keys)
-    if (auto b = by_key_.find(k); b != by_key_.end())
-      for (PathRef p : b->second)
-        if (*p != path) return true;
-  return false;
-}
 
 template <class Visit>
 bool Graph::visit_relations(std::string_view entity_id, Visit&& visit) const {

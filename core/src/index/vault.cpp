@@ -63,7 +63,11 @@ void add_note(Set& set, typename Set::value_type self) {
 void Vault::add_keys(const parse::Note& note) {
   NoteRef self = &note;
   std::string key;
-  by_path_[link_key(note.path)] = self;
+  // Case twins ("Customers/Acme.md", "Customers/acme.md") share a key: it
+  // names the first of them in path order, whatever order they came in, as
+  // a file name shared by several notes resolves to the first of the shortest.
+  auto [at, fresh] = by_path_.try_emplace(link_key(note.path), self);
+  if (!fresh && at->second != self && note.path < at->second->path) at->second = self;
   lower_into(note.name, key);
   add_note(by_name_[key], self);
   for (const auto& alias : note.aliases) {
@@ -86,7 +90,6 @@ void Vault::add_keys(const parse::Note& note) {
 }
 
 void Vault::drop_keys(const parse::Note& note) {
-  by_path_.erase(link_key(note.path));
   NoteRef self = &note;  // the sets compare paths by value
   auto erase_from = [&](auto& map, const std::string& key) {
     auto it = map.find(key);
@@ -94,7 +97,23 @@ void Vault::drop_keys(const parse::Note& note) {
     it->second.erase(self);
     if (it->second.empty()) map.erase(it);
   };
-  erase_from(by_name_, ascii_lower(note.name));
+  const std::string name_key = ascii_lower(note.name);
+  erase_from(by_name_, name_key);
+  // The path key goes only if no case twin has it: then it names the first
+  // twin left. Twins share their lower-case file name, so they are among
+  // the notes by_name_ lists under it, in path order.
+  const std::string path_key = link_key(note.path);
+  if (auto at = by_path_.find(path_key); at != by_path_.end() && at->second == self) {
+    NoteRef twin = nullptr;
+    if (auto named = by_name_.find(name_key); named != by_name_.end())
+      for (NoteRef n : named->second)
+        if (n != self && link_key(n->path) == path_key) {
+          twin = n;
+          break;
+        }
+    if (twin) at->second = twin;
+    else by_path_.erase(at);
+  }
   for (const auto& alias : note.aliases) erase_from(by_alias_, ascii_lower(alias));
   for (const auto& link : note.links)
     if (!link.target.empty()) {
@@ -363,11 +382,20 @@ std::vector<const parse::Note*> Vault::backlink_notes(std::string_view path, boo
   return out;
 }
 
-bool Vault::has_links_named(std::string_view name) const {
+std::vector<const parse::Note*> Vault::notes_linking_name(std::string_view name) const {
   std::string key;
   lower_into(link_name_view(name), key);
   auto it = linkers_.find(key);
-  return it != linkers_.end() && !it->second.empty();
+  if (it == linkers_.end()) return {};
+  return std::vector<const parse::Note*>(it->second.begin(), it->second.end());
+}
+
+std::vector<const parse::Note*> Vault::notes_named(std::string_view name) const {
+  std::string key;
+  lower_into(name, key);
+  auto it = by_name_.find(key);
+  if (it == by_name_.end()) return {};
+  return std::vector<const parse::Note*>(it->second.begin(), it->second.end());
 }
 
 std::vector<Unresolved> Vault::unresolved() const {

@@ -130,10 +130,14 @@ Val link_or_null(const std::string& path) { return path.empty() ? Val::null() : 
 // which notes each row read, so after an edit that leaves every note's
 // identity alone (see identity_of) only the rows that read the edited note,
 // or that it links to or lists now, are computed again: the cost follows
-// the edit, not the vault. A new note that nothing names yet is the same
-// case. Any other change (a note removed or renamed, or added where links or
-// references already name it; aliases or a kind changed; a schema) builds
-// the tables afresh.
+// the edit, not the vault. A note that comes or goes (a new path, a
+// removal, a rename: both), or whose aliases or kind change, also moves
+// where links and references to its names resolve: then the rows of the
+// notes sharing such a name (their backlinks move) and of the notes whose
+// frontmatter links name it are computed again too, and the rosters of the
+// accounts that link to it or whose references the graph resolved again
+// (Graph::reresolved_since) are read again. Only many changes at once (a
+// sync), a graph rebuilt, or a new schema build the tables afresh.
 // ---------------------------------------------------------------------------
 
 namespace {
@@ -184,9 +188,10 @@ class EntityTables {
   const index::Vault* vault() const { return &v_; }
   const graph::Graph* graph() const { return &g_; }
 
-  // Brings the tables to the vault's state after `edited` notes changed and
-  // `added` notes arrived. False when a full build is needed instead.
-  bool apply_changes(const std::vector<std::string_view>& edited, const std::vector<std::string_view>& added);
+  // Brings the tables to the vault's state after `changes` (the vault's
+  // changes since generation()). False when a full build is needed instead
+  // (the tables may be half patched then: they are dropped).
+  bool apply_changes(const std::vector<index::Vault::Change>& changes);
 
   // The rows as copies (the EntityProvider answer; queries read objects()).
   std::vector<Entity> rows(int table) {
@@ -248,6 +253,9 @@ class EntityTables {
   uint64_t generation_;
   Rows tables_[kTableCount];
   std::unordered_map<const parse::Note*, uint64_t> identity_;  // by address: an edit keeps it
+  // The aliases of the notes that have some, by address: what named a note
+  // once it is gone or its aliases changed.
+  std::unordered_map<const parse::Note*, std::vector<std::string>> aliases_;
   bool identities_known_ = false;
   // note -> rows that read it as a backlink
   std::unordered_map<const parse::Note*, std::set<RowRef>> readers_;
@@ -285,7 +293,10 @@ void EntityTables::set_row(int table, const std::string& key, std::optional<Fiel
 void EntityTables::remember_identities() {
   if (identities_known_) return;
   identity_.reserve(v_.size());
-  for (const auto& kv : v_.notes()) identity_[&kv.second] = identity_of(g_, kv.second);
+  for (const auto& kv : v_.notes()) {
+    identity_[&kv.second] = identity_of(g_, kv.second);
+    if (!kv.second.aliases.empty()) aliases_[&kv.second] = kv.second.aliases;
+  }
   identities_known_ = true;
 }
 
@@ -530,60 +541,152 @@ void EntityTables::refresh(int table, const std::string& key) {
   set_row(table, key, n ? note_row(table, *n) : std::nullopt);
 }
 
-bool EntityTables::apply_changes(const std::vector<std::string_view>& edited_paths,
-                                 const std::vector<std::string_view>& added_paths) {
+bool EntityTables::apply_changes(const std::vector<index::Vault::Change>& changes) {
+  using Change = index::Vault::Change;
+  if (!identities_known_) return false;
+  // By path: gone (removed, or the source of a rename), new (added and still
+  // there, whatever came after), or edited in place (and still there).
+  std::vector<std::string_view> removed, added, edited;
+  std::vector<const parse::Note*> removed_notes;  // addresses only: never read
+  for (const Change& c : changes) {
+    if (c.kind == Change::Kind::Removed) {
+      removed.push_back(c.path);
+      removed_notes.push_back(static_cast<const parse::Note*>(c.note));
+    } else {
+      (c.kind == Change::Kind::Added ? added : edited).push_back(c.path);
+    }
+  }
+  auto unique = [](std::vector<std::string_view>& paths) {
+    std::sort(paths.begin(), paths.end());
+    paths.erase(std::unique(paths.begin(), paths.end()), paths.end());
+  };
+  unique(removed);
+  unique(added);
+  unique(edited);
+  auto gone = [&](std::string_view p) { return v_.find(p) == nullptr; };
+  added.erase(std::remove_if(added.begin(), added.end(), gone), added.end());
+  edited.erase(std::remove_if(edited.begin(), edited.end(),
+                              [&](std::string_view p) {
+                                return gone(p) || std::binary_search(added.begin(), added.end(), p);
+                              }),
+               edited.end());
   // Past a few dozen notes (a sync, a bulk replace) a build is as cheap.
-  if (!identities_known_ || edited_paths.size() + added_paths.size() > 64) return false;
-  std::vector<const parse::Note*> edited;
-  for (std::string_view path : edited_paths) {
+  if (removed.size() + added.size() + edited.size() > 64) return false;
+  // The notes whose references the graph resolved again since: an account's
+  // roster comes from its resolved relations.
+  std::vector<std::string> reresolved;
+  if (!g_.reresolved_since(generation_, reresolved)) return false;
+  std::sort(removed_notes.begin(), removed_notes.end());
+  for (std::string_view path : added) {
     const parse::Note* n = v_.find(path);
-    if (!n) return false;
-    auto it = identity_.find(n);
-    if (it == identity_.end() || it->second != identity_of(g_, *n)) return false;
-    edited.push_back(n);
+    // An address still known belongs to a note that went (and is in the changes).
+    if (identity_.count(n) && !std::binary_search(removed_notes.begin(), removed_notes.end(), n)) return false;
   }
-  // A new note that nothing names yet (no link with its name or an alias, no
-  // reference the graph folds to them) changes what no other note resolves
-  // to: like an edit of a note that was empty. One that something names
-  // (the person an account listed by name only) needs a build.
-  for (std::string_view path : added_paths) {
-    const parse::Note* n = v_.find(path);
-    if (!n || identity_.count(n) || v_.has_links_named(n->name) || g_.named_by_others(path)) return false;
-    for (const auto& a : n->aliases)
-      if (v_.has_links_named(a)) return false;
-    edited.push_back(n);
-  }
-  for (std::string_view path : added_paths) {
-    const parse::Note* n = v_.find(path);
-    identity_[n] = identity_of(g_, *n);
-  }
-  // The rows to compute again, per table: the edited notes' own, those that
-  // read them as a backlink, and those they link to now.
-  std::set<std::string> dirty[kTableCount];
-  for (const parse::Note* n : edited) {
-    for (int t = 0; t < kTableCount; ++t) dirty[t].insert(n->path);
+
+  std::set<std::string> dirty[kTableCount];  // the rows to compute again, per table
+  auto dirty_all = [&](std::string_view key) {
+    for (auto& d : dirty) d.emplace(key);
+  };
+  auto rows_reading = [&](const parse::Note* n) {  // the rows that read `n` as a backlink
     if (auto r = readers_.find(n); r != readers_.end()) {
       for (const auto& [table, key] : r->second) dirty[table].insert(key);
       readers_.erase(r);  // the rows computed again record what they read now
     }
-    for (const auto& link : n->links) {
-      if (link.target.empty()) continue;
-      if (const std::string* target = v_.resolve_stored(link.target, n->path))
-        for (int t = 0; t < kTableCount; ++t) dirty[t].insert(*target);
+  };
+  std::set<std::string> names;  // (lower-case) of notes that came or went, and aliases that did
+  auto add_names = [&](const auto& list) {
+    for (const auto& name : list) names.insert(parse::detail::ascii_lower(name));
+  };
+  std::set<std::string> reroster;  // accounts whose rosters are read again
+  // Gone: their rows (made again from what else lists them), and the rows
+  // that read them. An address may be a new note's by now: what is known
+  // under it is the gone note's.
+  for (std::string_view path : removed) {
+    dirty_all(path);
+    names.insert(parse::detail::ascii_lower(index::link_name_view(path)));
+    reroster.emplace(path);
+  }
+  for (const parse::Note* n : removed_notes) {
+    rows_reading(n);
+    identity_.erase(n);
+    if (auto a = aliases_.find(n); a != aliases_.end()) {
+      add_names(a->second);
+      aliases_.erase(a);
     }
   }
-  if (tables_[kPeopleTable].built) {
-    // An account's roster: the people it listed and lists now.
-    for (const parse::Note* n : edited) {
-      if (auto it = rosters_.find(n->path); it != rosters_.end())
-        for (const auto& e : it->second) dirty[kPeopleTable].insert(e.key);
-      drop_roster(n->path);
-      if (kinds_of(*n) & kAccount) {
-        read_roster(n->path);
-        if (auto it = rosters_.find(n->path); it != rosters_.end())
-          for (const auto& e : it->second) dirty[kPeopleTable].insert(e.key);
+  // Edited and new: their rows, those that read them, those they link to now.
+  std::vector<const parse::Note*> changed;
+  for (std::string_view path : edited) {
+    const parse::Note* n = v_.find(path);
+    auto it = identity_.find(n);
+    if (it == identity_.end()) return false;  // every note there is known: cannot happen
+    const uint64_t now = identity_of(g_, *n);
+    if (it->second != now) {
+      // Aliases or kind changed: as if the note went and came back.
+      it->second = now;
+      names.insert(parse::detail::ascii_lower(n->name));
+      if (auto a = aliases_.find(n); a != aliases_.end()) {
+        add_names(a->second);
+        aliases_.erase(a);
       }
+      add_names(n->aliases);
+      if (!n->aliases.empty()) aliases_[n] = n->aliases;
     }
+    changed.push_back(n);
+  }
+  for (std::string_view path : added) {
+    const parse::Note* n = v_.find(path);
+    identity_[n] = identity_of(g_, *n);
+    if (!n->aliases.empty()) aliases_[n] = n->aliases;
+    names.insert(parse::detail::ascii_lower(n->name));
+    add_names(n->aliases);
+    changed.push_back(n);
+  }
+  for (const parse::Note* n : changed) {
+    dirty_all(n->path);
+    rows_reading(n);
+    reroster.insert(n->path);
+    for (const auto& link : n->links) {
+      if (link.target.empty()) continue;
+      if (const std::string* target = v_.resolve_stored(link.target, n->path)) dirty_all(*target);
+    }
+  }
+  // Names that came or went: links with such a name may resolve elsewhere
+  // now. Backlinks move between the notes of that name; frontmatter links
+  // (accounts, attendees, owners) change the rows of the notes holding
+  // them; an account's collaborators table resolves its links too.
+  for (const std::string& name : names) {
+    for (const parse::Note* n : v_.notes_named(name)) dirty_all(n->path);
+    std::string_view link_name = index::link_name_view(name);
+    for (const parse::Note* n : v_.notes_linking_name(name)) {
+      if (kinds_of(*n) & kAccount) reroster.insert(n->path);
+      for (const auto& l : n->links)
+        if (!l.frontmatter_key.empty() && parse::detail::equals_ascii_ci(index::link_name_view(l.target), link_name)) {
+          dirty_all(n->path);
+          break;
+        }
+    }
+  }
+  // References the graph resolved again (a person an account lists by name
+  // now has a note, or no longer has one).
+  for (const std::string& path : reresolved)
+    if (const parse::Note* n = v_.find(path); n && (kinds_of(*n) & kAccount)) reroster.insert(path);
+
+  const bool people = tables_[kPeopleTable].built;
+  for (const std::string& account : reroster) {
+    dirty[kAccountsTable].insert(account);  // its people column
+    if (!people) continue;
+    // The people it listed and lists now.
+    if (auto it = rosters_.find(account); it != rosters_.end())
+      for (const auto& e : it->second) dirty[kPeopleTable].insert(e.key);
+    drop_roster(account);
+    const parse::Note* n = v_.find(account);
+    if (!n || !(kinds_of(*n) & kAccount)) continue;
+    read_roster(account);
+    if (auto it = rosters_.find(account); it != rosters_.end())
+      for (const auto& e : it->second) dirty[kPeopleTable].insert(e.key);
+  }
+  if (people) {
     for (const auto& key : dirty[kPeopleTable]) refresh(kPeopleTable, key);
     if (tables_[kCompaniesTable].built)
       for (const auto& c : companies_touched_) refresh_company(c);
@@ -606,23 +709,7 @@ EntityTables& tables_for(const Ctx& ctx, const graph::Graph& g, EntityCache& cac
   if (t && (t->vault() != &v || t->graph() != &g)) t.reset();
   if (t && t->generation() != v.generation()) {
     std::vector<index::Vault::Change> changes;
-    bool patchable = v.changes_since(t->generation(), changes);
-    std::vector<std::string_view> edited, added;
-    for (const auto& c : changes) {
-      if (c.kind == index::Vault::Change::Kind::Removed) patchable = false;
-      (c.kind == index::Vault::Change::Kind::Added ? added : edited).push_back(c.path);
-    }
-    auto unique = [](std::vector<std::string_view>& paths) {
-      std::sort(paths.begin(), paths.end());
-      paths.erase(std::unique(paths.begin(), paths.end()), paths.end());
-    };
-    unique(added);
-    unique(edited);
-    // A note added then edited is an added one.
-    edited.erase(std::remove_if(edited.begin(), edited.end(),
-                                [&](std::string_view p) { return std::binary_search(added.begin(), added.end(), p); }),
-                 edited.end());
-    if (!patchable || !t->apply_changes(edited, added)) t.reset();
+    if (!v.changes_since(t->generation(), changes) || !t->apply_changes(changes)) t.reset();
   }
   if (!t) t = std::make_shared<EntityTables>(v, g);
   return *t;
