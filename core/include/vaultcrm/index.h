@@ -17,6 +17,7 @@
 //   auto target = vault.resolve("Ana Lima", "Customers/Acme.md");
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -149,7 +150,35 @@ class Vault {
   struct PathLess {
     bool operator()(NoteRef a, NoteRef b) const { return a->path < b->path; }
   };
-  using PathSet = std::set<NoteRef, PathLess>;
+  // Notes in path order, each path once: a sorted array. As a std::set it
+  // was a heap node per (key, note) pair, about 30 per note (one per link
+  // name), which a warm start allocated, and a fresh wasm heap faulted in,
+  // for every note. A bulk load appends (notes come in path order); an
+  // edit inserts or erases one pointer in the key's array.
+  class PathSet {
+   public:
+    using value_type = NoteRef;
+    using const_iterator = std::vector<NoteRef>::const_iterator;
+    const_iterator begin() const { return notes_.begin(); }
+    const_iterator end() const { return notes_.end(); }
+    bool empty() const { return notes_.empty(); }
+    size_t size() const { return notes_.size(); }
+    // Like std::set::insert: nothing when a note of that path is there.
+    void insert(NoteRef note) {
+      if (!notes_.empty() && notes_.back() == note) return;  // a note's links to one name come in a row
+      if (notes_.empty() || PathLess()(notes_.back(), note)) return notes_.push_back(note);
+      auto at = std::lower_bound(notes_.begin(), notes_.end(), note, PathLess());
+      if (at == notes_.end() || PathLess()(note, *at)) notes_.insert(at, note);
+    }
+    // Like std::set::erase(key): the note of that path, if any.
+    void erase(NoteRef note) {
+      auto at = std::lower_bound(notes_.begin(), notes_.end(), note, PathLess());
+      if (at != notes_.end() && !PathLess()(note, *at)) notes_.erase(at);
+    }
+
+   private:
+    std::vector<NoteRef> notes_;
+  };
   // lower-case path without ".md" -> the note; of case twins (paths equal
   // but for ASCII case, or for the case of ".md"), the first in path order
   std::unordered_map<std::string, NoteRef> by_path_;

@@ -185,19 +185,27 @@ class Reader {
     p_ += 8;
     return v;
   }
-  std::string s() {
+  // The next string, as a view of the snapshot's bytes.
+  std::string_view sv() {
     uint64_t tagged = u();
     if (tagged & 1) {
       uint64_t id = tagged >> 1;
       if (id >= seen_.size()) throw Corrupt("reference to an unknown string");
-      return std::string(seen_[id]);
+      return seen_[id];
     }
     uint64_t n = tagged >> 1;
     need(n);
     std::string_view v(p_, static_cast<size_t>(n));
     p_ += n;
     if (n <= kInternMax) seen_.push_back(v);
-    return std::string(v);
+    return v;
+  }
+  std::string s() { return std::string(sv()); }
+  // Into an empty field. Built then moved: libstdc++'s assign() to an
+  // existing string takes its general replace path, dearer than this.
+  void s(std::string& out) {
+    std::string_view v = sv();
+    out = std::string(v.data(), v.size());
   }
   // A count of items that take at least one byte each.
   size_t count() {
@@ -205,10 +213,9 @@ class Reader {
     if (n > static_cast<uint64_t>(end_ - p_)) throw Corrupt("count larger than the snapshot");
     return static_cast<size_t>(n);
   }
-  std::vector<std::string> strings() {
-    std::vector<std::string> v(count());
-    for (auto& x : v) x = s();
-    return v;
+  void strings(std::vector<std::string>& v) {
+    v.resize(count());
+    for (auto& x : v) s(x);
   }
   Value value(int depth = 0) {
     if (depth > kMaxValueDepth) throw Corrupt("value nested too deeply");
@@ -228,7 +235,7 @@ class Reader {
       case Value::Type::Object: {
         Value::Object members(count());
         for (auto& m : members) {
-          m.first = s();
+          s(m.first);
           m.second = value(depth + 1);
         }
         return Value::object(std::move(members));
@@ -355,11 +362,11 @@ void write_note(Writer& w, const parse::Note& n) {
   }
 }
 
-parse::Note read_note(Reader& r) {
-  parse::Note n;
-  n.path = r.s();
-  n.name = r.s();
-  n.folder = r.s();
+// Into a default-constructed note (in place: no Note moved per note).
+void read_note(Reader& r, parse::Note& n) {
+  r.s(n.path);
+  r.s(n.name);
+  r.s(n.folder);
   n.size = static_cast<size_t>(r.u());
   n.mtime = r.f64();
   n.bom = r.b();
@@ -368,11 +375,11 @@ parse::Note read_note(Reader& r) {
   n.frontmatter_first = r.line();
   n.frontmatter_last = r.line();
   n.frontmatter = r.value();
-  n.aliases = r.strings();
-  n.tags = r.strings();
+  r.strings(n.aliases);
+  r.strings(n.tags);
   n.sections.resize(r.count());
   for (auto& x : n.sections) {
-    x.heading = r.s();
+    r.s(x.heading);
     x.level = r.line();
     x.line = r.line();
     x.end_line = r.line();
@@ -380,60 +387,60 @@ parse::Note read_note(Reader& r) {
   }
   n.links.resize(r.count());
   for (auto& x : n.links) {
-    x.target = r.s();
-    x.display = r.s();
-    x.heading = r.s();
-    x.block = r.s();
+    r.s(x.target);
+    r.s(x.display);
+    r.s(x.heading);
+    r.s(x.block);
     x.has_display = r.b();
     x.embed = r.b();
     x.markdown = r.b();
-    x.frontmatter_key = r.s();
+    r.s(x.frontmatter_key);
     x.line = r.line();
     x.column = r.line();
   }
   n.inline_tags.resize(r.count());
   for (auto& x : n.inline_tags) {
-    x.tag = r.s();
+    r.s(x.tag);
     x.line = r.line();
     x.column = r.line();
   }
   n.lists.resize(r.count());
   for (auto& x : n.lists) {
     x.line = r.line();
-    x.text = r.s();
+    r.s(x.text);
     x.parent = r.line();
     x.section = r.line();
     x.task = r.b();
-    x.date = r.s();
+    r.s(x.date);
   }
   n.tasks.resize(r.count());
   for (auto& x : n.tasks) {
     x.line = r.line();
-    x.status = r.s();
+    r.s(x.status);
     x.completed = r.b();
-    x.text = r.s();
+    r.s(x.text);
     x.section = r.line();
     x.list_item = r.line();
-    x.due = r.s();
-    x.scheduled = r.s();
-    x.start = r.s();
-    x.done = r.s();
-    x.created = r.s();
-    x.priority = r.s();
-    x.tags = r.strings();
+    r.s(x.due);
+    r.s(x.scheduled);
+    r.s(x.start);
+    r.s(x.done);
+    r.s(x.created);
+    r.s(x.priority);
+    r.strings(x.tags);
   }
   n.tables.resize(r.count());
   for (auto& x : n.tables) {
     x.line = r.line();
     x.end_line = r.line();
     x.section = r.line();
-    x.header = r.strings();
+    r.strings(x.header);
     x.rows.resize(r.count());
     for (auto& row : x.rows) {
       row.resize(r.count());
       for (auto& cell : row) {
-        cell.text = r.s();
-        cell.links = r.strings();
+        r.s(cell.text);
+        r.strings(cell.links);
       }
     }
     x.row_lines.resize(r.count());
@@ -444,13 +451,13 @@ parse::Note read_note(Reader& r) {
     x.line = r.line();
     x.end_line = r.line();
     x.section = r.line();
-    x.lang = r.s();
-    x.text = r.s();
+    r.s(x.lang);
+    r.s(x.text);
   }
   n.inline_fields.resize(r.count());
   for (auto& x : n.inline_fields) {
-    x.key = r.s();
-    x.value = r.s();
+    r.s(x.key);
+    r.s(x.value);
     x.line = r.line();
     x.column = r.line();
     uint64_t style = r.u();
@@ -462,15 +469,14 @@ parse::Note read_note(Reader& r) {
     uint64_t severity = r.u();
     if (severity > static_cast<uint64_t>(parse::Severity::Warning)) throw Corrupt("bad severity");
     x.severity = static_cast<parse::Severity>(severity);
-    x.code = r.s();
-    x.message = r.s();
+    r.s(x.code);
+    r.s(x.message);
     x.line = r.line();
     x.column = r.line();
   }
   // The note is filed under its path; a snapshot whose path disagrees with
   // the derived fields was not written by save().
   if (n.path.empty()) throw Corrupt("note without a path");
-  return n;
 }
 
 void put_u32(std::string& out, uint32_t v) {
@@ -558,7 +564,7 @@ bool load(std::string_view bytes, index::Vault& vault, std::vector<FileStamp>* s
     notes.resize(r.count());
     for (auto& [note, hash] : notes) {
       hash = r.fixed64();
-      note = read_note(r);
+      read_note(r, note);
     }
     if (!r.done()) throw Corrupt("trailing bytes");
   } catch (const Corrupt& e) {

@@ -54,8 +54,7 @@ void lower_into(std::string_view s, std::string& out) {
 // common cases cost one pointer compare or one path compare.
 template <class Set>
 void add_note(Set& set, typename Set::value_type self) {
-  if (!set.empty() && *set.rbegin() == self) return;
-  set.insert(set.end(), self);
+  set.insert(self);
 }
 }  // namespace
 
