@@ -63,9 +63,8 @@ struct Fact {
 // A fact resolved to entity ids, with its provenance. Every field is a view
 // into the graph: the ids into its table of ids (one copy of each id however
 // many relations name it), the text into its own copy of the stating note's
-// facts and path; a mention's to_name views the link in the vault's note.
-// Like the pointers relations_of() hands out, a Relation is valid until the
-// graph changes (or the vault, until the graph has followed it).
+// facts and path. Like the pointers relations_of() hands out, a Relation is
+// valid until the graph changes.
 struct Relation {
   Rel rel = Rel::Mentions;
   std::string_view from, to;  // entity ids ("" for a timeline item's target)
@@ -174,14 +173,12 @@ class Graph {
   // this compact form because a Fact, with its seven strings and a vector,
   // is ~7x the size: as Facts they were a fifth of the graph's heap, all of
   // it memory a fresh wasm module has to fault in.
-  // Its target views the link's target in the vault's note (no copy: a
-  // string per body link was a tenth of a rebuild's allocations). The note
-  // outlives the mention: every change of a note in the vault is followed
-  // by on_upsert/on_remove/on_rename (or a rebuild) before the graph is
-  // read again, and those recompute or drop this note's state; a map node
-  // that moves (Vault::rename) moves its vectors, not the links in them.
+  // Its target is a copy. A view into the vault's note would dangle: a
+  // rename onto an existing path frees that note before the graph has
+  // dropped its state, and on_rename's re-resolution reads states first
+  // (ASan caught it in QueryCacheFollowsChanges.RandomChangesAnswerAsAFreshEngine).
   struct Mention {
-    std::string_view target;  // the link target as written
+    std::string target;  // the link target as written
     int line = 0;
   };
   struct NoteState {
