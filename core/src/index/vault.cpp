@@ -49,13 +49,6 @@ void lower_into(std::string_view s, std::string& out) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
 }
 
-// Adds a note to a path-ordered set. Several links of one note to the same
-// name come in a row, and a bulk load brings notes in path order, so the
-// common cases cost one pointer compare or one path compare.
-template <class Set>
-void add_note(Set& set, typename Set::value_type self) {
-  set.insert(self);
-}
 }  // namespace
 
 // `note` is the one held in notes_: the indexes keep its address.
@@ -68,22 +61,22 @@ void Vault::add_keys(const parse::Note& note) {
   auto [at, fresh] = by_path_.try_emplace(link_key(note.path), self);
   if (!fresh && at->second != self && note.path < at->second->path) at->second = self;
   lower_into(note.name, key);
-  add_note(by_name_[key], self);
+  by_name_[key].insert(self);
   for (const auto& alias : note.aliases) {
     lower_into(alias, key);
-    add_note(by_alias_[key], self);
+    by_alias_[key].insert(self);
   }
   for (const auto& link : note.links) {
     if (link.target.empty()) continue;
     // == last_component(link_key(target)), built without two copies
     lower_into(link_name_view(link.target), key);
-    add_note(linkers_[key], self);
+    linkers_[key].insert(self);
   }
   for (const auto& tag : note.tags) {
     lower_into(tag, key);
     auto it = by_tag_.find(key);
     if (it == by_tag_.end()) it = by_tag_.emplace(key, PathSet()).first;
-    add_note(it->second, self);
+    it->second.insert(self);
   }
   ++generation_;
 }
