@@ -10,6 +10,8 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 # Debian packages and why:
 #   build-essential cmake ninja-build pkg-config  native build
 #   libyaml-cpp-dev libmd4c-dev nlohmann-json3-dev  the core's parsers (native)
+#   libmd4c-html0                                 not used, but Debian's md4cConfig.cmake (in
+#                                                 libmd4c-dev) names its .so and find_package fails without it
 #   libutf8proc-dev libpcre2-dev                  Unicode folding, bounded regexes (core)
 #   googletest libgtest-dev libbenchmark-dev      native tests and benchmarks
 #   emscripten node-acorn                         the wasm build
@@ -17,7 +19,7 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 #   zopfli                                        compresses the wasm embedded in plugin/main.js (~5% under gzip -9)
 #   chromium                                      browser tests (driven by playwright-core)
 #   nodejs npm                                    only if no node is installed
-PACKAGES=(build-essential cmake ninja-build pkg-config libyaml-cpp-dev libmd4c-dev nlohmann-json3-dev
+PACKAGES=(build-essential cmake ninja-build pkg-config libyaml-cpp-dev libmd4c-dev libmd4c-html0 nlohmann-json3-dev
   libutf8proc-dev libpcre2-dev googletest libgtest-dev libbenchmark-dev emscripten node-acorn xz-utils zopfli
   ca-certificates debian-archive-keyring chromium)
 command -v node >/dev/null 2>&1 || PACKAGES+=(nodejs)
