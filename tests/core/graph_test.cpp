@@ -89,6 +89,44 @@ TEST(Graph, ANewPersonNoteTakesOverItsMentions) {
   EXPECT_TRUE(g.relations_of("note:People/Ana Lima.md").empty());
 }
 
+// A plain-text reference written as a path ("People/Bo Ek" in a contact
+// list, not a link) resolves like a link to that path. When the note it
+// names comes, goes or is renamed later, the reference must follow, as a
+// link does, and the graph must equal a rebuild.
+TEST(Graph, PlainTextPathReferencesFollowTheirNote) {
+  index::Vault v;
+  v.upsert("Customers/Acme.md", "---\ntype: customer\n---\n## Key Contacts\n- People/Bo Ek - CTO\n", 0);
+  graph::Graph g;
+  g.rebuild(v);
+  const std::string acme = "note:Customers/Acme.md";
+  EXPECT_TRUE(has_relation(g, "person:people/bo ek", Rel::ContactOf, acme));
+  auto same_as_rebuild = [&] {
+    graph::Graph fresh;
+    fresh.rebuild(v);
+    return g.snapshot(v) == fresh.snapshot(v);
+  };
+
+  v.upsert("People/Bo Ek.md", "---\ntype: person\n---\n", 0);
+  g.on_upsert(v, "People/Bo Ek.md");
+  EXPECT_TRUE(has_relation(g, "note:People/Bo Ek.md", Rel::ContactOf, acme, "CTO"));
+  EXPECT_TRUE(g.relations_of("person:people/bo ek").empty());
+  EXPECT_TRUE(same_as_rebuild());
+
+  v.rename("People/Bo Ek.md", "People/Bo Eklund.md");
+  g.on_rename(v, "People/Bo Ek.md", "People/Bo Eklund.md");
+  EXPECT_TRUE(g.relations_of("note:People/Bo Ek.md").empty());
+  EXPECT_TRUE(has_relation(g, "person:people/bo ek", Rel::ContactOf, acme));
+  EXPECT_TRUE(same_as_rebuild());
+
+  v.rename("People/Bo Eklund.md", "People/Bo Ek.md");
+  g.on_rename(v, "People/Bo Eklund.md", "People/Bo Ek.md");
+  EXPECT_TRUE(has_relation(g, "note:People/Bo Ek.md", Rel::ContactOf, acme));
+  v.remove("People/Bo Ek.md");
+  g.on_remove(v, "People/Bo Ek.md");
+  EXPECT_TRUE(has_relation(g, "person:people/bo ek", Rel::ContactOf, acme));
+  EXPECT_TRUE(same_as_rebuild());
+}
+
 // Body links are held apart from the other facts (graph.h, Mention): a
 // mention still names only typed notes, carries its line and the link's
 // name, and follows a note that becomes typed later.
@@ -137,7 +175,11 @@ TEST(Graph, IncrementalEqualsRebuildOnRandomEdits) {
   };
   auto account_note = [&]() {
     std::string t = "---\ntype: customer\n---\n## Key Contacts\n";
-    for (int i = 0, n = rng() % 5; i < n; ++i) t += rng() % 2 ? "- [[" + pick(people) + "]]\n" : "- " + pick(people) + "\n";
+    // A contact as a link, as plain text, or as plain text written as a path.
+    for (int i = 0, n = rng() % 5; i < n; ++i) {
+      int form = rng() % 3;
+      t += form == 0 ? "- [[" + pick(people) + "]]\n" : form == 1 ? "- " + pick(people) + "\n" : "- People/" + pick(people) + "\n";
+    }
     t += "\n## Collaborators\n\n| Person | Role | Company |\n|---|---|---|\n";
     for (int i = 0, n = rng() % 3; i < n; ++i)
       t += "| [[" + pick(people) + "]] | role " + std::to_string(rng() % 3) + " | " + pick(accounts) + " |\n";

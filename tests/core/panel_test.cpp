@@ -47,7 +47,7 @@ const panel::Contact* contact(const panel::AccountPanel& p, const std::string& n
 std::optional<panel::AccountPanel> build(const std::vector<std::pair<std::string, std::string>>& notes,
                                          const std::string& path) {
   static Loaded l;
-  l = Loaded{};
+  l = Loaded();  // not Loaded{}: that copy-list-initialises Graph, whose constructor is explicit
   for (const auto& [p, t] : notes) l.vault.upsert(p, t, 0);
   l.graph.rebuild(l.vault);
   return panel::build(l.vault, l.graph, path);

@@ -204,7 +204,9 @@ class Graph {
   void reresolve_keys(const index::Vault& vault, const std::vector<Key>& keys, std::string_view skip);
 
   Key fold_key(std::string_view name) const;  // folded(), interned
-  Key ref_key(const Ref& ref) const;
+  // The folded keys a reference is filed under in by_key_ (its name, and
+  // for plain text written as a path also the path's last component).
+  void add_ref_keys(const Ref& ref, std::vector<Key>& keys) const;
   Key note_id(std::string_view path) const;  // "note:" + path, interned
   // resolve() as an interned id, nullptr for "" (names nothing).
   Key resolve_id(const index::Vault& vault, const Ref& ref, Kind expected, std::string_view source) const;

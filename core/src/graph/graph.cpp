@@ -145,8 +145,17 @@ Graph::Key Graph::fold_key(std::string_view name) const {
 
 const std::string& Graph::folded(std::string_view name) const { return *fold_key(name); }
 
-Graph::Key Graph::ref_key(const Ref& ref) const {
-  return fold_key(ref.target.empty() ? std::string_view(ref.name) : index::link_name_view(ref.target));
+void Graph::add_ref_keys(const Ref& ref, std::vector<Key>& keys) const {
+  if (!ref.target.empty()) {
+    keys.push_back(fold_key(index::link_name_view(ref.target)));
+    return;
+  }
+  keys.push_back(fold_key(ref.name));
+  // Plain text written as a path ("People/Bo Ek") resolves to that note as a
+  // link would (resolve_id), so it must also be found under the note's name,
+  // the key a note coming, going or renamed re-resolves.
+  std::string_view last = index::link_name_view(ref.name);
+  if (last.size() != ref.name.size()) keys.push_back(fold_key(last));
 }
 
 Graph::Key Graph::note_id(std::string_view path) const {
@@ -398,9 +407,9 @@ Graph::NoteState Graph::compute(const index::Vault& vault, const parse::Note& no
     if (l.frontmatter_key.empty() && !l.target.empty()) st.mentions.push_back({l.target, l.line});
 
   for (const auto& f : st.facts) {
-    if (!f.from_self && !(f.from.target.empty() && f.from.name.empty())) st.ref_keys.push_back(ref_key(f.from));
-    if (!f.to_self && !(f.to.target.empty() && f.to.name.empty())) st.ref_keys.push_back(ref_key(f.to));
-    for (const auto& l : f.links) st.ref_keys.push_back(ref_key(l));
+    if (!f.from_self && !(f.from.target.empty() && f.from.name.empty())) add_ref_keys(f.from, st.ref_keys);
+    if (!f.to_self && !(f.to.target.empty() && f.to.name.empty())) add_ref_keys(f.to, st.ref_keys);
+    for (const auto& l : f.links) add_ref_keys(l, st.ref_keys);
   }
   for (const auto& m : st.mentions) st.ref_keys.push_back(fold_key(index::link_name_view(m.target)));
   // Interned, so sorting by address is enough to make them unique.
