@@ -28,6 +28,10 @@
 //                          removal (notes that accounts and meetings name)
 //   note   FILE            index::Vault::upsert of one note (e.g. the
 //                          pathological link-flood.md)
+//   engine-note FILE       Engine::upsert of one note into an engine that
+//                          already holds it (one uncollected upsert first):
+//                          what the wasm "patho" bench row times, with the
+//                          graph and caches the parse alone leaves out
 //   warm   VAULT SNAPSHOT  warm start: indexes VAULT, saves its snapshot to
 //                          the file SNAPSHOT (not collected), then collects
 //                          only a fresh Engine's loadSnapshot of those bytes
@@ -140,9 +144,13 @@ __attribute__((noinline)) size_t profile_note(const std::string& text) {
   return vault.upsert("note.md", text, 0).links.size();
 }
 
+__attribute__((noinline)) size_t profile_engine_note(vaultcrm::Engine& engine, const std::string& text) {
+  return engine.upsert("note.md", text, 0).size();
+}
+
 int usage() {
   std::fprintf(stderr,
-               "usage: vaultcrm_profile edit VAULT | index VAULT | graph VAULT | query VAULT 'QUERY' dql|tasks [warm|edit|edit-drop|rename|remove] | note FILE | warm VAULT SNAPSHOT\n");
+               "usage: vaultcrm_profile edit VAULT | index VAULT | graph VAULT | query VAULT 'QUERY' dql|tasks [warm|edit|edit-drop|rename|remove] | note FILE | engine-note FILE | warm VAULT SNAPSHOT\n");
   return 2;
 }
 
@@ -153,6 +161,13 @@ int main(int argc, char** argv) {
   const std::string mode = argv[1];
   if (mode == "note") {
     std::printf("note: %zu links\n", profile_note(read_file(argv[2])));
+    return 0;
+  }
+  if (mode == "engine-note") {
+    const std::string text = read_file(argv[2]);
+    vaultcrm::Engine engine;
+    std::printf("uncollected upsert: %zu bytes\n", engine.upsert("note.md", text, 0).size());
+    std::printf("engine-note: %zu bytes\n", profile_engine_note(engine, text));
     return 0;
   }
   Files files = read_vault(argv[2]);
