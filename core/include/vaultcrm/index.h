@@ -128,6 +128,29 @@ class Vault {
   bool changes_since(uint64_t since, std::vector<Change>& out) const;
   static constexpr size_t kChangeLog = 256;
 
+  // The same changes by path and by note, as the caches that patch
+  // themselves (queries' values, entity tables) read them: which paths
+  // went, which came, which were only parsed again. Each list is sorted and
+  // holds each entry once; the views point into `log`, so a ChangeSet moves
+  // but is not copied.
+  struct ChangeSet {
+    std::vector<Change> log;                 // as changes_since() lists them
+    std::vector<std::string_view> paths;     // every path changed
+    std::vector<std::string_view> removed;   // went at some point: removed, a rename's source, a note a rename replaced
+    std::vector<std::string_view> added;     // came at some point (added, a rename's target) and are there now
+    std::vector<std::string_view> edited;    // there throughout, only parsed again
+    std::vector<const void*> notes;          // every note address in the log (never to dereference)
+    std::vector<const void*> removed_notes;  // the addresses of the notes that went
+
+    ChangeSet() = default;
+    ChangeSet(ChangeSet&&) = default;
+    ChangeSet& operator=(ChangeSet&&) = default;
+    ChangeSet(const ChangeSet&) = delete;
+    ChangeSet& operator=(const ChangeSet&) = delete;
+  };
+  // changes_since() into `out`, classified; false as changes_since() is.
+  bool changes_since(uint64_t since, ChangeSet& out) const;
+
   parse::Limits limits;
 
  private:

@@ -231,7 +231,7 @@ class EntityTables {
   // Brings the tables to the vault's state after `changes` (the vault's
   // changes since generation()). False when a full build is needed instead
   // (the tables may be half patched then: they are dropped).
-  bool apply_changes(const std::vector<index::Vault::Change>& changes);
+  bool apply_changes(const index::Vault::ChangeSet& changes);
 
   // The rows as copies (the EntityProvider answer; queries read objects()).
   std::vector<Entity> rows(int table) {
@@ -584,46 +584,26 @@ void EntityTables::refresh(int table, const std::string& key) {
   set_row(table, key, n ? note_row(table, *n) : std::nullopt);
 }
 
-bool EntityTables::apply_changes(const std::vector<index::Vault::Change>& changes) {
-  using Change = index::Vault::Change;
+bool EntityTables::apply_changes(const index::Vault::ChangeSet& changes) {
   if (!identities_known_) return false;
   // By path: gone (removed, or the source of a rename), new (added and still
   // there, whatever came after), or edited in place (and still there).
-  std::vector<std::string_view> removed, added, edited;
-  std::vector<const parse::Note*> removed_notes;  // addresses only: never read
-  for (const Change& c : changes) {
-    if (c.kind == Change::Kind::Removed) {
-      removed.push_back(c.path);
-      removed_notes.push_back(static_cast<const parse::Note*>(c.note));
-    } else {
-      (c.kind == Change::Kind::Added ? added : edited).push_back(c.path);
-    }
-  }
-  auto unique = [](std::vector<std::string_view>& paths) {
-    std::sort(paths.begin(), paths.end());
-    paths.erase(std::unique(paths.begin(), paths.end()), paths.end());
-  };
-  unique(removed);
-  unique(added);
-  unique(edited);
-  auto gone = [&](std::string_view p) { return v_.find(p) == nullptr; };
-  added.erase(std::remove_if(added.begin(), added.end(), gone), added.end());
-  edited.erase(std::remove_if(edited.begin(), edited.end(),
-                              [&](std::string_view p) {
-                                return gone(p) || std::binary_search(added.begin(), added.end(), p);
-                              }),
-               edited.end());
+  const std::vector<std::string_view>& removed = changes.removed;
+  const std::vector<std::string_view>& added = changes.added;
+  const std::vector<std::string_view>& edited = changes.edited;
   // Past a few dozen notes (a sync, a bulk replace) a build is as cheap.
   if (removed.size() + added.size() + edited.size() > 64) return false;
   // The notes whose references the graph resolved again since: an account's
   // roster comes from its resolved relations.
   std::vector<std::string> reresolved;
   if (!g_.reresolved_since(generation_, reresolved)) return false;
-  std::sort(removed_notes.begin(), removed_notes.end());
+  // Addresses only: never read.
+  const std::vector<const void*>& removed_notes = changes.removed_notes;
   for (std::string_view path : added) {
     const parse::Note* n = v_.find(path);
     // An address still known belongs to a note that went (and is in the changes).
-    if (identity_.count(n) && !std::binary_search(removed_notes.begin(), removed_notes.end(), n)) return false;
+    if (identity_.count(n) && !std::binary_search(removed_notes.begin(), removed_notes.end(), static_cast<const void*>(n)))
+      return false;
   }
 
   std::set<std::string> dirty[kTableCount];  // the rows to compute again, per table
@@ -649,7 +629,8 @@ bool EntityTables::apply_changes(const std::vector<index::Vault::Change>& change
     names.insert(parse::detail::ascii_lower(index::link_name_view(path)));
     reroster.emplace(path);
   }
-  for (const parse::Note* n : removed_notes) {
+  for (const void* address : removed_notes) {
+    const auto* n = static_cast<const parse::Note*>(address);
     rows_reading(n);
     identity_.erase(n);
     if (auto a = aliases_.find(n); a != aliases_.end()) {
@@ -751,7 +732,7 @@ EntityTables& tables_for(const Ctx& ctx, const graph::Graph& g, EntityCache& cac
   std::shared_ptr<EntityTables>& t = cache.tables;
   if (t && (t->vault() != &v || t->graph() != &g)) t.reset();
   if (t && t->generation() != v.generation()) {
-    std::vector<index::Vault::Change> changes;
+    index::Vault::ChangeSet changes;
     if (!v.changes_since(t->generation(), changes) || !t->apply_changes(changes)) t.reset();
   }
   if (!t) t = std::make_shared<EntityTables>(v, g);
