@@ -7,7 +7,12 @@
 //
 //   edit   VAULT           50 edits: Engine::upsert of a changed note, then
 //                          Engine::panel of the first customer note
-//   index  VAULT           index::Vault::upsert of every note (parse + index)
+//   index  VAULT [shuffled|reversed]
+//                          index::Vault::upsert of every note (parse + index),
+//                          in path order, or in a fixed shuffled order (a
+//                          host listing files in no particular order), or
+//                          in reverse path order (the worst case for keeping
+//                          the indexes in path order)
 //   graph  VAULT           one graph::Graph::rebuild of the whole vault
 //   query  VAULT 'Q' FMT [warm|edit|edit-drop|rename|remove]
 //                          3 runs of Engine::query (FMT: dql | tasks); with
@@ -42,6 +47,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -142,7 +148,7 @@ __attribute__((noinline)) size_t profile_note(const std::string& text) {
 
 int usage() {
   std::fprintf(stderr,
-               "usage: vaultcrm_profile edit VAULT | index VAULT | graph VAULT | query VAULT 'QUERY' dql|tasks [warm|edit|edit-drop|rename|remove] | note FILE | warm VAULT SNAPSHOT\n");
+               "usage: vaultcrm_profile edit VAULT | index VAULT [shuffled|reversed] | graph VAULT | query VAULT 'QUERY' dql|tasks [warm|edit|edit-drop|rename|remove] | note FILE | warm VAULT SNAPSHOT\n");
   return 2;
 }
 
@@ -161,6 +167,13 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (mode == "index") {
+    const std::string order = argc >= 4 ? argv[3] : "";
+    if (order == "reversed") std::reverse(files.begin(), files.end());
+    if (order == "shuffled") {
+      // Fisher-Yates with a fixed seed, written out: std::shuffle's order is the library's own.
+      std::mt19937 rng(20261126u);
+      for (size_t i = files.size(); i > 1; --i) std::swap(files[i - 1], files[rng() % i]);
+    }
     vaultcrm::index::Vault vault;
     std::printf("index: %zu notes\n", profile_index(vault, files));
     return 0;
