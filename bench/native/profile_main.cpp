@@ -31,6 +31,7 @@
 //                          of the upsert, a rename of one of the first three
 //                          People/ notes to "People/Renamed N.md", or its
 //                          removal (notes that accounts and meetings name)
+//   summary VAULT          Engine::summary() of the loaded vault, once
 //   note   FILE            index::Vault::upsert of one note (e.g. the
 //                          pathological link-flood.md)
 //   warm   VAULT SNAPSHOT  warm start: indexes VAULT, saves its snapshot to
@@ -101,6 +102,8 @@ __attribute__((noinline)) size_t profile_index(vaultcrm::index::Vault& vault, co
   return vault.size();
 }
 
+__attribute__((noinline)) size_t profile_summary(const vaultcrm::Engine& engine) { return engine.summary().size(); }
+
 __attribute__((noinline)) size_t profile_graph(const vaultcrm::index::Vault& vault) {
   vaultcrm::graph::Graph graph;
   graph.rebuild(vault);
@@ -148,7 +151,7 @@ __attribute__((noinline)) size_t profile_note(const std::string& text) {
 
 int usage() {
   std::fprintf(stderr,
-               "usage: vaultcrm_profile edit VAULT | index VAULT [shuffled|reversed] | graph VAULT | query VAULT 'QUERY' dql|tasks [warm|edit|edit-drop|rename|remove] | note FILE | warm VAULT SNAPSHOT\n");
+               "usage: vaultcrm_profile edit VAULT | index VAULT [shuffled|reversed] | graph VAULT | query VAULT 'QUERY' dql|tasks [warm|edit|edit-drop|rename|remove] | summary VAULT | note FILE | warm VAULT SNAPSHOT\n");
   return 2;
 }
 
@@ -198,6 +201,10 @@ int main(int argc, char** argv) {
   }
   vaultcrm::Engine engine;
   for (const auto& [path, text] : files) engine.upsert(path, text, 0);
+  if (mode == "summary") {
+    std::printf("summary: %zu bytes\n", profile_summary(engine));
+    return 0;
+  }
   if (mode == "edit") {
     std::string account = first_account(files);
     std::printf("edit: 50 edits, panel of %s, %zu bytes answered\n", account.c_str(),
