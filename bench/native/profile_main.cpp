@@ -7,7 +7,12 @@
 //
 //   edit   VAULT           50 edits: Engine::upsert of a changed note, then
 //                          Engine::panel of the first customer note
-//   index  VAULT           index::Vault::upsert of every note (parse + index)
+//   index  VAULT [shuffled|reversed]
+//                          index::Vault::upsert of every note (parse + index),
+//                          in path order, or in a fixed shuffled order (a
+//                          host listing files in no particular order), or
+//                          in reverse path order (the worst case for keeping
+//                          the indexes in path order)
 //   graph  VAULT           one graph::Graph::rebuild of the whole vault
 //   query  VAULT 'Q' FMT [warm|edit|edit-drop|rename|remove]
 //                          3 runs of Engine::query (FMT: dql | tasks); with
@@ -26,6 +31,7 @@
 //                          of the upsert, a rename of one of the first three
 //                          People/ notes to "People/Renamed N.md", or its
 //                          removal (notes that accounts and meetings name)
+//   summary VAULT          Engine::summary() of the loaded vault, once
 //   note   FILE            index::Vault::upsert of one note (e.g. the
 //                          pathological link-flood.md)
 //   engine-note FILE       Engine::upsert of one note into an engine that
@@ -46,6 +52,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -99,6 +106,8 @@ __attribute__((noinline)) size_t profile_index(vaultcrm::index::Vault& vault, co
   return vault.size();
 }
 
+__attribute__((noinline)) size_t profile_summary(const vaultcrm::Engine& engine) { return engine.summary().size(); }
+
 __attribute__((noinline)) size_t profile_graph(const vaultcrm::index::Vault& vault) {
   vaultcrm::graph::Graph graph;
   graph.rebuild(vault);
@@ -150,7 +159,7 @@ __attribute__((noinline)) size_t profile_engine_note(vaultcrm::Engine& engine, c
 
 int usage() {
   std::fprintf(stderr,
-               "usage: vaultcrm_profile edit VAULT | index VAULT | graph VAULT | query VAULT 'QUERY' dql|tasks [warm|edit|edit-drop|rename|remove] | note FILE | engine-note FILE | warm VAULT SNAPSHOT\n");
+               "usage: vaultcrm_profile edit VAULT | index VAULT [shuffled|reversed] | graph VAULT | query VAULT 'QUERY' dql|tasks [warm|edit|edit-drop|rename|remove] | summary VAULT | note FILE | engine-note FILE | warm VAULT SNAPSHOT\n");
   return 2;
 }
 
@@ -176,6 +185,13 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (mode == "index") {
+    const std::string order = argc >= 4 ? argv[3] : "";
+    if (order == "reversed") std::reverse(files.begin(), files.end());
+    if (order == "shuffled") {
+      // Fisher-Yates with a fixed seed, written out: std::shuffle's order is the library's own.
+      std::mt19937 rng(20261126u);
+      for (size_t i = files.size(); i > 1; --i) std::swap(files[i - 1], files[rng() % i]);
+    }
     vaultcrm::index::Vault vault;
     std::printf("index: %zu notes\n", profile_index(vault, files));
     return 0;
@@ -200,6 +216,10 @@ int main(int argc, char** argv) {
   }
   vaultcrm::Engine engine;
   for (const auto& [path, text] : files) engine.upsert(path, text, 0);
+  if (mode == "summary") {
+    std::printf("summary: %zu bytes\n", profile_summary(engine));
+    return 0;
+  }
   if (mode == "edit") {
     std::string account = first_account(files);
     std::printf("edit: 50 edits, panel of %s, %zu bytes answered\n", account.c_str(),

@@ -2,6 +2,11 @@
 // links, and incremental upsert / remove / rename.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
+#include <string>
+#include <vector>
+
 #include "vaultcrm/index.h"
 #include "vaultcrm/query.h"
 
@@ -137,4 +142,77 @@ TEST(Index, HashIsStandardFnv1a64) {
   // Known answers of FNV-1a 64; the plugin (plugin/merge.ts) hashes the same way.
   EXPECT_EQ(index::hash_text(""), 0xcbf29ce484222325ull);
   EXPECT_EQ(index::hash_text("a"), 0xaf63dc4c8601ec8cull);
+}
+
+namespace {
+// Everything the name, alias, link and tag indexes answer, in their order.
+std::vector<std::string> index_answers(const index::Vault& v, const std::vector<std::string>& names) {
+  std::vector<std::string> out;
+  auto paths = [&](const std::vector<const parse::Note*>& notes) {
+    std::string line;
+    for (const parse::Note* n : notes) line += n->path + ";";
+    out.push_back(line);
+  };
+  for (const std::string& name : names) {
+    paths(v.notes_named(name));
+    paths(v.notes_linking_name(name));
+    paths(v.tagged_notes(name));
+    out.push_back(v.resolve(name, "", true).value_or("-"));
+    out.push_back(v.resolve(name, "Deals/x.md").value_or("-"));
+  }
+  for (const auto& [path, note] : v.notes()) paths(v.backlink_notes(path));
+  return out;
+}
+}  // namespace
+
+// A host may list a vault's files in any order: the indexes must answer in
+// path order whatever order the notes came in, with reads, edits and
+// removals in between, and a note listed once per key however many of its
+// links or tags share it.
+TEST(Index, NotesArrivingInAnyOrderAreIndexedInPathOrder) {
+  std::vector<std::pair<std::string, std::string>> files;
+  const std::vector<std::string> names = {"acme", "globex", "ana", "pilot", "Ana Alias", "deal"};
+  for (int i = 0; i < 120; ++i) {
+    const std::string folder = i % 3 == 0 ? "People/" : i % 3 == 1 ? "Deals/" : "Deals/Old/";
+    const std::string name = names[static_cast<size_t>(i) % names.size()];
+    // Links to one name apart from each other ([[acme]] ... [[Acme]]), namesakes across folders.
+    std::string text = "---\naliases: [\"Ana Alias\"]\ntags: [pilot, " + name + "]\n---\n[[" + name + "]] [[globex]] [[" +
+                       names[static_cast<size_t>(i * 7) % names.size()] + "]] [[ACME]] #pilot\n";
+    files.emplace_back(folder + name + " " + std::to_string(i % 40) + ".md", text);
+  }
+  std::sort(files.begin(), files.end());
+  files.erase(std::unique(files.begin(), files.end(),
+                          [](const auto& a, const auto& b) { return a.first == b.first; }),
+              files.end());
+
+  index::Vault in_order;
+  for (const auto& [path, text] : files) in_order.upsert(path, text, 0);
+  const std::vector<std::string> expected = index_answers(in_order, names);
+
+  auto load = [&](std::vector<std::pair<std::string, std::string>> order, bool read_between) {
+    index::Vault v;
+    for (size_t i = 0; i < order.size(); ++i) {
+      v.upsert(order[i].first, order[i].second, 0);
+      if (read_between && i % 17 == 0) (void)index_answers(v, names);
+    }
+    return index_answers(v, names);
+  };
+  std::vector<std::pair<std::string, std::string>> reversed(files.rbegin(), files.rend());
+  EXPECT_EQ(load(reversed, false), expected) << "reverse path order";
+  std::vector<std::pair<std::string, std::string>> shuffled = files;
+  std::mt19937 rng(5);
+  for (size_t i = shuffled.size(); i > 1; --i) std::swap(shuffled[i - 1], shuffled[rng() % i]);
+  EXPECT_EQ(load(shuffled, false), expected) << "shuffled";
+  EXPECT_EQ(load(shuffled, true), expected) << "shuffled, read while loading";
+
+  // Edits and removals of notes still waiting to be put in order.
+  index::Vault v;
+  for (const auto& [path, text] : reversed) v.upsert(path, text, 0);
+  const auto& [edited, edited_text] = files[files.size() / 2];
+  v.upsert(edited, edited_text + "[[deal]]\n", 1);
+  v.upsert(edited, edited_text, 1);
+  v.upsert(files[3].first, files[3].second, 1);
+  v.remove(files[5].first);
+  v.upsert(files[5].first, files[5].second, 0);
+  EXPECT_EQ(index_answers(v, names), expected) << "edited and removed while out of order";
 }

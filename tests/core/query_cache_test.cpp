@@ -316,6 +316,50 @@ TEST(QueryCacheFollowsChanges, ManyChangesBetweenTwoQueriesStartTheCacheAgain) {
   EXPECT_FALSE(has(open_tasks(engine), "Meetings/m1.md:7 2025-01-02"));
 }
 
+// The log by path, as the caches read it: a path that came and went is only
+// gone, one removed and back is gone and new, one only parsed again is
+// edited; each once, sorted.
+TEST(QueryCacheFollowsChanges, VaultChangeSetSortsPathsIntoGoneNewAndEdited) {
+  vaultcrm::index::Vault vault;
+  vault.upsert("keep.md", "x", 0);
+  vault.upsert("moved.md", "x", 0);
+  vault.upsert("back.md", "x", 0);
+  vault.upsert("gone.md", "x", 0);
+  const void* moved = vault.find("moved.md");
+  const void* back = vault.find("back.md");
+  const void* gone = vault.find("gone.md");
+  const uint64_t g0 = vault.generation();
+  vault.upsert("keep.md", "y", 1);
+  vault.upsert("keep.md", "z", 1);  // twice: once in the lists
+  vault.rename("moved.md", "to.md");
+  vault.upsert("back.md", "y", 1);
+  vault.remove("back.md");
+  vault.upsert("back.md", "z", 1);
+  vault.upsert("gone.md", "y", 1);
+  vault.remove("gone.md");
+  vault.upsert("brief.md", "x", 1);
+  const void* brief = vault.find("brief.md");
+  vault.remove("brief.md");
+  vaultcrm::index::Vault::ChangeSet set;
+  ASSERT_TRUE(vault.changes_since(g0, set));
+  using Paths = std::vector<std::string_view>;
+  EXPECT_EQ(set.paths, (Paths{"back.md", "brief.md", "gone.md", "keep.md", "moved.md", "to.md"}));
+  EXPECT_EQ(set.removed, (Paths{"back.md", "brief.md", "gone.md", "moved.md"}));
+  EXPECT_EQ(set.added, (Paths{"back.md", "to.md"}));
+  EXPECT_EQ(set.edited, (Paths{"keep.md"}));
+  // A freed address may be taken again by a later note: compared as sets.
+  auto sorted_once = [](std::vector<const void*> v) {
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+    return v;
+  };
+  EXPECT_EQ(set.removed_notes, sorted_once({moved, back, gone, brief}));
+  EXPECT_EQ(set.notes, sorted_once({moved, back, gone, brief, vault.find("keep.md"), vault.find("to.md"),
+                                    vault.find("back.md")}));
+  EXPECT_EQ(set.log.size(), 11u);
+  EXPECT_FALSE(vault.changes_since(vault.generation() + 1, set));
+}
+
 TEST(QueryCacheFollowsChanges, VaultChangeLogReportsEachChangeOnce) {
   vaultcrm::index::Vault vault;
   using Kind = vaultcrm::index::Vault::Change::Kind;

@@ -128,6 +128,29 @@ class Vault {
   bool changes_since(uint64_t since, std::vector<Change>& out) const;
   static constexpr size_t kChangeLog = 256;
 
+  // The same changes by path and by note, as the caches that patch
+  // themselves (queries' values, entity tables) read them: which paths
+  // went, which came, which were only parsed again. Each list is sorted and
+  // holds each entry once; the views point into `log`, so a ChangeSet moves
+  // but is not copied.
+  struct ChangeSet {
+    std::vector<Change> log;                 // as changes_since() lists them
+    std::vector<std::string_view> paths;     // every path changed
+    std::vector<std::string_view> removed;   // went at some point: removed, a rename's source, a note a rename replaced
+    std::vector<std::string_view> added;     // came at some point (added, a rename's target) and are there now
+    std::vector<std::string_view> edited;    // there throughout, only parsed again
+    std::vector<const void*> notes;          // every note address in the log (never to dereference)
+    std::vector<const void*> removed_notes;  // the addresses of the notes that went
+
+    ChangeSet() = default;
+    ChangeSet(ChangeSet&&) = default;
+    ChangeSet& operator=(ChangeSet&&) = default;
+    ChangeSet(const ChangeSet&) = delete;
+    ChangeSet& operator=(const ChangeSet&) = delete;
+  };
+  // changes_since() into `out`, classified; false as changes_since() is.
+  bool changes_since(uint64_t since, ChangeSet& out) const;
+
   parse::Limits limits;
 
  private:
@@ -153,31 +176,61 @@ class Vault {
   // Notes in path order, each path once: a sorted array. As a std::set it
   // was a heap node per (key, note) pair, about 30 per note (one per link
   // name), which a warm start allocated, and a fresh wasm heap faulted in,
-  // for every note. A bulk load appends (notes come in path order); an
-  // edit inserts or erases one pointer in the key's array.
+  // for every note. A load in path order appends. Notes that come out of
+  // order (a host listing files in no particular order) wait at the end,
+  // unsorted, until the set is next read or erased from: inserting each in
+  // place moved half the array per note, quadratic in the set's size over
+  // a cold load. Like hashes_, that first read writes: a vault is read by
+  // one thread at a time.
   class PathSet {
    public:
     using value_type = NoteRef;
     using const_iterator = std::vector<NoteRef>::const_iterator;
-    const_iterator begin() const { return notes_.begin(); }
-    const_iterator end() const { return notes_.end(); }
+    const_iterator begin() const {
+      settle();
+      return notes_.begin();
+    }
+    const_iterator end() const {
+      settle();
+      return notes_.end();
+    }
     bool empty() const { return notes_.empty(); }
-    size_t size() const { return notes_.size(); }
+    size_t size() const {
+      settle();
+      return notes_.size();
+    }
     // Like std::set::insert: nothing when a note of that path is there.
     void insert(NoteRef note) {
       if (!notes_.empty() && notes_.back() == note) return;  // a note's links to one name come in a row
-      if (notes_.empty() || PathLess()(notes_.back(), note)) return notes_.push_back(note);
-      auto at = std::lower_bound(notes_.begin(), notes_.end(), note, PathLess());
-      if (at == notes_.end() || PathLess()(note, *at)) notes_.insert(at, note);
+      const bool in_order = sorted_ == notes_.size() && (notes_.empty() || PathLess()(notes_.back(), note));
+      notes_.push_back(note);
+      if (in_order) sorted_ = notes_.size();
     }
     // Like std::set::erase(key): the note of that path, if any.
     void erase(NoteRef note) {
+      settle();
       auto at = std::lower_bound(notes_.begin(), notes_.end(), note, PathLess());
       if (at != notes_.end() && !PathLess()(note, *at)) notes_.erase(at);
+      sorted_ = notes_.size();
     }
 
    private:
-    std::vector<NoteRef> notes_;
+    // Sorts the waiting notes into place, once each.
+    void settle() const {
+      if (sorted_ == notes_.size()) return;
+      const auto waiting = notes_.begin() + static_cast<std::ptrdiff_t>(sorted_);
+      std::sort(waiting, notes_.end(), PathLess());
+      // One note (an edit's, then a read): moved into place without the
+      // buffer inplace_merge allocates.
+      if (notes_.end() - waiting == 1) std::rotate(std::upper_bound(notes_.begin(), waiting, *waiting, PathLess()), waiting, notes_.end());
+      else std::inplace_merge(notes_.begin(), waiting, notes_.end(), PathLess());
+      // A path is one note: the same path twice is the same pointer, side by side now.
+      notes_.erase(std::unique(notes_.begin(), notes_.end()), notes_.end());
+      sorted_ = notes_.size();
+    }
+
+    mutable std::vector<NoteRef> notes_;
+    mutable size_t sorted_ = 0;  // notes_[0, sorted_) in path order; the rest wait
   };
   // lower-case path without ".md" -> the note; of case twins (paths equal
   // but for ASCII case, or for the case of ".md"), the first in path order

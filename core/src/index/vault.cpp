@@ -145,6 +145,42 @@ bool Vault::changes_since(uint64_t since, std::vector<Change>& out) const {
   return true;
 }
 
+bool Vault::changes_since(uint64_t since, ChangeSet& out) const {
+  out = ChangeSet();
+  if (!changes_since(since, out.log)) return false;
+  for (const Change& c : out.log) {
+    out.paths.push_back(c.path);
+    out.notes.push_back(c.note);
+    if (c.kind == Change::Kind::Removed) {
+      out.removed.push_back(c.path);
+      out.removed_notes.push_back(c.note);
+    } else {
+      (c.kind == Change::Kind::Added ? out.added : out.edited).push_back(c.path);
+    }
+  }
+  auto sort_unique = [](auto& list) {
+    std::sort(list.begin(), list.end());
+    list.erase(std::unique(list.begin(), list.end()), list.end());
+  };
+  sort_unique(out.paths);
+  sort_unique(out.notes);
+  sort_unique(out.removed);
+  sort_unique(out.removed_notes);
+  sort_unique(out.added);
+  sort_unique(out.edited);
+  // A path that came and went again is only gone; one edited and then
+  // removed, or removed and back, is not only parsed again.
+  auto gone = [&](std::string_view p) { return find(p) == nullptr; };
+  out.added.erase(std::remove_if(out.added.begin(), out.added.end(), gone), out.added.end());
+  out.edited.erase(std::remove_if(out.edited.begin(), out.edited.end(),
+                                  [&](std::string_view p) {
+                                    return gone(p) || std::binary_search(out.added.begin(), out.added.end(), p) ||
+                                           std::binary_search(out.removed.begin(), out.removed.end(), p);
+                                  }),
+                   out.edited.end());
+  return true;
+}
+
 const parse::Note& Vault::upsert(std::string_view path, std::string_view text, double mtime) {
   auto it = notes_.find(path);
   const bool existed = it != notes_.end();

@@ -21,7 +21,7 @@ void QueryCache::clear() { data_.reset(); }
 QueryCache::Data& QueryCache::for_vault(const index::Vault& vault) {
   bool fresh = !data_ || data_->vault != &vault;
   if (!fresh && data_->generation != vault.generation()) {
-    std::vector<index::Vault::Change> changes;
+    index::Vault::ChangeSet changes;
     if (vault.changes_since(data_->generation, changes)) {
       data_->apply(changes);
       data_->generation = vault.generation();
@@ -194,23 +194,16 @@ std::string_view trimmed_folder(std::string_view f) {
 }
 }  // namespace
 
-void QueryCache::Data::apply(const std::vector<index::Vault::Change>& changes) {
-  using Change = index::Vault::Change;
+void QueryCache::Data::apply(const index::Vault::ChangeSet& changes) {
   // The addresses whose entries are stale (edited, removed, added: an added
   // note may live where a removed one did), the paths to read again, and the
-  // names of notes that came or went.
+  // paths of notes that came or went (a rename is both).
   std::vector<const parse::Note*> stale;
-  std::vector<std::string_view> paths;
-  std::vector<std::string_view> came_or_went;
-  for (const Change& c : changes) {
-    stale.push_back(static_cast<const parse::Note*>(c.note));
-    paths.push_back(c.path);
-    if (c.kind != Change::Kind::Edited) came_or_went.push_back(c.path);
-  }
-  std::sort(stale.begin(), stale.end());
-  stale.erase(std::unique(stale.begin(), stale.end()), stale.end());
-  std::sort(paths.begin(), paths.end());
-  paths.erase(std::unique(paths.begin(), paths.end()), paths.end());
+  stale.reserve(changes.notes.size());
+  for (const void* address : changes.notes) stale.push_back(static_cast<const parse::Note*>(address));
+  const std::vector<std::string_view>& paths = changes.paths;
+  std::vector<std::string_view> came_or_went = changes.removed;
+  came_or_went.insert(came_or_went.end(), changes.added.begin(), changes.added.end());
   if (paths.size() > kMaxChangedNotes) {
     // Cheaper to read everything again than to patch this much.
     Data fresh;
@@ -262,7 +255,7 @@ void QueryCache::Data::apply(const std::vector<index::Vault::Change>& changes) {
   // ---- tasks -------------------------------------------------------------------
   if (!tasks_listed_) return;
   auto by_path = [](const TaskRef& r, std::string_view p) { return r.note->path < p; };
-  if (std::none_of(changes.begin(), changes.end(), [](const Change& c) { return c.kind == Change::Kind::Removed; })) {
+  if (changes.removed.empty()) {
     // Only edits and new notes: every listed task's note is still in the
     // vault (no address was freed), so each changed path's tasks are found by
     // path and replaced in place.

@@ -52,7 +52,7 @@ struct QueryCache::Data {
   //    done flags and date numbers.
   // An edit of an existing note changes neither its address nor any path, so
   // it touches only that note's entries.
-  void apply(const std::vector<index::Vault::Change>& changes);
+  void apply(const index::Vault::ChangeSet& changes);
   // More changes than this (distinct notes) and the store starts again.
   static constexpr size_t kMaxChangedNotes = 64;
 

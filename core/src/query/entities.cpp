@@ -136,7 +136,8 @@ Val link_or_null(const std::string& path) { return path.empty() ? Val::null() : 
 // notes sharing such a name (their backlinks move) and of the notes whose
 // frontmatter links name it are computed again too, and the rosters of the
 // accounts that link to it or whose references the graph resolved again
-// (Graph::reresolved_since) are read again. Only many changes at once (a
+// (Graph::reresolved_since) are read again (the people a roster read again
+// lists as before keep their rows). Only many changes at once (a
 // sync), a graph rebuilt, or a new schema build the tables afresh.
 // ---------------------------------------------------------------------------
 
@@ -176,7 +177,46 @@ struct RosterEntry {
   bool collaborator = false;
   int count = 0;  // contact bullets and rows
   std::string role, company;  // collaborators table
+
+  bool operator==(const RosterEntry& o) const {
+    return key == o.key && name == o.name && link == o.link && collaborator == o.collaborator && count == o.count &&
+           role == o.role && company == o.company;
+  }
 };
+
+// The people (row keys) whose entries differ between two readings of one
+// account's roster: added, gone, or changed in what they say or in their
+// order among that person's own entries. A person's row reads a roster only
+// through the entries keyed to them (person_row), so the others it lists
+// keep their rows, whatever moved around them.
+void people_listed_differently(const std::vector<RosterEntry>& before, const std::vector<RosterEntry>& after,
+                               std::set<std::string>& out) {
+  auto by_key = [](const std::vector<RosterEntry>& roster) {
+    std::vector<const RosterEntry*> sorted;
+    sorted.reserve(roster.size());
+    for (const RosterEntry& e : roster) sorted.push_back(&e);
+    // Stable: a person's entries keep their roster order.
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [](const RosterEntry* a, const RosterEntry* b) { return a->key < b->key; });
+    return sorted;
+  };
+  const std::vector<const RosterEntry*> was = by_key(before), now = by_key(after);
+  size_t i = 0, j = 0;
+  while (i < was.size() || j < now.size()) {
+    const bool from_was = j == now.size() || (i < was.size() && was[i]->key < now[j]->key);
+    const std::string& key = from_was ? was[i]->key : now[j]->key;
+    size_t was_end = i, now_end = j;
+    while (was_end < was.size() && was[was_end]->key == key) ++was_end;
+    while (now_end < now.size() && now[now_end]->key == key) ++now_end;
+    const bool same = was_end - i == now_end - j &&
+                      std::equal(was.begin() + static_cast<std::ptrdiff_t>(i), was.begin() + static_cast<std::ptrdiff_t>(was_end),
+                                 now.begin() + static_cast<std::ptrdiff_t>(j),
+                                 [](const RosterEntry* a, const RosterEntry* b) { return *a == *b; });
+    if (!same) out.insert(key);
+    i = was_end;
+    j = now_end;
+  }
+}
 
 }  // namespace
 
@@ -191,7 +231,7 @@ class EntityTables {
   // Brings the tables to the vault's state after `changes` (the vault's
   // changes since generation()). False when a full build is needed instead
   // (the tables may be half patched then: they are dropped).
-  bool apply_changes(const std::vector<index::Vault::Change>& changes);
+  bool apply_changes(const index::Vault::ChangeSet& changes);
 
   // The rows as copies (the EntityProvider answer; queries read objects()).
   std::vector<Entity> rows(int table) {
@@ -238,7 +278,8 @@ class EntityTables {
   std::optional<std::vector<std::pair<std::string, Val>>> person_row(const std::string& key);
   std::optional<std::vector<std::pair<std::string, Val>>> note_row(int table, const parse::Note& n);
   void read_roster(const std::string& account);  // rosters_[account] from the note, with listed_by_
-  void drop_roster(const std::string& account);
+  // Forgets rosters_[account] (and its listed_by_ entries); returns what it listed.
+  std::vector<RosterEntry> drop_roster(const std::string& account);
   void build_companies();
   // The company row `key` (a lower-case company name) again, from its people.
   void refresh_company(const std::string& key);
@@ -352,16 +393,18 @@ void EntityTables::read_roster(const std::string& account) {
   }
 }
 
-void EntityTables::drop_roster(const std::string& account) {
+std::vector<RosterEntry> EntityTables::drop_roster(const std::string& account) {
   auto it = rosters_.find(account);
-  if (it == rosters_.end()) return;
+  if (it == rosters_.end()) return {};
   for (const auto& e : it->second) {
     auto l = listed_by_.find(e.key);
     if (l == listed_by_.end()) continue;
     l->second.erase(account);
     if (l->second.empty()) listed_by_.erase(l);
   }
+  std::vector<RosterEntry> listed = std::move(it->second);
   rosters_.erase(it);
+  return listed;
 }
 
 // A person: their note, if it is a person's (aliases, role, company,
@@ -541,46 +584,26 @@ void EntityTables::refresh(int table, const std::string& key) {
   set_row(table, key, n ? note_row(table, *n) : std::nullopt);
 }
 
-bool EntityTables::apply_changes(const std::vector<index::Vault::Change>& changes) {
-  using Change = index::Vault::Change;
+bool EntityTables::apply_changes(const index::Vault::ChangeSet& changes) {
   if (!identities_known_) return false;
   // By path: gone (removed, or the source of a rename), new (added and still
   // there, whatever came after), or edited in place (and still there).
-  std::vector<std::string_view> removed, added, edited;
-  std::vector<const parse::Note*> removed_notes;  // addresses only: never read
-  for (const Change& c : changes) {
-    if (c.kind == Change::Kind::Removed) {
-      removed.push_back(c.path);
-      removed_notes.push_back(static_cast<const parse::Note*>(c.note));
-    } else {
-      (c.kind == Change::Kind::Added ? added : edited).push_back(c.path);
-    }
-  }
-  auto unique = [](std::vector<std::string_view>& paths) {
-    std::sort(paths.begin(), paths.end());
-    paths.erase(std::unique(paths.begin(), paths.end()), paths.end());
-  };
-  unique(removed);
-  unique(added);
-  unique(edited);
-  auto gone = [&](std::string_view p) { return v_.find(p) == nullptr; };
-  added.erase(std::remove_if(added.begin(), added.end(), gone), added.end());
-  edited.erase(std::remove_if(edited.begin(), edited.end(),
-                              [&](std::string_view p) {
-                                return gone(p) || std::binary_search(added.begin(), added.end(), p);
-                              }),
-               edited.end());
+  const std::vector<std::string_view>& removed = changes.removed;
+  const std::vector<std::string_view>& added = changes.added;
+  const std::vector<std::string_view>& edited = changes.edited;
   // Past a few dozen notes (a sync, a bulk replace) a build is as cheap.
   if (removed.size() + added.size() + edited.size() > 64) return false;
   // The notes whose references the graph resolved again since: an account's
   // roster comes from its resolved relations.
   std::vector<std::string> reresolved;
   if (!g_.reresolved_since(generation_, reresolved)) return false;
-  std::sort(removed_notes.begin(), removed_notes.end());
+  // Addresses only: never read.
+  const std::vector<const void*>& removed_notes = changes.removed_notes;
   for (std::string_view path : added) {
     const parse::Note* n = v_.find(path);
     // An address still known belongs to a note that went (and is in the changes).
-    if (identity_.count(n) && !std::binary_search(removed_notes.begin(), removed_notes.end(), n)) return false;
+    if (identity_.count(n) && !std::binary_search(removed_notes.begin(), removed_notes.end(), static_cast<const void*>(n)))
+      return false;
   }
 
   std::set<std::string> dirty[kTableCount];  // the rows to compute again, per table
@@ -606,7 +629,8 @@ bool EntityTables::apply_changes(const std::vector<index::Vault::Change>& change
     names.insert(parse::detail::ascii_lower(index::link_name_view(path)));
     reroster.emplace(path);
   }
-  for (const parse::Note* n : removed_notes) {
+  for (const void* address : removed_notes) {
+    const auto* n = static_cast<const parse::Note*>(address);
     rows_reading(n);
     identity_.erase(n);
     if (auto a = aliases_.find(n); a != aliases_.end()) {
@@ -676,15 +700,15 @@ bool EntityTables::apply_changes(const std::vector<index::Vault::Change>& change
   for (const std::string& account : reroster) {
     dirty[kAccountsTable].insert(account);  // its people column
     if (!people) continue;
-    // The people it listed and lists now.
-    if (auto it = rosters_.find(account); it != rosters_.end())
-      for (const auto& e : it->second) dirty[kPeopleTable].insert(e.key);
-    drop_roster(account);
+    // The people it lists differently now (a rename of one person an
+    // account lists reads the account's roster again, but only that
+    // person's entries change).
+    const std::vector<RosterEntry> before = drop_roster(account);
     const parse::Note* n = v_.find(account);
-    if (!n || !(kinds_of(*n) & kAccount)) continue;
-    read_roster(account);
-    if (auto it = rosters_.find(account); it != rosters_.end())
-      for (const auto& e : it->second) dirty[kPeopleTable].insert(e.key);
+    if (n && (kinds_of(*n) & kAccount)) read_roster(account);
+    auto now = rosters_.find(account);
+    people_listed_differently(before, now == rosters_.end() ? std::vector<RosterEntry>() : now->second,
+                              dirty[kPeopleTable]);
   }
   if (people) {
     for (const auto& key : dirty[kPeopleTable]) refresh(kPeopleTable, key);
@@ -708,7 +732,7 @@ EntityTables& tables_for(const Ctx& ctx, const graph::Graph& g, EntityCache& cac
   std::shared_ptr<EntityTables>& t = cache.tables;
   if (t && (t->vault() != &v || t->graph() != &g)) t.reset();
   if (t && t->generation() != v.generation()) {
-    std::vector<index::Vault::Change> changes;
+    index::Vault::ChangeSet changes;
     if (!v.changes_since(t->generation(), changes) || !t->apply_changes(changes)) t.reset();
   }
   if (!t) t = std::make_shared<EntityTables>(v, g);
