@@ -193,14 +193,19 @@ class Graph {
   // do not move), so indexing a note copies no path: a rebuild used to spend
   // a seventh of its time copying paths into these sets.
   using PathRef = const std::string*;
+  using NoteEntry = std::pair<const std::string, NoteState>;  // an element of notes_
+  // A use names the note by its element of notes_ (std::map elements do not
+  // move), so reading the relation costs no lookup of the path: the panel
+  // walks every relation of each contact, and the map lookup per use was
+  // most of that walk.
   struct EntityUse {
-    PathRef path;
+    const NoteEntry* note;
     uint32_t index;  // into that note's `resolved`
   };
 
   NoteState compute(const index::Vault& vault, const parse::Note& note) const;
   void resolve_note(const index::Vault& vault, const std::string& path, NoteState& state);
-  void index_note(const std::string& path, const NoteState& state, bool add);
+  void index_note(const NoteEntry& note, bool add);
   void reresolve_keys(const index::Vault& vault, const std::vector<Key>& keys, std::string_view skip);
 
   Key fold_key(std::string_view name) const;  // folded(), interned

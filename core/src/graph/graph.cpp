@@ -487,8 +487,9 @@ bool path_before(const std::string* a, const std::string* b) { return *a < *b; }
 }  // namespace
 
 // `path` must be the key of the note in `notes_`: the indexes keep its address.
-void Graph::index_note(const std::string& path, const NoteState& st, bool add) {
-  PathRef self = &path;
+void Graph::index_note(const NoteEntry& note, bool add) {
+  PathRef self = &note.first;
+  const NoteState& st = note.second;
   for (const auto& k : st.ref_keys) {
     if (add) {
       auto& paths = by_key_[k];
@@ -506,23 +507,23 @@ void Graph::index_note(const std::string& path, const NoteState& st, bool add) {
     }
   }
   auto use_before = [](const EntityUse& a, const EntityUse& b) {
-    return a.path == b.path ? a.index < b.index : *a.path < *b.path;
+    return a.note == b.note ? a.index < b.index : a.note->first < b.note->first;
   };
   // Every id is a view of an interned string: its characters' address names it.
   auto touch_entity = [&](std::string_view id, uint32_t index) {
     if (id.empty()) return;
     if (add) {
       auto& uses = by_entity_[id.data()];
-      EntityUse use{self, index};
+      EntityUse use{&note, index};
       if (uses.empty() || use_before(uses.back(), use)) {
         uses.push_back(use);
       } else {
         auto at = std::lower_bound(uses.begin(), uses.end(), use, use_before);
-        if (at == uses.end() || at->path != self || at->index != index) uses.insert(at, use);
+        if (at == uses.end() || at->note != &note || at->index != index) uses.insert(at, use);
       }
     } else if (auto it = by_entity_.find(id.data()); it != by_entity_.end()) {
       auto& uses = it->second;
-      uses.erase(std::remove_if(uses.begin(), uses.end(), [&](const EntityUse& u) { return u.path == self; }),
+      uses.erase(std::remove_if(uses.begin(), uses.end(), [&](const EntityUse& u) { return u.note == &note; }),
                  uses.end());
       if (uses.empty()) by_entity_.erase(it);
     }
@@ -544,9 +545,9 @@ void Graph::reresolve_keys(const index::Vault& vault, const std::vector<Key>& ke
     if (path == skip) continue;
     auto it = notes_.find(path);
     if (it == notes_.end()) continue;
-    index_note(it->first, it->second, false);
+    index_note(*it, false);
     resolve_note(vault, it->first, it->second);
-    index_note(it->first, it->second, true);
+    index_note(*it, true);
     reresolved_.push_back({vault.generation(), it->first});
     if (reresolved_.size() > kReresolvedLog) {
       reresolved_floor_ = reresolved_.front().generation;
@@ -610,9 +611,9 @@ void Graph::rebuild(const index::Vault& vault) {
   // The vault does not change during a rebuild, so the same link from the
   // same folder resolves once (a fifth of a rebuild went to Vault::resolve).
   resolve_memo_on_ = true;
-  for (auto& [path, st] : notes_) {
-    resolve_note(vault, path, st);
-    index_note(path, st, true);
+  for (auto& entry : notes_) {
+    resolve_note(vault, entry.first, entry.second);
+    index_note(entry, true);
   }
   resolve_memo_on_ = false;
   resolve_memo_.clear();
@@ -628,7 +629,7 @@ void Graph::on_upsert(const index::Vault& vault, std::string_view path) {
   if (it != notes_.end()) {
     keys = it->second.identity_keys;
     old_kind = it->second.kind;
-    index_note(it->first, it->second, false);
+    index_note(*it, false);
   } else {
     it = notes_.emplace(std::string(path), NoteState{}).first;
   }
@@ -639,7 +640,7 @@ void Graph::on_upsert(const index::Vault& vault, std::string_view path) {
   bool same_identity = existed && keys == it->second.identity_keys && old_kind == it->second.kind;
   keys.insert(keys.end(), it->second.identity_keys.begin(), it->second.identity_keys.end());
   resolve_note(vault, it->first, it->second);
-  index_note(it->first, it->second, true);
+  index_note(*it, true);
   if (!same_identity) reresolve_keys(vault, keys, path);
 }
 
@@ -647,7 +648,7 @@ void Graph::on_remove(const index::Vault& vault, std::string_view path) {
   auto it = notes_.find(path);
   if (it == notes_.end()) return;
   std::vector<Key> keys = it->second.identity_keys;
-  index_note(it->first, it->second, false);
+  index_note(*it, false);
   notes_.erase(it);
   reresolve_keys(vault, keys, "");
 }
@@ -666,25 +667,19 @@ bool Graph::visit_relations(std::string_view entity_id, Visit&& visit) const {
   if (!id) return false;
   auto it = by_entity_.find(id->data());
   if (it == by_entity_.end()) return false;
-  PathRef last = nullptr;
-  const NoteState* state = nullptr;
-  for (const EntityUse& use : it->second) {
-    if (use.path != last) {
-      last = use.path;
-      auto n = notes_.find(*use.path);
-      state = n == notes_.end() ? nullptr : &n->second;
-    }
-    if (state && visit(state->resolved[use.index])) return true;
-  }
+  for (const EntityUse& use : it->second)
+    if (visit(use.note->second.resolved[use.index])) return true;
   return false;
 }
 
 std::vector<const Relation*> Graph::relations_of(std::string_view entity_id) const {
   std::vector<const Relation*> out;
-  visit_relations(entity_id, [&](const Relation& r) {
-    out.push_back(&r);
-    return false;
-  });
+  Key id = ids_.find(entity_id);
+  if (!id) return out;
+  auto it = by_entity_.find(id->data());
+  if (it == by_entity_.end()) return out;
+  out.reserve(it->second.size());
+  for (const EntityUse& use : it->second) out.push_back(&use.note->second.resolved[use.index]);
   return out;
 }
 
