@@ -33,7 +33,8 @@ void random_panel_changes(unsigned seed) {
   auto pick = [&](const std::vector<std::string>& from) { return from[rng() % from.size()]; };
   // Namesakes in several folders, case twins ("Customers/Acme.md" and
   // "Customers/acme.md"), names that are also aliases or plain-text contacts.
-  const std::vector<std::string> people = {"Ana Lima", "ana lima", "Bo Berg", "Jürgen Weiß", "Juergen", "Qi Ke", "Jason"};
+  const std::vector<std::string> people = {"Ana Lima", "ana lima", "Bo Berg", "Jürgen Weiß", "JÜRGEN WEISS", "JÜRGEN Weiß",
+                                           "Juergen", "Qi Ke", "Jason"};
   const std::vector<std::string> accounts = {"Acme", "acme", "Globex", "Initech"};
   const std::vector<std::string> meetings = {"2025-03-01 - Sync", "2025-06-10 - Review", "2025-06-10 - review", "Kickoff"};
   const std::vector<std::string> projects = {"Apollo", "Nebula"};

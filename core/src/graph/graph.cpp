@@ -253,6 +253,11 @@ Graph::NoteState Graph::compute(const index::Vault& vault, const parse::Note& no
   st.facts.reserve((st.kind == Kind::Account ? note.links.size() + note.lists.size() + 2 * rows : 0) + 4);
   st.identity_keys.push_back(fold_key(note.name));
   for (const auto& a : note.aliases) st.identity_keys.push_back(fold_key(a));
+  {
+    std::string written;
+    for (const auto& a : note.aliases) (written += a) += '\n';
+    st.aliases_hash = std::hash<std::string>()(written);
+  }
   std::sort(st.identity_keys.begin(), st.identity_keys.end());
   st.identity_keys.erase(std::unique(st.identity_keys.begin(), st.identity_keys.end()), st.identity_keys.end());
 
@@ -576,10 +581,20 @@ void Graph::set_schema(const index::Vault& vault, schema::Schema schema) {
 const std::string* Graph::resolve_path(const index::Vault& vault, std::string_view target,
                                        std::string_view source) const {
   auto lookup = [&] { return vault.resolve_stored(target, source, true); };
-  if (!resolve_memo_on_ || target.empty()) return lookup();
+  if ((!resolve_memo_on_ && !update_memo_on_) || target.empty()) return lookup();
   // Only the source's folder matters to Vault::resolve (for a non-empty target).
   size_t slash = source.rfind('/');
   std::string_view folder = slash == std::string_view::npos ? std::string_view() : source.substr(0, slash);
+  if (!resolve_memo_on_) {
+    // Bounded: a long session edits many notes.
+    if (update_resolutions_.size() > 20000) forget_update_memo();
+    update_key_.assign(folder);
+    update_key_.push_back('\n');  // never in a folder's name
+    update_key_.append(target);
+    auto it = update_resolutions_.find(update_key_);
+    if (it == update_resolutions_.end()) it = update_resolutions_.emplace(update_key_, lookup()).first;
+    return it->second;
+  }
   MemoKey key{folder, target, std::hash<std::string_view>()(folder)};
   auto it = resolve_memo_.find(key);
   if (it == resolve_memo_.end()) it = resolve_memo_.emplace(key, lookup()).first;
@@ -587,16 +602,22 @@ const std::string* Graph::resolve_path(const index::Vault& vault, std::string_vi
 }
 
 Graph::StoredNote Graph::stored_note(const std::string* stored_path) const {
-  // Outside a rebuild an address may be reused by another note later, so
-  // nothing is kept.
-  if (!resolve_memo_on_) return {note_id(*stored_path), kind_of(*stored_path)};
+  // Outside a rebuild and same-identity updates an address may be reused by
+  // another note later, so nothing is kept.
+  if (!resolve_memo_on_ && !update_memo_on_) return {note_id(*stored_path), kind_of(*stored_path)};
   auto it = stored_notes_.find(stored_path);
   if (it == stored_notes_.end())
     it = stored_notes_.emplace(stored_path, StoredNote{note_id(*stored_path), kind_of(*stored_path)}).first;
   return it->second;
 }
 
+void Graph::forget_update_memo() const {
+  update_resolutions_.clear();
+  stored_notes_.clear();
+}
+
 void Graph::rebuild(const index::Vault& vault) {
+  forget_update_memo();
   reresolved_.clear();  // whoever followed the updates cannot follow a rebuild
   reresolved_floor_ = vault.generation();
   notes_.clear();
@@ -626,9 +647,11 @@ void Graph::on_upsert(const index::Vault& vault, std::string_view path) {
   std::vector<Key> keys;
   auto it = notes_.find(path);
   std::optional<Kind> old_kind;
+  size_t old_aliases_hash = 0;
   if (it != notes_.end()) {
     keys = it->second.identity_keys;
     old_kind = it->second.kind;
+    old_aliases_hash = it->second.aliases_hash;
     index_note(*it, false);
   } else {
     it = notes_.emplace(std::string(path), NoteState{}).first;
@@ -637,11 +660,18 @@ void Graph::on_upsert(const index::Vault& vault, std::string_view path) {
   it->second = compute(vault, *note);
   // Other notes resolve against this one's names, aliases and kind: when
   // none of them changed (the usual edit), nothing else needs a look.
-  bool same_identity = existed && keys == it->second.identity_keys && old_kind == it->second.kind;
+  bool same_identity = existed && keys == it->second.identity_keys && old_kind == it->second.kind &&
+                       old_aliases_hash == it->second.aliases_hash;
   keys.insert(keys.end(), it->second.identity_keys.begin(), it->second.identity_keys.end());
+  // What the last updates looked up holds only while every note keeps its
+  // name, aliases and kind.
+  if (!same_identity) forget_update_memo();
+  update_memo_on_ = true;
   resolve_note(vault, it->first, it->second);
   index_note(*it, true);
   if (!same_identity) reresolve_keys(vault, keys, path);
+  update_memo_on_ = false;
+  if (!same_identity) forget_update_memo();
 }
 
 void Graph::on_remove(const index::Vault& vault, std::string_view path) {
@@ -650,12 +680,16 @@ void Graph::on_remove(const index::Vault& vault, std::string_view path) {
   std::vector<Key> keys = it->second.identity_keys;
   index_note(*it, false);
   notes_.erase(it);
+  forget_update_memo();  // a note is gone: what was looked up may name it
   reresolve_keys(vault, keys, "");
 }
 
 void Graph::on_rename(const index::Vault& vault, std::string_view from, std::string_view to) {
+  forget_update_memo();
   on_remove(vault, from);
   on_upsert(vault, to);
+  // on_remove's re-resolutions saw `to` in the vault before its state here.
+  forget_update_memo();
 }
 
 // ---------------------------------------------------------------------------
