@@ -187,20 +187,29 @@ class Graph {
     std::vector<Mention> mentions;  // resolved after `facts`, in link order
     std::vector<Key> ref_keys;       // folded keys of every reference, unique (by address)
     std::vector<Key> identity_keys;  // folded name + aliases of the note itself, unique (by address)
+    // The aliases as written: the vault finds aliases by their ASCII-lowered
+    // text, not their folded key, so "JÜRGEN" -> "jürgen" changes what a
+    // link finds though the key is the same.
+    size_t aliases_hash = 0;
     std::vector<Relation> resolved;  // facts then mentions resolved, same order
   };
   // Paths in the indexes below point at the keys of `notes_` (std::map keys
   // do not move), so indexing a note copies no path: a rebuild used to spend
   // a seventh of its time copying paths into these sets.
   using PathRef = const std::string*;
+  using NoteEntry = std::pair<const std::string, NoteState>;  // an element of notes_
+  // A use names the note by its element of notes_ (std::map elements do not
+  // move), so reading the relation costs no lookup of the path: the panel
+  // walks every relation of each contact, and the map lookup per use was
+  // most of that walk.
   struct EntityUse {
-    PathRef path;
+    const NoteEntry* note;
     uint32_t index;  // into that note's `resolved`
   };
 
   NoteState compute(const index::Vault& vault, const parse::Note& note) const;
   void resolve_note(const index::Vault& vault, const std::string& path, NoteState& state);
-  void index_note(const std::string& path, const NoteState& state, bool add);
+  void index_note(const NoteEntry& note, bool add);
   void reresolve_keys(const index::Vault& vault, const std::vector<Key>& keys, std::string_view skip);
 
   Key fold_key(std::string_view name) const;  // folded(), interned
@@ -235,6 +244,18 @@ class Graph {
     std::optional<Kind> kind;
   };
   mutable std::unordered_map<const std::string*, StoredNote> stored_notes_;
+  // Between updates that change no note's name, aliases or kind (the usual
+  // edit), a target looked up from the same folder finds the same note, and
+  // a stored path stays the same note with the same kind (the vault keeps a
+  // note's element while it exists; a new note or a removal clears these).
+  // So on_upsert keeps what it looked up for the next edit: resolving an
+  // account note's fifty-odd references was most of an upsert's graph work.
+  // Keys own their text (folder, '\n', target): the facts an entry was made
+  // from go with the next edit of their note.
+  mutable bool update_memo_on_ = false;
+  mutable std::unordered_map<std::string, const std::string*> update_resolutions_;
+  mutable std::string update_key_;  // reused: the key of the current lookup
+  void forget_update_memo() const;
   StoredNote stored_note(const std::string* stored_path) const;
   Key note_id_stored(const std::string* stored_path) const { return stored_note(stored_path).id; }
   std::optional<Kind> kind_stored(const std::string* stored_path) const { return stored_note(stored_path).kind; }

@@ -262,6 +262,11 @@ Graph::NoteState Graph::compute(const index::Vault& vault, const parse::Note& no
   st.facts.reserve((st.kind == Kind::Account ? note.links.size() + note.lists.size() + 2 * rows : 0) + 4);
   st.identity_keys.push_back(fold_key(note.name));
   for (const auto& a : note.aliases) st.identity_keys.push_back(fold_key(a));
+  {
+    std::string written;
+    for (const auto& a : note.aliases) (written += a) += '\n';
+    st.aliases_hash = std::hash<std::string>()(written);
+  }
   std::sort(st.identity_keys.begin(), st.identity_keys.end());
   st.identity_keys.erase(std::unique(st.identity_keys.begin(), st.identity_keys.end()), st.identity_keys.end());
 
@@ -496,8 +501,9 @@ bool path_before(const std::string* a, const std::string* b) { return *a < *b; }
 }  // namespace
 
 // `path` must be the key of the note in `notes_`: the indexes keep its address.
-void Graph::index_note(const std::string& path, const NoteState& st, bool add) {
-  PathRef self = &path;
+void Graph::index_note(const NoteEntry& note, bool add) {
+  PathRef self = &note.first;
+  const NoteState& st = note.second;
   for (const auto& k : st.ref_keys) {
     if (add) {
       auto& paths = by_key_[k];
@@ -515,23 +521,23 @@ void Graph::index_note(const std::string& path, const NoteState& st, bool add) {
     }
   }
   auto use_before = [](const EntityUse& a, const EntityUse& b) {
-    return a.path == b.path ? a.index < b.index : *a.path < *b.path;
+    return a.note == b.note ? a.index < b.index : a.note->first < b.note->first;
   };
   // Every id is a view of an interned string: its characters' address names it.
   auto touch_entity = [&](std::string_view id, uint32_t index) {
     if (id.empty()) return;
     if (add) {
       auto& uses = by_entity_[id.data()];
-      EntityUse use{self, index};
+      EntityUse use{&note, index};
       if (uses.empty() || use_before(uses.back(), use)) {
         uses.push_back(use);
       } else {
         auto at = std::lower_bound(uses.begin(), uses.end(), use, use_before);
-        if (at == uses.end() || at->path != self || at->index != index) uses.insert(at, use);
+        if (at == uses.end() || at->note != &note || at->index != index) uses.insert(at, use);
       }
     } else if (auto it = by_entity_.find(id.data()); it != by_entity_.end()) {
       auto& uses = it->second;
-      uses.erase(std::remove_if(uses.begin(), uses.end(), [&](const EntityUse& u) { return u.path == self; }),
+      uses.erase(std::remove_if(uses.begin(), uses.end(), [&](const EntityUse& u) { return u.note == &note; }),
                  uses.end());
       if (uses.empty()) by_entity_.erase(it);
     }
@@ -553,9 +559,9 @@ void Graph::reresolve_keys(const index::Vault& vault, const std::vector<Key>& ke
     if (path == skip) continue;
     auto it = notes_.find(path);
     if (it == notes_.end()) continue;
-    index_note(it->first, it->second, false);
+    index_note(*it, false);
     resolve_note(vault, it->first, it->second);
-    index_note(it->first, it->second, true);
+    index_note(*it, true);
     reresolved_.push_back({vault.generation(), it->first});
     if (reresolved_.size() > kReresolvedLog) {
       reresolved_floor_ = reresolved_.front().generation;
@@ -584,10 +590,20 @@ void Graph::set_schema(const index::Vault& vault, schema::Schema schema) {
 const std::string* Graph::resolve_path(const index::Vault& vault, std::string_view target,
                                        std::string_view source) const {
   auto lookup = [&] { return vault.resolve_stored(target, source, true); };
-  if (!resolve_memo_on_ || target.empty()) return lookup();
+  if ((!resolve_memo_on_ && !update_memo_on_) || target.empty()) return lookup();
   // Only the source's folder matters to Vault::resolve (for a non-empty target).
   size_t slash = source.rfind('/');
   std::string_view folder = slash == std::string_view::npos ? std::string_view() : source.substr(0, slash);
+  if (!resolve_memo_on_) {
+    // Bounded: a long session edits many notes.
+    if (update_resolutions_.size() > 20000) forget_update_memo();
+    update_key_.assign(folder);
+    update_key_.push_back('\n');  // never in a folder's name
+    update_key_.append(target);
+    auto it = update_resolutions_.find(update_key_);
+    if (it == update_resolutions_.end()) it = update_resolutions_.emplace(update_key_, lookup()).first;
+    return it->second;
+  }
   MemoKey key{folder, target, std::hash<std::string_view>()(folder)};
   auto it = resolve_memo_.find(key);
   if (it == resolve_memo_.end()) it = resolve_memo_.emplace(key, lookup()).first;
@@ -595,16 +611,22 @@ const std::string* Graph::resolve_path(const index::Vault& vault, std::string_vi
 }
 
 Graph::StoredNote Graph::stored_note(const std::string* stored_path) const {
-  // Outside a rebuild an address may be reused by another note later, so
-  // nothing is kept.
-  if (!resolve_memo_on_) return {note_id(*stored_path), kind_of(*stored_path)};
+  // Outside a rebuild and same-identity updates an address may be reused by
+  // another note later, so nothing is kept.
+  if (!resolve_memo_on_ && !update_memo_on_) return {note_id(*stored_path), kind_of(*stored_path)};
   auto it = stored_notes_.find(stored_path);
   if (it == stored_notes_.end())
     it = stored_notes_.emplace(stored_path, StoredNote{note_id(*stored_path), kind_of(*stored_path)}).first;
   return it->second;
 }
 
+void Graph::forget_update_memo() const {
+  update_resolutions_.clear();
+  stored_notes_.clear();
+}
+
 void Graph::rebuild(const index::Vault& vault) {
+  forget_update_memo();
   reresolved_.clear();  // whoever followed the updates cannot follow a rebuild
   reresolved_floor_ = vault.generation();
   notes_.clear();
@@ -619,9 +641,9 @@ void Graph::rebuild(const index::Vault& vault) {
   // The vault does not change during a rebuild, so the same link from the
   // same folder resolves once (a fifth of a rebuild went to Vault::resolve).
   resolve_memo_on_ = true;
-  for (auto& [path, st] : notes_) {
-    resolve_note(vault, path, st);
-    index_note(path, st, true);
+  for (auto& entry : notes_) {
+    resolve_note(vault, entry.first, entry.second);
+    index_note(entry, true);
   }
   resolve_memo_on_ = false;
   resolve_memo_.clear();
@@ -634,10 +656,12 @@ void Graph::on_upsert(const index::Vault& vault, std::string_view path) {
   std::vector<Key> keys;
   auto it = notes_.find(path);
   std::optional<Kind> old_kind;
+  size_t old_aliases_hash = 0;
   if (it != notes_.end()) {
     keys = it->second.identity_keys;
     old_kind = it->second.kind;
-    index_note(it->first, it->second, false);
+    old_aliases_hash = it->second.aliases_hash;
+    index_note(*it, false);
   } else {
     it = notes_.emplace(std::string(path), NoteState{}).first;
   }
@@ -645,25 +669,36 @@ void Graph::on_upsert(const index::Vault& vault, std::string_view path) {
   it->second = compute(vault, *note);
   // Other notes resolve against this one's names, aliases and kind: when
   // none of them changed (the usual edit), nothing else needs a look.
-  bool same_identity = existed && keys == it->second.identity_keys && old_kind == it->second.kind;
+  bool same_identity = existed && keys == it->second.identity_keys && old_kind == it->second.kind &&
+                       old_aliases_hash == it->second.aliases_hash;
   keys.insert(keys.end(), it->second.identity_keys.begin(), it->second.identity_keys.end());
+  // What the last updates looked up holds only while every note keeps its
+  // name, aliases and kind.
+  if (!same_identity) forget_update_memo();
+  update_memo_on_ = true;
   resolve_note(vault, it->first, it->second);
-  index_note(it->first, it->second, true);
+  index_note(*it, true);
   if (!same_identity) reresolve_keys(vault, keys, path);
+  update_memo_on_ = false;
+  if (!same_identity) forget_update_memo();
 }
 
 void Graph::on_remove(const index::Vault& vault, std::string_view path) {
   auto it = notes_.find(path);
   if (it == notes_.end()) return;
   std::vector<Key> keys = it->second.identity_keys;
-  index_note(it->first, it->second, false);
+  index_note(*it, false);
   notes_.erase(it);
+  forget_update_memo();  // a note is gone: what was looked up may name it
   reresolve_keys(vault, keys, "");
 }
 
 void Graph::on_rename(const index::Vault& vault, std::string_view from, std::string_view to) {
+  forget_update_memo();
   on_remove(vault, from);
   on_upsert(vault, to);
+  // on_remove's re-resolutions saw `to` in the vault before its state here.
+  forget_update_memo();
 }
 
 // ---------------------------------------------------------------------------
@@ -675,25 +710,19 @@ bool Graph::visit_relations(std::string_view entity_id, Visit&& visit) const {
   if (!id) return false;
   auto it = by_entity_.find(id->data());
   if (it == by_entity_.end()) return false;
-  PathRef last = nullptr;
-  const NoteState* state = nullptr;
-  for (const EntityUse& use : it->second) {
-    if (use.path != last) {
-      last = use.path;
-      auto n = notes_.find(*use.path);
-      state = n == notes_.end() ? nullptr : &n->second;
-    }
-    if (state && visit(state->resolved[use.index])) return true;
-  }
+  for (const EntityUse& use : it->second)
+    if (visit(use.note->second.resolved[use.index])) return true;
   return false;
 }
 
 std::vector<const Relation*> Graph::relations_of(std::string_view entity_id) const {
   std::vector<const Relation*> out;
-  visit_relations(entity_id, [&](const Relation& r) {
-    out.push_back(&r);
-    return false;
-  });
+  Key id = ids_.find(entity_id);
+  if (!id) return out;
+  auto it = by_entity_.find(id->data());
+  if (it == by_entity_.end()) return out;
+  out.reserve(it->second.size());
+  for (const EntityUse& use : it->second) out.push_back(&use.note->second.resolved[use.index]);
   return out;
 }
 

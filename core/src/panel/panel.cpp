@@ -26,7 +26,19 @@ std::optional<std::string> note_of(std::string_view id) {
   return std::nullopt;
 }
 
-Roster roster_of(const index::Vault& vault, const graph::Graph& graph, const parse::Note& note) {
+// The graph's ids are interned (one stored copy of each): two views of ids
+// are the same id when they view the same characters, no comparison needed.
+bool same_id(std::string_view a, std::string_view b) { return a.data() == b.data() && a.size() == b.size(); }
+
+// An entity id's note path, as a view ("" when the entity has no note).
+std::string_view note_path_of(std::string_view id) {
+  return id.rfind("note:", 0) == 0 ? id.substr(5) : std::string_view();
+}
+
+// `ids`, when given, receives each contact's entity id as the graph's view
+// of it (same order as the contacts), for same_id().
+Roster roster_of(const index::Vault& vault, const graph::Graph& graph, const parse::Note& note,
+                 std::vector<std::string_view>* ids = nullptr) {
   const schema::Schema& s = graph.schema();
   Roster out;
   // A table under a status heading is the status table, even where the
@@ -64,6 +76,7 @@ Roster roster_of(const index::Vault& vault, const graph::Graph& graph, const par
       c.entity = r.from;
       c.link = note_of(r.from);
       out.contacts.push_back(std::move(c));
+      if (ids) ids->push_back(r.from);
     }
     Contact& c = out.contacts[pos->second];
     c.count++;
@@ -116,29 +129,46 @@ std::optional<AccountPanel> build(const index::Vault& vault, const graph::Graph&
         p.last_contact = row[1].text;
     }
   }
-  Roster people = roster_of(vault, graph, *note);
+  std::vector<std::string_view> contact_ids;
+  Roster people = roster_of(vault, graph, *note, &contact_ids);
   p.contacts = std::move(people.contacts);
   p.collaborators = std::move(people.collaborators);
   const std::string self = "note:" + note->path;
   std::map<std::string, Neighbour> companies;
-  for (auto& c : p.contacts) {
+  // Companies and other accounts are named once per entity: a person listed
+  // twice by the same account (list and table) names it twice, and a person
+  // many accounts list (shared people grow with the vault) would look up
+  // each account's name as often.
+  std::vector<const char*> named_companies, named_accounts;
+  auto first_naming = [](std::vector<const char*>& named, std::string_view id) {
+    if (std::find(named.begin(), named.end(), id.data()) != named.end()) return false;
+    named.push_back(id.data());
+    return true;
+  };
+  for (size_t i = 0; i < p.contacts.size(); ++i) {
+    Contact& c = p.contacts[i];
+    const std::string_view id = contact_ids[i];
     std::string last_date;
-    for (const graph::Relation* rp : graph.relations_of(c.entity)) {
+    named_companies.clear();
+    named_accounts.clear();
+    for (const graph::Relation* rp : graph.relations_of(id)) {
       const graph::Relation& r = *rp;
-      if (r.from == c.entity) add_unique(c.surface_forms, r.from_name);
-      if (r.to == c.entity) add_unique(c.surface_forms, r.to_name);
-      if (r.rel == Rel::WorksAt && r.from == c.entity) {
+      const bool from_it = same_id(r.from, id);
+      if (from_it) add_unique(c.surface_forms, r.from_name);
+      if (same_id(r.to, id)) add_unique(c.surface_forms, r.to_name);
+      if (!from_it) continue;
+      if (r.rel == Rel::WorksAt) {
         add_unique(c.roles, r.role);
-        if (!r.to.empty()) add_unique(c.companies, graph.entity_name(vault, r.to));
-      } else if (r.rel == Rel::ContactOf && r.from == c.entity) {
+        if (!r.to.empty() && first_naming(named_companies, r.to)) add_unique(c.companies, graph.entity_name(vault, r.to));
+      } else if (r.rel == Rel::ContactOf) {
         add_unique(c.roles, r.role);
-        if (r.to != self) add_unique(c.other_accounts, graph.entity_name(vault, r.to));
-      } else if (r.rel == Rel::Attended && r.from == c.entity) {
-        auto meeting_path = note_of(r.to);
-        std::string date = meeting_path ? graph.meeting_date(vault, *meeting_path) : "";
+        if (r.to != self && first_naming(named_accounts, r.to)) add_unique(c.other_accounts, graph.entity_name(vault, r.to));
+      } else if (r.rel == Rel::Attended) {
+        std::string_view meeting_path = note_path_of(r.to);
+        std::string date = meeting_path.empty() ? std::string() : graph.meeting_date(vault, meeting_path);
         if (!c.last_meeting || date > last_date) {
-          c.last_meeting = MeetingRef{graph.entity_name(vault, r.to), meeting_path.value_or(""), date};
-          last_date = date;
+          c.last_meeting = MeetingRef{graph.entity_name(vault, r.to), std::string(meeting_path), date};
+          last_date = std::move(date);
         }
       }
     }
@@ -194,7 +224,8 @@ std::optional<AccountPanel> build(const index::Vault& vault, const graph::Graph&
     p.recent_context.push_back(std::move(t));
   }
   std::vector<std::string> meeting_paths;
-  for (const graph::Relation* rp : graph.relations_of(self)) {
+  const std::vector<const graph::Relation*> self_relations = graph.relations_of(self);
+  for (const graph::Relation* rp : self_relations) {
     const graph::Relation& r = *rp;
     if (r.rel != Rel::About || r.to != self) continue;
     auto mp = note_of(r.from);
@@ -242,7 +273,7 @@ std::optional<AccountPanel> build(const index::Vault& vault, const graph::Graph&
   collect(s.related_project_headings, p.related_projects);
 
   std::map<std::string, Neighbour> projects;
-  for (const graph::Relation* rp : graph.relations_of(self)) {
+  for (const graph::Relation* rp : self_relations) {
     const graph::Relation& r = *rp;
     if (r.rel != Rel::RelatedProject) continue;
     std::string pid(r.from == self ? r.to : r.from);
