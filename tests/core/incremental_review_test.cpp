@@ -189,8 +189,7 @@ TEST(IncrementalReview, NamesAndPlainPathsFollowTheirNotes) {
 // alias re-resolves the key "sales/ops": the link was not looked at when
 // that note came, went or dropped the alias (contacts, body mentions and
 // timeline links alike).
-// BUG (graph.cpp): fixed in the next commit, which enables this test.
-TEST(IncrementalReview, DISABLED_LinkToAnAliasWithASlashFollowsTheNote) {
+TEST(IncrementalReview, LinkToAnAliasWithASlashFollowsTheNote) {
   Script s;
   s.load({{"Customers/Acme.md", "---\ntype: customer\n---\n## Key Contacts\n- [[Sales/Ops]] - desk\n"
                                 "## Timeline\n- 2025-03-01 call with [[/Sales/Ops.md]]\n"},
