@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -86,11 +87,12 @@ std::vector<std::string> view(const Engine& e) {
 // an empty vault that is a bulk load, so the graph is built by a rebuild.
 // Upserting the files one by one would update it incrementally, the very
 // path under review, and hide its gaps.
-std::vector<std::string> fresh_view(const Engine& live, bool reverse) {
+std::vector<std::string> fresh_view(const Engine& live, bool reverse, const std::string& schema) {
   std::vector<std::pair<std::string, double>> notes;
   for (const auto& [path, note] : live.impl().vault.notes()) notes.emplace_back(path, note.mtime);
   if (reverse) std::reverse(notes.begin(), notes.end());
   Engine fresh;
+  if (!schema.empty()) EXPECT_NE(fresh.setSchema(schema).find("\"ok\":true"), std::string::npos);
   fresh.batchBegin(notes.size());
   for (const auto& [path, mtime] : notes)
     fresh.batchAdd(path, std::string(live.impl().vault.text(path).value_or("")), mtime);
@@ -114,6 +116,11 @@ std::string first_difference(const std::vector<std::string>& live, const std::ve
 // caches (query cache, entity tables) hold answers the change can make stale.
 class Script {
  public:
+  Script() = default;
+  // With a vault schema (vaultcrm/schema.h settings), set before any note.
+  explicit Script(std::string schema) : schema_(std::move(schema)) {
+    EXPECT_NE(live_.setSchema(schema_).find("\"ok\":true"), std::string::npos);
+  }
   void upsert(const std::string& path, const std::string& text) {
     (void)live_.upsert(path, text, ++mtime_);
     check("upsert " + path);
@@ -139,7 +146,7 @@ class Script {
     if (!ok_) return;  // the first mismatch is the one to read
     const auto seen = view(live_);
     for (bool reverse : {false, true}) {
-      std::string diff = first_difference(seen, fresh_view(live_, reverse));
+      std::string diff = first_difference(seen, fresh_view(live_, reverse, schema_));
       if (!diff.empty()) {
         ADD_FAILURE() << "after " << step << (reverse ? " (fresh engine loaded in reverse)" : "") << "\n" << diff;
         ok_ = false;
@@ -147,6 +154,7 @@ class Script {
       }
     }
   }
+  std::string schema_;
   Engine live_;
   double mtime_ = 1000;
   bool ok_ = true;
@@ -429,4 +437,105 @@ TEST(IncrementalReview, DISABLED_RelativeMarkdownLinkWithDotDotResolves) {
   (void)e.upsert("Customers/Acme.md", "[Ana](../People/Ana%20Lima.md) [Ana](./../Archive/Ana%20Lima.md)\n", 1);
   EXPECT_EQ(resolved_link(e, "Customers/Acme.md", 0), "People/Ana Lima.md");
   EXPECT_EQ(resolved_link(e, "Customers/Acme.md", 1), "Archive/Ana Lima.md");
+}
+
+// ---- random changes over notes that mix every reference family ----------------
+
+namespace {
+const char* const kRandomPaths[] = {
+    "Customers/Acme.md", "Customers/acme.md", "Customers/Globex.md", "People/Bo Ek.md", "People/bo ek.md",
+    "Inbox/Bo Ek.md", "People/Ana Lima.md", "Archive/Ana Lima.md", "Companies/Globex.md",
+    "Meetings/2025-03-01 Kickoff.md", "Meetings/m2.md", "Projects/P1.md", "Notes/n.md", "Notes/Sales.md",
+    "People/J\xC3\xBCrgen.md", "People/Ju\xCC\x88rgen.md",
+};
+const char* const kRandomTexts[] = {
+    // accounts
+    "---\ntype: customer\n---\n## Key Contacts\n- [[Bo Ek]] - CTO\n- People/Ana Lima - CFO\n- [[Sales/Ops]]\n"
+    "- J\xC3\xBCrgen\n## Collaborators\n| Person | Role | Company |\n|---|---|---|\n"
+    "| [Ana](People/Ana%20Lima.md) | CFO | Globex |\n| Cy Dahl | CEO | [[Globex]] |\n"
+    "## Timeline\n- 2025-03-01 [[2025-03-01 Kickoff#Notes]] with [[Bo Ek|Bo]]\n- [ ] follow up #team/sales 📅 2025-02-01\n",
+    "---\ntype: customer\naliases: [Acme Inc]\n---\n## Contacts\n- ![[bo ek]]\n- Ju\xCC\x88rgen - Ops\n"
+    "## Related Projects\n- [[P1]]\n#team\n",
+    "# Acme notes\n[[Globex]] [[Acme#Top]] company:: [[Globex]]\n- [x] done task\n",
+    // people
+    "---\ntype: person\naliases: [\"Sales/Ops\", Bobby]\ncompany: \"[[Globex]]\"\naccount: \"[[Acme]]\"\n---\n#team/sales\n",
+    "---\ntype: person\nrole: CFO\ncompany: Globex\n---\n- [ ] call [[Acme]] 📅 2025-01-10\n",
+    "# no type\n#type/person\naccount:: [[Customers/Acme]]\n",
+    "---\ntype: person\naliases: [Bobby\n---\nbroken yaml\n",
+    // companies, meetings, projects, other
+    "---\ntype: company\n---\n",
+    "---\ntype: meeting\ndate: 2025-03-01\naccount: \"[[Acme#Contacts]]\"\nattendees: [\"[[Bo Ek]]\", \"[[Bobby]]\"]\n---\n"
+    "## Attendees\n- [[Ana Lima]]\n- [ ] send notes #team\n",
+    "---\ntype: project\nowner: \"[[Sales/Ops]]\"\naccount: \"[[Customers/acme]]\"\n---\n- [ ] kickoff 📅 2025-03-03\n",
+    "see [[#Top]] [Bo](Bo%20Ek.md) [[Ana Lima.md]] [[J\xC3\xBCrgen]] #team/ops\n",
+    "",
+};
+}  // namespace
+
+TEST(IncrementalReview, RandomChangesAnswerAsARebuiltEngine) {
+  for (unsigned seed = 1; seed <= 6; ++seed) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    std::mt19937 rng(seed);
+    auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
+    const size_t paths = sizeof(kRandomPaths) / sizeof(*kRandomPaths);
+    const size_t texts = sizeof(kRandomTexts) / sizeof(*kRandomTexts);
+    Script s;
+    std::vector<std::pair<std::string, std::string>> start;
+    for (size_t i = 0; i < paths; i += 2) start.emplace_back(kRandomPaths[i], kRandomTexts[pick(texts)]);
+    s.load(start);
+    for (int step = 0; step < 50 && s.ok(); ++step) {
+      const std::string path = kRandomPaths[pick(paths)];
+      const bool exists = s.engine().impl().vault.find(path) != nullptr;
+      const size_t op = pick(10);
+      if (!exists || op < 6) s.upsert(path, kRandomTexts[pick(texts)]);
+      else if (op < 8) s.rename(path, kRandomPaths[pick(paths)]);
+      else s.remove(path);
+    }
+    if (!s.ok()) return;
+  }
+}
+
+// A vault schema of its own (settings): German headings and folders, a
+// `kategorie` type key. Kinds and sections then come from it, and the
+// incremental updates must still give what a rebuild with that schema gives.
+TEST(IncrementalReview, ChangesUnderACustomSchemaAnswerAsARebuiltEngine) {
+  Script s(R"({"personFolders":["Leute"],"accountFolders":["Kunden"],"contactHeadings":["Ansprechpartner"],)"
+           R"("typeKeys":["kategorie"],"personTypes":["mensch"]})");
+  s.load({{"Kunden/Acme.md", "# Acme\n## Ansprechpartner\n- Bo Ek - CTO\n- [[Ana Lima]]\n"},
+          {"Inbox/Bo Ek.md", "# Bo\n"}});
+  s.rename("Inbox/Bo Ek.md", "Leute/Bo Ek.md");
+  s.upsert("Inbox/Ana Lima.md", "---\nkategorie: mensch\n---\n");
+  s.upsert("Inbox/Ana Lima.md", "---\ntype: person\n---\n");
+  s.rename("Leute/Bo Ek.md", "Leute/Team/Bo Ek.md");
+  s.rename("Kunden/Acme.md", "Kunden/Archiv/Acme.md");
+  EXPECT_TRUE(s.ok());
+}
+
+// The entity tables (FROM people / accounts) should list what the graph and
+// the account panel call people and accounts: `type: client` and the
+// "Clients" folder make an account there (schema.h defaults).
+// BUG / QUESTION (entities.cpp, not fixed here): kinds_of() knows only the
+// types person/customer/account/project/meeting, the key `type`, and the
+// top folders People/Customers/Projects/Meetings, and ignores the vault
+// schema, so such accounts (and people in Contacts/, `category: contact`,
+// or a schema's own folders) are missing from the tables.
+TEST(IncrementalReview, DISABLED_EntityTablesListWhatTheGraphTypes) {
+  Engine e;
+  (void)e.upsert("Clients/Initech.md", "# Initech\n## Key Contacts\n- [[Bo Ek]]\n", 1);
+  (void)e.upsert("Notes/Globex.md", "---\ntype: client\n---\n", 1);
+  (void)e.upsert("Contacts/Bo Ek.md", "# Bo\n", 1);
+  const auto& g = e.impl().graph();
+  ASSERT_EQ(g.kind_of("Clients/Initech.md"), graph::Kind::Account);
+  ASSERT_EQ(g.kind_of("Notes/Globex.md"), graph::Kind::Account);
+  ASSERT_EQ(g.kind_of("Contacts/Bo Ek.md"), graph::Kind::Person);
+  auto rows = [&](const char* q) {
+    std::vector<std::string> out;
+    for (const auto& row : nlohmann::json::parse(e.query(q, "", kDql))["value"]["rows"]) out.push_back(row[1].dump());
+    return out;
+  };
+  EXPECT_EQ(rows("TABLE link FROM accounts SORT name"),
+            (std::vector<std::string>{R"({"display":null,"embed":false,"path":"Notes/Globex.md","subpath":null,"type":"link"})",
+                                      R"({"display":null,"embed":false,"path":"Clients/Initech.md","subpath":null,"type":"link"})"}));
+  EXPECT_EQ(rows("TABLE link FROM people"),
+            (std::vector<std::string>{R"({"display":null,"embed":false,"path":"Contacts/Bo Ek.md","subpath":null,"type":"link"})"}));
 }
