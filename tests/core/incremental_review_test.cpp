@@ -31,6 +31,7 @@ constexpr const char* kTasks = R"({"format":"tasks","now":"2026-01-15T10:00:00"}
 const char* const kDqlQueries[] = {
     "TABLE file.inlinks, file.outlinks SORT file.path",
     "TABLE company, account, attendees, owner SORT file.path",
+    "TABLE employer, prev, company, where FROM \"People\" SORT file.path",
     "LIST FROM [[Bo Ek]] SORT file.path",
     "LIST FROM [[Acme]] SORT file.path",
     "LIST FROM #team SORT file.path",
@@ -616,4 +617,23 @@ TEST(IncrementalReview, DISABLED_PanelCompanyWithATitleKeepsItsLink) {
   ASSERT_EQ(companies.size(), 2u) << panel.dump();
   EXPECT_EQ(companies[0]["link"], "Companies/Globex.md") << companies.dump();
   EXPECT_EQ(companies[1]["link"], "Companies/Initech.md") << companies.dump();
+}
+
+// Field values holding links in every written form (heading, display,
+// markdown with URL encoding, a list of them), cached by the query cache
+// before the note they name comes, is renamed or goes.
+TEST(IncrementalReview, CachedFieldLinksInEveryFormFollowTheirNotes) {
+  Script s;
+  s.load({{"People/Bo Ek.md",
+           "---\ntype: person\nemployer: \"[[Globex AB#History|G]]\"\nprev: [\"[[Initech]]\", \"[[Globex AB]]\"]\n---\n"
+           "company:: [Globex](Companies/Globex%20AB.md)\n- [ ] task [due:: 2025-01-01] [where:: [[Globex AB#^b]]]\n"}});
+  for (const char* q : {"TABLE employer, prev, company FROM \"People\"", "TABLE company, employer WHERE company"})
+    (void)s.engine().query(q, "", kDql);
+  s.upsert("Companies/Globex AB.md", "---\ntype: company\n---\n");
+  EXPECT_EQ(resolved_link(s.engine(), "People/Bo Ek.md", 0), "Companies/Globex AB.md");
+  s.rename("Companies/Globex AB.md", "Companies/Globex.md");
+  s.upsert("Initech.md", "# Initech\n");
+  s.rename("Companies/Globex.md", "Companies/Globex AB.md");
+  s.remove("Initech.md");
+  EXPECT_TRUE(s.ok());
 }
