@@ -216,6 +216,9 @@ class Graph {
   // The folded keys a reference is filed under in by_key_ (its name, and
   // for plain text written as a path also the path's last component).
   void add_ref_keys(const Ref& ref, std::vector<Key>& keys) const;
+  // The same for a link target: its note name, and for a target with a
+  // folder also its whole text (an alias may hold a slash).
+  void add_link_keys(std::string_view target, std::vector<Key>& keys) const;
   Key note_id(std::string_view path) const;  // "note:" + path, interned
   // resolve() as an interned id, nullptr for "" (names nothing).
   Key resolve_id(const index::Vault& vault, const Ref& ref, Kind expected, std::string_view source) const;

@@ -145,11 +145,23 @@ Graph::Key Graph::fold_key(std::string_view name) const {
 
 const std::string& Graph::folded(std::string_view name) const { return *fold_key(name); }
 
+void Graph::add_link_keys(std::string_view target, std::vector<Key>& keys) const {
+  std::string_view name = index::link_name_view(target);
+  keys.push_back(fold_key(name));
+  // References resolve through aliases too, and the vault looks an alias up
+  // by the whole target (no leading '/', no ".md"): [[Sales/Ops]] names the
+  // note whose alias is "Sales/Ops". That note re-resolves its alias's key,
+  // so a target with a folder is also filed under its whole text.
+  if (name.size() == target.size()) return;
+  std::string_view whole = target;
+  while (!whole.empty() && whole.front() == '/') whole.remove_prefix(1);
+  size_t slash = whole.rfind('/');
+  whole.remove_suffix(whole.size() - (slash == std::string_view::npos ? 0 : slash + 1) - name.size());  // ".md"
+  if (whole.size() != name.size()) keys.push_back(fold_key(whole));
+}
+
 void Graph::add_ref_keys(const Ref& ref, std::vector<Key>& keys) const {
-  if (!ref.target.empty()) {
-    keys.push_back(fold_key(index::link_name_view(ref.target)));
-    return;
-  }
+  if (!ref.target.empty()) return add_link_keys(ref.target, keys);
   keys.push_back(fold_key(ref.name));
   // Plain text written as a path ("People/Bo Ek") resolves to that note as a
   // link would (resolve_id), so it must also be found under the note's name,
@@ -416,7 +428,7 @@ Graph::NoteState Graph::compute(const index::Vault& vault, const parse::Note& no
     if (!f.to_self && !(f.to.target.empty() && f.to.name.empty())) add_ref_keys(f.to, st.ref_keys);
     for (const auto& l : f.links) add_ref_keys(l, st.ref_keys);
   }
-  for (const auto& m : st.mentions) st.ref_keys.push_back(fold_key(index::link_name_view(m.target)));
+  for (const auto& m : st.mentions) add_link_keys(m.target, st.ref_keys);
   // Interned, so sorting by address is enough to make them unique.
   std::sort(st.ref_keys.begin(), st.ref_keys.end());
   st.ref_keys.erase(std::unique(st.ref_keys.begin(), st.ref_keys.end()), st.ref_keys.end());
