@@ -66,8 +66,11 @@ std::string fresh_everything(const Engine& live, bool reverse) {
   std::vector<const parse::Note*> notes;
   for (const auto& [path, note] : live.impl().vault.notes()) notes.push_back(&note);
   if (reverse) std::reverse(notes.begin(), notes.end());
-  for (const parse::Note* n : notes)
-    (void)fresh.upsert(n->path, std::string(live.impl().vault.text(n->path).value_or("")), n->mtime);
+  // One bulk load: the graph and caches are built from scratch, not by the
+  // incremental path the live engine took.
+  fresh.batchBegin(notes.size());
+  for (const parse::Note* n : notes) fresh.batchAdd(n->path, live.impl().vault.text(n->path).value_or(""), n->mtime);
+  (void)fresh.batchEnd();
   return everything(fresh);
 }
 

@@ -44,8 +44,10 @@ std::string table(const vaultcrm::Engine& e, const char* q) {
 }
 
 void expect_tables_as_fresh(const vaultcrm::Engine& live, const Notes& notes, const std::string& step) {
-  vaultcrm::Engine fresh;
-  for (const auto& [path, text] : notes) fresh.upsert(path, text, 1);
+  vaultcrm::Engine fresh;  // one bulk load: tables built from scratch, not patched
+  fresh.batchBegin(notes.size());
+  for (const auto& [path, text] : notes) fresh.batchAdd(path, text, 1);
+  (void)fresh.batchEnd();
   for (const char* q : kTables) ASSERT_EQ(table(live, q), table(fresh, q)) << "after " << step << "\nquery: " << q;
 }
 

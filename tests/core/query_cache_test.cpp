@@ -149,10 +149,10 @@ TEST(QueryCache, ManyFieldsInOneQueryKeepEarlierValuesValid) {
 std::string fresh_answer(const vaultcrm::Engine& engine, const std::string& source, const char* format) {
   vaultcrm::Engine fresh;
   const auto& vault = engine.impl().vault;
-  for (const auto& [path, note] : vault.notes()) {
-    auto text = vault.text(path);
-    (void)fresh.upsert(path, text ? std::string(*text) : std::string(), note.mtime);
-  }
+  // One bulk load, so nothing of the incremental path is shared with `engine`.
+  fresh.batchBegin(vault.notes().size());
+  for (const auto& [path, note] : vault.notes()) fresh.batchAdd(path, vault.text(path).value_or(""), note.mtime);
+  (void)fresh.batchEnd();
   return fresh.query(source, "", format);
 }
 
