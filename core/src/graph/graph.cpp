@@ -206,7 +206,11 @@ void Graph::add_link_keys(std::string_view target, std::string_view name, std::v
 }
 
 void Graph::add_ref_keys(const Ref& ref, std::vector<Key>& keys) const {
-  if (!ref.target.empty()) return add_link_keys(ref.target, keys);
+  if (!ref.target.empty()) {
+    for (Key k : keyed_target(ref.target).keys)
+      if (k) keys.push_back(k);
+    return;
+  }
   keys.push_back(fold_key(ref.name));
   // Plain text written as a path ("People/Bo Ek") resolves to that note as a
   // link would (resolve_id), so it must also be found under the note's name,
@@ -507,9 +511,11 @@ Graph::Key Graph::resolve_id(const index::Vault& vault, const Ref& ref, Kind exp
   std::string_view name;
   bool tried = false;  // `name` was just looked up as the link target itself
   if (!ref.target.empty()) {
-    Resolution r = resolve_path(vault, ref.target, source);
+    // Interned only where resolve_path() would intern it anyway.
+    const Target* t = resolve_memo_on_ || update_memo_on_ ? intern_target(ref.target) : nullptr;
+    Resolution r = resolve_path(vault, ref.target, source, t);
     if (r.path) return r.id;
-    name = index::link_name_view(ref.target);
+    name = t ? t->name : index::link_name_view(ref.target);
     tried = name == ref.target;
   } else {
     name = ref.name;
