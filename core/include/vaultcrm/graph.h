@@ -173,12 +173,14 @@ class Graph {
   // this compact form because a Fact, with its seven strings and a vector,
   // is ~7x the size: as Facts they were a fifth of the graph's heap, all of
   // it memory a fresh wasm module has to fault in.
-  // Its target is a copy. A view into the vault's note would dangle: a
-  // rename onto an existing path frees that note before the graph has
-  // dropped its state, and on_rename's re-resolution reads states first
-  // (ASan caught it in QueryCacheFollowsChanges.RandomChangesAnswerAsAFreshEngine).
+  // Its target is the graph's own interned copy (see Target). A view into
+  // the vault's note would dangle: a rename onto an existing path frees that
+  // note before the graph has dropped its state, and on_rename's
+  // re-resolution reads states first (ASan caught it in
+  // QueryCacheFollowsChanges.RandomChangesAnswerAsAFreshEngine).
+  struct Target;
   struct Mention {
-    std::string target;  // the link target as written
+    const Target* target;  // the link target as written
     int line = 0;
   };
   struct NoteState {
@@ -209,7 +211,9 @@ class Graph {
 
   NoteState compute(const index::Vault& vault, const parse::Note& note) const;
   void resolve_note(const index::Vault& vault, const std::string& path, NoteState& state);
-  void index_note(const NoteEntry& note, bool add);
+  // `in_order`: every note indexed before this one comes before it in path
+  // order (a rebuild), so its entries are appended without a comparison.
+  void index_note(const NoteEntry& note, bool add, bool in_order = false);
   void reresolve_keys(const index::Vault& vault, const std::vector<Key>& keys, std::string_view skip);
 
   Key fold_key(std::string_view name) const;  // folded(), interned
@@ -219,56 +223,85 @@ class Graph {
   // The same for a link target: its note name, and for a target with a
   // folder also its whole text (an alias may hold a slash).
   void add_link_keys(std::string_view target, std::vector<Key>& keys) const;
+  // The same with the target's note name (index::link_name_view(target)) known.
+  void add_link_keys(std::string_view target, std::string_view name, std::vector<Key>& keys) const;
   Key note_id(std::string_view path) const;  // "note:" + path, interned
   // resolve() as an interned id, nullptr for "" (names nothing).
   Key resolve_id(const index::Vault& vault, const Ref& ref, Kind expected, std::string_view source) const;
-  // Vault::resolve as the path stored in the vault (nullptr: no note),
-  // memoised by (source folder, target) while rebuild() runs.
-  const std::string* resolve_path(const index::Vault& vault, std::string_view target, std::string_view source) const;
-  // The memo's keys view the source's folder and the target where the notes'
-  // facts hold them (neither moves while rebuild() runs), so a lookup builds
-  // no string and a miss allocates none.
+  // A link target as written (or a plain name looked up as one), interned:
+  // a vault names the same few thousand notes from ~15 links per note, so
+  // what a target's text alone decides (its note name, its folded keys) is
+  // worked out once per target, not per link, and lookups by target hash a
+  // pointer. Lives until the next rebuild, at an address that never moves.
+  struct Target {
+    std::string text;
+    std::string_view name;  // index::link_name_view(text)
+    Key keys[2] = {nullptr, nullptr};  // add_link_keys(text), once `keyed`
+    bool keyed = false;
+  };
+  Target* intern_target(std::string_view text) const;
+  const Target& keyed_target(std::string_view text) const;  // intern_target() with its keys
+  // Interned folders, for the resolution memo's keys.
+  Key folder_key(std::string_view source) const;
+
+  // Vault::resolve as the path stored in the vault (nullptr: no note), with
+  // that note's id and kind.
+  struct Resolution {
+    const std::string* path = nullptr;
+    Key id = nullptr;
+    std::optional<Kind> kind;
+  };
+  // Memoised by (source folder, target) while rebuild() runs, and between
+  // same-identity updates (see update_memo_on_); `interned`, when given, is
+  // intern_target(target).
+  Resolution resolve_path(const index::Vault& vault, std::string_view target, std::string_view source,
+                          const Target* interned = nullptr) const;
   struct MemoKey {
-    std::string_view folder, target;
-    size_t folder_hash;
+    const void* folder;
+    const Target* target;
     bool operator==(const MemoKey& o) const { return folder == o.folder && target == o.target; }
   };
   struct MemoKeyHash {
     size_t operator()(const MemoKey& k) const {
-      return k.folder_hash ^ (std::hash<std::string_view>()(k.target) * 0x9E3779B97F4A7C15ull);
+      size_t h = reinterpret_cast<uintptr_t>(k.folder) * 0x9E3779B97F4A7C15ull ^ reinterpret_cast<uintptr_t>(k.target);
+      return h ^ (h >> 29);
     }
   };
   mutable bool resolve_memo_on_ = false;
-  mutable std::unordered_map<MemoKey, const std::string*, MemoKeyHash> resolve_memo_;
-  // While rebuild() runs: a stored path's note id and kind, by the path's
-  // address (kind_of() is a lookup by string in notes_, once per mention).
-  struct StoredNote {
-    Key id;
-    std::optional<Kind> kind;
-  };
-  mutable std::unordered_map<const std::string*, StoredNote> stored_notes_;
   // Between updates that change no note's name, aliases or kind (the usual
   // edit), a target looked up from the same folder finds the same note, and
   // a stored path stays the same note with the same kind (the vault keeps a
   // note's element while it exists; a new note or a removal clears these).
   // So on_upsert keeps what it looked up for the next edit: resolving an
   // account note's fifty-odd references was most of an upsert's graph work.
-  // Keys own their text (folder, '\n', target): the facts an entry was made
-  // from go with the next edit of their note.
   mutable bool update_memo_on_ = false;
-  mutable std::unordered_map<std::string, const std::string*> update_resolutions_;
-  mutable std::string update_key_;  // reused: the key of the current lookup
+  mutable std::unordered_map<MemoKey, Resolution, MemoKeyHash> resolutions_;
+  // The folder key of the last source seen (resolve_note() resolves all of
+  // a note's references from the same source).
+  mutable std::string memo_source_;
+  mutable Key memo_folder_ = nullptr;
+  // While rebuild() runs and between same-identity updates: a stored path's
+  // note id and kind, by the path's address (kind_of() is a lookup by
+  // string in notes_).
+  struct StoredNote {
+    Key id;
+    std::optional<Kind> kind;
+  };
+  mutable std::unordered_map<const std::string*, StoredNote> stored_notes_;
   void forget_update_memo() const;
   StoredNote stored_note(const std::string* stored_path) const;
-  Key note_id_stored(const std::string* stored_path) const { return stored_note(stored_path).id; }
-  std::optional<Kind> kind_stored(const std::string* stored_path) const { return stored_note(stored_path).kind; }
 
   schema::Schema schema_;
   mutable Interner ids_;   // entity ids
   mutable Interner keys_;  // folded names
+  mutable Interner folders_;  // source folders (resolution memo keys)
+  mutable std::deque<Target> targets_;
+  mutable std::unordered_map<std::string_view, Target*> target_index_;
   mutable std::string id_buf_;    // reused: an id being built
-  mutable std::string fold_key_;  // reused: the memo key of the current lookup
-  mutable std::unordered_map<std::string, Key> folded_;  // name as written -> its folded key
+  // name as written -> its folded key; the names viewed are in folded_names_
+  // (a lookup by view builds no string).
+  mutable std::unordered_map<std::string_view, Key> folded_;
+  mutable std::deque<std::string> folded_names_;
   std::map<std::string, NoteState, std::less<>> notes_;
   std::unordered_map<Key, std::vector<PathRef>> by_key_;  // ref key -> notes, in path order
   // entity id (by its interned characters) -> (note, index of one of its

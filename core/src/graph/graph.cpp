@@ -100,14 +100,24 @@ std::string fold_name(std::string_view name) {
       for (char c : word) result.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
       continue;
     }
-    utf8proc_uint8_t* out = nullptr;
-    utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(word.data()),
-                                      static_cast<utf8proc_ssize_t>(word.size()), &out,
-                                      static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE |
-                                                                     UTF8PROC_CASEFOLD));
-    if (n >= 0 && out) result.append(reinterpret_cast<const char*>(out), static_cast<size_t>(n));
+    // What utf8proc_map does, into a reused buffer: it sizes the result with
+    // a first decomposition and allocates it, per word.
+    thread_local std::vector<utf8proc_int32_t> buf(64);
+    auto options = static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
+    auto decompose = [&] {
+      // reencode() needs one byte more than the code points it is given.
+      return utf8proc_decompose(reinterpret_cast<const utf8proc_uint8_t*>(word.data()),
+                                static_cast<utf8proc_ssize_t>(word.size()), buf.data(),
+                                static_cast<utf8proc_ssize_t>(buf.size() - 1), options);
+    };
+    utf8proc_ssize_t n = decompose();
+    if (n >= static_cast<utf8proc_ssize_t>(buf.size())) {
+      buf.resize(static_cast<size_t>(n) + 1);
+      n = decompose();
+    }
+    if (n >= 0) n = utf8proc_reencode(buf.data(), n, options);
+    if (n >= 0) result.append(reinterpret_cast<const char*>(buf.data()), static_cast<size_t>(n));
     else result += ascii_lower(word);
-    std::free(out);
   }
   return result;
 }
@@ -136,17 +146,52 @@ void Graph::Interner::clear() {
 
 Graph::Key Graph::fold_key(std::string_view name) const {
   // Bounded: names of notes removed long ago should not pile up forever.
-  if (folded_.size() > 100000 + 8 * notes_.size()) folded_.clear();
-  fold_key_.assign(name);  // a reused buffer: a hit allocates nothing
-  auto it = folded_.find(fold_key_);
-  if (it == folded_.end()) it = folded_.emplace(fold_key_, keys_.intern(fold_name(name))).first;
+  if (folded_.size() > 100000 + 8 * notes_.size()) {
+    folded_.clear();
+    folded_names_.clear();
+  }
+  auto it = folded_.find(name);
+  if (it == folded_.end()) it = folded_.emplace(folded_names_.emplace_back(name), keys_.intern(fold_name(name))).first;
   return it->second;
 }
 
 const std::string& Graph::folded(std::string_view name) const { return *fold_key(name); }
 
+Graph::Target* Graph::intern_target(std::string_view text) const {
+  auto it = target_index_.find(text);
+  if (it != target_index_.end()) return it->second;
+  Target* t = &targets_.emplace_back();
+  t->text.assign(text);
+  t->name = index::link_name_view(t->text);  // a deque element never moves
+  target_index_.emplace(t->text, t);
+  return t;
+}
+
+const Graph::Target& Graph::keyed_target(std::string_view text) const {
+  Target* t = intern_target(text);
+  if (!t->keyed) {
+    std::vector<Key> keys;
+    add_link_keys(t->text, t->name, keys);
+    for (size_t i = 0; i < keys.size() && i < 2; ++i) t->keys[i] = keys[i];
+    t->keyed = true;
+  }
+  return *t;
+}
+
+Graph::Key Graph::folder_key(std::string_view source) const {
+  if (memo_folder_ && source == memo_source_) return memo_folder_;
+  // Only the source's folder matters to Vault::resolve (for a non-empty target).
+  size_t slash = source.rfind('/');
+  memo_folder_ = folders_.intern(slash == std::string_view::npos ? std::string_view() : source.substr(0, slash));
+  memo_source_.assign(source);
+  return memo_folder_;
+}
+
 void Graph::add_link_keys(std::string_view target, std::vector<Key>& keys) const {
-  std::string_view name = index::link_name_view(target);
+  add_link_keys(target, index::link_name_view(target), keys);
+}
+
+void Graph::add_link_keys(std::string_view target, std::string_view name, std::vector<Key>& keys) const {
   keys.push_back(fold_key(name));
   // References resolve through aliases too, and the vault looks an alias up
   // by the whole target (no leading '/', no ".md"): [[Sales/Ops]] names the
@@ -161,7 +206,11 @@ void Graph::add_link_keys(std::string_view target, std::vector<Key>& keys) const
 }
 
 void Graph::add_ref_keys(const Ref& ref, std::vector<Key>& keys) const {
-  if (!ref.target.empty()) return add_link_keys(ref.target, keys);
+  if (!ref.target.empty()) {
+    for (Key k : keyed_target(ref.target).keys)
+      if (k) keys.push_back(k);
+    return;
+  }
   keys.push_back(fold_key(ref.name));
   // Plain text written as a path ("People/Bo Ek") resolves to that note as a
   // link would (resolve_id), so it must also be found under the note's name,
@@ -246,8 +295,17 @@ Fact to_self(Rel rel, Kind from_kind, Ref from, int line) {
 // The line of a frontmatter key's value (for provenance): the first
 // frontmatter link under that key, else the frontmatter's first line.
 int key_line(const parse::Note& note, std::string_view key) {
+  auto same = [](std::string_view a, std::string_view b) {  // ascii_lower(a) == ascii_lower(b)
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i) {
+      char x = a[i] >= 'A' && a[i] <= 'Z' ? static_cast<char>(a[i] - 'A' + 'a') : a[i];
+      char y = b[i] >= 'A' && b[i] <= 'Z' ? static_cast<char>(b[i] - 'A' + 'a') : b[i];
+      if (x != y) return false;
+    }
+    return true;
+  };
   for (const auto& l : note.links)
-    if (!l.frontmatter_key.empty() && ascii_lower(l.frontmatter_key) == ascii_lower(key)) return l.line;
+    if (!l.frontmatter_key.empty() && same(l.frontmatter_key, key)) return l.line;
   return note.has_frontmatter ? note.frontmatter_first : 1;
 }
 
@@ -304,8 +362,8 @@ Graph::NoteState Graph::compute(const index::Vault& vault, const parse::Note& no
         Ref ref;
         std::string rest;
         if (detail::ref_from_item(item, links_on(item.line), ref, &rest)) {
-          Fact f = to_self(Rel::ContactOf, Kind::Person, ref, item.line);
-          f.role = rest;
+          Fact f = to_self(Rel::ContactOf, Kind::Person, std::move(ref), item.line);
+          f.role = std::move(rest);
           st.facts.push_back(std::move(f));
         }
       } else if (detail::in_sections(item.section, timeline)) {
@@ -328,10 +386,10 @@ Graph::NoteState Graph::compute(const index::Vault& vault, const parse::Note& no
       } else if (detail::in_sections(item.section, projects) && item.parent == -1) {
         Ref ref;
         if (detail::ref_from_item(item, links_on(item.line), ref))
-          st.facts.push_back(self_to(Rel::RelatedProject, Kind::Project, ref, item.line));
+          st.facts.push_back(self_to(Rel::RelatedProject, Kind::Project, std::move(ref), item.line));
       } else if (detail::in_sections(item.section, topics)) {
         Ref ref{"", std::string(trim(item.text))};
-        if (!ref.name.empty()) st.facts.push_back(self_to(Rel::HasTopic, Kind::Topic, ref, item.line));
+        if (!ref.name.empty()) st.facts.push_back(self_to(Rel::HasTopic, Kind::Topic, std::move(ref), item.line));
       }
     }
     auto collaborators = detail::sections_named(note, s.collaborator_headings);
@@ -347,19 +405,20 @@ Graph::NoteState Graph::compute(const index::Vault& vault, const parse::Note& no
         Ref who;
         if (person >= static_cast<int>(row.size()) || !detail::ref_from_cell(row[person], who)) continue;
         std::string role_text = role >= 0 && role < static_cast<int>(row.size()) ? row[role].text : "";
-        Fact contact = to_self(Rel::ContactOf, Kind::Person, who, line);
-        contact.role = role_text;
-        st.facts.push_back(contact);
         Ref org;
         bool has_org = company >= 0 && company < static_cast<int>(row.size()) && detail::ref_from_cell(row[company], org);
-        if (has_org || !role_text.empty()) {
+        bool works_at = has_org || !role_text.empty();
+        Fact contact = to_self(Rel::ContactOf, Kind::Person, works_at ? who : std::move(who), line);
+        contact.role = role_text;
+        st.facts.push_back(std::move(contact));
+        if (works_at) {
           Fact works;
           works.rel = Rel::WorksAt;
           works.from_kind = Kind::Person;
-          works.from = who;
+          works.from = std::move(who);
           works.to_kind = Kind::Company;
-          if (has_org) works.to = org;
-          works.role = role_text;
+          if (has_org) works.to = std::move(org);
+          works.role = std::move(role_text);
           works.line = line;
           st.facts.push_back(std::move(works));
         }
@@ -368,24 +427,24 @@ Graph::NoteState Graph::compute(const index::Vault& vault, const parse::Note& no
   } else if (st.kind == Kind::Meeting) {
     std::vector<Ref> accounts;
     int line = fm_refs(s.account_keys, accounts);
-    for (auto& a : accounts) st.facts.push_back(self_to(Rel::About, Kind::Account, a, line));
+    for (auto& a : accounts) st.facts.push_back(self_to(Rel::About, Kind::Account, std::move(a), line));
     std::vector<Ref> attendees;
     line = fm_refs(s.attendee_keys, attendees);
-    for (auto& a : attendees) st.facts.push_back(to_self(Rel::Attended, Kind::Person, a, line));
+    for (auto& a : attendees) st.facts.push_back(to_self(Rel::Attended, Kind::Person, std::move(a), line));
     auto attendee_sections = detail::sections_named(note, s.attendee_headings);
     for (const auto& item : note.lists) {
       if (item.task || !detail::in_sections(item.section, attendee_sections)) continue;
       Ref ref;
       if (detail::ref_from_item(item, links_on(item.line), ref))
-        st.facts.push_back(to_self(Rel::Attended, Kind::Person, ref, item.line));
+        st.facts.push_back(to_self(Rel::Attended, Kind::Person, std::move(ref), item.line));
     }
   } else if (st.kind == Kind::Project) {
     std::vector<Ref> owners;
     int line = fm_refs(s.owner_keys, owners);
-    for (auto& o : owners) st.facts.push_back(self_to(Rel::Owner, Kind::Person, o, line));
+    for (auto& o : owners) st.facts.push_back(self_to(Rel::Owner, Kind::Person, std::move(o), line));
     std::vector<Ref> accounts;
     line = fm_refs(s.account_keys, accounts);
-    for (auto& a : accounts) st.facts.push_back(to_self(Rel::RelatedProject, Kind::Account, a, line));
+    for (auto& a : accounts) st.facts.push_back(to_self(Rel::RelatedProject, Kind::Account, std::move(a), line));
   } else if (st.kind == Kind::Person) {
     std::vector<Ref> companies;
     int line = fm_refs(s.company_keys, companies);
@@ -410,7 +469,7 @@ Graph::NoteState Graph::compute(const index::Vault& vault, const parse::Note& no
     std::vector<Ref> accounts;
     line = fm_refs(s.account_keys, accounts);
     for (auto& a : accounts) {
-      Fact f = self_to(Rel::ContactOf, Kind::Account, a, line);
+      Fact f = self_to(Rel::ContactOf, Kind::Account, std::move(a), line);
       f.from_kind = Kind::Person;
       st.facts.push_back(std::move(f));
     }
@@ -421,14 +480,17 @@ Graph::NoteState Graph::compute(const index::Vault& vault, const parse::Note& no
   for (const auto& l : note.links) body_links += l.frontmatter_key.empty() && !l.target.empty();
   st.mentions.reserve(body_links);
   for (const auto& l : note.links)
-    if (l.frontmatter_key.empty() && !l.target.empty()) st.mentions.push_back({l.target, l.line});
+    if (l.frontmatter_key.empty() && !l.target.empty()) st.mentions.push_back({&keyed_target(l.target), l.line});
 
+  st.ref_keys.reserve(2 * (st.facts.size() + st.mentions.size()));
   for (const auto& f : st.facts) {
     if (!f.from_self && !(f.from.target.empty() && f.from.name.empty())) add_ref_keys(f.from, st.ref_keys);
     if (!f.to_self && !(f.to.target.empty() && f.to.name.empty())) add_ref_keys(f.to, st.ref_keys);
     for (const auto& l : f.links) add_ref_keys(l, st.ref_keys);
   }
-  for (const auto& m : st.mentions) add_link_keys(m.target, st.ref_keys);
+  for (const auto& m : st.mentions)
+    for (Key k : m.target->keys)
+      if (k) st.ref_keys.push_back(k);
   // Interned, so sorting by address is enough to make them unique.
   std::sort(st.ref_keys.begin(), st.ref_keys.end());
   st.ref_keys.erase(std::unique(st.ref_keys.begin(), st.ref_keys.end()), st.ref_keys.end());
@@ -449,18 +511,20 @@ Graph::Key Graph::resolve_id(const index::Vault& vault, const Ref& ref, Kind exp
   std::string_view name;
   bool tried = false;  // `name` was just looked up as the link target itself
   if (!ref.target.empty()) {
-    if (const std::string* r = resolve_path(vault, ref.target, source)) return note_id_stored(r);
-    name = index::link_name_view(ref.target);
+    // Interned only where resolve_path() would intern it anyway.
+    const Target* t = resolve_memo_on_ || update_memo_on_ ? intern_target(ref.target) : nullptr;
+    Resolution r = resolve_path(vault, ref.target, source, t);
+    if (r.path) return r.id;
+    name = t ? t->name : index::link_name_view(ref.target);
     tried = name == ref.target;
   } else {
     name = ref.name;
   }
   if (trim(name).empty()) return nullptr;
   if (expected == Kind::Note) return nullptr;  // an unresolved mention names nothing
-  if (const std::string* r = tried ? nullptr : resolve_path(vault, name, source)) {
-    auto k = kind_stored(r);
-    if (k == expected || (expected == Kind::Company && k == Kind::Account)) return note_id_stored(r);
-  }
+  if (!tried)
+    if (Resolution r = resolve_path(vault, name, source); r.path)
+      if (r.kind == expected || (expected == Kind::Company && r.kind == Kind::Account)) return r.id;
   const std::string& key = *fold_key(name);
   id_buf_.assign(kind_name(expected));
   id_buf_.push_back(':');
@@ -486,7 +550,7 @@ void Graph::resolve_note(const index::Vault& vault, const std::string& path, Not
     r.text = f.text;
     r.links.reserve(f.links.size());
     for (const auto& l : f.links) {
-      if (const std::string* p = resolve_path(vault, l.target, path)) r.links.push_back(*note_id_stored(p));
+      if (Key id = resolve_path(vault, l.target, path).id) r.links.push_back(*id);
       else r.links.emplace_back();
     }
     r.path = path;
@@ -496,13 +560,13 @@ void Graph::resolve_note(const index::Vault& vault, const std::string& path, Not
   for (const auto& m : st.mentions) {
     // Mentions count only when they name a typed note; most body links do
     // not, so decide before building any id.
-    const std::string* to = resolve_path(vault, m.target, path);
-    if (!to || !kind_stored(to)) continue;
+    Resolution to = resolve_path(vault, m.target->text, path, m.target);
+    if (!to.path || !to.kind) continue;
     Relation& r = st.resolved.emplace_back();
     r.rel = Rel::Mentions;
     r.from = self;
-    r.to = *note_id_stored(to);
-    r.to_name = index::link_name_view(m.target);
+    r.to = *to.id;
+    r.to_name = m.target->name;
     r.path = path;
     r.line = m.line;
   }
@@ -513,14 +577,14 @@ bool path_before(const std::string* a, const std::string* b) { return *a < *b; }
 }  // namespace
 
 // `path` must be the key of the note in `notes_`: the indexes keep its address.
-void Graph::index_note(const NoteEntry& note, bool add) {
+void Graph::index_note(const NoteEntry& note, bool add, bool in_order) {
   PathRef self = &note.first;
   const NoteState& st = note.second;
   for (const auto& k : st.ref_keys) {
     if (add) {
       auto& paths = by_key_[k];
       // A rebuild adds notes in path order: append; an update inserts.
-      if (paths.empty() || path_before(paths.back(), self)) {
+      if (in_order || paths.empty() || path_before(paths.back(), self)) {
         paths.push_back(self);
       } else {
         auto at = std::lower_bound(paths.begin(), paths.end(), self, path_before);
@@ -536,12 +600,19 @@ void Graph::index_note(const NoteEntry& note, bool add) {
     return a.note == b.note ? a.index < b.index : a.note->first < b.note->first;
   };
   // Every id is a view of an interned string: its characters' address names it.
+  const char* last_id = nullptr;
+  std::vector<EntityUse>* last_uses = nullptr;
   auto touch_entity = [&](std::string_view id, uint32_t index) {
     if (id.empty()) return;
     if (add) {
-      auto& uses = by_entity_[id.data()];
+      // Consecutive relations mostly touch the same entity (the note itself).
+      if (id.data() != last_id) {
+        last_id = id.data();
+        last_uses = &by_entity_[last_id];  // elements of an unordered_map do not move
+      }
+      auto& uses = *last_uses;
       EntityUse use{&note, index};
-      if (uses.empty() || use_before(uses.back(), use)) {
+      if (uses.empty() || (in_order && uses.back().note != &note) || use_before(uses.back(), use)) {
         uses.push_back(use);
       } else {
         auto at = std::lower_bound(uses.begin(), uses.end(), use, use_before);
@@ -599,26 +670,24 @@ void Graph::set_schema(const index::Vault& vault, schema::Schema schema) {
   rebuild(vault);
 }
 
-const std::string* Graph::resolve_path(const index::Vault& vault, std::string_view target,
-                                       std::string_view source) const {
-  auto lookup = [&] { return vault.resolve_stored(target, source, true); };
+Graph::Resolution Graph::resolve_path(const index::Vault& vault, std::string_view target, std::string_view source,
+                                      const Target* interned) const {
+  auto lookup = [&] {
+    Resolution r;
+    r.path = vault.resolve_stored(target, source, true);
+    if (r.path) {
+      StoredNote n = stored_note(r.path);
+      r.id = n.id;
+      r.kind = n.kind;
+    }
+    return r;
+  };
   if ((!resolve_memo_on_ && !update_memo_on_) || target.empty()) return lookup();
-  // Only the source's folder matters to Vault::resolve (for a non-empty target).
-  size_t slash = source.rfind('/');
-  std::string_view folder = slash == std::string_view::npos ? std::string_view() : source.substr(0, slash);
-  if (!resolve_memo_on_) {
-    // Bounded: a long session edits many notes.
-    if (update_resolutions_.size() > 20000) forget_update_memo();
-    update_key_.assign(folder);
-    update_key_.push_back('\n');  // never in a folder's name
-    update_key_.append(target);
-    auto it = update_resolutions_.find(update_key_);
-    if (it == update_resolutions_.end()) it = update_resolutions_.emplace(update_key_, lookup()).first;
-    return it->second;
-  }
-  MemoKey key{folder, target, std::hash<std::string_view>()(folder)};
-  auto it = resolve_memo_.find(key);
-  if (it == resolve_memo_.end()) it = resolve_memo_.emplace(key, lookup()).first;
+  // Bounded: a long session edits many notes.
+  if (!resolve_memo_on_ && resolutions_.size() > 20000) forget_update_memo();
+  MemoKey key{folder_key(source), interned ? interned : intern_target(target)};
+  auto [it, fresh] = resolutions_.try_emplace(key);
+  if (fresh) it->second = lookup();
   return it->second;
 }
 
@@ -633,7 +702,7 @@ Graph::StoredNote Graph::stored_note(const std::string* stored_path) const {
 }
 
 void Graph::forget_update_memo() const {
-  update_resolutions_.clear();
+  resolutions_.clear();
   stored_notes_.clear();
 }
 
@@ -646,20 +715,26 @@ void Graph::rebuild(const index::Vault& vault) {
   by_entity_.clear();
   // Every view into them went with the notes above.
   folded_.clear();
+  folded_names_.clear();
   ids_.clear();
   keys_.clear();
-  for (const auto& [path, note] : vault.notes()) notes_.emplace(path, compute(vault, note));
+  folders_.clear();
+  memo_source_.clear();
+  memo_folder_ = nullptr;
+  target_index_.clear();
+  targets_.clear();
+  // The vault's notes are in path order, as notes_ keeps them: each goes at the end.
+  for (const auto& [path, note] : vault.notes()) notes_.emplace_hint(notes_.end(), path, compute(vault, note));
   // Kinds are all known now, so references resolve against the final typing.
   // The vault does not change during a rebuild, so the same link from the
   // same folder resolves once (a fifth of a rebuild went to Vault::resolve).
   resolve_memo_on_ = true;
   for (auto& entry : notes_) {
     resolve_note(vault, entry.first, entry.second);
-    index_note(entry, true);
+    index_note(entry, true, true);
   }
   resolve_memo_on_ = false;
-  resolve_memo_.clear();
-  stored_notes_.clear();
+  forget_update_memo();
 }
 
 void Graph::on_upsert(const index::Vault& vault, std::string_view path) {
