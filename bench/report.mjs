@@ -139,6 +139,12 @@ p("### Targets (issue 7), ratios pair by pair from this run");
   body.push(["8", "index memory per note, wasm (heap growth / notes) ≤ 1 KiB (stretch 0.5)",
     per((s) => `${s}: ${kib(mem(s)?.bytes_per_note)}`) + ` (native heap: ${per((s) => kib(get("native", "memory", s)?.bytes_per_note))}; note text ≈ ${kib(mem("10k")?.text_bytes_per_note)}; C++ allocations per note: ${per((s) => f1(get("native", "memory", s)?.allocs_per_note))})`,
     verdict(mem("10k") ? mem("10k").bytes_per_note <= 1024 : null)]);
+  // The allocator's counts (run.mjs memory stages), where the module reports them.
+  if (mem("10k")?.in_use_per_note != null)
+    body.push(["8", "the same, allocator in use / high-water per note, note texts excluded (graph included)",
+      per((s) => (mem(s)?.in_use_per_note != null ? `${s}: ${kib(mem(s).in_use_without_text_per_note)} / ${kib(mem(s).peak_without_text_per_note)}` : `${s}: –`)) +
+      ` (before the graph: ${per((s) => (memS(s)?.in_use_per_note != null ? `${s}: ${kib(memS(s).in_use_without_text_per_note)} / ${kib(memS(s).peak_without_text_per_note)}` : `${s}: –`))})`,
+      verdict(mem("10k").in_use_without_text_per_note <= 1024)]);
   body.push(["8", "peak / steady: one crossing for the vault vs chunks of " + (mem("10k")?.chunk ?? "?"),
     per((s) => (memS(s) && mem(s) ? `${s}: ${rx(memS(s).heap_bytes / mem(s).heap_bytes)}` : `${s}: –`)), ""]);
   // 9, 10

@@ -24,7 +24,11 @@
 //   wasm_cold_process, wasm_warm_process
 //                    the same two, each run in a new Node process (what a user
 //                    meets at Obsidian start: first-touch heap pages, cold JIT)
-//   wasm_memory      heap growth after wasm_index / notes (fresh module)
+//   memory_single    heap growth after one upsertMany of the vault / notes
+//                    (fresh module), and where the module reports them the
+//                    allocator's bytes in use and high-water mark per note,
+//                    with and without the note texts, then with the graph
+//                    its first panel builds
 //   upsert_panel     per edit: Engine.upsert() then Engine.panel() of the
 //                    account note, results parsed: p50/p99 over 2,000 edits
 //   query_*, dedup   call engine.query / engine.dedup when the core has them;
@@ -158,21 +162,28 @@ async function runVault(dir, label) {
     engine.dispose();
   }
   if (want("cold")) {
-    const cold = [], init = [], mem = [];
+    const cold = [], init = [], mem = [], inUse = [], peak = [];
     for (let r = 0; r <= RUNS; r++) {
       const t0 = performance.now();
       const { engine, module } = await freshEngine();
       const t1 = performance.now();
       const before = heapBytes(module);
+      const stats = typeof module.heapInUse === "function";  // see memory_single
+      const inUseBefore = stats ? module.heapInUse() : NaN;
       upsertChunked(engine, files);
       const t2 = performance.now();
-      if (r > 0) { cold.push(t2 - t0); init.push(t1 - t0); mem.push(heapBytes(module) - before); }
+      if (r > 0) {
+        cold.push(t2 - t0); init.push(t1 - t0); mem.push(heapBytes(module) - before);
+        if (stats) { inUse.push(module.heapInUse() - inUseBefore); peak.push(module.heapPeak() - inUseBefore); }
+      }
       engine.dispose();
     }
     emit({ ...row("wasm", "wasm_cold", label, n, bytes, cold), init_ms: median(init) });
     const heap = median(mem);
     emit({ impl: "wasm", stage: "memory", corpus: label, notes: n, bytes, heap_bytes: heap, bytes_per_note: heap / n,
-      text_bytes_per_note: bytes / n, chunk: CHUNK });
+      text_bytes_per_note: bytes / n, chunk: CHUNK,
+      ...(inUse.length ? { in_use_per_note: median(inUse) / n, peak_per_note: median(peak) / n,
+        in_use_without_text_per_note: (median(inUse) - bytes) / n, peak_without_text_per_note: (median(peak) - bytes) / n } : {}) });
     emitInNewProcesses("wasm_cold_process", label, n, bytes, ["start-child", "cold", dir]);
   }
   // --- warm start (target 10): a fresh module (compile + instantiate) loads
@@ -208,9 +219,25 @@ async function runVault(dir, label) {
   if (want("memory_single") && n <= 20000) {
     const { engine, module } = await freshEngine();
     const before = heapBytes(module);
+    // The allocator's own counts, where the module has them: the memory's
+    // growth (heap_bytes) misses what fits in its initial 16 MB (most of a
+    // 1k vault) and rounds up to its growth steps.
+    const stats = typeof module.heapInUse === "function";
+    const inUseBefore = stats ? module.heapInUse() : NaN;
     engine.upsertMany(files.map((f) => ({ path: f.path, text: f.text, mtime: 0 })));
-    emit({ impl: "wasm", stage: "memory_single", corpus: label, notes: n, heap_bytes: heapBytes(module) - before,
-      bytes_per_note: (heapBytes(module) - before) / n });
+    const row = { impl: "wasm", stage: "memory_single", corpus: label, notes: n, heap_bytes: heapBytes(module) - before,
+      bytes_per_note: (heapBytes(module) - before) / n };
+    if (stats) {
+      const text = bytes;  // the note texts' UTF-8 bytes, which the vault keeps
+      const inUse = module.heapInUse() - inUseBefore, peak = module.heapPeak() - inUseBefore;
+      Object.assign(row, { in_use_per_note: inUse / n, peak_per_note: peak / n,
+        in_use_without_text_per_note: (inUse - text) / n, peak_without_text_per_note: (peak - text) / n });
+      // The first panel builds the graph: part of what a loaded vault holds.
+      engine.panel(firstAccount(files));
+      Object.assign(row, { with_graph_in_use_per_note: (module.heapInUse() - inUseBefore) / n,
+        with_graph_peak_per_note: (module.heapPeak() - inUseBefore) / n });
+    }
+    emit(row);
     engine.dispose();
   }
 

@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -159,7 +160,9 @@ class Vault {
   void log_change(Change::Kind kind, const std::string& path, const parse::Note* note);
 
   std::map<std::string, parse::Note, std::less<>> notes_;
-  std::unordered_map<std::string, std::string> texts_;
+  // path -> the text last upserted: the parsed note's own bytes
+  // (parse::Note::source), not a second copy, or an attached text
+  std::unordered_map<std::string, std::shared_ptr<const std::string>> texts_;
   // restored notes whose text is not attached yet -> hash of that text
   std::unordered_map<std::string, uint64_t> detached_;
   // text_hash() of held texts, filled on first use (a snapshot save hashes

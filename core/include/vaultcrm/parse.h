@@ -9,6 +9,7 @@
 //   for (const auto& task : n.tasks) ...
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,7 +51,9 @@ struct Section {
 
 struct ListItem {
   int line = 0;
-  std::string text;  // raw first line after the marker (and the task box)
+  // Raw first line after the marker (and the task box): a view into the
+  // note's bytes (Note::source), valid as long as a copy of the note is.
+  std::string_view text;
   int parent = -1;   // enclosing list item
   int section = -1;
   bool task = false;
@@ -61,7 +64,7 @@ struct Task {
   int line = 0;
   std::string status;  // the character between the brackets, as written
   bool completed = false;
-  std::string text;
+  std::string_view text;  // its list item's text, the same bytes (Note::source)
   int section = -1;
   int list_item = -1;  // index into Note::lists
   std::string due, scheduled, start, done, created;
@@ -131,6 +134,14 @@ struct Note {
   std::vector<CodeBlock> code_blocks;
   std::vector<InlineField> inline_fields;
   std::vector<Diagnostic> errors;
+
+  // The bytes ListItem::text and Task::text view: the note's text as it was
+  // parsed (a vault keeps no other copy of it), or, for a note restored from
+  // a snapshot, those texts alone. Shared, so a copy of a note views the
+  // same bytes and they live as long as any copy does. List item texts were
+  // a sixth of an index's heap as a string each (14 a note, 140 bytes each
+  // in the bench vaults), and a task's text was a second copy of its item's.
+  std::shared_ptr<const std::string> source;
 };
 
 struct Limits {

@@ -454,7 +454,7 @@ void entry_groups(const index::Vault& vault, const Options& o, const std::unorde
           it.links.insert(key);
           it.link_names.insert(l->target);
         }
-      tokenize(it, mark_date(replace_links(strip_date_prefix(li.text, li.date), it.link_names), it.date));
+      tokenize(it, mark_date(replace_links(strip_date_prefix(std::string(li.text), li.date), it.link_names), it.date));
       if (it.norm.empty()) continue;
       items.push_back(std::move(it));
     }

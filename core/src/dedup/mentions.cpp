@@ -320,7 +320,7 @@ std::vector<Mention> extract_mentions(const index::Vault& vault, const Options& 
         for (const auto* l : lit->second) add_link_mention(n, *l, "list", heading, cit->second, "", "");
         continue;
       }
-      std::string text = clean_surface(item.text);
+      std::string text = clean_surface(std::string(item.text));
       std::vector<std::string> names;
       // "A, B" with full names on both sides is two people; "Smith, Robert" is one.
       size_t comma = text.find(',');
@@ -502,7 +502,7 @@ std::vector<Mention> extract_mentions(const index::Vault& vault, const Options& 
       auto fit = first_names.find(r.account);
       if (fit == first_names.end()) continue;
       const auto& fulls = full_names[r.account];
-      auto scan = [&](const std::string& raw, int line, int section) {
+      auto scan = [&](std::string_view raw, int line, int section) {
         if (section >= 0) {
           const std::string& h = n.sections[section].heading;
           if (heading_in(h, o.contact_headings) || heading_in(h, o.collaborator_headings) ||
@@ -510,7 +510,7 @@ std::vector<Mention> extract_mentions(const index::Vault& vault, const Options& 
             return;
         }
         // Blank out [[links]] and `code`: links are handled above.
-        std::string text = raw;
+        std::string text(raw);
         for (size_t p = text.find("[["); p != std::string::npos; p = text.find("[[", p)) {
           size_t e = text.find("]]", p);
           if (e == std::string::npos) break;

@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <memory>
 
 namespace vaultcrm::snapshot {
 
@@ -404,10 +405,15 @@ void read_note(Reader& r, parse::Note& n) {
     x.line = r.line();
     x.column = r.line();
   }
+  // List item and task texts view Note::source: here one block holding
+  // them all (the note's text stays on disk), filled once they are read.
+  // A task's text is its list item's, as parse_note leaves it, when equal.
+  std::vector<std::string_view> texts;  // views into the snapshot's bytes, for now
   n.lists.resize(r.count());
+  texts.reserve(n.lists.size());
   for (auto& x : n.lists) {
     x.line = r.line();
-    r.s(x.text);
+    texts.push_back(r.sv());
     x.parent = r.line();
     x.section = r.line();
     x.task = r.b();
@@ -418,7 +424,7 @@ void read_note(Reader& r, parse::Note& n) {
     x.line = r.line();
     r.s(x.status);
     x.completed = r.b();
-    r.s(x.text);
+    x.text = r.sv();
     x.section = r.line();
     x.list_item = r.line();
     r.s(x.due);
@@ -428,6 +434,37 @@ void read_note(Reader& r, parse::Note& n) {
     r.s(x.created);
     r.s(x.priority);
     r.strings(x.tags);
+  }
+  if (!n.lists.empty() || !n.tasks.empty()) {
+    size_t bytes = 0;
+    for (std::string_view t : texts) bytes += t.size();
+    std::vector<bool> own(n.tasks.size(), true);
+    for (size_t i = 0; i < n.tasks.size(); ++i) {
+      const parse::Task& t = n.tasks[i];
+      own[i] = t.list_item < 0 || static_cast<size_t>(t.list_item) >= texts.size() || texts[t.list_item] != t.text;
+      if (own[i]) bytes += t.text.size();
+    }
+    auto source = std::make_shared<std::string>();
+    source->reserve(bytes);
+    for (std::string_view t : texts) source->append(t);
+    for (size_t i = 0; i < n.tasks.size(); ++i)
+      if (own[i]) source->append(n.tasks[i].text);
+    const char* at = source->data();
+    for (size_t i = 0; i < n.lists.size(); ++i) {
+      n.lists[i].text = std::string_view(at, texts[i].size());
+      at += texts[i].size();
+    }
+    for (size_t i = 0; i < n.tasks.size(); ++i) {
+      parse::Task& t = n.tasks[i];
+      if (!own[i]) {
+        t.text = n.lists[static_cast<size_t>(t.list_item)].text;
+        continue;
+      }
+      const size_t size = t.text.size();
+      t.text = std::string_view(at, size);
+      at += size;
+    }
+    n.source = std::move(source);
   }
   n.tables.resize(r.count());
   for (auto& x : n.tables) {

@@ -190,7 +190,7 @@ const parse::Note& Vault::upsert(std::string_view path, std::string_view text, d
   } else {
     it = notes_.emplace(std::string(path), parse::parse_note(path, text, mtime, limits)).first;
   }
-  texts_[it->first] = std::string(text);
+  texts_[it->first] = it->second.source;  // the bytes it was parsed from, shared (parse_note copied `text`)
   hashes_.erase(it->first);
   detached_.erase(it->first);
   add_keys(it->second);
@@ -234,7 +234,7 @@ void Vault::clear() {
 bool Vault::attach_text(std::string_view path, std::string_view text) {
   auto it = detached_.find(std::string(path));
   if (it == detached_.end() || it->second != hash_text(text)) return false;
-  texts_[it->first] = std::string(text);
+  texts_[it->first] = std::make_shared<const std::string>(text);
   hashes_[it->first] = it->second;
   detached_.erase(it);
   return true;
@@ -278,7 +278,7 @@ bool Vault::rename(std::string_view from, std::string_view to_view) {
     detached_hash = detached->second;
     detached_.erase(detached);
   }
-  std::string text = std::move(texts_[it->first]);
+  std::shared_ptr<const std::string> text = std::move(texts_[it->first]);
   texts_.erase(it->first);
   hashes_.erase(it->first);
   notes_.erase(it);
@@ -317,8 +317,8 @@ uint64_t hash_text(std::string_view text) {
 
 std::optional<std::string_view> Vault::text(std::string_view path) const {
   auto it = texts_.find(std::string(path));
-  if (it == texts_.end()) return std::nullopt;
-  return std::string_view(it->second);
+  if (it == texts_.end() || !it->second) return std::nullopt;
+  return std::string_view(*it->second);
 }
 
 uint64_t Vault::text_hash(std::string_view path) const {

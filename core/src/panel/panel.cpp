@@ -252,7 +252,7 @@ std::optional<AccountPanel> build(const index::Vault& vault, const graph::Graph&
   // Open tasks: the note's, then those of meetings about the account.
   auto add_tasks = [&](const parse::Note& n) {
     for (const auto& t : n.tasks)
-      if (task_is_open(t)) p.open_tasks.push_back({n.path, t.line, t.text, t.status, t.due, t.priority});
+      if (task_is_open(t)) p.open_tasks.push_back({n.path, t.line, std::string(t.text), t.status, t.due, t.priority});
   };
   add_tasks(*note);
   std::sort(meeting_paths.begin(), meeting_paths.end());
@@ -264,7 +264,7 @@ std::optional<AccountPanel> build(const index::Vault& vault, const graph::Graph&
     auto sections = sections_named(*note, headings);
     for (const auto& item : note->lists)
       if (item.parent == -1 && !item.task && in_sections(item.section, sections))
-        out.push_back({item.text, item.line, first_link(item.line)});
+        out.push_back({std::string(item.text), item.line, first_link(item.line)});
   };
   collect(s.key_fact_headings, p.key_facts);
   collect(s.opportunity_headings, p.opportunities);

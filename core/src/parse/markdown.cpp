@@ -422,7 +422,7 @@ class Builder {
       size_t line_start = lines_.line_start(item.line);
       content = trim_right(raw.substr(std::min(raw.size(), off - line_start)));
     }
-    item.text = std::string(content);
+    item.text = content;  // a view into the note's bytes (parse_note parses Note::source)
     std::string_view t = content;
     if (!t.empty() && t[0] == '(') t.remove_prefix(1);
     if (starts_with_iso_date(t)) item.date = std::string(t.substr(0, 10));

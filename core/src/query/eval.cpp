@@ -366,7 +366,7 @@ Val task_field(const Ctx& ctx, const parse::Note& n, const parse::Task& t, std::
           done = false;
     return Val::boolean(done);
   }
-  if (f == "text" || f == "visual") return Val::string(t.text);
+  if (f == "text" || f == "visual") return Val::string(std::string(t.text));
   if (f == "line") return Val::number(t.line - 1);
   if (f == "lineCount" || f == "linecount") return Val::number(1);
   if (f == "path") return Val::string(n.path);
@@ -433,7 +433,7 @@ const char* const kTaskFields[] = {"status", "completed", "checked", "fullyCompl
                                    "annotated"};
 
 Val item_field(const Ctx& ctx, const parse::Note& n, const parse::ListItem& li, std::string_view f) {
-  if (f == "text" || f == "visual") return Val::string(li.text);
+  if (f == "text" || f == "visual") return Val::string(std::string(li.text));
   if (f == "line") return Val::number(li.line - 1);
   if (f == "path") return Val::string(n.path);
   if (f == "task") return Val::boolean(false);

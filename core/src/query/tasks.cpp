@@ -104,8 +104,8 @@ const std::string& format_priority(const Ctx& ctx, const parse::Task& t) {
 }
 
 // Description: the text without Tasks' signifiers and Dataview date fields.
-std::string description_of(const std::string& text) {
-  std::string s = text;
+std::string description_of(std::string_view text) {
+  std::string s(text);
   // Dataview-style [key:: value] / (key:: value) for the task keys.
   // One pass over the "::" of the text: the word between the nearest '[' or
   // '(' before it and the "::" is compared with the task keys, folding ASCII
