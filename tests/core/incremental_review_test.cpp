@@ -409,18 +409,28 @@ TEST(IncrementalReview, LinksResolveCaseInsensitivelyAndMarkdownByName) {
 
 // [[#Heading]] points into the note itself: file.outlinks lists the note
 // (eval.cpp, an empty target is the note), and Obsidian counts it as a
-// resolved self-link, so file.inlinks and FROM [[A]] should list A too.
-// BUG (vault.cpp, not fixed here: another engineer is changing it):
-// Vault::add_keys files no link with an empty target in linkers_, so
-// backlinks() never finds the note itself; outlinks and inlinks disagree.
-TEST(IncrementalReview, DISABLED_SelfHeadingLinkIsAnInlinkAsItIsAnOutlink) {
+// resolved self-link, so file.inlinks and FROM [[A]] list A too (Dataview
+// builds inlinks by inverting the outlinks). Vault::add_keys files such a
+// link in linkers_ under the note's own name (it used to file none).
+TEST(IncrementalReview, SelfHeadingLinkIsAnInlinkAsItIsAnOutlink) {
   Engine e;
   (void)e.upsert("A.md", "# Top\nsee [[#Top]]\n", 1);
   auto rows = nlohmann::json::parse(e.query("TABLE file.outlinks, file.inlinks WHERE file.name = \"A\"", "", kDql));
   const auto& row = rows["value"]["rows"][0];
   ASSERT_EQ(row[1].size(), 1u) << rows.dump();
   EXPECT_EQ(row[1][0]["path"], "A.md");
-  EXPECT_EQ(row[2].size(), 1u) << rows.dump();
+  ASSERT_EQ(row[2].size(), 1u) << rows.dump();
+  EXPECT_EQ(row[2][0]["path"], "A.md");
+  auto from = nlohmann::json::parse(e.query("LIST FROM [[A]]", "", kDql));
+  ASSERT_EQ(from["value"]["rows"].size(), 1u) << from.dump();
+  // Renamed, the link follows the note; the panel's mentions leave it out.
+  Script s;
+  s.load({{"A.md", "# Top\nsee [[#Top]]\n"}, {"B.md", "[[A]]\n"}});
+  s.rename("A.md", "Sub/C.md");
+  s.upsert("Sub/C.md", "# Top\n");
+  s.upsert("Sub/C.md", "# Top\n[[#Top]] [[C#Top]]\n");
+  s.remove("Sub/C.md");
+  EXPECT_TRUE(s.ok());
 }
 
 // Obsidian compares link paths lower-cased with JavaScript's toLowerCase()

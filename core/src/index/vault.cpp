@@ -67,9 +67,9 @@ void Vault::add_keys(const parse::Note& note) {
     by_alias_[key].insert(self);
   }
   for (const auto& link : note.links) {
-    if (link.target.empty()) continue;
-    // == last_component(link_key(target)), built without two copies
-    lower_into(link_name_view(link.target), key);
+    // == last_component(link_key(target)), built without two copies; a
+    // [[#Heading]] names the note itself, so it is filed under its own name
+    lower_into(link.target.empty() ? std::string_view(note.name) : link_name_view(link.target), key);
     linkers_[key].insert(self);
   }
   for (const auto& tag : note.tags) {
@@ -107,12 +107,11 @@ void Vault::drop_keys(const parse::Note& note) {
     else by_path_.erase(at);
   }
   for (const auto& alias : note.aliases) erase_from(by_alias_, ascii_lower(alias));
-  for (const auto& link : note.links)
-    if (!link.target.empty()) {
-      std::string key;
-      lower_into(link_name_view(link.target), key);  // as add_keys builds it
-      erase_from(linkers_, key);
-    }
+  for (const auto& link : note.links) {
+    std::string key;
+    lower_into(link.target.empty() ? std::string_view(note.name) : link_name_view(link.target), key);  // as add_keys
+    erase_from(linkers_, key);
+  }
   for (const auto& tag : note.tags) {
     auto it = by_tag_.find(ascii_lower(tag));
     if (it == by_tag_.end()) continue;
@@ -389,8 +388,9 @@ std::vector<const parse::Note*> Vault::backlink_notes(std::string_view path, boo
   if (!note) return {};
   // A link resolves (by path or by file name, never by alias) only to a note
   // whose name is its last component, and linkers_ lists the notes holding
-  // such a link under that name, once each and in path order: no other note
-  // needs looking at, and the answer needs no sorting.
+  // such a link under that name (and a note holding a [[#Heading]] under its
+  // own), once each and in path order: no other note needs looking at, and
+  // the answer needs no sorting.
   std::string key;
   lower_into(note->name, key);
   auto it = linkers_.find(key);
@@ -399,7 +399,13 @@ std::vector<const parse::Note*> Vault::backlink_notes(std::string_view path, boo
   for (NoteRef src : it->second) {
     if (src == note && !include_self) continue;
     for (const auto& link : src->links) {
-      if (link.target.empty() || !parse::detail::equals_ascii_ci(link_name_view(link.target), note->name)) continue;
+      if (link.target.empty()) {
+        // [[#Heading]]: a link to the note holding it, as file.outlinks reads it
+        if (src != note) continue;
+        out.push_back(src);
+        break;
+      }
+      if (!parse::detail::equals_ascii_ci(link_name_view(link.target), note->name)) continue;
       const std::string* r = resolve_stored(link.target, src->path);
       if (r && *r == note->path) {
         out.push_back(src);
