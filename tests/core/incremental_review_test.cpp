@@ -448,16 +448,38 @@ TEST(IncrementalReview, DISABLED_NonAsciiCaseResolvesAsAsciiCaseDoes) {
 
 // A markdown link relative to the linking note's folder, as Obsidian writes
 // them with "New link format: Relative path to file" ("../People/Ana%20Lima.md").
-// BUG (vault.cpp, not fixed here): Vault::resolve_stored does not read "./"
-// or "../", so both links stay unresolved (and file.outlinks, backlinks,
-// graph contacts written this way miss their note).
-TEST(IncrementalReview, DISABLED_RelativeMarkdownLinkWithDotDotResolves) {
+// Vault::resolve_stored reads "./" and "../" from the linking note's folder
+// (it used to leave both links unresolved); a path climbing out of the
+// vault names nothing.
+TEST(IncrementalReview, RelativeMarkdownLinkWithDotDotResolves) {
   Engine e;
   (void)e.upsert("People/Ana Lima.md", "# a\n", 1);
   (void)e.upsert("Archive/Ana Lima.md", "# old\n", 1);
-  (void)e.upsert("Customers/Acme.md", "[Ana](../People/Ana%20Lima.md) [Ana](./../Archive/Ana%20Lima.md)\n", 1);
+  (void)e.upsert("Customers/Acme.md",
+                 "[Ana](../People/Ana%20Lima.md) [Ana](./../Archive/Ana%20Lima.md) [Ana](../../People/Ana%20Lima.md) "
+                 "[[../people/ana lima]] [x](./Acme.md) [x](People/../Archive/Ana%20Lima.md) [x](../People/..)\n",
+                 1);
   EXPECT_EQ(resolved_link(e, "Customers/Acme.md", 0), "People/Ana Lima.md");
   EXPECT_EQ(resolved_link(e, "Customers/Acme.md", 1), "Archive/Ana Lima.md");
+  EXPECT_EQ(resolved_link(e, "Customers/Acme.md", 2), "");  // out of the vault
+  EXPECT_EQ(resolved_link(e, "Customers/Acme.md", 3), "People/Ana Lima.md");
+  EXPECT_EQ(resolved_link(e, "Customers/Acme.md", 4), "Customers/Acme.md");
+  EXPECT_EQ(resolved_link(e, "Customers/Acme.md", 5), "Archive/Ana Lima.md");
+  EXPECT_EQ(resolved_link(e, "Customers/Acme.md", 6), "");
+  // The links follow their notes, and the linking note's moves.
+  Script s;
+  s.load({{"Customers/Acme.md", "---\ntype: customer\n---\n## Key Contacts\n- [Ana](../People/Ana%20Lima.md) - CFO\n"
+                                "- [[./Bo Ek]]\n## Notes\n[Ana](../Archive/Ana%20Lima.md)\n"},
+          {"Notes/n.md", "[Ana](../People/Ana%20Lima.md) [Bo](../Customers/Bo%20Ek.md)\n"}});
+  s.upsert("People/Ana Lima.md", "---\ntype: person\n---\n");
+  s.upsert("Customers/Bo Ek.md", "---\ntype: person\n---\n");
+  s.upsert("Archive/Ana Lima.md", "---\ntype: person\n---\n");
+  s.rename("Customers/Acme.md", "Customers/Old/Acme.md");
+  s.rename("Customers/Old/Acme.md", "Customers/Acme.md");
+  s.rename("People/Ana Lima.md", "People/ana lima.md");
+  s.rename("Customers/Bo Ek.md", "People/Bo Ek.md");
+  s.remove("Archive/Ana Lima.md");
+  EXPECT_TRUE(s.ok());
 }
 
 // ---- random changes over notes that mix every reference family ----------------
@@ -467,7 +489,7 @@ const char* const kRandomPaths[] = {
     "Customers/Acme.md", "Customers/acme.md", "Customers/Globex.md", "People/Bo Ek.md", "People/bo ek.md",
     "Inbox/Bo Ek.md", "People/Ana Lima.md", "Archive/Ana Lima.md", "Companies/Globex.md",
     "Meetings/2025-03-01 Kickoff.md", "Meetings/m2.md", "Projects/P1.md", "Notes/n.md", "Notes/Sales.md",
-    "People/J\xC3\xBCrgen.md", "People/Ju\xCC\x88rgen.md",
+    "People/J\xC3\xBCrgen.md", "People/Ju\xCC\x88rgen.md", "Customers/Old/Acme.md",
 };
 const char* const kRandomTexts[] = {
     // accounts
@@ -490,6 +512,10 @@ const char* const kRandomTexts[] = {
     "---\ntype: project\nowner: \"[[Sales/Ops]]\"\naccount: \"[[Customers/acme]]\"\n---\n- [ ] kickoff 📅 2025-03-03\n",
     "see [[#Top]] [Bo](Bo%20Ek.md) [[Ana Lima.md]] [[J\xC3\xBCrgen]] #team/ops\n",
     "",
+    // relative paths, as Obsidian writes them with "Relative path to file"
+    "---\ntype: customer\n---\n## Key Contacts\n- [Ana](../People/Ana%20Lima.md) - CFO\n- [[./Bo Ek]]\n"
+    "## Timeline\n- 2025-03-01 [k](../Meetings/2025-03-01%20Kickoff.md)\n"
+    "## Notes\n[G](./Globex.md) [A](../../Customers/Acme.md) [[../Customers/acme]] company:: [G](../Companies/Globex.md)\n",
 };
 }  // namespace
 

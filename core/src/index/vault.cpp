@@ -49,6 +49,45 @@ void lower_into(std::string_view s, std::string& out) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
 }
 
+// Whether a path has a "." or ".." component.
+bool has_dot_segment(std::string_view path) {
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    std::string_view part = path.substr(start, end - start);
+    if (part == "." || part == "..") return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+// "a/./b/../c" -> "a/c" in place; false when a ".." climbs above the start
+// (out of the vault), or nothing is left.
+bool collapse_dot_segments(std::string& path) {
+  std::vector<std::string_view> parts;
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string::npos) end = path.size();
+    std::string_view part = std::string_view(path).substr(start, end - start);
+    if (part == "..") {
+      if (parts.empty()) return false;
+      parts.pop_back();
+    } else if (!part.empty() && part != ".") {
+      parts.push_back(part);
+    }
+    start = end + 1;
+  }
+  std::string out;
+  for (std::string_view part : parts) {
+    if (!out.empty()) out += '/';
+    out += part;
+  }
+  path = std::move(out);
+  return !path.empty();
+}
+
 }  // namespace
 
 // `note` is the one held in notes_: the indexes keep its address.
@@ -350,11 +389,35 @@ const std::string* Vault::resolve_stored(std::string_view target, std::string_vi
   }
   std::string key = link_key(target);
   while (!key.empty() && key[0] == '/') key.erase(0, 1);
+  // The linking note's folder, lower-cased.
+  auto folder_of_source = [&] {
+    std::string folder;
+    size_t slash = source_path.rfind('/');
+    if (slash != std::string_view::npos) lower_into(source_path.substr(0, slash), folder);
+    return folder;
+  };
+  if (has_dot_segment(key)) {
+    // "./Note", "../People/Ana Lima": relative to the linking note's folder,
+    // as Obsidian writes markdown links ("Relative path to file"); a path
+    // that leaves the vault names nothing. Such a target names a note of its
+    // last component's name, as every link does (the keys of backlinks and
+    // of the graph's re-resolution rely on that).
+    std::string_view last = std::string_view(key).substr(key.rfind('/') + 1);  // npos + 1 == 0
+    if (last == "." || last == "..") return nullptr;
+    const std::string folder = folder_of_source();
+    std::string rel = folder.empty() ? key : folder + "/" + key;
+    // "People/../Archive/x" reads from the vault's root first, as paths do.
+    std::string_view first = std::string_view(key).substr(0, key.find('/'));
+    if (first != "." && first != ".." && collapse_dot_segments(key))
+      if (auto it = by_path_.find(key); it != by_path_.end()) return &it->second->path;
+    if (collapse_dot_segments(rel))
+      if (auto it = by_path_.find(rel); it != by_path_.end()) return &it->second->path;
+    return nullptr;
+  }
   if (auto it = by_path_.find(key); it != by_path_.end()) return &it->second->path;
   // Relative to the linking note's folder.
-  size_t slash = source_path.rfind('/');
-  if (slash != std::string_view::npos) {
-    std::string rel = link_key(source_path.substr(0, slash)) + "/" + key;
+  if (const std::string folder = folder_of_source(); !folder.empty()) {
+    std::string rel = folder + "/" + key;
     if (auto it = by_path_.find(rel); it != by_path_.end()) return &it->second->path;
   }
   std::string name = last_component(key);
