@@ -643,11 +643,9 @@ TEST(IncrementalReview, WarmStartThenChangesAnswerAsARebuiltEngine) {
 // The account panel's neighbourhood links each company its contacts work
 // at to the company's note. The company is named by its entity name, which
 // for a note with a `title` is that title ("Globex Inc"), not a name a link
-// resolves: the company note loses its link.
-// BUG (panel.cpp, not fixed here: another engineer is changing the panel):
-// panel::build resolves graph.entity_name(r.to) instead of using the note
-// of a "note:" company entity.
-TEST(IncrementalReview, DISABLED_PanelCompanyWithATitleKeepsItsLink) {
+// resolves: the company note lost its link, as panel::build resolved
+// graph.entity_name(r.to). A "note:" company entity now links its note.
+TEST(IncrementalReview, PanelCompanyWithATitleKeepsItsLink) {
   Engine e;
   (void)e.upsert("Customers/Acme.md",
                  "---\ntype: customer\n---\n## Key Contacts\n- [[Bo Ek]] - CTO\n- [[Cy Dahl]] - CEO\n"
