@@ -1,5 +1,7 @@
 #include "vaultcrm/index.h"
 
+#include <utf8proc.h>
+
 #include <algorithm>
 
 #include "../parse/text.h"
@@ -9,8 +11,99 @@ namespace vaultcrm::index {
 using parse::detail::ascii_lower;
 using parse::detail::ends_with;
 
+namespace {
+// Letters with a case, and marks and signs a word's case looks through (the
+// Final_Sigma context of Unicode's SpecialCasing, as JavaScript applies it).
+bool is_cased(utf8proc_int32_t c) {
+  const auto cat = utf8proc_category(c);
+  return cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LL || cat == UTF8PROC_CATEGORY_LT ||
+         utf8proc_tolower(c) != c || utf8proc_toupper(c) != c;
+}
+bool is_case_ignorable(utf8proc_int32_t c) {
+  switch (utf8proc_category(c)) {
+    case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_ME:
+    case UTF8PROC_CATEGORY_CF:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_SK: return true;
+    default: break;
+  }
+  switch (c) {
+    case '\'': case '.': case ':': case 0xB7: case 0x387: case 0x2018: case 0x2019: case 0x2024: case 0x2027:
+    case 0xFE13: case 0xFE52: case 0xFE55: case 0xFF07: case 0xFF0E: case 0xFF1A: return true;
+    default: return false;
+  }
+}
+
+// `s`, A-Z already lowered, with its other letters lowered as JavaScript's
+// toLowerCase() lowers them: each code point's lower case, U+0130 (I with a
+// dot) as "i" + U+0307, a capital sigma ending a word as the final sigma.
+// Text that is not valid UTF-8 keeps its other bytes. The graph calls names
+// the same when they fold (fold_name: NFC, full case folding) to the same
+// text, and every two texts this lowers alike fold alike (case folding maps
+// each code point as it maps its lower case, U+0130 included thanks to its
+// two-point lower case; both sigmas fold to one): a note coming or going
+// makes the graph look again at every reference the vault may now resolve
+// differently (VaultCase.LowersNoTwoTextsTheGraphFoldsApart checks it).
+void lower_non_ascii(std::string& s) {
+  std::vector<utf8proc_int32_t> points;
+  points.reserve(s.size());
+  const auto* bytes = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
+  for (size_t i = 0; i < s.size();) {
+    utf8proc_int32_t c;
+    utf8proc_ssize_t n = utf8proc_iterate(bytes + i, static_cast<utf8proc_ssize_t>(s.size() - i), &c);
+    if (n <= 0) return;  // not UTF-8: compared as written but for ASCII case
+    points.push_back(c);
+    i += static_cast<size_t>(n);
+  }
+  std::string out;
+  out.reserve(s.size() + 4);
+  auto put = [&](utf8proc_int32_t c) {
+    utf8proc_uint8_t buf[4];
+    out.append(reinterpret_cast<const char*>(buf), static_cast<size_t>(utf8proc_encode_char(c, buf)));
+  };
+  for (size_t i = 0; i < points.size(); ++i) {
+    const utf8proc_int32_t c = points[i];
+    if (c < 0x80) {
+      out.push_back(static_cast<char>(c));
+    } else if (c == 0x130) {
+      out.push_back('i');
+      put(0x307);
+    } else if (c == 0x3A3) {
+      size_t before = i, after = i + 1;
+      while (before > 0 && is_case_ignorable(points[before - 1])) --before;
+      while (after < points.size() && is_case_ignorable(points[after])) ++after;
+      const bool at_end = before > 0 && is_cased(points[before - 1]) && !(after < points.size() && is_cased(points[after]));
+      put(at_end ? 0x3C2 : 0x3C3);
+    } else {
+      put(utf8proc_tolower(c));
+    }
+  }
+  s = std::move(out);
+}
+
+// `s` lower-cased as Obsidian compares link paths and names into `out`, which
+// is reused: no allocation once it has grown (add_keys runs once per note and
+// touches every link). ASCII text, nearly all of it, never leaves this loop.
+void fold_case_into(std::string_view s, std::string& out) {
+  out.assign(s.data(), s.size());
+  bool ascii = true;
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    else if (static_cast<unsigned char>(c) >= 0x80) ascii = false;
+  }
+  if (!ascii) lower_non_ascii(out);
+}
+
+std::string fold_case(std::string_view s) {
+  std::string out;
+  fold_case_into(s, out);
+  return out;
+}
+}  // namespace
+
 std::string link_key(std::string_view target) {
-  std::string key = ascii_lower(target);
+  std::string key = fold_case(target);
   if (ends_with(key, ".md")) key.resize(key.size() - 3);
   return key;
 }
@@ -41,8 +134,7 @@ std::string last_component(const std::string& key) {
 }  // namespace
 
 namespace {
-// `s` lower-cased (ASCII) into `out`, which is reused: no allocation once it
-// has grown (add_keys runs once per note and touches every link and tag).
+// `s` lower-cased (ASCII) into `out`, which is reused: tags compare so.
 void lower_into(std::string_view s, std::string& out) {
   out.assign(s.data(), s.size());
   for (char& c : out)
@@ -99,16 +191,16 @@ void Vault::add_keys(const parse::Note& note) {
   // a file name shared by several notes resolves to the first of the shortest.
   auto [at, fresh] = by_path_.try_emplace(link_key(note.path), self);
   if (!fresh && at->second != self && note.path < at->second->path) at->second = self;
-  lower_into(note.name, key);
+  fold_case_into(note.name, key);
   by_name_[key].insert(self);
   for (const auto& alias : note.aliases) {
-    lower_into(alias, key);
+    fold_case_into(alias, key);
     by_alias_[key].insert(self);
   }
   for (const auto& link : note.links) {
     // == last_component(link_key(target)), built without two copies; a
     // [[#Heading]] names the note itself, so it is filed under its own name
-    lower_into(link.target.empty() ? std::string_view(note.name) : link_name_view(link.target), key);
+    fold_case_into(link.target.empty() ? std::string_view(note.name) : link_name_view(link.target), key);
     linkers_[key].insert(self);
   }
   for (const auto& tag : note.tags) {
@@ -128,7 +220,7 @@ void Vault::drop_keys(const parse::Note& note) {
     it->second.erase(self);
     if (it->second.empty()) map.erase(it);
   };
-  const std::string name_key = ascii_lower(note.name);
+  const std::string name_key = fold_case(note.name);
   erase_from(by_name_, name_key);
   // The path key goes only if no case twin has it: then it names the first
   // twin left. Twins share their lower-case file name, so they are among
@@ -145,10 +237,10 @@ void Vault::drop_keys(const parse::Note& note) {
     if (twin) at->second = twin;
     else by_path_.erase(at);
   }
-  for (const auto& alias : note.aliases) erase_from(by_alias_, ascii_lower(alias));
+  for (const auto& alias : note.aliases) erase_from(by_alias_, fold_case(alias));
   for (const auto& link : note.links) {
     std::string key;
-    lower_into(link.target.empty() ? std::string_view(note.name) : link_name_view(link.target), key);  // as add_keys
+    fold_case_into(link.target.empty() ? std::string_view(note.name) : link_name_view(link.target), key);  // as add_keys
     erase_from(linkers_, key);
   }
   for (const auto& tag : note.tags) {
@@ -393,7 +485,7 @@ const std::string* Vault::resolve_stored(std::string_view target, std::string_vi
   auto folder_of_source = [&] {
     std::string folder;
     size_t slash = source_path.rfind('/');
-    if (slash != std::string_view::npos) lower_into(source_path.substr(0, slash), folder);
+    if (slash != std::string_view::npos) fold_case_into(source_path.substr(0, slash), folder);
     return folder;
   };
   if (has_dot_segment(key)) {
@@ -454,8 +546,8 @@ std::vector<const parse::Note*> Vault::backlink_notes(std::string_view path, boo
   // such a link under that name (and a note holding a [[#Heading]] under its
   // own), once each and in path order: no other note needs looking at, and
   // the answer needs no sorting.
-  std::string key;
-  lower_into(note->name, key);
+  std::string key, name;
+  fold_case_into(note->name, key);
   auto it = linkers_.find(key);
   if (it == linkers_.end()) return {};
   std::vector<const parse::Note*> out;
@@ -468,7 +560,8 @@ std::vector<const parse::Note*> Vault::backlink_notes(std::string_view path, boo
         out.push_back(src);
         break;
       }
-      if (!parse::detail::equals_ascii_ci(link_name_view(link.target), note->name)) continue;
+      fold_case_into(link_name_view(link.target), name);
+      if (name != key) continue;
       const std::string* r = resolve_stored(link.target, src->path);
       if (r && *r == note->path) {
         out.push_back(src);
@@ -481,7 +574,7 @@ std::vector<const parse::Note*> Vault::backlink_notes(std::string_view path, boo
 
 std::vector<const parse::Note*> Vault::notes_linking_name(std::string_view name) const {
   std::string key;
-  lower_into(link_name_view(name), key);
+  fold_case_into(link_name_view(name), key);
   auto it = linkers_.find(key);
   if (it == linkers_.end()) return {};
   return std::vector<const parse::Note*>(it->second.begin(), it->second.end());
@@ -489,7 +582,7 @@ std::vector<const parse::Note*> Vault::notes_linking_name(std::string_view name)
 
 std::vector<const parse::Note*> Vault::notes_named(std::string_view name) const {
   std::string key;
-  lower_into(name, key);
+  fold_case_into(name, key);
   auto it = by_name_.find(key);
   if (it == by_name_.end()) return {};
   return std::vector<const parse::Note*>(it->second.begin(), it->second.end());

@@ -651,11 +651,11 @@ bool EntityTables::apply_changes(const index::Vault::ChangeSet& changes) {
   // them; an account's collaborators table resolves its links too.
   for (const std::string& name : names) {
     for (const parse::Note* n : v_.notes_named(name)) dirty_all(n->path);
-    std::string_view link_name = index::link_name_view(name);
+    const std::string link_name = index::link_key(index::link_name_view(name));  // compared as the vault does
     for (const parse::Note* n : v_.notes_linking_name(name)) {
       if (kinds_of(g_, *n) & kAccount) reroster.insert(n->path);
       for (const auto& l : n->links)
-        if (!l.frontmatter_key.empty() && parse::detail::equals_ascii_ci(index::link_name_view(l.target), link_name)) {
+        if (!l.frontmatter_key.empty() && index::link_key(index::link_name_view(l.target)) == link_name) {
           dirty_all(n->path);
           break;
         }
