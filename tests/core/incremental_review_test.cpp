@@ -38,7 +38,7 @@ const char* const kDqlQueries[] = {
     "LIST FROM #team/sales SORT file.path",
     "TABLE name, has_note, aliases, roles, companies, accounts, mentions, last_contact, duplicates FROM people",
     "TABLE name, people, meetings, projects, last_contact FROM accounts",
-    "TABLE name, people, accounts FROM companies",
+    "TABLE name, link, people, accounts FROM companies",
     "TABLE name, date, accounts, attendees FROM meetings",
     "TABLE name, accounts, owner FROM projects",
 };
@@ -666,6 +666,45 @@ TEST(IncrementalReview, EntityTablesListWhatTheGraphTypes) {
   s.rename("Inbox/Bo Ek.md", "Leute/Bo Ek.md");
   s.rename("Kunden/Acme.md", "Customers/Acme.md");
   s.upsert("Inbox/T.md", "---\nkategorie: call\n---\n");
+  EXPECT_TRUE(s.ok());
+}
+
+// FROM companies lists every company a person is known at; its `link` was
+// always null, even for a company with a note. It is now the note the name
+// resolves to when the graph types that note a company or an account (as a
+// person's works_at resolves), and follows that note's coming, going, moves,
+// kind and aliases.
+TEST(IncrementalReview, CompanyRowsLinkTheirNotes) {
+  auto links = [](const Engine& e) {
+    std::vector<std::string> out;
+    auto j = nlohmann::json::parse(e.query("TABLE link FROM companies SORT name", "", kDql));
+    for (const auto& row : j["value"]["rows"]) out.push_back(row[1].is_null() ? "null" : row[1]["path"].get<std::string>());
+    return out;
+  };
+  Engine e;
+  (void)e.upsert("People/Bo Ek.md", "---\ntype: person\ncompany: \"[[Globex]]\"\n---\n", 1);
+  (void)e.upsert("People/Cy Dahl.md", "---\ntype: person\ncompany: Initech\n---\n", 1);
+  (void)e.upsert("People/Di Eng.md", "---\ntype: person\ncompany: Umbrella\n---\n", 1);
+  (void)e.upsert("Companies/Globex.md", "---\ntype: company\ntitle: Globex Inc\n---\n", 1);
+  (void)e.upsert("Customers/Initech.md", "---\ntype: customer\n---\n", 1);
+  (void)e.upsert("Notes/Umbrella.md", "# not typed\n", 1);
+  EXPECT_EQ(links(e), (std::vector<std::string>{"Companies/Globex.md", "Customers/Initech.md", "null"}));
+
+  Script s;
+  s.load({{"People/Bo Ek.md", "---\ntype: person\ncompany: \"[[Globex]]\"\n---\n"},
+          {"People/Cy Dahl.md", "---\ntype: person\ncompany: Initech\n---\n"},
+          {"Customers/Acme.md", "---\ntype: customer\n---\n## Collaborators\n| Person | Role | Company |\n|---|---|---|\n"
+                                "| [[Di Eng]] | CTO | Umbrella |\n"}});
+  (void)s.engine().query("TABLE link FROM companies", "", kDql);
+  s.upsert("Companies/Globex.md", "---\ntype: company\n---\n");
+  s.upsert("Notes/Umbrella.md", "# not typed\n");
+  s.upsert("Notes/Umbrella.md", "---\ntype: vendor\n---\n");
+  s.upsert("Notes/Umbrella Corp.md", "---\ntype: company\naliases: [Initech]\n---\n");
+  s.rename("Companies/Globex.md", "Companies/Globex AG.md");
+  s.rename("Companies/Globex AG.md", "Archive/Globex.md");
+  s.upsert("Customers/Initech.md", "---\ntype: customer\n---\n");
+  s.remove("Notes/Umbrella.md");
+  s.upsert("People/Cy Dahl.md", "---\ntype: person\ncompany: Umbrella\n---\n");
   EXPECT_TRUE(s.ok());
 }
 

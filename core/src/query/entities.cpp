@@ -253,6 +253,8 @@ class EntityTables {
   void build_companies();
   // The company row `key` (a lower-case company name) again, from its people.
   void refresh_company(const std::string& key);
+  // The note a company name names, as the graph reads a person's company.
+  std::optional<std::string> company_note(const std::string& name) const;
   // The lower-case names of the companies a person row names.
   std::vector<std::string> companies_of(const std::string& person_key) const;
   void remember_identities();
@@ -275,6 +277,8 @@ class EntityTables {
   std::map<std::string, Person> people_;  // the people rows' data (companies are made from it)
   std::map<std::string, std::set<std::string>> company_people_;  // lower company name -> person keys
   std::set<std::string> companies_touched_;  // company rows whose people changed since the last patch
+  // company row key -> the name it shows and the note that name resolved to
+  std::map<std::string, std::pair<std::string, std::optional<std::string>>> company_notes_;
 };
 
 namespace {
@@ -467,6 +471,7 @@ void EntityTables::refresh_company(const std::string& key) {
   auto members = company_people_.find(key);
   if (members == company_people_.end()) {
     set_row(kCompaniesTable, key, std::nullopt);
+    company_notes_.erase(key);
     return;
   }
   std::string display;
@@ -480,11 +485,25 @@ void EntityTables::refresh_company(const std::string& key) {
       for (const auto& a : p.accounts) add_unique(accounts, a);
     }
   }
+  auto note = company_note(display);
+  Val link = note ? Val::make_link(*note) : Val::null();
+  company_notes_[key] = {display, std::move(note)};
   set_row(kCompaniesTable, key,
           Fields{{"name", Val::string(display)},
-                 {"link", Val::null()},
+                 {"link", std::move(link)},
                  {"people", Val::make_list(people)},
                  {"accounts", Val::make_list(accounts)}});
+}
+
+// A company's note: the one its name resolves to (by path, file name or
+// alias) when the graph types it a company or an account, as the graph
+// resolves a person's company (works_at). Used to be always null.
+std::optional<std::string> EntityTables::company_note(const std::string& name) const {
+  const std::string* path = v_.resolve_stored(name, "", true);
+  if (!path) return std::nullopt;
+  auto kind = g_.kind_of(*path);
+  if (kind != graph::Kind::Company && kind != graph::Kind::Account) return std::nullopt;
+  return *path;
 }
 
 std::optional<Fields> EntityTables::note_row(int table, const parse::Note& n) {
@@ -682,6 +701,11 @@ bool EntityTables::apply_changes(const index::Vault::ChangeSet& changes) {
   }
   if (people) {
     for (const auto& key : dirty[kPeopleTable]) refresh(kPeopleTable, key);
+    // A note that came, went or changed its aliases or kind may be where a
+    // company's name resolves now, or no longer.
+    if (tables_[kCompaniesTable].built && !names.empty())
+      for (const auto& [key, shown] : company_notes_)
+        if (company_note(shown.first) != shown.second) companies_touched_.insert(key);
     if (tables_[kCompaniesTable].built)
       for (const auto& c : companies_touched_) refresh_company(c);
     companies_touched_.clear();
