@@ -143,9 +143,12 @@ TEST(EngineGraph, BatchLoadMatchesUpsertMany) {
               by_json.impl().graph().snapshot(by_json.impl().vault));
 }
 
-// Which notes the entity tables list: a note's `type` in any letter case,
-// else its top folder; or a type/... tag. Lower-casing is Unicode's (as
-// Dataview's lower()): "MEETİNG" with a dotted capital I is a meeting.
+// Which notes the entity tables list: those the graph types (the schema's
+// type keys and values in any ASCII letter case, then type/... tags, then
+// any folder component). A `type/people` tag makes a person, as `people` is
+// one of the schema's person types; "MEET\u0130NG" with a dotted capital I
+// is no meeting to the graph (the tables used to lower it with
+// lower_utf8, U+0130 to "i", and list it: not what the panel saw).
 TEST(EngineGraph, EntityTablesKnowKindsByTypeTagAndFolder) {
   vaultcrm::Engine e;
   e.upsert("Notes/Ana.md", "---\ntype: PERSON\n---\n", 1);
@@ -166,8 +169,8 @@ TEST(EngineGraph, EntityTablesKnowKindsByTypeTagAndFolder) {
     return out;
   };
   auto people = names("TABLE name FROM people SORT name");
-  EXPECT_EQ(people, (std::vector<std::string>{"\"Ana\"", "\"Bo\"", "\"Cy\""}));
-  EXPECT_EQ(names("TABLE name FROM meetings SORT name"), (std::vector<std::string>{"\"Kick-off\"", "\"Sync\""}));
+  EXPECT_EQ(people, (std::vector<std::string>{"\"Ana\"", "\"Bo\"", "\"Cy\"", "\"Eve\""}));
+  EXPECT_EQ(names("TABLE name FROM meetings SORT name"), (std::vector<std::string>{"\"Sync\""}));
   EXPECT_EQ(names("TABLE name FROM accounts SORT name"), (std::vector<std::string>{"\"Acme\"", "\"Beta\""}));
   EXPECT_EQ(names("TABLE name FROM projects SORT name"), (std::vector<std::string>{"\"Dee\""}));
 }

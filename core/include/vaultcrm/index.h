@@ -87,11 +87,11 @@ class Vault {
   // The same notes themselves, in path order.
   std::vector<const parse::Note*> backlink_notes(std::string_view path, bool include_self = false) const;
   std::vector<Unresolved> unresolved() const;
-  // The notes holding a link whose last component is `name` (ASCII
-  // case-insensitively), whether or not it resolves, in path order: where
+  // The notes holding a link whose last component is `name`
+  // (case-insensitively, as link_key), whether or not it resolves, in path order: where
   // a note of that name comes or goes, only their links can resolve anew.
   std::vector<const parse::Note*> notes_linking_name(std::string_view name) const;
-  // The notes whose file name is `name` (ASCII case-insensitively; case
+  // The notes whose file name is `name` (case-insensitively, as link_key; case
   // twins and namesakes in other folders), in path order.
   std::vector<const parse::Note*> notes_named(std::string_view name) const;
 
@@ -261,7 +261,9 @@ std::string link_name(std::string_view target);
 // link_name() as a view into `target` (no copy).
 std::string_view link_name_view(std::string_view target);
 
-// Lower-case (ASCII; other scripts compare as written), ".md" stripped.
+// Lower-case as JavaScript's toLowerCase() (Obsidian compares link paths so;
+// not normalized; text that is not UTF-8 is lowered for ASCII only), ".md"
+// stripped.
 std::string link_key(std::string_view target);
 
 }  // namespace vaultcrm::index

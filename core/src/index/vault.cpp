@@ -1,5 +1,7 @@
 #include "vaultcrm/index.h"
 
+#include <utf8proc.h>
+
 #include <algorithm>
 
 #include "../parse/text.h"
@@ -9,8 +11,99 @@ namespace vaultcrm::index {
 using parse::detail::ascii_lower;
 using parse::detail::ends_with;
 
+namespace {
+// Letters with a case, and marks and signs a word's case looks through (the
+// Final_Sigma context of Unicode's SpecialCasing, as JavaScript applies it).
+bool is_cased(utf8proc_int32_t c) {
+  const auto cat = utf8proc_category(c);
+  return cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LL || cat == UTF8PROC_CATEGORY_LT ||
+         utf8proc_tolower(c) != c || utf8proc_toupper(c) != c;
+}
+bool is_case_ignorable(utf8proc_int32_t c) {
+  switch (utf8proc_category(c)) {
+    case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_ME:
+    case UTF8PROC_CATEGORY_CF:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_SK: return true;
+    default: break;
+  }
+  switch (c) {
+    case '\'': case '.': case ':': case 0xB7: case 0x387: case 0x2018: case 0x2019: case 0x2024: case 0x2027:
+    case 0xFE13: case 0xFE52: case 0xFE55: case 0xFF07: case 0xFF0E: case 0xFF1A: return true;
+    default: return false;
+  }
+}
+
+// `s`, A-Z already lowered, with its other letters lowered as JavaScript's
+// toLowerCase() lowers them: each code point's lower case, U+0130 (I with a
+// dot) as "i" + U+0307, a capital sigma ending a word as the final sigma.
+// Text that is not valid UTF-8 keeps its other bytes. The graph calls names
+// the same when they fold (fold_name: NFC, full case folding) to the same
+// text, and every two texts this lowers alike fold alike (case folding maps
+// each code point as it maps its lower case, U+0130 included thanks to its
+// two-point lower case; both sigmas fold to one): a note coming or going
+// makes the graph look again at every reference the vault may now resolve
+// differently (VaultCase.LowersNoTwoTextsTheGraphFoldsApart checks it).
+void lower_non_ascii(std::string& s) {
+  std::vector<utf8proc_int32_t> points;
+  points.reserve(s.size());
+  const auto* bytes = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
+  for (size_t i = 0; i < s.size();) {
+    utf8proc_int32_t c;
+    utf8proc_ssize_t n = utf8proc_iterate(bytes + i, static_cast<utf8proc_ssize_t>(s.size() - i), &c);
+    if (n <= 0) return;  // not UTF-8: compared as written but for ASCII case
+    points.push_back(c);
+    i += static_cast<size_t>(n);
+  }
+  std::string out;
+  out.reserve(s.size() + 4);
+  auto put = [&](utf8proc_int32_t c) {
+    utf8proc_uint8_t buf[4];
+    out.append(reinterpret_cast<const char*>(buf), static_cast<size_t>(utf8proc_encode_char(c, buf)));
+  };
+  for (size_t i = 0; i < points.size(); ++i) {
+    const utf8proc_int32_t c = points[i];
+    if (c < 0x80) {
+      out.push_back(static_cast<char>(c));
+    } else if (c == 0x130) {
+      out.push_back('i');
+      put(0x307);
+    } else if (c == 0x3A3) {
+      size_t before = i, after = i + 1;
+      while (before > 0 && is_case_ignorable(points[before - 1])) --before;
+      while (after < points.size() && is_case_ignorable(points[after])) ++after;
+      const bool at_end = before > 0 && is_cased(points[before - 1]) && !(after < points.size() && is_cased(points[after]));
+      put(at_end ? 0x3C2 : 0x3C3);
+    } else {
+      put(utf8proc_tolower(c));
+    }
+  }
+  s = std::move(out);
+}
+
+// `s` lower-cased as Obsidian compares link paths and names into `out`, which
+// is reused: no allocation once it has grown (add_keys runs once per note and
+// touches every link). ASCII text, nearly all of it, never leaves this loop.
+void fold_case_into(std::string_view s, std::string& out) {
+  out.assign(s.data(), s.size());
+  bool ascii = true;
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    else if (static_cast<unsigned char>(c) >= 0x80) ascii = false;
+  }
+  if (!ascii) lower_non_ascii(out);
+}
+
+std::string fold_case(std::string_view s) {
+  std::string out;
+  fold_case_into(s, out);
+  return out;
+}
+}  // namespace
+
 std::string link_key(std::string_view target) {
-  std::string key = ascii_lower(target);
+  std::string key = fold_case(target);
   if (ends_with(key, ".md")) key.resize(key.size() - 3);
   return key;
 }
@@ -41,12 +134,50 @@ std::string last_component(const std::string& key) {
 }  // namespace
 
 namespace {
-// `s` lower-cased (ASCII) into `out`, which is reused: no allocation once it
-// has grown (add_keys runs once per note and touches every link and tag).
+// `s` lower-cased (ASCII) into `out`, which is reused: tags compare so.
 void lower_into(std::string_view s, std::string& out) {
   out.assign(s.data(), s.size());
   for (char& c : out)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+}
+
+// Whether a path has a "." or ".." component.
+bool has_dot_segment(std::string_view path) {
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    std::string_view part = path.substr(start, end - start);
+    if (part == "." || part == "..") return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+// "a/./b/../c" -> "a/c" in place; false when a ".." climbs above the start
+// (out of the vault), or nothing is left.
+bool collapse_dot_segments(std::string& path) {
+  std::vector<std::string_view> parts;
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string::npos) end = path.size();
+    std::string_view part = std::string_view(path).substr(start, end - start);
+    if (part == "..") {
+      if (parts.empty()) return false;
+      parts.pop_back();
+    } else if (!part.empty() && part != ".") {
+      parts.push_back(part);
+    }
+    start = end + 1;
+  }
+  std::string out;
+  for (std::string_view part : parts) {
+    if (!out.empty()) out += '/';
+    out += part;
+  }
+  path = std::move(out);
+  return !path.empty();
 }
 
 }  // namespace
@@ -60,16 +191,16 @@ void Vault::add_keys(const parse::Note& note) {
   // a file name shared by several notes resolves to the first of the shortest.
   auto [at, fresh] = by_path_.try_emplace(link_key(note.path), self);
   if (!fresh && at->second != self && note.path < at->second->path) at->second = self;
-  lower_into(note.name, key);
+  fold_case_into(note.name, key);
   by_name_[key].insert(self);
   for (const auto& alias : note.aliases) {
-    lower_into(alias, key);
+    fold_case_into(alias, key);
     by_alias_[key].insert(self);
   }
   for (const auto& link : note.links) {
-    if (link.target.empty()) continue;
-    // == last_component(link_key(target)), built without two copies
-    lower_into(link_name_view(link.target), key);
+    // == last_component(link_key(target)), built without two copies; a
+    // [[#Heading]] names the note itself, so it is filed under its own name
+    fold_case_into(link.target.empty() ? std::string_view(note.name) : link_name_view(link.target), key);
     linkers_[key].insert(self);
   }
   for (const auto& tag : note.tags) {
@@ -89,7 +220,7 @@ void Vault::drop_keys(const parse::Note& note) {
     it->second.erase(self);
     if (it->second.empty()) map.erase(it);
   };
-  const std::string name_key = ascii_lower(note.name);
+  const std::string name_key = fold_case(note.name);
   erase_from(by_name_, name_key);
   // The path key goes only if no case twin has it: then it names the first
   // twin left. Twins share their lower-case file name, so they are among
@@ -106,13 +237,12 @@ void Vault::drop_keys(const parse::Note& note) {
     if (twin) at->second = twin;
     else by_path_.erase(at);
   }
-  for (const auto& alias : note.aliases) erase_from(by_alias_, ascii_lower(alias));
-  for (const auto& link : note.links)
-    if (!link.target.empty()) {
-      std::string key;
-      lower_into(link_name_view(link.target), key);  // as add_keys builds it
-      erase_from(linkers_, key);
-    }
+  for (const auto& alias : note.aliases) erase_from(by_alias_, fold_case(alias));
+  for (const auto& link : note.links) {
+    std::string key;
+    fold_case_into(link.target.empty() ? std::string_view(note.name) : link_name_view(link.target), key);  // as add_keys
+    erase_from(linkers_, key);
+  }
   for (const auto& tag : note.tags) {
     auto it = by_tag_.find(ascii_lower(tag));
     if (it == by_tag_.end()) continue;
@@ -351,11 +481,35 @@ const std::string* Vault::resolve_stored(std::string_view target, std::string_vi
   }
   std::string key = link_key(target);
   while (!key.empty() && key[0] == '/') key.erase(0, 1);
+  // The linking note's folder, lower-cased.
+  auto folder_of_source = [&] {
+    std::string folder;
+    size_t slash = source_path.rfind('/');
+    if (slash != std::string_view::npos) fold_case_into(source_path.substr(0, slash), folder);
+    return folder;
+  };
+  if (has_dot_segment(key)) {
+    // "./Note", "../People/Ana Lima": relative to the linking note's folder,
+    // as Obsidian writes markdown links ("Relative path to file"); a path
+    // that leaves the vault names nothing. Such a target names a note of its
+    // last component's name, as every link does (the keys of backlinks and
+    // of the graph's re-resolution rely on that).
+    std::string_view last = std::string_view(key).substr(key.rfind('/') + 1);  // npos + 1 == 0
+    if (last == "." || last == "..") return nullptr;
+    const std::string folder = folder_of_source();
+    std::string rel = folder.empty() ? key : folder + "/" + key;
+    // "People/../Archive/x" reads from the vault's root first, as paths do.
+    std::string_view first = std::string_view(key).substr(0, key.find('/'));
+    if (first != "." && first != ".." && collapse_dot_segments(key))
+      if (auto it = by_path_.find(key); it != by_path_.end()) return &it->second->path;
+    if (collapse_dot_segments(rel))
+      if (auto it = by_path_.find(rel); it != by_path_.end()) return &it->second->path;
+    return nullptr;
+  }
   if (auto it = by_path_.find(key); it != by_path_.end()) return &it->second->path;
   // Relative to the linking note's folder.
-  size_t slash = source_path.rfind('/');
-  if (slash != std::string_view::npos) {
-    std::string rel = link_key(source_path.substr(0, slash)) + "/" + key;
+  if (const std::string folder = folder_of_source(); !folder.empty()) {
+    std::string rel = folder + "/" + key;
     if (auto it = by_path_.find(rel); it != by_path_.end()) return &it->second->path;
   }
   std::string name = last_component(key);
@@ -389,17 +543,25 @@ std::vector<const parse::Note*> Vault::backlink_notes(std::string_view path, boo
   if (!note) return {};
   // A link resolves (by path or by file name, never by alias) only to a note
   // whose name is its last component, and linkers_ lists the notes holding
-  // such a link under that name, once each and in path order: no other note
-  // needs looking at, and the answer needs no sorting.
-  std::string key;
-  lower_into(note->name, key);
+  // such a link under that name (and a note holding a [[#Heading]] under its
+  // own), once each and in path order: no other note needs looking at, and
+  // the answer needs no sorting.
+  std::string key, name;
+  fold_case_into(note->name, key);
   auto it = linkers_.find(key);
   if (it == linkers_.end()) return {};
   std::vector<const parse::Note*> out;
   for (NoteRef src : it->second) {
     if (src == note && !include_self) continue;
     for (const auto& link : src->links) {
-      if (link.target.empty() || !parse::detail::equals_ascii_ci(link_name_view(link.target), note->name)) continue;
+      if (link.target.empty()) {
+        // [[#Heading]]: a link to the note holding it, as file.outlinks reads it
+        if (src != note) continue;
+        out.push_back(src);
+        break;
+      }
+      fold_case_into(link_name_view(link.target), name);
+      if (name != key) continue;
       const std::string* r = resolve_stored(link.target, src->path);
       if (r && *r == note->path) {
         out.push_back(src);
@@ -412,7 +574,7 @@ std::vector<const parse::Note*> Vault::backlink_notes(std::string_view path, boo
 
 std::vector<const parse::Note*> Vault::notes_linking_name(std::string_view name) const {
   std::string key;
-  lower_into(link_name_view(name), key);
+  fold_case_into(link_name_view(name), key);
   auto it = linkers_.find(key);
   if (it == linkers_.end()) return {};
   return std::vector<const parse::Note*>(it->second.begin(), it->second.end());
@@ -420,7 +582,7 @@ std::vector<const parse::Note*> Vault::notes_linking_name(std::string_view name)
 
 std::vector<const parse::Note*> Vault::notes_named(std::string_view name) const {
   std::string key;
-  lower_into(name, key);
+  fold_case_into(name, key);
   auto it = by_name_.find(key);
   if (it == by_name_.end()) return {};
   return std::vector<const parse::Note*>(it->second.begin(), it->second.end());

@@ -135,6 +135,9 @@ std::optional<AccountPanel> build(const index::Vault& vault, const graph::Graph&
   p.collaborators = std::move(people.collaborators);
   const std::string self = "note:" + note->path;
   std::map<std::string, Neighbour> companies;
+  // The note of each company that has one, by the name it shows: a title
+  // ("Globex Inc") is no name a link resolves.
+  std::map<std::string, std::string> company_notes;
   // Companies and other accounts are named once per entity: a person listed
   // twice by the same account (list and table) names it twice, and a person
   // many accounts list (shared people grow with the vault) would look up
@@ -159,7 +162,11 @@ std::optional<AccountPanel> build(const index::Vault& vault, const graph::Graph&
       if (!from_it) continue;
       if (r.rel == Rel::WorksAt) {
         add_unique(c.roles, r.role);
-        if (!r.to.empty() && first_naming(named_companies, r.to)) add_unique(c.companies, graph.entity_name(vault, r.to));
+        if (!r.to.empty() && first_naming(named_companies, r.to)) {
+          std::string name = graph.entity_name(vault, r.to);
+          if (auto company_note = note_of(r.to)) company_notes.emplace(name, std::move(*company_note));
+          add_unique(c.companies, name);
+        }
       } else if (r.rel == Rel::ContactOf) {
         add_unique(c.roles, r.role);
         if (r.to != self && first_naming(named_accounts, r.to)) add_unique(c.other_accounts, graph.entity_name(vault, r.to));
@@ -180,7 +187,8 @@ std::optional<AccountPanel> build(const index::Vault& vault, const graph::Graph&
     if (!c.other_accounts.empty()) p.shared_people.push_back(c);
   }
   for (auto& [name, n] : companies) {
-    if (auto r = vault.resolve(name, note->path, true)) n.link = r;
+    if (auto at = company_notes.find(name); at != company_notes.end()) n.link = at->second;
+    else if (auto r = vault.resolve(name, note->path, true)) n.link = r;
     p.companies.push_back(n);
   }
   std::sort(p.companies.begin(), p.companies.end(),

@@ -158,9 +158,21 @@ const std::vector<int32_t>& QueryCache::Data::task_dates(int which) {
 }
 
 namespace {
+// Whether two note names may name the same note: equal but for case, as
+// the vault matches names (index::link_key; ASCII text compared in place).
+bool same_note_name(std::string_view a, std::string_view b) {
+  if (parse::detail::equals_ascii_ci(a, b)) return true;
+  auto ascii = [](std::string_view s) {
+    for (char c : s)
+      if (static_cast<unsigned char>(c) >= 0x80) return false;
+    return true;
+  };
+  return !(ascii(a) && ascii(b)) && index::link_key(a) == index::link_key(b);
+}
+
 // Whether `v` holds a link (at any depth) whose note name, the last
-// component of its path without ".md", is one of `names` (ASCII
-// case-insensitively, as the vault matches names). A link value's path is
+// component of its path without ".md", is one of `names` (case-insensitively,
+// as the vault matches names). A link value's path is
 // where it resolved, or its target when it did not; either way that name is
 // the last component of the link as written, and only a note of that name
 // can change where such a link resolves.
@@ -169,7 +181,7 @@ bool links_to_name(const Val& v, const std::vector<std::string_view>& names) {
     case Val::T::Link: {
       std::string_view name = index::link_name_view(v.s);
       for (std::string_view n : names)
-        if (parse::detail::equals_ascii_ci(name, n)) return true;
+        if (same_note_name(name, n)) return true;
       return false;
     }
     case Val::T::List:

@@ -34,52 +34,23 @@ std::shared_ptr<const ObjData> object_of(const Entity& ent) {
   return o;
 }
 
-// A note's kinds: its `type`, else its top folder; or a type/... tag.
+// A note's kind in the tables, as a bit: the graph's (the vault schema's
+// type keys and values, type/... tags and folders), so that the tables list
+// what the graph and the account panel call people, accounts, projects and
+// meetings. (They had rules of their own: the key `type`, four types and
+// four top folders, whatever the schema said.)
 enum KindBits : unsigned { kPerson = 1, kAccount = 2, kProject = 4, kMeeting = 8 };
 
-// Text compared with lower-case ASCII words as lower_utf8(text) would be.
-// The tables test every note's kind, and nearly every type, tag and folder
-// is ASCII: that is compared in place; other text is lowered once (which
-// also maps a few non-ASCII letters to ASCII ones: U+0130 to 'i', the
-// Kelvin sign to 'k').
-class LowerText {
- public:
-  explicit LowerText(std::string_view s) : text_(s) {
-    for (char c : s)
-      if (static_cast<unsigned char>(c) >= 0x80) {
-        lowered_ = lower_utf8(s);
-        text_ = lowered_;
-        break;
-      }
+unsigned kinds_of(const graph::Graph& g, const parse::Note& n) {
+  auto kind = g.kind_of(n.path);
+  if (!kind) return 0;
+  switch (*kind) {
+    case graph::Kind::Person: return kPerson;
+    case graph::Kind::Account: return kAccount;
+    case graph::Kind::Project: return kProject;
+    case graph::Kind::Meeting: return kMeeting;
+    default: return 0;
   }
-  bool is(std::string_view word) const { return parse::detail::equals_ascii_ci(text_, word); }
-
- private:
-  std::string_view text_;
-  std::string lowered_;
-};
-
-unsigned kinds_of(const parse::Note& n) {
-  unsigned kinds = 0;
-  auto add = [&](std::string_view text, std::string_view person, std::string_view account1,
-                 std::string_view account2, std::string_view project, std::string_view meeting) {
-    LowerText word(text);
-    if (word.is(person)) kinds |= kPerson;
-    else if (word.is(account1) || word.is(account2)) kinds |= kAccount;
-    else if (word.is(project)) kinds |= kProject;
-    else if (word.is(meeting)) kinds |= kMeeting;
-  };
-  std::string_view type = fm_view(n, "type");
-  if (!type.empty()) add(type, "person", "customer", "account", "project", "meeting");
-  // No non-ASCII letter lowers to one of "type/", so a type tag starts with those bytes.
-  for (const auto& t : n.tags)
-    if (t.size() > 5 && parse::detail::equals_ascii_ci(std::string_view(t).substr(0, 5), "type/"))
-      add(std::string_view(t).substr(5), "person", "customer", "account", "project", "meeting");
-  if (type.empty()) {
-    std::string_view folder = n.folder;
-    add(folder.substr(0, folder.find('/')), "people", "customers", "customers", "projects", "meetings");
-  }
-  return kinds;
 }
 
 // Links from a frontmatter field ("[[X]]" strings or lists of them), resolved.
@@ -155,11 +126,10 @@ int table_of(std::string_view kind) {
 }
 
 // What, when it changes, changes how other notes resolve to this one or
-// which tables list it: its kinds (ours and the graph's) and its aliases.
-// Its path and name cannot change in an edit.
+// which tables list it: its kind (the graph's) and its aliases. Its path
+// and name cannot change in an edit.
 uint64_t identity_of(const graph::Graph& g, const parse::Note& n) {
   std::string key;
-  key += static_cast<char>('0' + kinds_of(n));
   auto gk = g.kind_of(n.path);
   key += gk ? static_cast<char>('A' + static_cast<int>(*gk)) : '-';
   for (const auto& a : n.aliases) {
@@ -283,6 +253,8 @@ class EntityTables {
   void build_companies();
   // The company row `key` (a lower-case company name) again, from its people.
   void refresh_company(const std::string& key);
+  // The note a company name names, as the graph reads a person's company.
+  std::optional<std::string> company_note(const std::string& name) const;
   // The lower-case names of the companies a person row names.
   std::vector<std::string> companies_of(const std::string& person_key) const;
   void remember_identities();
@@ -305,6 +277,8 @@ class EntityTables {
   std::map<std::string, Person> people_;  // the people rows' data (companies are made from it)
   std::map<std::string, std::set<std::string>> company_people_;  // lower company name -> person keys
   std::set<std::string> companies_touched_;  // company rows whose people changed since the last patch
+  // company row key -> the name it shows and the note that name resolved to
+  std::map<std::string, std::pair<std::string, std::optional<std::string>>> company_notes_;
 };
 
 namespace {
@@ -353,7 +327,7 @@ void EntityTables::build(int table) {
   }
   const unsigned kind = table == kAccountsTable ? kAccount : table == kProjectsTable ? kProject : kMeeting;
   for (const auto& kv : v_.notes())
-    if (kinds_of(kv.second) & kind) set_row(table, kv.first, note_row(table, kv.second));
+    if (kinds_of(g_, kv.second) & kind) set_row(table, kv.first, note_row(table, kv.second));
   t.built = true;
 }
 
@@ -362,7 +336,7 @@ void EntityTables::build_people() {
   if (t.built) return;
   std::set<std::string> keys;
   for (const auto& kv : v_.notes()) {
-    const unsigned kinds = kinds_of(kv.second);
+    const unsigned kinds = kinds_of(g_, kv.second);
     if (kinds & kPerson) keys.insert(kv.first);
     if (kinds & kAccount) read_roster(kv.first);
   }
@@ -415,7 +389,7 @@ std::optional<Fields> EntityTables::person_row(const std::string& key) {
   Person p;
   bool exists = false;
   if (key.compare(0, 5, "name:") != 0)
-    if (const parse::Note* n = v_.find(key); n && (kinds_of(*n) & kPerson)) {
+    if (const parse::Note* n = v_.find(key); n && (kinds_of(g_, *n) & kPerson)) {
       exists = true;
       p.name = n->name;
       p.path = n->path;
@@ -432,7 +406,7 @@ std::optional<Fields> EntityTables::person_row(const std::string& key) {
       auto back = backlinks_read_by(*n, kPeopleTable);
       p.mentions = static_cast<int>(back.size());
       for (const parse::Note* bn : back)
-        if (kinds_of(*bn) & kMeeting) {
+        if (kinds_of(g_, *bn) & kMeeting) {
           double d = note_day(*bn);
           if (!std::isnan(d) && (std::isnan(p.last) || d > p.last)) p.last = d;
         }
@@ -497,6 +471,7 @@ void EntityTables::refresh_company(const std::string& key) {
   auto members = company_people_.find(key);
   if (members == company_people_.end()) {
     set_row(kCompaniesTable, key, std::nullopt);
+    company_notes_.erase(key);
     return;
   }
   std::string display;
@@ -510,16 +485,30 @@ void EntityTables::refresh_company(const std::string& key) {
       for (const auto& a : p.accounts) add_unique(accounts, a);
     }
   }
+  auto note = company_note(display);
+  Val link = note ? Val::make_link(*note) : Val::null();
+  company_notes_[key] = {display, std::move(note)};
   set_row(kCompaniesTable, key,
           Fields{{"name", Val::string(display)},
-                 {"link", Val::null()},
+                 {"link", std::move(link)},
                  {"people", Val::make_list(people)},
                  {"accounts", Val::make_list(accounts)}});
 }
 
+// A company's note: the one its name resolves to (by path, file name or
+// alias) when the graph types it a company or an account, as the graph
+// resolves a person's company (works_at). Used to be always null.
+std::optional<std::string> EntityTables::company_note(const std::string& name) const {
+  const std::string* path = v_.resolve_stored(name, "", true);
+  if (!path) return std::nullopt;
+  auto kind = g_.kind_of(*path);
+  if (kind != graph::Kind::Company && kind != graph::Kind::Account) return std::nullopt;
+  return *path;
+}
+
 std::optional<Fields> EntityTables::note_row(int table, const parse::Note& n) {
   const unsigned kind = table == kAccountsTable ? kAccount : table == kProjectsTable ? kProject : kMeeting;
-  if (!(kinds_of(n) & kind)) return std::nullopt;
+  if (!(kinds_of(g_, n) & kind)) return std::nullopt;
   Fields f;
   f.emplace_back("name", Val::string(n.name));
   f.emplace_back("link", Val::make_link(n.path));
@@ -536,7 +525,7 @@ std::optional<Fields> EntityTables::note_row(int table, const parse::Note& n) {
     }
     double last = std::nan("");
     for (const parse::Note* bn : backlinks_read_by(n, kAccountsTable)) {
-      const unsigned kinds = kinds_of(*bn);
+      const unsigned kinds = kinds_of(g_, *bn);
       if (kinds & kMeeting) {
         add_unique(meetings, Val::make_link(bn->path));
         double d = note_day(*bn);
@@ -681,11 +670,11 @@ bool EntityTables::apply_changes(const index::Vault::ChangeSet& changes) {
   // them; an account's collaborators table resolves its links too.
   for (const std::string& name : names) {
     for (const parse::Note* n : v_.notes_named(name)) dirty_all(n->path);
-    std::string_view link_name = index::link_name_view(name);
+    const std::string link_name = index::link_key(index::link_name_view(name));  // compared as the vault does
     for (const parse::Note* n : v_.notes_linking_name(name)) {
-      if (kinds_of(*n) & kAccount) reroster.insert(n->path);
+      if (kinds_of(g_, *n) & kAccount) reroster.insert(n->path);
       for (const auto& l : n->links)
-        if (!l.frontmatter_key.empty() && parse::detail::equals_ascii_ci(index::link_name_view(l.target), link_name)) {
+        if (!l.frontmatter_key.empty() && index::link_key(index::link_name_view(l.target)) == link_name) {
           dirty_all(n->path);
           break;
         }
@@ -694,7 +683,7 @@ bool EntityTables::apply_changes(const index::Vault::ChangeSet& changes) {
   // References the graph resolved again (a person an account lists by name
   // now has a note, or no longer has one).
   for (const std::string& path : reresolved)
-    if (const parse::Note* n = v_.find(path); n && (kinds_of(*n) & kAccount)) reroster.insert(path);
+    if (const parse::Note* n = v_.find(path); n && (kinds_of(g_, *n) & kAccount)) reroster.insert(path);
 
   const bool people = tables_[kPeopleTable].built;
   for (const std::string& account : reroster) {
@@ -705,13 +694,18 @@ bool EntityTables::apply_changes(const index::Vault::ChangeSet& changes) {
     // person's entries change).
     const std::vector<RosterEntry> before = drop_roster(account);
     const parse::Note* n = v_.find(account);
-    if (n && (kinds_of(*n) & kAccount)) read_roster(account);
+    if (n && (kinds_of(g_, *n) & kAccount)) read_roster(account);
     auto now = rosters_.find(account);
     people_listed_differently(before, now == rosters_.end() ? std::vector<RosterEntry>() : now->second,
                               dirty[kPeopleTable]);
   }
   if (people) {
     for (const auto& key : dirty[kPeopleTable]) refresh(kPeopleTable, key);
+    // A note that came, went or changed its aliases or kind may be where a
+    // company's name resolves now, or no longer.
+    if (tables_[kCompaniesTable].built && !names.empty())
+      for (const auto& [key, shown] : company_notes_)
+        if (company_note(shown.first) != shown.second) companies_touched_.insert(key);
     if (tables_[kCompaniesTable].built)
       for (const auto& c : companies_touched_) refresh_company(c);
     companies_touched_.clear();
