@@ -46,53 +46,85 @@ bool is_case_ignorable(utf8proc_int32_t c) {
 // makes the graph look again at every reference the vault may now resolve
 // differently (VaultCase.LowersNoTwoTextsTheGraphFoldsApart checks it).
 void lower_non_ascii(std::string& s) {
-  std::vector<utf8proc_int32_t> points;
-  points.reserve(s.size());
+  // Reused per thread: add_keys lowers every link of every note, and a vault
+  // in a non-Latin script takes this path for nearly all of them.
+  static thread_local std::vector<utf8proc_int32_t> points;
+  static thread_local std::string out;
   const auto* bytes = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
-  for (size_t i = 0; i < s.size();) {
-    utf8proc_int32_t c;
-    utf8proc_ssize_t n = utf8proc_iterate(bytes + i, static_cast<utf8proc_ssize_t>(s.size() - i), &c);
-    if (n <= 0) return;  // not UTF-8: compared as written but for ASCII case
-    points.push_back(c);
-    i += static_cast<size_t>(n);
-  }
-  std::string out;
-  out.reserve(s.size() + 4);
+  const auto size = static_cast<utf8proc_ssize_t>(s.size());
   auto put = [&](utf8proc_int32_t c) {
     utf8proc_uint8_t buf[4];
     out.append(reinterpret_cast<const char*>(buf), static_cast<size_t>(utf8proc_encode_char(c, buf)));
   };
-  for (size_t i = 0; i < points.size(); ++i) {
-    const utf8proc_int32_t c = points[i];
-    if (c < 0x80) {
-      out.push_back(static_cast<char>(c));
-    } else if (c == 0x130) {
+  // One pass, code point by code point past the ASCII prefix (already
+  // lowered), unless a capital sigma asks for its word's context.
+  utf8proc_ssize_t i = 0;
+  while (i < size && bytes[i] < 0x80) ++i;
+  out.assign(s, 0, static_cast<size_t>(i));
+  bool sigma = false;
+  while (i < size) {
+    if (bytes[i] < 0x80) {
+      out.push_back(static_cast<char>(bytes[i++]));
+      continue;
+    }
+    utf8proc_int32_t c;
+    const utf8proc_ssize_t n = utf8proc_iterate(bytes + i, size - i, &c);
+    if (n <= 0) return;  // not UTF-8: compared as written but for ASCII case
+    i += n;
+    if (c == 0x130) {
       out.push_back('i');
       put(0x307);
     } else if (c == 0x3A3) {
-      size_t before = i, after = i + 1;
-      while (before > 0 && is_case_ignorable(points[before - 1])) --before;
-      while (after < points.size() && is_case_ignorable(points[after])) ++after;
-      const bool at_end = before > 0 && is_cased(points[before - 1]) && !(after < points.size() && is_cased(points[after]));
-      put(at_end ? 0x3C2 : 0x3C3);
+      sigma = true;
+      break;
     } else {
       put(utf8proc_tolower(c));
     }
   }
-  s = std::move(out);
+  if (sigma) {
+    points.clear();
+    for (i = 0; i < size;) {
+      utf8proc_int32_t c;
+      const utf8proc_ssize_t n = utf8proc_iterate(bytes + i, size - i, &c);
+      if (n <= 0) return;
+      points.push_back(c);
+      i += n;
+    }
+    out.clear();
+    for (size_t k = 0; k < points.size(); ++k) {
+      const utf8proc_int32_t c = points[k];
+      if (c < 0x80) {
+        out.push_back(static_cast<char>(c));
+      } else if (c == 0x130) {
+        out.push_back('i');
+        put(0x307);
+      } else if (c == 0x3A3) {
+        size_t before = k, after = k + 1;
+        while (before > 0 && is_case_ignorable(points[before - 1])) --before;
+        while (after < points.size() && is_case_ignorable(points[after])) ++after;
+        const bool at_end = before > 0 && is_cased(points[before - 1]) && !(after < points.size() && is_cased(points[after]));
+        put(at_end ? 0x3C2 : 0x3C3);
+      } else {
+        put(utf8proc_tolower(c));
+      }
+    }
+  }
+  s.assign(out);  // no allocation once `s` (a reused key buffer) has grown
 }
 
 // `s` lower-cased as Obsidian compares link paths and names into `out`, which
 // is reused: no allocation once it has grown (add_keys runs once per note and
-// touches every link). ASCII text, nearly all of it, never leaves this loop.
+// touches every link). ASCII text, nearly all of it, never leaves this loop,
+// which has no branch per byte.
 void fold_case_into(std::string_view s, std::string& out) {
-  out.assign(s.data(), s.size());
-  bool ascii = true;
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    else if (static_cast<unsigned char>(c) >= 0x80) ascii = false;
+  out.resize(s.size());
+  unsigned char seen = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    seen |= c;
+    out[i] = static_cast<char>(c + (static_cast<unsigned char>(c - 'A') < 26 ? 'a' - 'A' : 0));
   }
-  if (!ascii) lower_non_ascii(out);
+  if (seen & 0x80) lower_non_ascii(out);
 }
 
 std::string fold_case(std::string_view s) {
