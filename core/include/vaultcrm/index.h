@@ -157,6 +157,17 @@ class Vault {
  private:
   void add_keys(const parse::Note& note);
   void drop_keys(const parse::Note& note);
+  // The keys add_keys files a note under in by_alias_, linkers_ and by_tag_,
+  // each list sorted and unique. An edit keeps the note's path, name and
+  // address, so rekey moves it only between the sets whose keys changed:
+  // dropping and adding it again erased it from, and appended it back to,
+  // every set it is in, some thousands of notes long (a common tag, a
+  // company everyone links), for each edit.
+  struct KeyLists {
+    std::vector<std::string> aliases, links, tags;
+  };
+  static KeyLists key_lists(const parse::Note& note);
+  void rekey(const parse::Note& note, const KeyLists& before);
   void log_change(Change::Kind kind, const std::string& path, const parse::Note* note);
 
   std::map<std::string, parse::Note, std::less<>> notes_;

@@ -284,6 +284,56 @@ void Vault::drop_keys(const parse::Note& note) {
   ++generation_;
 }
 
+Vault::KeyLists Vault::key_lists(const parse::Note& note) {
+  KeyLists keys;
+  std::string key;
+  keys.aliases.reserve(note.aliases.size());
+  for (const auto& alias : note.aliases) {
+    fold_case_into(alias, key);
+    keys.aliases.push_back(key);
+  }
+  keys.links.reserve(note.links.size());
+  for (const auto& link : note.links) {
+    fold_case_into(link.target.empty() ? std::string_view(note.name) : link_name_view(link.target), key);  // as add_keys
+    keys.links.push_back(key);
+  }
+  keys.tags.reserve(note.tags.size());
+  for (const auto& tag : note.tags) {
+    lower_into(tag, key);
+    keys.tags.push_back(key);
+  }
+  for (auto* list : {&keys.aliases, &keys.links, &keys.tags}) {
+    std::sort(list->begin(), list->end());
+    list->erase(std::unique(list->begin(), list->end()), list->end());
+  }
+  return keys;
+}
+
+void Vault::rekey(const parse::Note& note, const KeyLists& before) {
+  NoteRef self = &note;
+  const KeyLists after = key_lists(note);
+  // Both lists sorted: one merge finds the keys only one of them has.
+  auto move = [&](auto& map, const std::vector<std::string>& gone, const std::vector<std::string>& come) {
+    size_t i = 0, j = 0;
+    while (i < gone.size() || j < come.size()) {
+      if (j == come.size() || (i < gone.size() && gone[i] < come[j])) {
+        auto it = map.find(gone[i++]);
+        if (it == map.end()) continue;
+        it->second.erase(self);
+        if (it->second.empty()) map.erase(it);
+      } else if (i == gone.size() || come[j] < gone[i]) {
+        map[come[j++]].insert(self);
+      } else {
+        ++i, ++j;
+      }
+    }
+  };
+  move(by_alias_, before.aliases, after.aliases);
+  move(linkers_, before.links, after.links);
+  move(by_tag_, before.tags, after.tags);
+  generation_ += 2;  // as drop_keys and add_keys
+}
+
 void Vault::log_change(Change::Kind kind, const std::string& path, const parse::Note* note) {
   Change c;
   c.generation = generation_;
@@ -347,15 +397,16 @@ const parse::Note& Vault::upsert(std::string_view path, std::string_view text, d
   auto it = notes_.find(path);
   const bool existed = it != notes_.end();
   if (existed) {
-    drop_keys(it->second);
+    const KeyLists before = key_lists(it->second);
     it->second = parse::parse_note(path, text, mtime, limits);
+    rekey(it->second, before);
   } else {
     it = notes_.emplace(std::string(path), parse::parse_note(path, text, mtime, limits)).first;
+    add_keys(it->second);
   }
   texts_[it->first] = it->second.source;  // the bytes it was parsed from, shared (parse_note copied `text`)
   hashes_.erase(it->first);
   detached_.erase(it->first);
-  add_keys(it->second);
   log_change(existed ? Change::Kind::Edited : Change::Kind::Added, it->first, &it->second);
   return it->second;
 }
