@@ -145,11 +145,34 @@ p("### Targets (issue 7), ratios pair by pair from this run");
       per((s) => (mem(s)?.in_use_per_note != null ? `${s}: ${kib(mem(s).in_use_without_text_per_note)} / ${kib(mem(s).peak_without_text_per_note)}` : `${s}: –`)) +
       ` (before the graph: ${per((s) => (memS(s)?.in_use_per_note != null ? `${s}: ${kib(memS(s).in_use_without_text_per_note)} / ${kib(memS(s).peak_without_text_per_note)}` : `${s}: –`))})`,
       verdict(mem("10k").in_use_without_text_per_note <= 1024)]);
-  body.push(["8", "peak / steady: one crossing for the vault vs chunks of " + (mem("10k")?.chunk ?? "?"),
-    per((s) => (memS(s) && mem(s) ? `${s}: ${rx(memS(s).heap_bytes / mem(s).heap_bytes)}` : `${s}: –`)), ""]);
+  // Target 8's peak: the allocator's high-water mark over what stays in use
+  // after the load (the heap's growth hides it at 1k, where the initial
+  // memory holds the whole load and the heap never grows).
+  const peakRatio = (m) => (m?.in_use_per_note ? m.peak_per_note / m.in_use_per_note : null);
+  if (mem("10k")?.in_use_per_note != null)
+    body.push(["8", `peak / steady: allocator high-water / in use after the load ≤ 1.5 (chunks of ${mem("10k")?.chunk ?? "?"} notes, or the vault in one crossing)`,
+      per((s) => `${s}: ${rx(peakRatio(mem(s)))} in chunks, ${rx(peakRatio(memS(s)))} in one crossing`),
+      verdict(Math.max(peakRatio(mem("10k")) ?? Infinity, peakRatio(memS("10k")) ?? 0) <= 1.5)]);
+  else
+    body.push(["8", "peak / steady: one crossing for the vault vs chunks of " + (mem("10k")?.chunk ?? "?"),
+      per((s) => (memS(s)?.heap_bytes && mem(s)?.heap_bytes ? `${s}: ${rx(memS(s).heap_bytes / mem(s).heap_bytes)}` : `${s}: –`)), ""]);
   // 9, 10
+  // scripts/bench.sh writes the dedup stages as "json {...}" lines among its text.
+  const dedup = [];
+  for (const f of fs.readdirSync(dir).filter((f) => /^dedup-.*\.txt$/.test(f)))
+    for (const line of fs.readFileSync(path.join(dir, f), "utf8").split("\n"))
+      if (line.startsWith("json {")) dedup.push(JSON.parse(line.slice(5)));
+  const dstage = (stage, extra = {}) => dedup.find((r) => r.stage === stage && Object.entries(extra).every(([k, v]) => r[k] === v));
+  const dWasm = dstage("dedup_vault_wasm"), dNative = dstage("dedup_vault_native");
+  const dSpeed = dedup.filter((r) => r.stage === "dedup_speedup").sort((a, b) => b.mentions - a.mentions)[0];
+  const dExp = dstage("dedup_exponent");
   const dd = get("wasm", "dedup", "10k");
-  body.push(["9", "contact resolution, 100k mentions ≤ 2 s", dd?.status === "ok" ? `10k notes: ${ms(dd.median_ms)}` : "**not built yet** (engine.dedup)", ""]);
+  const onBench = dd?.status === "ok" ? `engine.dedup on the 10k bench vault (every mention of every note): ${ms(dd.median_ms)}` : "";
+  body.push(["9", "contact resolution, 100k mentions ≤ 2 s in wasm; ≥ 500x naive all-pairs; near-linear",
+    dWasm
+      ? `${dNative?.mentions ?? "?"} mentions in ${dWasm.notes} notes: wasm ${ms(dWasm.median_s * 1000)}, native ${ms(dNative?.median_s * 1000)} · resolve() vs naive all-pairs at ${dSpeed?.mentions} mentions: ${dSpeed?.ratio_fair}x (same pair scoring; ${dSpeed?.ratio}x vs the cheaper first-name stop) · time ~ N^${dExp?.k} · ${onBench}`
+      : onBench || "–",
+    verdict(dWasm ? dWasm.median_s <= 2 && (dSpeed?.ratio_fair ?? 0) >= 500 : null)]);
   const warm = (s) => at(s, "wasm", "wasm_warm");
   body.push(["10", "warm start from a persisted index (10k) ≤ 100 ms, module compile + instantiate included",
     warm("10k") ? per((s) => `${s}: ${ms(warm(s)?.median_ms)} (init ${ms(warm(s)?.init_ms)}, load + graph ${ms(warm(s)?.load_ms)}; snapshot ${((warm(s)?.snapshot_bytes ?? 0) / 1e6).toFixed(1)} MB, saved in ${ms(warm(s)?.save_ms)}; in a new process per run: ${ms(at(s, "wasm", "wasm_warm_process")?.median_ms)})`) : "–",
@@ -214,7 +237,8 @@ fs.writeFileSync(path.join(dir, "table.md"), out.join("\n") + "\n");
   const series = STAGES.filter(([, st]) => st !== "frontmatter" && st !== "parse").map(([impl, stage, name]) => ({
     name, pts: SIZES.map((s) => get(impl, stage, s)).filter(Boolean).map((r) => [r.notes, r.median_ms]),
   })).filter((s) => s.pts.length);
-  const W = 760, H = 460, L = 70, R = 250, T = 40, B = 50;
+  // R leaves room for the longest legend label; the footer starts at the left edge.
+  const W = 900, H = 460, L = 70, R = 330, T = 40, B = 50;
   const xs = series.flatMap((s) => s.pts.map((p) => p[0])), ys = series.flatMap((s) => s.pts.map((p) => p[1]));
   const x0 = Math.log10(Math.min(...xs)) - 0.1, x1 = Math.log10(Math.max(...xs)) + 0.1;
   const y0 = Math.floor(Math.log10(Math.min(...ys))), y1 = Math.ceil(Math.log10(Math.max(...ys)));
@@ -245,7 +269,7 @@ fs.writeFileSync(path.join(dir, "table.md"), out.join("\n") + "\n");
     s.push(`<line x1="${W - R + 12}" y1="${ly}" x2="${W - R + 36}" y2="${ly}" stroke="${c}" stroke-width="2"${dash}/>`);
     s.push(`<text x="${W - R + 42}" y="${ly + 4}">${se.name.replace(/&/g, "&amp;")}</text>`);
   });
-  s.push(`<text x="${(L + W - R) / 2}" y="${H - 12}" text-anchor="middle">vault size (generated notes, ~2.7 KB each); ${meta.machine ? meta.machine.replace(/&/g, "&amp;") : ""}</text>`);
+  s.push(`<text x="10" y="${H - 12}">vault size (generated notes, ~2.7 KB each); ${meta.machine ? meta.machine.replace(/&/g, "&amp;") : ""}</text>`);
   s.push("</svg>");
   fs.writeFileSync(svgPath, s.join("\n") + "\n");
   console.error(`[report] chart: ${svgPath}`);

@@ -111,14 +111,13 @@ cat >"$RES/meta.json" <<EOF
  "load_before": "$load_before", "load_after": "$(cut -d' ' -f1-3 /proc/loadavg)",
  "source": "$source_desc", "runs": $RUNS, "date": "$(date -u +%Y-%m-%dT%H:%MZ)"}
 EOF
-node bench/report.mjs "$RES"
-log "done in $(($(date +%s) - t_start)) s; results in $RES (table.md, chart.svg)"
 
 # --- contact resolution over growing N (issue 7 target 9; BENCHMARKS.md
 # "Contact resolution (target 9)"). Native resolve() at 1k/10k/100k mentions
 # with the naive all-pairs extrapolation, then one generated 100k-mention
 # vault through dedup::run natively and engine.dedup in wasm.
 # BENCH_SKIP_DEDUP=1 skips it.
+rm -f "$RES"/dedup-*.txt  # never report a previous run's figures
 if [[ ${BENCH_SKIP_DEDUP:-0} != 1 ]]; then
   DEDUP_BIN=$SRC/build/bench-native/bench/vaultcrm_dedup_bench
   if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
@@ -131,3 +130,7 @@ if [[ ${BENCH_SKIP_DEDUP:-0} != 1 ]]; then
   "$DEDUP_BIN" vault "$OUT/dedup-vault-100k" --mentions 106000 --runs 3 | tee "$RES/dedup-vault.txt" | grep -v '^json '
   node --max-old-space-size=8192 tools/dedup-wasm-bench.mjs "$OUT/dedup-vault-100k" --runs 3 | tee -a "$RES/dedup-vault.txt" | grep -v '^json '
 fi
+
+# The report reads the dedup stages too (target 9), so it comes last.
+node bench/report.mjs "$RES"
+log "done in $(($(date +%s) - t_start)) s; results in $RES (table.md, chart.svg)"
