@@ -50,6 +50,8 @@
 #include "vaultcrm/parse.h"
 #include "vaultcrm/snapshot.h"
 
+#include "heap_in_use.h"
+
 // Counts C++ heap allocations (md4c's own malloc calls are not included):
 // reported per note for the index build and per call for an edit.
 // GCC flags free() of operator new's memory, which is malloc's here.
@@ -154,14 +156,6 @@ void md4c_pass(const std::vector<File>& files) {
   p.leave_span = md_noop_span;
   p.text = md_noop_text;
   for (const auto& f : files) md_parse(f.text.data(), static_cast<MD_SIZE>(f.text.size()), &p, nullptr);
-}
-
-size_t heap_in_use() {
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
-  return mallinfo2().uordblks;
-#else
-  return static_cast<size_t>(mallinfo().uordblks);
-#endif
 }
 
 int run_vault(const std::string& dir, const std::string& label, const std::string& edits_path, int runs) {

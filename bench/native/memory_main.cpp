@@ -28,19 +28,13 @@
 #include "vaultcrm/index.h"
 #include "vaultcrm/parse.h"
 
+#include "heap_in_use.h"
+
 namespace fs = std::filesystem;
 using vaultcrm::Value;
 namespace parse = vaultcrm::parse;
 
 namespace {
-
-size_t heap_in_use() {
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
-  return mallinfo2().uordblks;
-#else
-  return static_cast<size_t>(mallinfo().uordblks);
-#endif
-}
 
 // The heap a block at `p` takes: its usable size and malloc's header.
 size_t block(const void* p) { return p ? malloc_usable_size(const_cast<void*>(p)) + sizeof(size_t) : 0; }
