@@ -159,13 +159,6 @@ std::string_view link_name_view(std::string_view target) {
 std::string link_name(std::string_view target) { return std::string(link_name_view(target)); }
 
 namespace {
-std::string last_component(const std::string& key) {
-  size_t slash = key.rfind('/');
-  return slash == std::string::npos ? key : key.substr(slash + 1);
-}
-}  // namespace
-
-namespace {
 // `s` lower-cased (ASCII) into `out`, which is reused: tags compare so.
 void lower_into(std::string_view s, std::string& out) {
   out.assign(s.data(), s.size());
@@ -230,7 +223,7 @@ void Vault::add_keys(const parse::Note& note) {
     by_alias_[key].insert(self);
   }
   for (const auto& link : note.links) {
-    // == last_component(link_key(target)), built without two copies; a
+    // == the last component of link_key(target), built without two copies; a
     // [[#Heading]] names the note itself, so it is filed under its own name
     fold_case_into(link.target.empty() ? std::string_view(note.name) : link_name_view(link.target), key);
     linkers_[key].insert(self);
@@ -562,14 +555,20 @@ const std::string* Vault::resolve_stored(std::string_view target, std::string_vi
     const parse::Note* self = find(source_path);
     return self ? &self->path : nullptr;
   }
-  std::string key = link_key(target);
-  while (!key.empty() && key[0] == '/') key.erase(0, 1);
-  // The linking note's folder, lower-cased.
+  // Reused per thread: the graph resolves every stored link through here
+  // at each rebuild (a warm start, a cold load), and fresh strings for the
+  // key, the folder and the candidates were an eighth of a rebuild.
+  static thread_local std::string key, folder, rel, candidate;
+  fold_case_into(target, key);  // == link_key(target)
+  if (ends_with(key, ".md")) key.resize(key.size() - 3);
+  size_t leading = 0;
+  while (leading < key.size() && key[leading] == '/') ++leading;
+  key.erase(0, leading);
+  // The linking note's folder, lower-cased, into `folder`.
   auto folder_of_source = [&] {
-    std::string folder;
+    folder.clear();
     size_t slash = source_path.rfind('/');
     if (slash != std::string_view::npos) fold_case_into(source_path.substr(0, slash), folder);
-    return folder;
   };
   if (has_dot_segment(key)) {
     // "./Note", "../People/Ana Lima": relative to the linking note's folder,
@@ -579,8 +578,8 @@ const std::string* Vault::resolve_stored(std::string_view target, std::string_vi
     // of the graph's re-resolution rely on that).
     std::string_view last = std::string_view(key).substr(key.rfind('/') + 1);  // npos + 1 == 0
     if (last == "." || last == "..") return nullptr;
-    const std::string folder = folder_of_source();
-    std::string rel = folder.empty() ? key : folder + "/" + key;
+    folder_of_source();
+    rel = folder.empty() ? key : folder + "/" + key;
     // "People/../Archive/x" reads from the vault's root first, as paths do.
     std::string_view first = std::string_view(key).substr(0, key.find('/'));
     if (first != "." && first != ".." && collapse_dot_segments(key))
@@ -591,19 +590,27 @@ const std::string* Vault::resolve_stored(std::string_view target, std::string_vi
   }
   if (auto it = by_path_.find(key); it != by_path_.end()) return &it->second->path;
   // Relative to the linking note's folder.
-  if (const std::string folder = folder_of_source(); !folder.empty()) {
-    std::string rel = folder + "/" + key;
+  folder_of_source();
+  if (!folder.empty()) {
+    rel.assign(folder).append(1, '/').append(key);
     if (auto it = by_path_.find(rel); it != by_path_.end()) return &it->second->path;
   }
-  std::string name = last_component(key);
-  if (auto it = by_name_.find(name); it != by_name_.end()) {
+  const size_t slash = key.rfind('/');
+  const bool has_dir = slash != std::string::npos;
+  // The last component, into `rel` (free again): by_name_ looks up strings.
+  if (has_dir) rel.assign(key, slash + 1, std::string::npos);
+  else rel.assign(key);
+  if (auto it = by_name_.find(rel); it != by_name_.end()) {
     const std::string* best = nullptr;
-    bool has_dir = key.find('/') != std::string::npos;
     for (NoteRef n : it->second) {
       const std::string* path = &n->path;
       if (has_dir) {
-        std::string p = link_key(*path);
-        if (!ends_with(p, "/" + key)) continue;
+        // The note's key must end in "/" + key.
+        fold_case_into(*path, candidate);  // == link_key(*path)
+        if (ends_with(candidate, ".md")) candidate.resize(candidate.size() - 3);
+        if (candidate.size() <= key.size() || candidate[candidate.size() - key.size() - 1] != '/' ||
+            candidate.compare(candidate.size() - key.size(), key.size(), key) != 0)
+          continue;
       }
       if (!best || path->size() < best->size() || (path->size() == best->size() && *path < *best)) best = path;
     }
