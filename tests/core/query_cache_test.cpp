@@ -33,9 +33,9 @@ std::string plain(const vaultcrm::Engine& engine, const char* source, vaultcrm::
   vaultcrm::query::Options opt;
   opt.now = "2026-01-15T10:00:00";
   opt.language = language;
-  vaultcrm::query::detail::plain_evaluation = true;
+  vaultcrm::query::detail::plain_evaluation() = true;
   auto outcome = vaultcrm::query::run(engine.impl().vault, source, opt);
-  vaultcrm::query::detail::plain_evaluation = false;
+  vaultcrm::query::detail::plain_evaluation() = false;
   return vaultcrm::query::to_json(outcome);
 }
 

@@ -117,9 +117,9 @@ std::string plain_answer(const vaultcrm::Engine& engine, const Case& c) {
   vaultcrm::query::Options opt;
   opt.now = kNow;
   opt.language = std::string(c.format) == "tasks" ? vaultcrm::query::Language::Tasks : vaultcrm::query::Language::Dql;
-  vaultcrm::query::detail::plain_evaluation = true;
+  vaultcrm::query::detail::plain_evaluation() = true;
   auto outcome = vaultcrm::query::run(engine.impl().vault, c.source, opt);
-  vaultcrm::query::detail::plain_evaluation = false;
+  vaultcrm::query::detail::plain_evaluation() = false;
   return vaultcrm::query::to_json(outcome);
 }
 

@@ -149,7 +149,7 @@ Val id_of(const Ctx& ctx, const Row& r) {
 // file.path or file.folder and every row is a page as eval's file.<field>
 // shortcut sees it (a page, no computed members); nullptr otherwise.
 std::string parse::Note::*single_file_text_key(const Step& step, const std::vector<Row>& rows) {
-  if (detail::plain_evaluation || step.sorts.size() != 1) return nullptr;
+  if (detail::plain_evaluation() || step.sorts.size() != 1) return nullptr;
   const Expr& e = *step.sorts[0].e;
   if (e.k != Expr::K::Member || e.kids.size() != 1 || e.kids[0]->k != Expr::K::Ident || e.kids[0]->name != "file")
     return nullptr;
@@ -231,10 +231,10 @@ Result exec_dql(const DqlQuery& q, const Ctx& ctx) {
         // taken with a partial sort (ties by row index, which is the stable
         // order) instead of ordering every row.
         size_t keep = rows.size();
-        if (!detail::plain_evaluation && si + 1 < q.steps.size() && q.steps[si + 1].k == Step::K::Limit &&
+        if (!detail::plain_evaluation() && si + 1 < q.steps.size() && q.steps[si + 1].k == Step::K::Limit &&
             q.steps[si + 1].limit >= 0 && static_cast<size_t>(q.steps[si + 1].limit) < rows.size())
           keep = static_cast<size_t>(q.steps[si + 1].limit);
-        if (!detail::plain_evaluation && q.type != DqlQuery::Type::Task && page_end < keep) {
+        if (!detail::plain_evaluation() && q.type != DqlQuery::Type::Task && page_end < keep) {
           // Rows are the answer's rows from here on (TASK answers count
           // tasks, not rows, so they are paged after the fact).
           size_t answer = keep;
@@ -307,7 +307,7 @@ Result exec_dql(const DqlQuery& q, const Ctx& ctx) {
           // with null first (as -infinity: every value is finite).
           std::vector<double> numbers;
           std::vector<char> numeric(per_row_keys, 0);
-          if (!detail::plain_evaluation) {
+          if (!detail::plain_evaluation()) {
             for (size_t j = 0; j < per_row_keys; ++j) {
               Val::T type = Val::T::Null;
               bool ok = true;
@@ -452,7 +452,7 @@ Result exec_dql(const DqlQuery& q, const Ctx& ctx) {
     Env env{&ctx, &r, nullptr};
     std::vector<Cell> cells;
     cells.reserve(q.columns.size() + 1);
-    if (res.id_column && r.page && !detail::plain_evaluation) {
+    if (res.id_column && r.page && !detail::plain_evaluation()) {
       // A page's id is the link to it: the cell to_cell(make_link(path)) gives, made directly.
       Cell id;
       id.type = Cell::Type::Link;

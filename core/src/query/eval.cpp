@@ -1580,13 +1580,9 @@ bool is_constant(const Expr& e) {
 
 }  // namespace
 
-namespace detail {
-thread_local bool plain_evaluation = false;
-}  // namespace detail
-
 void fold_constants(Expr& e, const Ctx& ctx) {
   if (e.k == Expr::K::Literal) return;
-  if (!detail::plain_evaluation && is_constant(e)) {
+  if (!detail::plain_evaluation() && is_constant(e)) {
     Row no_row;
     Env env{&ctx, &no_row, nullptr};
     try {
@@ -1682,7 +1678,7 @@ Val eval(const Expr& e, const Env& env) {
     }
     case Expr::K::Call: {
       Args args;
-      if (!detail::plain_evaluation && e.fn == builtin_contains() && e.kids.size() == 2) {
+      if (!detail::plain_evaluation() && e.fn == builtin_contains() && e.kids.size() == 2) {
         // contains(file.tags, "text"): read the note's tags where they lie
         // instead of building the list of "#tag" strings for every page
         // (and without an argument list, or a copy of a literal needle).
@@ -1696,7 +1692,7 @@ Val eval(const Expr& e, const Env& env) {
           args.push_back(std::move(needle));
         }
       }
-      if (args.empty() && !detail::plain_evaluation && e.fn == builtin_contains() && e.kids.size() == 2 &&
+      if (args.empty() && !detail::plain_evaluation() && e.fn == builtin_contains() && e.kids.size() == 2 &&
           e.kids[1]->k == Expr::K::Literal && e.kids[1]->lit.t != Val::T::List) {
         // contains(x, literal) with a needle that is not a list (so nothing
         // to vectorise): f_contains on the literal where it lies, without an
@@ -1743,7 +1739,7 @@ void bind_cache(Expr& e, QueryCache::Data& cache) {
 }
 
 bool truth(const Expr& e, const Env& env) {
-  if (detail::plain_evaluation) return truthy(eval(e, env));
+  if (detail::plain_evaluation()) return truthy(eval(e, env));
   switch (e.k) {
     case Expr::K::Not: return !truth(*e.kids[0], env);
     case Expr::K::Binary: {

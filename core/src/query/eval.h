@@ -65,8 +65,13 @@ void fold_constants(Expr& e, const Ctx& ctx);
 
 namespace detail {
 // True: no constant folding and no shortcuts in eval, so that tests can
-// compare every answer with the plain evaluation.
-extern thread_local bool plain_evaluation;
+// compare every answer with the plain evaluation. A function-local flag, not
+// an extern thread_local variable: GCC's UBSan flags every access to an
+// extern thread_local made through its TLS wrapper as a null pointer load.
+inline bool& plain_evaluation() {
+  static thread_local bool plain = false;
+  return plain;
+}
 }  // namespace detail
 Val call_lambda(const Val& fn, const std::vector<Val>& args);
 Val row_value(const Ctx& ctx, const Row& row);

@@ -64,7 +64,7 @@ Outcome run(const index::Vault& vault, std::string_view source, const Options& o
     ctx.origin = options.origin_path;
     ctx.now = parse_now(options.now);
     ctx.regex = &regex;
-    if (options.query_cache && !detail::plain_evaluation) ctx.cache = &options.query_cache->for_vault(vault);
+    if (options.query_cache && !detail::plain_evaluation()) ctx.cache = &options.query_cache->for_vault(vault);
     Language lang = options.language == Language::Detect ? detect(source) : options.language;
     if (lang == Language::Dql) {
       DqlQuery q = parse_dql(source);

@@ -163,7 +163,7 @@ std::string description_of(std::string_view text) {
 }
 
 double day_of(const std::string& iso) {
-  if (iso.size() == 10 && !detail::plain_evaluation) {
+  if (iso.size() == 10 && !detail::plain_evaluation()) {
     // Every task date the parser keeps is YYYY-MM-DD: read as a day number
     // directly (the filters call this for every task of the vault).
     int64_t day;
@@ -750,7 +750,7 @@ class TasksParser {
       int which = date_index(field);
       // The bounds as y*10000+m*100+d keys: a task's YYYY-MM-DD date is then
       // compared without counting its days (the filter runs for every task).
-      const bool keyed = !detail::plain_evaluation && std::fabs(from) < 1e8 && std::fabs(to) < 1e8 &&
+      const bool keyed = !detail::plain_evaluation() && std::fabs(from) < 1e8 && std::fabs(to) < 1e8 &&
                          from == std::floor(from) && to == std::floor(to);
       const int64_t from_ymd = keyed ? ymd_of_day(static_cast<int64_t>(from)) : 0;
       const int64_t to_ymd = keyed ? ymd_of_day(static_cast<int64_t>(to)) : 0;
@@ -1021,7 +1021,7 @@ Result exec_tasks(std::string_view source, const Ctx& ctx) {
   // last (cmp_date). Only when every date of that key has that shape;
   // otherwise the key is compared as text.
   std::vector<std::vector<int32_t>> date_keys(sorts.size());
-  if (!detail::plain_evaluation) {
+  if (!detail::plain_evaluation()) {
     for (size_t k = 0; k < sorts.size(); ++k) {
       if (keys[k] != TaskSortKey::Date) continue;
       bool shaped = true;
