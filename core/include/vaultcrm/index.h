@@ -159,7 +159,7 @@ class Vault {
   void drop_keys(const parse::Note& note);
   // The keys add_keys files a note under in by_alias_, linkers_ and by_tag_,
   // each list sorted and unique. An edit keeps the note's path, name and
-  // address, so rekey moves it only between the sets whose keys changed:
+  // address, so move_keys moves it only between the sets whose keys changed:
   // dropping and adding it again erased it from, and appended it back to,
   // every set it is in, some thousands of notes long (a common tag, a
   // company everyone links), for each edit.
@@ -167,7 +167,8 @@ class Vault {
     std::vector<std::string> aliases, links, tags;
   };
   static KeyLists key_lists(const parse::Note& note);
-  void rekey(const parse::Note& note, const KeyLists& before);
+  // Out of the sets of keys only `before` has, into those only `after` has.
+  void move_keys(const parse::Note& note, const KeyLists& before, const KeyLists& after);
   void log_change(Change::Kind kind, const std::string& path, const parse::Note* note);
 
   std::map<std::string, parse::Note, std::less<>> notes_;

@@ -56,6 +56,17 @@ void lower_non_ascii(std::string& s) {
     utf8proc_uint8_t buf[4];
     out.append(reinterpret_cast<const char*>(buf), static_cast<size_t>(utf8proc_encode_char(c, buf)));
   };
+  // Any code point but the capital sigma, which depends on its word.
+  auto put_lower = [&](utf8proc_int32_t c) {
+    if (c < 0x80) {
+      out.push_back(static_cast<char>(c));
+    } else if (c == 0x130) {
+      out.push_back('i');
+      put(0x307);
+    } else {
+      put(utf8proc_tolower(c));
+    }
+  };
   // One pass, code point by code point past the ASCII prefix (already
   // lowered), unless a capital sigma asks for its word's context.
   utf8proc_ssize_t i = 0;
@@ -71,15 +82,11 @@ void lower_non_ascii(std::string& s) {
     const utf8proc_ssize_t n = utf8proc_iterate(bytes + i, size - i, &c);
     if (n <= 0) return;  // not UTF-8: compared as written but for ASCII case
     i += n;
-    if (c == 0x130) {
-      out.push_back('i');
-      put(0x307);
-    } else if (c == 0x3A3) {
+    if (c == 0x3A3) {
       sigma = true;
       break;
-    } else {
-      put(utf8proc_tolower(c));
     }
+    put_lower(c);
   }
   if (sigma) {
     points.clear();
@@ -93,20 +100,15 @@ void lower_non_ascii(std::string& s) {
     out.clear();
     for (size_t k = 0; k < points.size(); ++k) {
       const utf8proc_int32_t c = points[k];
-      if (c < 0x80) {
-        out.push_back(static_cast<char>(c));
-      } else if (c == 0x130) {
-        out.push_back('i');
-        put(0x307);
-      } else if (c == 0x3A3) {
-        size_t before = k, after = k + 1;
-        while (before > 0 && is_case_ignorable(points[before - 1])) --before;
-        while (after < points.size() && is_case_ignorable(points[after])) ++after;
-        const bool at_end = before > 0 && is_cased(points[before - 1]) && !(after < points.size() && is_cased(points[after]));
-        put(at_end ? 0x3C2 : 0x3C3);
-      } else {
-        put(utf8proc_tolower(c));
+      if (c != 0x3A3) {
+        put_lower(c);
+        continue;
       }
+      size_t before = k, after = k + 1;
+      while (before > 0 && is_case_ignorable(points[before - 1])) --before;
+      while (after < points.size() && is_case_ignorable(points[after])) ++after;
+      const bool at_end = before > 0 && is_cased(points[before - 1]) && !(after < points.size() && is_cased(points[after]));
+      put(at_end ? 0x3C2 : 0x3C3);
     }
   }
   s.assign(out);  // no allocation once `s` (a reused key buffer) has grown
@@ -127,6 +129,18 @@ void fold_case_into(std::string_view s, std::string& out) {
   if (seen & 0x80) lower_non_ascii(out);
 }
 
+// link_key(target) into `out`, which is reused.
+void link_key_into(std::string_view target, std::string& out) {
+  fold_case_into(target, out);
+  if (ends_with(out, ".md")) out.resize(out.size() - 3);
+}
+
+// What a link is filed under in linkers_ (before its case is folded): the
+// last component of its target; a [[#Heading]] names the note itself.
+std::string_view linker_name(const parse::Note& note, const parse::Link& link) {
+  return link.target.empty() ? std::string_view(note.name) : link_name_view(link.target);
+}
+
 std::string fold_case(std::string_view s) {
   std::string out;
   fold_case_into(s, out);
@@ -135,8 +149,8 @@ std::string fold_case(std::string_view s) {
 }  // namespace
 
 std::string link_key(std::string_view target) {
-  std::string key = fold_case(target);
-  if (ends_with(key, ".md")) key.resize(key.size() - 3);
+  std::string key;
+  link_key_into(target, key);
   return key;
 }
 
@@ -223,9 +237,8 @@ void Vault::add_keys(const parse::Note& note) {
     by_alias_[key].insert(self);
   }
   for (const auto& link : note.links) {
-    // == the last component of link_key(target), built without two copies; a
-    // [[#Heading]] names the note itself, so it is filed under its own name
-    fold_case_into(link.target.empty() ? std::string_view(note.name) : link_name_view(link.target), key);
+    // == the last component of link_key(target), built without two copies
+    fold_case_into(linker_name(note, link), key);
     linkers_[key].insert(self);
   }
   for (const auto& tag : note.tags) {
@@ -262,18 +275,7 @@ void Vault::drop_keys(const parse::Note& note) {
     if (twin) at->second = twin;
     else by_path_.erase(at);
   }
-  for (const auto& alias : note.aliases) erase_from(by_alias_, fold_case(alias));
-  for (const auto& link : note.links) {
-    std::string key;
-    fold_case_into(link.target.empty() ? std::string_view(note.name) : link_name_view(link.target), key);  // as add_keys
-    erase_from(linkers_, key);
-  }
-  for (const auto& tag : note.tags) {
-    auto it = by_tag_.find(ascii_lower(tag));
-    if (it == by_tag_.end()) continue;
-    it->second.erase(self);
-    if (it->second.empty()) by_tag_.erase(it);
-  }
+  move_keys(note, key_lists(note), KeyLists());
   ++generation_;
 }
 
@@ -287,7 +289,7 @@ Vault::KeyLists Vault::key_lists(const parse::Note& note) {
   }
   keys.links.reserve(note.links.size());
   for (const auto& link : note.links) {
-    fold_case_into(link.target.empty() ? std::string_view(note.name) : link_name_view(link.target), key);  // as add_keys
+    fold_case_into(linker_name(note, link), key);  // as add_keys
     keys.links.push_back(key);
   }
   keys.tags.reserve(note.tags.size());
@@ -302,9 +304,8 @@ Vault::KeyLists Vault::key_lists(const parse::Note& note) {
   return keys;
 }
 
-void Vault::rekey(const parse::Note& note, const KeyLists& before) {
+void Vault::move_keys(const parse::Note& note, const KeyLists& before, const KeyLists& after) {
   NoteRef self = &note;
-  const KeyLists after = key_lists(note);
   // Both lists sorted: one merge finds the keys only one of them has.
   auto move = [&](auto& map, const std::vector<std::string>& gone, const std::vector<std::string>& come) {
     size_t i = 0, j = 0;
@@ -324,7 +325,6 @@ void Vault::rekey(const parse::Note& note, const KeyLists& before) {
   move(by_alias_, before.aliases, after.aliases);
   move(linkers_, before.links, after.links);
   move(by_tag_, before.tags, after.tags);
-  generation_ += 2;  // as drop_keys and add_keys
 }
 
 void Vault::log_change(Change::Kind kind, const std::string& path, const parse::Note* note) {
@@ -392,7 +392,8 @@ const parse::Note& Vault::upsert(std::string_view path, std::string_view text, d
   if (existed) {
     const KeyLists before = key_lists(it->second);
     it->second = parse::parse_note(path, text, mtime, limits);
-    rekey(it->second, before);
+    move_keys(it->second, before, key_lists(it->second));
+    generation_ += 2;  // as drop_keys and add_keys would
   } else {
     it = notes_.emplace(std::string(path), parse::parse_note(path, text, mtime, limits)).first;
     add_keys(it->second);
@@ -559,8 +560,7 @@ const std::string* Vault::resolve_stored(std::string_view target, std::string_vi
   // at each rebuild (a warm start, a cold load), and fresh strings for the
   // key, the folder and the candidates were an eighth of a rebuild.
   static thread_local std::string key, folder, rel, candidate;
-  fold_case_into(target, key);  // == link_key(target)
-  if (ends_with(key, ".md")) key.resize(key.size() - 3);
+  link_key_into(target, key);
   size_t leading = 0;
   while (leading < key.size() && key[leading] == '/') ++leading;
   key.erase(0, leading);
@@ -606,8 +606,7 @@ const std::string* Vault::resolve_stored(std::string_view target, std::string_vi
       const std::string* path = &n->path;
       if (has_dir) {
         // The note's key must end in "/" + key.
-        fold_case_into(*path, candidate);  // == link_key(*path)
-        if (ends_with(candidate, ".md")) candidate.resize(candidate.size() - 3);
+        link_key_into(*path, candidate);
         if (candidate.size() <= key.size() || candidate[candidate.size() - key.size() - 1] != '/' ||
             candidate.compare(candidate.size() - key.size(), key.size(), key) != 0)
           continue;
