@@ -34,10 +34,12 @@
 //   summary VAULT          Engine::summary() of the loaded vault, once
 //   note   FILE            index::Vault::upsert of one note (e.g. the
 //                          pathological link-flood.md)
-//   engine-note FILE       Engine::upsert of one note into an engine that
+//   engine-note FILE [new-link]
+//                          Engine::upsert of one note into an engine that
 //                          already holds it (one uncollected upsert first):
 //                          what the wasm "patho" bench row times, with the
-//                          graph and caches the parse alone leaves out
+//                          graph and caches the parse alone leaves out; with
+//                          "new-link", the collected upsert has one link more
 //   warm   VAULT SNAPSHOT  warm start: indexes VAULT, saves its snapshot to
 //                          the file SNAPSHOT (not collected), then collects
 //                          only a fresh Engine's loadSnapshot of those bytes
@@ -159,7 +161,7 @@ __attribute__((noinline)) size_t profile_engine_note(vaultcrm::Engine& engine, c
 
 int usage() {
   std::fprintf(stderr,
-               "usage: vaultcrm_profile edit VAULT | index VAULT [shuffled|reversed] | graph VAULT | query VAULT 'QUERY' dql|tasks [warm|edit|edit-drop|rename|remove] | summary VAULT | note FILE | engine-note FILE | warm VAULT SNAPSHOT\n");
+               "usage: vaultcrm_profile edit VAULT | index VAULT [shuffled|reversed] | graph VAULT | query VAULT 'QUERY' dql|tasks [warm|edit|edit-drop|rename|remove] | summary VAULT | note FILE | engine-note FILE [new-link] | warm VAULT SNAPSHOT\n");
   return 2;
 }
 
@@ -176,7 +178,11 @@ int main(int argc, char** argv) {
     const std::string text = read_file(argv[2]);
     vaultcrm::Engine engine;
     std::printf("uncollected upsert: %zu bytes\n", engine.upsert("note.md", text, 0).size());
-    std::printf("engine-note: %zu bytes\n", profile_engine_note(engine, text));
+    // "new-link": the collected upsert adds a link at the end, so the note's
+    // keys change (without it the same text comes again, as the wasm patho row does).
+    const bool new_link = argc >= 4 && std::string(argv[3]) == "new-link";
+    std::printf("engine-note%s: %zu bytes\n", new_link ? " (a link added)" : "",
+                profile_engine_note(engine, new_link ? text + "\n[[A note linked by the edit]]\n" : text));
     return 0;
   }
   Files files = read_vault(argv[2]);

@@ -158,15 +158,46 @@ class Vault {
   void add_keys(const parse::Note& note);
   void drop_keys(const parse::Note& note);
   // The keys add_keys files a note under in by_alias_, linkers_ and by_tag_,
-  // each list sorted and unique. An edit keeps the note's path, name and
-  // address, so move_keys moves it only between the sets whose keys changed:
-  // dropping and adding it again erased it from, and appended it back to,
-  // every set it is in, some thousands of notes long (a common tag, a
-  // company everyone links), for each edit.
+  // each list unique. An edit keeps the note's path, name and address, so
+  // move_keys moves it only between the sets whose keys changed: dropping
+  // and adding it again erased it from, and appended it back to, every set
+  // it is in, some thousands of notes long (a common tag, a company everyone
+  // links), for each edit.
+  // A list is ordered by (hash, text), not by text, and its keys are views
+  // into one buffer: a 1 MB note has tens of thousands of link keys, and
+  // sorting them as strings by text was a third of its re-upsert; by hash,
+  // nearly every comparison is one integer compare, and nothing moves but
+  // 16-byte entries.
+  class KeyList {
+   public:
+    void add(std::string_view key);
+    void finish();  // sorts, and drops repeats
+    size_t size() const { return entries_.size(); }
+    // Ordered as the list is: hash, then text.
+    int compare(size_t i, const KeyList& other, size_t j) const;
+    std::string_view operator[](size_t i) const {
+      return {bytes_.data() + entries_[i].offset, entries_[i].size};
+    }
+
+   private:
+    struct Entry {
+      size_t hash;
+      uint32_t offset, size;
+    };
+    bool less(const Entry& a, const Entry& b) const;
+    std::string bytes_;
+    std::vector<Entry> entries_;
+  };
   struct KeyLists {
-    std::vector<std::string> aliases, links, tags;
+    KeyList aliases, links, tags;
   };
   static KeyLists key_lists(const parse::Note& note);
+  // True when two versions of a note (same path) have the same aliases,
+  // tags and link names as written, so the same keys: most edits (a word
+  // typed in a paragraph) change none, and comparing the raw names costs a
+  // fraction of folding, hashing and sorting them (a 1 MB note has tens of
+  // thousands).
+  static bool same_keys(const parse::Note& a, const parse::Note& b);
   // Out of the sets of keys only `before` has, into those only `after` has.
   void move_keys(const parse::Note& note, const KeyLists& before, const KeyLists& after);
   void log_change(Change::Kind kind, const std::string& path, const parse::Note* note);

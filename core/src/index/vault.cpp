@@ -279,44 +279,74 @@ void Vault::drop_keys(const parse::Note& note) {
   ++generation_;
 }
 
+void Vault::KeyList::add(std::string_view key) {
+  entries_.push_back({std::hash<std::string_view>()(key), static_cast<uint32_t>(bytes_.size()),
+                      static_cast<uint32_t>(key.size())});
+  bytes_.append(key);
+}
+
+bool Vault::KeyList::less(const Entry& a, const Entry& b) const {
+  if (a.hash != b.hash) return a.hash < b.hash;
+  return std::string_view(bytes_.data() + a.offset, a.size) < std::string_view(bytes_.data() + b.offset, b.size);
+}
+
+void Vault::KeyList::finish() {
+  std::sort(entries_.begin(), entries_.end(), [this](const Entry& a, const Entry& b) { return less(a, b); });
+  entries_.erase(std::unique(entries_.begin(), entries_.end(),
+                             [this](const Entry& a, const Entry& b) { return !less(a, b) && !less(b, a); }),
+                 entries_.end());
+}
+
+int Vault::KeyList::compare(size_t i, const KeyList& other, size_t j) const {
+  const Entry& a = entries_[i];
+  const Entry& b = other.entries_[j];
+  if (a.hash != b.hash) return a.hash < b.hash ? -1 : 1;
+  return (*this)[i].compare(other[j]);
+}
+
+bool Vault::same_keys(const parse::Note& a, const parse::Note& b) {
+  if (a.aliases != b.aliases || a.tags != b.tags || a.links.size() != b.links.size()) return false;
+  for (size_t i = 0; i < a.links.size(); ++i)
+    if (linker_name(a, a.links[i]) != linker_name(b, b.links[i])) return false;
+  return true;
+}
+
 Vault::KeyLists Vault::key_lists(const parse::Note& note) {
   KeyLists keys;
   std::string key;
-  keys.aliases.reserve(note.aliases.size());
   for (const auto& alias : note.aliases) {
     fold_case_into(alias, key);
-    keys.aliases.push_back(key);
+    keys.aliases.add(key);
   }
-  keys.links.reserve(note.links.size());
   for (const auto& link : note.links) {
     fold_case_into(linker_name(note, link), key);  // as add_keys
-    keys.links.push_back(key);
+    keys.links.add(key);
   }
-  keys.tags.reserve(note.tags.size());
   for (const auto& tag : note.tags) {
     lower_into(tag, key);
-    keys.tags.push_back(key);
+    keys.tags.add(key);
   }
-  for (auto* list : {&keys.aliases, &keys.links, &keys.tags}) {
-    std::sort(list->begin(), list->end());
-    list->erase(std::unique(list->begin(), list->end()), list->end());
-  }
+  for (auto* list : {&keys.aliases, &keys.links, &keys.tags}) list->finish();
   return keys;
 }
 
 void Vault::move_keys(const parse::Note& note, const KeyLists& before, const KeyLists& after) {
   NoteRef self = &note;
-  // Both lists sorted: one merge finds the keys only one of them has.
-  auto move = [&](auto& map, const std::vector<std::string>& gone, const std::vector<std::string>& come) {
+  std::string key;  // the maps are found by std::string: one buffer for all
+  // Both lists in the same order: one merge finds the keys only one of them has.
+  auto move = [&](auto& map, const KeyList& gone, const KeyList& come) {
     size_t i = 0, j = 0;
     while (i < gone.size() || j < come.size()) {
-      if (j == come.size() || (i < gone.size() && gone[i] < come[j])) {
-        auto it = map.find(gone[i++]);
+      const int order = i == gone.size() ? 1 : j == come.size() ? -1 : gone.compare(i, come, j);
+      if (order < 0) {
+        key.assign(gone[i++]);
+        auto it = map.find(key);
         if (it == map.end()) continue;
         it->second.erase(self);
         if (it->second.empty()) map.erase(it);
-      } else if (i == gone.size() || come[j] < gone[i]) {
-        map[come[j++]].insert(self);
+      } else if (order > 0) {
+        key.assign(come[j++]);
+        map[key].insert(self);
       } else {
         ++i, ++j;
       }
@@ -390,9 +420,14 @@ const parse::Note& Vault::upsert(std::string_view path, std::string_view text, d
   auto it = notes_.find(path);
   const bool existed = it != notes_.end();
   if (existed) {
-    const KeyLists before = key_lists(it->second);
-    it->second = parse::parse_note(path, text, mtime, limits);
-    move_keys(it->second, before, key_lists(it->second));
+    parse::Note fresh = parse::parse_note(path, text, mtime, limits);
+    if (same_keys(it->second, fresh)) {
+      it->second = std::move(fresh);
+    } else {
+      const KeyLists before = key_lists(it->second);
+      it->second = std::move(fresh);
+      move_keys(it->second, before, key_lists(it->second));
+    }
     generation_ += 2;  // as drop_keys and add_keys would
   } else {
     it = notes_.emplace(std::string(path), parse::parse_note(path, text, mtime, limits)).first;
