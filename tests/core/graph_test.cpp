@@ -158,6 +158,61 @@ TEST(Graph, BodyLinksMentionTypedNotesWithTheirLineAndName) {
   EXPECT_TRUE(g.snapshot(v) == fresh.snapshot(v));
 }
 
+// An edit that changes no relation keeps the note's relations as they
+// were (graph.cpp, same_statements); one that only moves them to other
+// lines, or changes a timeline item's words, must not.
+TEST(Graph, AnEditThatMovesOrRewordsRelationsUpdatesThem) {
+  index::Vault v;
+  v.upsert("People/Ana Lima.md", "---\ntype: person\n---\n", 0);
+  v.upsert("Customers/Acme.md", "## Recent Context\n- 2025-12-01: call with [[Ana Lima]]\n\nMet [[Ana Lima]].\n", 0);
+  graph::Graph g;
+  g.rebuild(v);
+  auto line_of = [&](Rel rel) {  // the last line with such a relation
+    int line = -1;
+    for (const auto& r : g.relations_in("Customers/Acme.md"))
+      if (r.rel == rel) line = std::max(line, r.line);
+    return line;
+  };
+  auto timeline_text = [&]() {
+    for (const auto& r : g.relations_in("Customers/Acme.md"))
+      if (r.rel == Rel::Timeline) return std::string(r.text);
+    return std::string("(none)");
+  };
+  ASSERT_EQ(line_of(Rel::Mentions), 4);
+  ASSERT_EQ(line_of(Rel::Timeline), 2);
+
+  // Words typed in a paragraph: the same relations.
+  v.upsert("Customers/Acme.md", "## Recent Context\n- 2025-12-01: call with [[Ana Lima]]\n\nMet [[Ana Lima]] again.\n", 0);
+  g.on_upsert(v, "Customers/Acme.md");
+  EXPECT_EQ(line_of(Rel::Mentions), 4);
+  EXPECT_EQ(line_of(Rel::Timeline), 2);
+
+  // A line inserted above: every relation moves down one line.
+  v.upsert("Customers/Acme.md", "# Acme\n## Recent Context\n- 2025-12-01: call with [[Ana Lima]]\n\nMet [[Ana Lima]] again.\n",
+           0);
+  g.on_upsert(v, "Customers/Acme.md");
+  EXPECT_EQ(line_of(Rel::Mentions), 5);
+  EXPECT_EQ(line_of(Rel::Timeline), 3);
+
+  // The timeline item reworded.
+  v.upsert("Customers/Acme.md", "# Acme\n## Recent Context\n- 2025-12-01: dinner with [[Ana Lima]]\n\nMet [[Ana Lima]] again.\n",
+           0);
+  g.on_upsert(v, "Customers/Acme.md");
+  EXPECT_NE(timeline_text().find("dinner"), std::string::npos) << timeline_text();
+
+  // A note with body links only (no other facts): its mentions move alone.
+  v.upsert("Notes/Diary.md", "Met [[Ana Lima]].\n", 0);
+  g.on_upsert(v, "Notes/Diary.md");
+  v.upsert("Notes/Diary.md", "Monday\n\nMet [[Ana Lima]].\n", 0);
+  g.on_upsert(v, "Notes/Diary.md");
+  ASSERT_EQ(g.relations_in("Notes/Diary.md").size(), 1u);
+  EXPECT_EQ(g.relations_in("Notes/Diary.md")[0].line, 3);
+
+  graph::Graph fresh;
+  fresh.rebuild(v);
+  EXPECT_TRUE(g.snapshot(v) == fresh.snapshot(v));
+}
+
 // Random edit sequences: after every step, the incrementally maintained
 // graph equals a graph rebuilt from scratch.
 TEST(Graph, IncrementalEqualsRebuildOnRandomEdits) {

@@ -44,6 +44,7 @@ struct Ref {
                        // link's mention leaves it empty (see surface())
   // The surface form: `name`, else the name of the link target.
   std::string_view surface() const;
+  friend bool operator==(const Ref& a, const Ref& b) { return a.target == b.target && a.name == b.name; }
 };
 
 // One relation as a note states it. An endpoint is either the note itself
@@ -58,6 +59,11 @@ struct Fact {
   std::string text;   // timeline: the item's text
   std::vector<Ref> links;  // timeline: links in the item
   int line = 0;
+  friend bool operator==(const Fact& a, const Fact& b) {
+    return a.rel == b.rel && a.from_kind == b.from_kind && a.to_kind == b.to_kind && a.from_self == b.from_self &&
+           a.to_self == b.to_self && a.line == b.line && a.from == b.from && a.to == b.to && a.role == b.role &&
+           a.date == b.date && a.text == b.text && a.links == b.links;
+  }
 };
 
 // A fact resolved to entity ids, with its provenance. Every field is a view
@@ -210,6 +216,10 @@ class Graph {
   };
 
   NoteState compute(const index::Vault& vault, const parse::Note& note) const;
+  // True when two states computed from versions of one note state the same
+  // facts, mentions and identity (`resolved` aside): the resolution of the
+  // older one holds for the newer.
+  static bool same_statements(const NoteState& a, const NoteState& b);
   void resolve_note(const index::Vault& vault, const std::string& path, NoteState& state);
   // `in_order`: every note indexed before this one comes before it in path
   // order (a rebuild), so its entries are appended without a comparison.
