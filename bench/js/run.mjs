@@ -326,10 +326,27 @@ async function runPatho(dir) {
   const { engine } = await freshEngine();
   for (const f of files) {
     const bytes = Buffer.byteLength(f.text);
-    // Each note alone, through the wrapper: one crossing, parse, index.
-    const runs = timeRuns(RUNS, null, () => { engine.upsert(f.path, f.text, 0); });
+    // Each note through the wrapper (one crossing, parse, index, graph), three ways:
+    // - patho: a note the engine has not seen, at a new path each run (the
+    //   one before is removed in the untimed setup): a 1 MB note arriving;
+    // - patho_edit: the note again with a link added or taken away, in turns:
+    //   an edit that changes its keys and relations;
+    // - patho_same: the same text again: an edit that changes no key or
+    //   relation (a word typed), which the engine recognises and skips.
+    let fresh = 0;
+    const runs = timeRuns(RUNS, () => {
+      if (fresh) engine.remove(`${f.path}.${fresh - 1}.md`);
+      return `${f.path}.${fresh++}.md`;
+    }, (path) => { engine.upsert(path, f.text, 0); });
+    engine.remove(`${f.path}.${fresh - 1}.md`);
+    engine.upsert(f.path, f.text, 0);
     const note = engine.note(f.path);
     emit({ ...row("wasm", "patho", f.path, 1, bytes, runs), links: note.links.length, errors: note.errors.length });
+    const edited = f.text + "\n[[A note linked by the edit]]\n";
+    let turn = 0;
+    emit(row("wasm", "patho_edit", f.path, 1, bytes, timeRuns(RUNS, null, () => { engine.upsert(f.path, turn++ % 2 ? f.text : edited, 0); })));
+    engine.upsert(f.path, f.text, 0);
+    emit(row("wasm", "patho_same", f.path, 1, bytes, timeRuns(RUNS, null, () => { engine.upsert(f.path, f.text, 0); })));
     for (const [stage, impl] of [["js_regex_lite", regexLite], ["js_markdown_it", mdit]]) {
       const r = timeRuns(RUNS, null, () => impl.indexNote(f.path, f.text));
       emit({ ...row("js", `patho_${stage}`, f.path, 1, bytes, r), links: impl.indexNote(f.path, f.text).links.length });

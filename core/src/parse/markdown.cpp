@@ -166,7 +166,7 @@ class Builder {
             table_->line = line;
             for (auto& c : row_) table_->header.push_back(std::string(trim(c.text)));
           } else {
-            for (auto& c : row_) c.text = std::string(trim(c.text));
+            for (auto& c : row_) trim_in_place(c.text);
             size_t columns = row_.size();
             table_->rows.push_back(std::move(row_));
             table_->row_lines.push_back(line);

@@ -101,6 +101,14 @@ inline std::string_view trim(std::string_view s) {
   while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
   return s;
 }
+// trim() of a string held, in place: no second string (a table of 1 MB
+// has ~150k cells).
+inline void trim_in_place(std::string& s) {
+  const std::string_view kept = trim(s);
+  const size_t start = static_cast<size_t>(kept.data() - s.data()), size = kept.size();
+  s.erase(start + size);
+  s.erase(0, start);
+}
 inline std::string_view trim_right(std::string_view s) {
   while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
   return s;
