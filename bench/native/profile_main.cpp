@@ -34,12 +34,13 @@
 //   summary VAULT          Engine::summary() of the loaded vault, once
 //   note   FILE            index::Vault::upsert of one note (e.g. the
 //                          pathological link-flood.md)
-//   engine-note FILE [new-link]
+//   engine-note FILE [new-link|new-note]
 //                          Engine::upsert of one note into an engine that
 //                          already holds it (one uncollected upsert first):
 //                          what the wasm "patho" bench row times, with the
 //                          graph and caches the parse alone leaves out; with
-//                          "new-link", the collected upsert has one link more
+//                          "new-link", the collected upsert has one link more;
+//                          with "new-note", it goes to a second path
 //   warm   VAULT SNAPSHOT  warm start: indexes VAULT, saves its snapshot to
 //                          the file SNAPSHOT (not collected), then collects
 //                          only a fresh Engine's loadSnapshot of those bytes
@@ -155,13 +156,14 @@ __attribute__((noinline)) size_t profile_note(const std::string& text) {
   return vault.upsert("note.md", text, 0).links.size();
 }
 
-__attribute__((noinline)) size_t profile_engine_note(vaultcrm::Engine& engine, const std::string& text) {
-  return engine.upsert("note.md", text, 0).size();
+__attribute__((noinline)) size_t profile_engine_note(vaultcrm::Engine& engine, const std::string& text,
+                                                     const char* path = "note.md") {
+  return engine.upsert(path, text, 0).size();
 }
 
 int usage() {
   std::fprintf(stderr,
-               "usage: vaultcrm_profile edit VAULT | index VAULT [shuffled|reversed] | graph VAULT | query VAULT 'QUERY' dql|tasks [warm|edit|edit-drop|rename|remove] | summary VAULT | note FILE | engine-note FILE [new-link] | warm VAULT SNAPSHOT\n");
+               "usage: vaultcrm_profile edit VAULT | index VAULT [shuffled|reversed] | graph VAULT | query VAULT 'QUERY' dql|tasks [warm|edit|edit-drop|rename|remove] | summary VAULT | note FILE | engine-note FILE [new-link|new-note] | warm VAULT SNAPSHOT\n");
   return 2;
 }
 
@@ -179,10 +181,13 @@ int main(int argc, char** argv) {
     vaultcrm::Engine engine;
     std::printf("uncollected upsert: %zu bytes\n", engine.upsert("note.md", text, 0).size());
     // "new-link": the collected upsert adds a link at the end, so the note's
-    // keys change (without it the same text comes again, as the wasm patho row does).
-    const bool new_link = argc >= 4 && std::string(argv[3]) == "new-link";
-    std::printf("engine-note%s: %zu bytes\n", new_link ? " (a link added)" : "",
-                profile_engine_note(engine, new_link ? text + "\n[[A note linked by the edit]]\n" : text));
+    // keys change; "new-note": it upserts the text at a second path, a note
+    // the engine has not seen (the wasm patho rows time the three).
+    const std::string how = argc >= 4 ? argv[3] : "";
+    const bool new_link = how == "new-link", new_note = how == "new-note";
+    std::printf("engine-note%s: %zu bytes\n", new_link ? " (a link added)" : new_note ? " (a new note)" : "",
+                profile_engine_note(engine, new_link ? text + "\n[[A note linked by the edit]]\n" : text,
+                                    new_note ? "other.md" : "note.md"));
     return 0;
   }
   Files files = read_vault(argv[2]);
