@@ -216,3 +216,46 @@ TEST(Index, NotesArrivingInAnyOrderAreIndexedInPathOrder) {
   v.upsert(files[5].first, files[5].second, 0);
   EXPECT_EQ(index_answers(v, names), expected) << "edited and removed while out of order";
 }
+
+// An edit moves a note only between the link-name sets whose keys changed
+// (Vault::edit_keys): links alike at the start and end of the two versions
+// are not looked at, and a dropped link's name stays while another link of
+// the note, kept or new, has it in any case. After every edit the sets
+// answer as a vault that only ever saw the last version.
+TEST(Index, EditedLinksLeaveAndJoinNameSetsAsAFreshVaultWould) {
+  const std::vector<std::string> names = {"Ana", "ana", "ANA", "Bo", "People/Bo", "Cy", "Jürgen", "JÜRGEN", "#Top"};
+  std::mt19937 rng(19);
+  auto text_of = [&](const std::vector<std::string>& links) {
+    std::string t = "---\ntags: [t" + std::to_string(rng() % 2) + "]\n---\n";
+    for (const auto& l : links) t += "see [[" + l + "]]\n";
+    return t;
+  };
+  auto answers = [&](const index::Vault& v) {
+    std::vector<std::vector<std::string>> out;
+    for (const auto& name : {"ana", "bo", "cy", "jürgen", "Note"}) {
+      std::vector<std::string> paths;
+      for (const auto* n : v.notes_linking_name(name)) paths.push_back(n->path);
+      out.push_back(paths);
+    }
+    return out;
+  };
+  index::Vault edited;
+  edited.upsert("Other.md", "[[Ana]]\n", 0);
+  std::vector<std::string> links = {"Ana", "Bo", "ana"};
+  edited.upsert("Note.md", text_of(links), 0);
+  for (int step = 0; step < 400; ++step) {
+    // Drop, add or replace one link anywhere, or a few in a row.
+    const int op = rng() % 4;
+    const size_t at = links.empty() ? 0 : rng() % (links.size() + 1);
+    if (op == 0 && !links.empty()) links.erase(links.begin() + std::min(at, links.size() - 1));
+    else if (op == 1) links.insert(links.begin() + at, names[rng() % names.size()]);
+    else if (op == 2 && !links.empty()) links[std::min(at, links.size() - 1)] = names[rng() % names.size()];
+    else for (int i = 0, n = 1 + rng() % 3; i < n; ++i) links.insert(links.begin() + std::min(at, links.size()), names[rng() % names.size()]);
+    const std::string text = text_of(links);
+    edited.upsert("Note.md", text, 0);
+    index::Vault fresh;
+    fresh.upsert("Other.md", "[[Ana]]\n", 0);
+    fresh.upsert("Note.md", text, 0);
+    ASSERT_EQ(answers(edited), answers(fresh)) << "step " << step << ":\n" << text;
+  }
+}

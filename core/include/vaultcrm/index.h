@@ -173,6 +173,8 @@ class Vault {
     void add(std::string_view key);
     void finish();  // sorts, and drops repeats
     size_t size() const { return entries_.size(); }
+    // The index of `key` in a finished list, or size() when it is not there.
+    size_t find(std::string_view key) const;
     // Ordered as the list is: hash, then text.
     int compare(size_t i, const KeyList& other, size_t j) const;
     std::string_view operator[](size_t i) const {
@@ -192,12 +194,16 @@ class Vault {
     KeyList aliases, links, tags;
   };
   static KeyLists key_lists(const parse::Note& note);
-  // True when two versions of a note (same path) have the same aliases,
-  // tags and link names as written, so the same keys: most edits (a word
-  // typed in a paragraph) change none, and comparing the raw names costs a
-  // fraction of folding, hashing and sorting them (a 1 MB note has tens of
-  // thousands).
-  static bool same_keys(const parse::Note& a, const parse::Note& b);
+  // The keys an edit from `before` to `after` (one path) may take the note
+  // out of (`gone`) and into (`come`), for move_keys. The cost follows the
+  // edit, not the note: most edits (a word typed in a paragraph) keep every
+  // alias, tag and link name as written, and a 1 MB note has tens of
+  // thousands of links, whose folding, hashing and sorting was most of its
+  // re-upsert. Aliases and tags, a few per note, are listed whole when they
+  // changed. Links are compared as written: past the longest common start
+  // and end of the two link lists only the links in between are folded, and
+  // a dropped link's key is gone only when no kept or new link has it.
+  static void edit_keys(const parse::Note& before, const parse::Note& after, KeyLists& gone, KeyLists& come);
   // Out of the sets of keys only `before` has, into those only `after` has.
   void move_keys(const parse::Note& note, const KeyLists& before, const KeyLists& after);
   void log_change(Change::Kind kind, const std::string& path, const parse::Note* note);

@@ -304,11 +304,55 @@ int Vault::KeyList::compare(size_t i, const KeyList& other, size_t j) const {
   return (*this)[i].compare(other[j]);
 }
 
-bool Vault::same_keys(const parse::Note& a, const parse::Note& b) {
-  if (a.aliases != b.aliases || a.tags != b.tags || a.links.size() != b.links.size()) return false;
-  for (size_t i = 0; i < a.links.size(); ++i)
-    if (linker_name(a, a.links[i]) != linker_name(b, b.links[i])) return false;
-  return true;
+size_t Vault::KeyList::find(std::string_view key) const {
+  const size_t hash = std::hash<std::string_view>()(key);
+  auto at = std::lower_bound(entries_.begin(), entries_.end(), hash,
+                             [](const Entry& e, size_t h) { return e.hash < h; });
+  for (; at != entries_.end() && at->hash == hash; ++at)
+    if (std::string_view(bytes_.data() + at->offset, at->size) == key) return static_cast<size_t>(at - entries_.begin());
+  return entries_.size();
+}
+
+void Vault::edit_keys(const parse::Note& before, const parse::Note& after, KeyLists& gone, KeyLists& come) {
+  std::string key;
+  if (before.aliases != after.aliases) {
+    for (const auto& alias : before.aliases) fold_case_into(alias, key), gone.aliases.add(key);
+    for (const auto& alias : after.aliases) fold_case_into(alias, key), come.aliases.add(key);
+  }
+  if (before.tags != after.tags) {
+    for (const auto& tag : before.tags) lower_into(tag, key), gone.tags.add(key);
+    for (const auto& tag : after.tags) lower_into(tag, key), come.tags.add(key);
+  }
+  auto name_before = [&](size_t i) { return linker_name(before, before.links[i]); };
+  auto name_after = [&](size_t i) { return linker_name(after, after.links[i]); };
+  const size_t old_count = before.links.size(), new_count = after.links.size();
+  const size_t shorter = std::min(old_count, new_count);
+  size_t start = 0, end = 0;  // links alike, as written, at the start and at the end of both
+  while (start < shorter && name_before(start) == name_after(start)) ++start;
+  while (end < shorter - start && name_before(old_count - 1 - end) == name_after(new_count - 1 - end)) ++end;
+  for (size_t i = start; i < new_count - end; ++i) fold_case_into(name_after(i), key), come.links.add(key);
+  come.links.finish();
+  // The keys of the dropped links that no new link has: each is gone
+  // unless a kept link has it (a second [[Ana]], or an [[ana]]).
+  KeyList dropped;
+  for (size_t i = start; i < old_count - end; ++i) {
+    fold_case_into(name_before(i), key);
+    if (come.links.find(key) == come.links.size()) dropped.add(key);
+  }
+  dropped.finish();
+  if (dropped.size() > 0) {
+    std::vector<bool> kept(dropped.size(), false);
+    auto keep = [&](size_t i) {
+      fold_case_into(name_after(i), key);
+      const size_t at = dropped.find(key);
+      if (at < kept.size()) kept[at] = true;
+    };
+    for (size_t i = 0; i < start; ++i) keep(i);
+    for (size_t i = new_count - end; i < new_count; ++i) keep(i);
+    for (size_t i = 0; i < dropped.size(); ++i)
+      if (!kept[i]) gone.links.add(dropped[i]);
+  }
+  for (auto* list : {&gone.aliases, &gone.links, &gone.tags, &come.aliases, &come.tags}) list->finish();
 }
 
 Vault::KeyLists Vault::key_lists(const parse::Note& note) {
@@ -421,13 +465,10 @@ const parse::Note& Vault::upsert(std::string_view path, std::string_view text, d
   const bool existed = it != notes_.end();
   if (existed) {
     parse::Note fresh = parse::parse_note(path, text, mtime, limits);
-    if (same_keys(it->second, fresh)) {
-      it->second = std::move(fresh);
-    } else {
-      const KeyLists before = key_lists(it->second);
-      it->second = std::move(fresh);
-      move_keys(it->second, before, key_lists(it->second));
-    }
+    KeyLists gone, come;
+    edit_keys(it->second, fresh, gone, come);
+    it->second = std::move(fresh);  // the note keeps its address: the sets still find it
+    move_keys(it->second, gone, come);
     generation_ += 2;  // as drop_keys and add_keys would
   } else {
     it = notes_.emplace(std::string(path), parse::parse_note(path, text, mtime, limits)).first;
