@@ -6,7 +6,7 @@
 //
 //   node bench/js/run.mjs vault build/bench/vault-10k --label 10k [--runs 5]
 //   node bench/js/run.mjs vault build/bench/vault-10k --label 10k --only query,edit
-//   node bench/js/run.mjs patho build/bench/patho
+//   node bench/js/run.mjs patho build/bench/patho [--only wasm]   (--only wasm: no JS baselines)
 //   node bench/js/run.mjs size                       (plugin/main.js, wasm modules)
 //
 // Stages per corpus (throughput = note bytes / median time):
@@ -347,7 +347,7 @@ async function runPatho(dir) {
     emit(row("wasm", "patho_edit", f.path, 1, bytes, timeRuns(RUNS, null, () => { engine.upsert(f.path, turn++ % 2 ? f.text : edited, 0); })));
     engine.upsert(f.path, f.text, 0);
     emit(row("wasm", "patho_same", f.path, 1, bytes, timeRuns(RUNS, null, () => { engine.upsert(f.path, f.text, 0); })));
-    for (const [stage, impl] of [["js_regex_lite", regexLite], ["js_markdown_it", mdit]]) {
+    for (const [stage, impl] of want("js") ? [["js_regex_lite", regexLite], ["js_markdown_it", mdit]] : []) {
       const r = timeRuns(RUNS, null, () => impl.indexNote(f.path, f.text));
       emit({ ...row("js", `patho_${stage}`, f.path, 1, bytes, r), links: impl.indexNote(f.path, f.text).links.length });
     }
