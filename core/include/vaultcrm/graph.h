@@ -59,6 +59,8 @@ struct Fact {
   std::string text;   // timeline: the item's text
   std::vector<Ref> links;  // timeline: links in the item
   int line = 0;
+  // Every field: Graph::on_upsert keeps a note's relations when its facts
+  // compare equal, so a field left out here would go stale.
   friend bool operator==(const Fact& a, const Fact& b) {
     return a.rel == b.rel && a.from_kind == b.from_kind && a.to_kind == b.to_kind && a.from_self == b.from_self &&
            a.to_self == b.to_self && a.line == b.line && a.from == b.from && a.to == b.to && a.role == b.role &&

@@ -171,6 +171,8 @@ class Vault {
   class KeyList {
    public:
     void add(std::string_view key);
+    void add_folded(const std::vector<std::string>& names);  // aliases: case-folded
+    void add_lowered(const std::vector<std::string>& tags);  // tags: ASCII-lowered
     void finish();  // sorts, and drops repeats
     size_t size() const { return entries_.size(); }
     // The index of `key` in a finished list, or size() when it is not there.
@@ -186,7 +188,8 @@ class Vault {
       size_t hash;
       uint32_t offset, size;
     };
-    bool less(const Entry& a, const Entry& b) const;
+    // The list order: hash, then text; <0, 0 or >0.
+    static int order(const KeyList& la, const Entry& a, const KeyList& lb, const Entry& b);
     std::string bytes_;
     std::vector<Entry> entries_;
   };

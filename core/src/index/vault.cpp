@@ -285,23 +285,31 @@ void Vault::KeyList::add(std::string_view key) {
   bytes_.append(key);
 }
 
-bool Vault::KeyList::less(const Entry& a, const Entry& b) const {
-  if (a.hash != b.hash) return a.hash < b.hash;
-  return std::string_view(bytes_.data() + a.offset, a.size) < std::string_view(bytes_.data() + b.offset, b.size);
+void Vault::KeyList::add_folded(const std::vector<std::string>& names) {
+  std::string key;
+  for (const auto& name : names) fold_case_into(name, key), add(key);
+}
+
+void Vault::KeyList::add_lowered(const std::vector<std::string>& tags) {
+  std::string key;
+  for (const auto& tag : tags) lower_into(tag, key), add(key);
+}
+
+int Vault::KeyList::order(const KeyList& la, const Entry& a, const KeyList& lb, const Entry& b) {
+  if (a.hash != b.hash) return a.hash < b.hash ? -1 : 1;
+  return std::string_view(la.bytes_.data() + a.offset, a.size).compare(std::string_view(lb.bytes_.data() + b.offset, b.size));
 }
 
 void Vault::KeyList::finish() {
-  std::sort(entries_.begin(), entries_.end(), [this](const Entry& a, const Entry& b) { return less(a, b); });
+  std::sort(entries_.begin(), entries_.end(),
+            [this](const Entry& a, const Entry& b) { return order(*this, a, *this, b) < 0; });
   entries_.erase(std::unique(entries_.begin(), entries_.end(),
-                             [this](const Entry& a, const Entry& b) { return !less(a, b) && !less(b, a); }),
+                             [this](const Entry& a, const Entry& b) { return order(*this, a, *this, b) == 0; }),
                  entries_.end());
 }
 
 int Vault::KeyList::compare(size_t i, const KeyList& other, size_t j) const {
-  const Entry& a = entries_[i];
-  const Entry& b = other.entries_[j];
-  if (a.hash != b.hash) return a.hash < b.hash ? -1 : 1;
-  return (*this)[i].compare(other[j]);
+  return order(*this, entries_[i], other, other.entries_[j]);
 }
 
 size_t Vault::KeyList::find(std::string_view key) const {
@@ -315,14 +323,8 @@ size_t Vault::KeyList::find(std::string_view key) const {
 
 void Vault::edit_keys(const parse::Note& before, const parse::Note& after, KeyLists& gone, KeyLists& come) {
   std::string key;
-  if (before.aliases != after.aliases) {
-    for (const auto& alias : before.aliases) fold_case_into(alias, key), gone.aliases.add(key);
-    for (const auto& alias : after.aliases) fold_case_into(alias, key), come.aliases.add(key);
-  }
-  if (before.tags != after.tags) {
-    for (const auto& tag : before.tags) lower_into(tag, key), gone.tags.add(key);
-    for (const auto& tag : after.tags) lower_into(tag, key), come.tags.add(key);
-  }
+  if (before.aliases != after.aliases) gone.aliases.add_folded(before.aliases), come.aliases.add_folded(after.aliases);
+  if (before.tags != after.tags) gone.tags.add_lowered(before.tags), come.tags.add_lowered(after.tags);
   auto name_before = [&](size_t i) { return linker_name(before, before.links[i]); };
   auto name_after = [&](size_t i) { return linker_name(after, after.links[i]); };
   const size_t old_count = before.links.size(), new_count = after.links.size();
@@ -358,18 +360,12 @@ void Vault::edit_keys(const parse::Note& before, const parse::Note& after, KeyLi
 Vault::KeyLists Vault::key_lists(const parse::Note& note) {
   KeyLists keys;
   std::string key;
-  for (const auto& alias : note.aliases) {
-    fold_case_into(alias, key);
-    keys.aliases.add(key);
-  }
+  keys.aliases.add_folded(note.aliases);
   for (const auto& link : note.links) {
     fold_case_into(linker_name(note, link), key);  // as add_keys
     keys.links.add(key);
   }
-  for (const auto& tag : note.tags) {
-    lower_into(tag, key);
-    keys.tags.add(key);
-  }
+  keys.tags.add_lowered(note.tags);
   for (auto* list : {&keys.aliases, &keys.links, &keys.tags}) list->finish();
   return keys;
 }
