@@ -41,6 +41,11 @@
 //                          graph and caches the parse alone leaves out; with
 //                          "new-link", the collected upsert has one link more;
 //                          with "new-note", it goes to a second path
+//   create VAULT           notes created one by one in a live vault: every
+//                          50th note (in path order) is left out of the
+//                          load, then collected: Engine::upsert of each (the
+//                          editor's "file created"; other notes that link
+//                          the new name are resolved again)
 //   warm   VAULT SNAPSHOT  warm start: indexes VAULT, saves its snapshot to
 //                          the file SNAPSHOT (not collected), then collects
 //                          only a fresh Engine's loadSnapshot of those bytes
@@ -161,9 +166,15 @@ __attribute__((noinline)) size_t profile_engine_note(vaultcrm::Engine& engine, c
   return engine.upsert(path, text, 0).size();
 }
 
+__attribute__((noinline)) size_t profile_create(vaultcrm::Engine& engine, const Files& created) {
+  size_t bytes = 0;
+  for (const auto& [path, text] : created) bytes += engine.upsert(path, text, 0).size();
+  return bytes;
+}
+
 int usage() {
   std::fprintf(stderr,
-               "usage: vaultcrm_profile edit VAULT | index VAULT [shuffled|reversed] | graph VAULT | query VAULT 'QUERY' dql|tasks [warm|edit|edit-drop|rename|remove] | summary VAULT | note FILE | engine-note FILE [new-link|new-note] | warm VAULT SNAPSHOT\n");
+               "usage: vaultcrm_profile edit VAULT | index VAULT [shuffled|reversed] | graph VAULT | query VAULT 'QUERY' dql|tasks [warm|edit|edit-drop|rename|remove] | summary VAULT | create VAULT | note FILE | engine-note FILE [new-link|new-note] | warm VAULT SNAPSHOT\n");
   return 2;
 }
 
@@ -226,6 +237,16 @@ int main(int argc, char** argv) {
     return 0;
   }
   vaultcrm::Engine engine;
+  if (mode == "create") {
+    Files created;
+    for (size_t i = 0; i < files.size(); ++i) {
+      if (i % 50 == 49) created.push_back(files[i]);
+      else engine.upsert(files[i].first, files[i].second, 0);
+    }
+    std::printf("create: %zu notes into %zu, %zu bytes answered\n", created.size(), files.size() - created.size(),
+                profile_create(engine, created));
+    return 0;
+  }
   for (const auto& [path, text] : files) engine.upsert(path, text, 0);
   if (mode == "summary") {
     std::printf("summary: %zu bytes\n", profile_summary(engine));

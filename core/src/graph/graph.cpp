@@ -577,6 +577,12 @@ bool path_before(const std::string* a, const std::string* b) { return *a < *b; }
 }  // namespace
 
 // `path` must be the key of the note in `notes_`: the indexes keep its address.
+//
+// Both indexes hold sorted lists, and a note's entries in one list sit side
+// by side, so a note is found by halving and its entries go in or out as one
+// block. A list can hold thousands of notes (a company every meeting names):
+// scanning or moving it once per relation made a note created in a 10k vault
+// cost three times what it cost in a 1k vault.
 void Graph::index_note(const NoteEntry& note, bool add, bool in_order) {
   PathRef self = &note.first;
   const NoteState& st = note.second;
@@ -592,44 +598,65 @@ void Graph::index_note(const NoteEntry& note, bool add, bool in_order) {
       }
     } else if (auto it = by_key_.find(k); it != by_key_.end()) {
       auto& paths = it->second;
-      paths.erase(std::remove(paths.begin(), paths.end(), self), paths.end());
+      auto at = std::lower_bound(paths.begin(), paths.end(), self, path_before);
+      if (at != paths.end() && *at == self) paths.erase(at);
       if (paths.empty()) by_key_.erase(it);
     }
   }
+
+  // Every end of every relation, (entity, relation index), grouped by entity
+  // with indices ascending: each entity's list changes once.
+  // Every id is a view of an interned string: its characters' address names it.
+  std::vector<std::pair<const char*, uint32_t>> ends;
+  ends.reserve(2 * st.resolved.size());
+  for (uint32_t i = 0; i < st.resolved.size(); ++i) {
+    const auto& r = st.resolved[i];
+    if (!r.from.empty()) ends.emplace_back(r.from.data(), i);
+    if (!r.to.empty()) ends.emplace_back(r.to.data(), i);
+    for (const auto& l : r.links)
+      if (!l.empty()) ends.emplace_back(l.data(), i);
+  }
+  std::sort(ends.begin(), ends.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? std::less<const char*>()(a.first, b.first) : a.second < b.second;
+  });
+  ends.erase(std::unique(ends.begin(), ends.end()), ends.end());
+
+  auto before_note = [](const EntityUse& u, const NoteEntry* n) { return u.note->first < n->first; };
   auto use_before = [](const EntityUse& a, const EntityUse& b) {
     return a.note == b.note ? a.index < b.index : a.note->first < b.note->first;
   };
-  // Every id is a view of an interned string: its characters' address names it.
-  const char* last_id = nullptr;
-  std::vector<EntityUse>* last_uses = nullptr;
-  auto touch_entity = [&](std::string_view id, uint32_t index) {
-    if (id.empty()) return;
+  std::vector<EntityUse> block;
+  for (size_t g = 0; g < ends.size();) {
+    const char* id = ends[g].first;
+    size_t g_end = g;
+    while (g_end < ends.size() && ends[g_end].first == id) ++g_end;
     if (add) {
-      // Consecutive relations mostly touch the same entity (the note itself).
-      if (id.data() != last_id) {
-        last_id = id.data();
-        last_uses = &by_entity_[last_id];  // elements of an unordered_map do not move
-      }
-      auto& uses = *last_uses;
-      EntityUse use{&note, index};
-      if (uses.empty() || (in_order && uses.back().note != &note) || use_before(uses.back(), use)) {
-        uses.push_back(use);
+      block.clear();
+      for (size_t e = g; e < g_end; ++e) block.push_back({&note, ends[e].second});
+      auto& uses = by_entity_[id];
+      if (uses.empty() || (in_order && uses.back().note != &note) || use_before(uses.back(), block.front())) {
+        uses.insert(uses.end(), block.begin(), block.end());
       } else {
-        auto at = std::lower_bound(uses.begin(), uses.end(), use, use_before);
-        if (at == uses.end() || at->note != &note || at->index != index) uses.insert(at, use);
+        auto at = std::lower_bound(uses.begin(), uses.end(), &note, before_note);
+        if (at == uses.end() || at->note != &note) {
+          uses.insert(at, block.begin(), block.end());
+        } else {
+          // Already listed (not the callers' case): merge use by use.
+          for (const auto& use : block) {
+            auto pos = std::lower_bound(uses.begin(), uses.end(), use, use_before);
+            if (pos == uses.end() || pos->note != &note || pos->index != use.index) uses.insert(pos, use);
+          }
+        }
       }
-    } else if (auto it = by_entity_.find(id.data()); it != by_entity_.end()) {
+    } else if (auto it = by_entity_.find(id); it != by_entity_.end()) {
       auto& uses = it->second;
-      uses.erase(std::remove_if(uses.begin(), uses.end(), [&](const EntityUse& u) { return u.note == &note; }),
-                 uses.end());
+      auto first = std::lower_bound(uses.begin(), uses.end(), &note, before_note);
+      auto last = first;
+      while (last != uses.end() && last->note == &note) ++last;
+      uses.erase(first, last);
       if (uses.empty()) by_entity_.erase(it);
     }
-  };
-  for (uint32_t i = 0; i < st.resolved.size(); ++i) {
-    const auto& r = st.resolved[i];
-    touch_entity(r.from, i);
-    touch_entity(r.to, i);
-    for (const auto& l : r.links) touch_entity(l, i);
+    g = g_end;
   }
 }
 
