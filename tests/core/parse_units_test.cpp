@@ -5,12 +5,15 @@
 
 #include <random>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "parse/text.h"
 
 namespace {
 
 using vaultcrm::parse::detail::LineTable;
+using vaultcrm::parse::detail::TextFacts;
 
 // The definition: a column counts the code points before the offset on its
 // line, plus one; every byte that is not a continuation byte starts one.
@@ -64,3 +67,48 @@ TEST(LineTableUnits, ALongNonAsciiLineCountsCodePointsNotBytes) {
 }
 
 }  // namespace
+
+// The facts one pass gathers, each by its plain definition: the searches
+// parse_note and the Markdown builder made before the pass did it for them.
+TEST(LineTableUnits, OnePassFactsMatchTheSearchesTheyReplace) {
+  static const char* kPieces[] = {"a", "Zz ", "#", "#tag ", "[", "[[x]] ", "[[[", "!", "![[e]]", ":", "::",
+                                  "key:: v", "\xC3\xA9", "\xE2\x80\x94", "\x80", "\n", "\r\n", "\r",
+                                  std::string_view("\0", 1).data(), "longer ascii run of words "};
+  std::mt19937 rng(11);
+  std::uniform_int_distribution<size_t> pick(0, sizeof(kPieces) / sizeof(kPieces[0]) - 1);
+  for (int round = 0; round < 2000; ++round) {
+    std::string text;
+    for (size_t i = 0, n = round % 90; i < n; ++i) {
+      size_t k = pick(rng);
+      if (kPieces[k][0] == '\0') text.push_back('\0');
+      else text += kPieces[k];
+    }
+    const std::string_view t = text;
+    LineTable plain(t);
+    for (bool vector_skip : {true, false}) {
+      TextFacts f;
+      LineTable lines(t, f, vector_skip);
+      const std::string at = "round " + std::to_string(round) + (vector_skip ? " (vector)" : " (portable)");
+      ASSERT_EQ(lines.line_count(), plain.line_count()) << at;
+      for (int l = 1; l <= plain.line_count(); ++l) ASSERT_EQ(lines.line_start(l), plain.line_start(l)) << at;
+      EXPECT_EQ(f.crlf, t.find("\r\n") != std::string_view::npos) << at;
+      EXPECT_EQ(f.first_nul, t.find('\0')) << at;
+      size_t high = std::string_view::npos;
+      for (size_t i = 0; i < t.size() && high == std::string_view::npos; ++i)
+        if (static_cast<unsigned char>(t[i]) >= 0x80) high = i;
+      EXPECT_EQ(f.first_non_ascii, high) << at;
+      size_t openers = 0;
+      for (size_t p = t.find("[["); p != std::string_view::npos; p = t.find("[[", p + 2)) ++openers;
+      EXPECT_EQ(f.link_openers, openers) << at;
+      std::vector<int> field_lines;
+      for (int l = 1; l <= plain.line_count(); ++l)
+        if (plain.line_text(l).find("::") != std::string_view::npos) field_lines.push_back(l);
+      EXPECT_EQ(f.field_lines, field_lines) << at;
+      std::vector<uint32_t> hashes, embeds;
+      for (size_t p = t.find('#'); p != std::string_view::npos; p = t.find('#', p + 1)) hashes.push_back(p);
+      for (size_t p = t.find("![["); p != std::string_view::npos; p = t.find("![[", p + 1)) embeds.push_back(p);
+      EXPECT_EQ(f.hashes, hashes) << at;
+      EXPECT_EQ(f.embed_openers, embeds) << at;
+    }
+  }
+}

@@ -6,6 +6,7 @@
 // marks carry pointers/offsets of their own.
 #include <md4c.h>
 
+#include <algorithm>
 #include <cctype>
 #include <optional>
 #include <string>
@@ -65,9 +66,9 @@ std::string_view list_item_content(std::string_view line, bool& has_box, std::st
 
 class Builder {
  public:
-  Builder(std::string_view text, size_t body_offset, const LineTable& lines, Note& note,
+  Builder(std::string_view text, size_t body_offset, const LineTable& lines, const TextFacts& facts, Note& note,
           std::vector<int>& prose_lines)
-      : text_(text), body_offset_(body_offset), lines_(lines), note_(note), prose_lines_(prose_lines) {}
+      : text_(text), body_offset_(body_offset), lines_(lines), facts_(facts), note_(note), prose_lines_(prose_lines) {}
 
   int enter_block(MD_BLOCKTYPE type, void* detail) {
     switch (type) {
@@ -440,10 +441,14 @@ class Builder {
   }
 
   // md4c does not recognise "![[...]]" (it sees the '!' and gives up on the
-  // wikilink), so embeds are read from the plain text it hands back.
+  // wikilink), so embeds are read from the plain text it hands back. The
+  // openers were found with the note's lines (TextFacts::embed_openers).
   void scan_embeds(std::string_view run, size_t off) {
+    const auto& at = facts_.embed_openers;
     size_t pos = 0;
-    while ((pos = run.find("![[", pos)) != std::string_view::npos) {
+    for (size_t k = first_at_or_after(at, embed_cursor_, off); k < at.size() && at[k] + 3 <= off + run.size(); ++k) {
+      if (at[k] - off < pos) continue;
+      pos = at[k] - off;
       size_t end = run.find("]]", pos + 3);
       if (end == std::string_view::npos) return;
       std::string_view inner = run.substr(pos + 3, end - pos - 3);
@@ -467,11 +472,24 @@ class Builder {
     }
   }
 
+  // The first k with at[k] >= off. md4c hands runs over in document order,
+  // so a cursor per list follows them; a run behind the cursor searches.
+  static size_t first_at_or_after(const std::vector<uint32_t>& at, size_t& cursor, size_t off) {
+    if (cursor > 0 && at[cursor - 1] >= off)
+      cursor = static_cast<size_t>(std::lower_bound(at.begin(), at.end(), static_cast<uint32_t>(off)) - at.begin());
+    while (cursor < at.size() && at[cursor] < off) ++cursor;
+    return cursor;
+  }
+
+  // Every '#' of the note was listed with its lines (TextFacts::hashes): a
+  // run looks only at those inside it.
   void scan_tags(std::string_view run, size_t off) {
-    // Every prose byte passes here: jump from '#' to '#' (memchr) instead of
-    // testing each byte.
-    for (size_t i = 0; (i = run.find('#', i)) != std::string_view::npos; ++i) {
-      size_t abs = off + i;
+    const auto& at = facts_.hashes;
+    size_t from = 0;  // a tag's characters are not looked at again
+    for (size_t k = first_at_or_after(at, hash_cursor_, off); k < at.size() && at[k] < off + run.size(); ++k) {
+      size_t i = at[k] - off;
+      if (i < from) continue;
+      size_t abs = at[k];
       char before = abs == 0 ? ' ' : text_[abs - 1];
       if (!(is_space(before) || abs == body_offset_)) continue;
       size_t j = i + 1;
@@ -485,13 +503,15 @@ class Builder {
       while (!tag.empty() && tag.back() == '/') tag.pop_back();
       if (tag.empty()) continue;
       note_.inline_tags.push_back({std::move(tag), lines_.line_of(abs), lines_.column_of(abs)});
-      i = j - 1;
+      from = j;
     }
   }
 
   std::string_view text_;
   size_t body_offset_;
   const LineTable& lines_;
+  const TextFacts& facts_;
+  size_t hash_cursor_ = 0, embed_cursor_ = 0;  // into facts_.hashes, facts_.embed_openers
   Note& note_;
   std::vector<int>& prose_lines_;
 
@@ -551,13 +571,17 @@ struct MaskedBody {
   void rebase(MD_ATTRIBUTE& a) const { a.text = rebase(a.text); }
 };
 
-MaskedBody mask_embeds(std::string_view body) {
+// `openers`: offsets of every "![[" in the note; the body starts at `body_offset`.
+MaskedBody mask_embeds(std::string_view text, size_t body_offset, const std::vector<uint32_t>& openers) {
+  std::string_view body = text.substr(body_offset);
   MaskedBody m{body, {}};
-  size_t pos = body.find("![[");
-  if (pos == std::string_view::npos) return m;
+  auto first = std::lower_bound(openers.begin(), openers.end(), static_cast<uint32_t>(body_offset));
+  if (first == openers.end()) return m;
   m.copy.assign(body);
-  for (; pos != std::string_view::npos; pos = body.find("![[", pos + 3))
+  for (auto it = first; it != openers.end(); ++it) {
+    size_t pos = *it - body_offset;
     if (pos == 0 || body[pos - 1] != '\\') m.copy[pos] = '?';
+  }
   return m;
 }
 
@@ -568,10 +592,10 @@ struct Parse {
 
 }  // namespace
 
-void parse_markdown(std::string_view text, size_t body_offset, const LineTable& lines, Note& note,
-                    std::vector<int>& prose_lines) {
-  Builder builder(text, body_offset, lines, note, prose_lines);
-  MaskedBody body = mask_embeds(text.substr(body_offset));
+void parse_markdown(std::string_view text, size_t body_offset, const LineTable& lines, const TextFacts& facts,
+                    Note& note, std::vector<int>& prose_lines) {
+  Builder builder(text, body_offset, lines, facts, note, prose_lines);
+  MaskedBody body = mask_embeds(text, body_offset, facts.embed_openers);
   Parse parse{&builder, &body};
   MD_PARSER parser{};
   parser.abi_version = 0;

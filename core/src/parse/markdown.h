@@ -11,9 +11,10 @@
 namespace vaultcrm::parse::detail {
 
 // `text` is the whole note (BOM stripped); the body starts at `body_offset`.
-// Lines whose prose (not code) md4c reported are appended to `prose_lines`,
-// in document order, for the inline-field scan.
-void parse_markdown(std::string_view text, size_t body_offset, const LineTable& lines, Note& note,
-                    std::vector<int>& prose_lines);
+// `lines` and `facts` come from one LineTable(text, facts). Lines whose prose
+// (not code) md4c reported are appended to `prose_lines`, in document order,
+// for the inline-field scan.
+void parse_markdown(std::string_view text, size_t body_offset, const LineTable& lines, const TextFacts& facts,
+                    Note& note, std::vector<int>& prose_lines);
 
 }  // namespace vaultcrm::parse::detail

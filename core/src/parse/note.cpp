@@ -15,10 +15,11 @@ namespace {
 using detail::LineTable;
 using detail::trim;
 
-// First invalid UTF-8 sequence, or npos.
-size_t find_invalid_utf8(std::string_view s) {
+// First invalid UTF-8 sequence at or after `from` (the bytes before it are
+// ASCII), or npos.
+size_t find_invalid_utf8(std::string_view s, size_t from) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  size_t n = s.size(), i = 0;
+  size_t n = s.size(), i = from;
   while (i < n) {
     // Skip ASCII eight bytes at a time: most notes are mostly ASCII.
     while (i + 8 <= n) {
@@ -372,8 +373,9 @@ Note parse_note(std::string_view path, std::string_view bytes, double mtime, con
     note.bom = true;
     text.remove_prefix(3);
   }
-  note.crlf = text.find("\r\n") != std::string_view::npos;
-  LineTable lines(text);
+  detail::TextFacts facts;
+  LineTable lines(text, facts);
+  note.crlf = facts.crlf;
 
   if (bytes.size() > limits.max_note_bytes) {
     Diagnostic d;
@@ -385,11 +387,12 @@ Note parse_note(std::string_view path, std::string_view bytes, double mtime, con
     note.errors.push_back(std::move(d));
     return note;
   }
-  size_t bad = find_invalid_utf8(text);
+  size_t bad = facts.first_non_ascii == std::string_view::npos ? std::string_view::npos
+                                                                : find_invalid_utf8(text, facts.first_non_ascii);
   if (bad != std::string_view::npos)
     note.errors.push_back(at(lines, bad, "invalid_utf8",
                              "invalid UTF-8 byte sequence; shown as U+FFFD, the rest of the note is read"));
-  size_t nul = text.find('\0');
+  size_t nul = facts.first_nul;
   if (nul != std::string_view::npos)
     note.errors.push_back(at(lines, nul, "nul_byte", "NUL byte in the note; read as U+FFFD"));
 
@@ -412,9 +415,7 @@ Note parse_note(std::string_view path, std::string_view bytes, double mtime, con
 
   // Room for every "[[" of the note up front: links are ~180-byte records,
   // and regrowing the vector moved each one several times.
-  size_t openers = 0;
-  for (size_t at = text.find("[["); at != std::string_view::npos; at = text.find("[[", at + 2)) ++openers;
-  note.links.reserve(openers);
+  note.links.reserve(facts.link_openers);
 
   if (fm.present && note.frontmatter.is_object()) {
     size_t cursor = 0;
@@ -422,9 +423,13 @@ Note parse_note(std::string_view path, std::string_view bytes, double mtime, con
   }
 
   std::vector<int> prose_lines;
-  detail::parse_markdown(text, fm.present ? fm.body_offset : 0, lines, note, prose_lines);
+  detail::parse_markdown(text, fm.present ? fm.body_offset : 0, lines, facts, note, prose_lines);
 
-  for (int line : prose_lines) scan_inline_fields(lines, line, note.inline_fields);
+  // Only lines holding "::" can hold a field.
+  if (!facts.field_lines.empty())
+    for (int line : prose_lines)
+      if (std::binary_search(facts.field_lines.begin(), facts.field_lines.end(), line))
+        scan_inline_fields(lines, line, note.inline_fields);
 
   for (const auto& t : note.inline_tags) tags.push_back(t.tag);
   unique_tags(tags, note.tags);

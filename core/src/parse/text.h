@@ -2,15 +2,35 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "vaultcrm/value.h"
 
 namespace vaultcrm::parse::detail {
+
+// What parse_note asks of a note's bytes as a whole, gathered by the pass
+// that finds its lines. Each question used to be a pass of its own (memchr
+// for "\r\n", NUL, "[[", "::" per line, '#' and "![[" per text run): in
+// wasm, where memchr reads four bytes at a time, those passes were a sixth
+// of an index build's instructions.
+struct TextFacts {
+  bool crlf = false;
+  size_t first_nul = std::string_view::npos;
+  size_t first_non_ascii = std::string_view::npos;  // UTF-8 is checked from here
+  size_t link_openers = 0;               // "[[", counted without overlap
+  std::vector<int> field_lines;          // 1-based lines holding "::", ascending
+  std::vector<uint32_t> hashes;          // offsets of every '#'
+  std::vector<uint32_t> embed_openers;   // offsets of every "![["
+};
 
 // Byte offset -> (line, column). Lines are 1-based; `line_offset` shifts them
 // when the table covers only part of a file.
@@ -26,6 +46,87 @@ class LineTable {
       if (!nl) break;
       p = static_cast<const char*>(nl) + 1;
       starts_.push_back(static_cast<uint32_t>(p - begin));
+    }
+  }
+  // The same table, and `facts` about the same bytes, in one pass.
+  // `vector_skip` false takes the portable path where SSE2 is there too (the
+  // tests compare the two).
+  LineTable(std::string_view text, TextFacts& facts, bool vector_skip = true) : text_(text) {
+    enum : uint8_t { kNewline = 1, kBracket, kColon, kHash, kBang, kNul, kHigh };
+    static constexpr auto kClass = [] {
+      std::array<uint8_t, 256> c{};
+      c['\n'] = kNewline;
+      c['['] = kBracket;
+      c[':'] = kColon;
+      c['#'] = kHash;
+      c['!'] = kBang;
+      c[0] = kNul;
+      for (int b = 0x80; b < 0x100; ++b) c[b] = kHigh;
+      return c;
+    }();
+    starts_.reserve(text.size() / 40 + 1);
+    starts_.push_back(0);
+    const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+    const size_t n = text.size();
+    size_t open_at = std::string_view::npos;  // a '[' not yet paired into a "[["
+    auto take = [&](size_t i) {
+      switch (kClass[p[i]]) {
+        case kNewline:
+          if (i > 0 && p[i - 1] == '\r') facts.crlf = true;
+          starts_.push_back(static_cast<uint32_t>(i + 1));
+          break;
+        case kBracket:
+          if (open_at != std::string_view::npos && open_at + 1 == i) {
+            ++facts.link_openers;
+            open_at = std::string_view::npos;
+          } else {
+            open_at = i;
+          }
+          break;
+        case kColon:
+          if (i > 0 && p[i - 1] == ':' &&
+              (facts.field_lines.empty() || facts.field_lines.back() != static_cast<int>(starts_.size())))
+            facts.field_lines.push_back(static_cast<int>(starts_.size()));
+          break;
+        case kHash:
+          facts.hashes.push_back(static_cast<uint32_t>(i));
+          break;
+        case kBang:
+          if (i + 2 < n && p[i + 1] == '[' && p[i + 2] == '[') facts.embed_openers.push_back(static_cast<uint32_t>(i));
+          break;
+        case kNul:
+          if (facts.first_nul == std::string_view::npos) facts.first_nul = i;
+          break;
+        case kHigh:
+          if (facts.first_non_ascii == std::string_view::npos) facts.first_non_ascii = i;
+          break;
+        default:
+          break;
+      }
+    };
+    // Most bytes matter to no question. SSE2 (every x86-64) compares sixteen
+    // at a time and hands over the ones that do, in order; elsewhere (wasm)
+    // they are skipped four at a time through the table.
+    size_t i = 0;
+#if defined(__SSE2__)
+    for (; vector_skip && i + 16 <= n; i += 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+      __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')), _mm_cmpeq_epi8(v, _mm_set1_epi8('[')));
+      hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(':')), _mm_cmpeq_epi8(v, _mm_set1_epi8('#'))));
+      hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('!')), _mm_cmpeq_epi8(v, _mm_setzero_si128())));
+      // A byte's top bit (non-ASCII) counts as a hit as it is.
+      for (unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(hit, v))); mask; mask &= mask - 1)
+        take(i + static_cast<size_t>(__builtin_ctz(mask)));
+    }
+#else
+    (void)vector_skip;
+#endif
+    for (;;) {  // what is left: the last bytes, or all of them
+
+      while (i + 4 <= n && (kClass[p[i]] | kClass[p[i + 1]] | kClass[p[i + 2]] | kClass[p[i + 3]]) == 0) i += 4;
+      while (i < n && kClass[p[i]] == 0) ++i;
+      if (i >= n) break;
+      take(i++);
     }
   }
   int line_count() const { return static_cast<int>(starts_.size()); }
