@@ -1,0 +1,61 @@
+// bench/js/instructions.cjs - one fixed workload of the wasm engine, for
+// bench/wasm-instructions.sh to count under callgrind. Wall times on a VM
+// that changes speed every few seconds cannot tell a 3% change; the
+// instructions of the engine's compiled code can, run to run.
+//
+//   node bench/js/instructions.cjs MODULE load DIR         every .md under DIR, in path
+//                                                          order, upsertMany in chunks of 2,000,
+//                                                          then the first Customers/ panel
+//   node bench/js/instructions.cjs MODULE note FILE [N]    FILE upserted as N new notes (default 1)
+//   node bench/js/instructions.cjs MODULE edit FILE [N]    FILE upserted, then N edits that add
+//                                                          or drop a link in turns (default 2)
+//
+// MODULE: a node build of the engine (build/wasm/vaultcrm-node.js, or a copy
+// of an older one for an A/B).
+"use strict";
+const fs = require("node:fs");
+const path = require("node:path");
+
+const ROOT = path.resolve(__dirname, "../..");
+const wrapper = require(path.join(ROOT, "build/wasm/vaultcrm-engine-node.cjs"));
+const [modulePath, mode, target, count] = process.argv.slice(2);
+if (!modulePath || !["load", "note", "edit"].includes(mode) || !target) {
+  console.error("usage: instructions.cjs MODULE load DIR | note FILE [N] | edit FILE [N]");
+  process.exit(2);
+}
+
+function readVault(dir) {
+  const files = [];
+  (function walk(d) {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (p.endsWith(".md")) files.push({ path: path.relative(dir, p).split(path.sep).join("/"), text: fs.readFileSync(p, "utf8"), mtime: 0 });
+    }
+  })(dir);
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+(async () => {
+  const engine = await wrapper.createEngineFrom((options) => require(path.resolve(modulePath))(options));
+  if (mode === "load") {
+    const files = readVault(target);
+    for (let i = 0; i < files.length; i += 2000) engine.upsertMany(files.slice(i, i + 2000));
+    const account = files.find((f) => f.path.startsWith("Customers/"));
+    if (account) engine.panel(account.path);
+    console.log(`load: ${files.length} notes`);
+  } else {
+    const text = fs.readFileSync(target, "utf8");
+    const n = Number(count || (mode === "note" ? 1 : 2));
+    if (mode === "note") {
+      for (let i = 0; i < n; i++) engine.upsert(`new-${i}.md`, text, 0);
+    } else {
+      // The same edit as bench/js/run.mjs's patho_edit.
+      const edited = text + "\n[[A note linked by the edit]]\n";
+      engine.upsert("edited.md", text, 0);
+      for (let i = 0; i < n; i++) engine.upsert("edited.md", i % 2 ? text : edited, 0);
+    }
+    console.log(`${mode}: ${n} upserts of ${path.basename(target)}`);
+  }
+  engine.dispose();
+})();
