@@ -53,24 +53,29 @@ class LineTable {
   // tests compare the two).
   LineTable(std::string_view text, TextFacts& facts, bool vector_skip = true) : text_(text) {
     enum : uint8_t { kNewline = 1, kBracket, kColon, kHash, kBang, kNul, kHigh };
-    static constexpr auto kClass = [] {
-      std::array<uint8_t, 256> c{};
-      c['\n'] = kNewline;
-      c['['] = kBracket;
-      c[':'] = kColon;
-      c['#'] = kHash;
-      c['!'] = kBang;
-      c[0] = kNul;
-      for (int b = 0x80; b < 0x100; ++b) c[b] = kHigh;
+    // Two tables: once the first non-ASCII byte is found, the others matter
+    // to no question (a note in Cyrillic or Chinese is nearly all of them).
+    static constexpr auto kClasses = [] {
+      std::array<std::array<uint8_t, 256>, 2> c{};
+      for (auto& t : c) {
+        t['\n'] = kNewline;
+        t['['] = kBracket;
+        t[':'] = kColon;
+        t['#'] = kHash;
+        t['!'] = kBang;
+        t[0] = kNul;
+      }
+      for (int b = 0x80; b < 0x100; ++b) c[0][b] = kHigh;
       return c;
     }();
+    const uint8_t* byte_class = kClasses[0].data();  // kClasses[1] after the first non-ASCII byte
     starts_.reserve(text.size() / 40 + 1);
     starts_.push_back(0);
     const auto* p = reinterpret_cast<const unsigned char*>(text.data());
     const size_t n = text.size();
     size_t open_at = std::string_view::npos;  // a '[' not yet paired into a "[["
     auto take = [&](size_t i) {
-      switch (kClass[p[i]]) {
+      switch (byte_class[p[i]]) {
         case kNewline:
           if (i > 0 && p[i - 1] == '\r') facts.crlf = true;
           starts_.push_back(static_cast<uint32_t>(i + 1));
@@ -98,7 +103,8 @@ class LineTable {
           if (facts.first_nul == std::string_view::npos) facts.first_nul = i;
           break;
         case kHigh:
-          if (facts.first_non_ascii == std::string_view::npos) facts.first_non_ascii = i;
+          facts.first_non_ascii = i;
+          byte_class = kClasses[1].data();
           break;
         default:
           break;
@@ -111,20 +117,21 @@ class LineTable {
 #if defined(__SSE2__)
     for (; vector_skip && i + 16 <= n; i += 16) {
       const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-      __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')), _mm_cmpeq_epi8(v, _mm_set1_epi8('[')));
-      hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(':')), _mm_cmpeq_epi8(v, _mm_set1_epi8('#'))));
-      hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('!')), _mm_cmpeq_epi8(v, _mm_setzero_si128())));
-      // A byte's top bit (non-ASCII) counts as a hit as it is.
-      for (unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(hit, v))); mask; mask &= mask - 1)
+      auto is = [&v](char c) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(c)); };
+      __m128i hit = _mm_or_si128(_mm_or_si128(is('\n'), is('[')), _mm_or_si128(is(':'), is('#')));
+      hit = _mm_or_si128(hit, _mm_or_si128(is('!'), is('\0')));
+      // Until the first non-ASCII byte, a byte's top bit counts as a hit as it is.
+      if (facts.first_non_ascii == std::string_view::npos) hit = _mm_or_si128(hit, v);
+      for (unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hit)); mask; mask &= mask - 1)
         take(i + static_cast<size_t>(__builtin_ctz(mask)));
     }
 #else
     (void)vector_skip;
 #endif
     for (;;) {  // what is left: the last bytes, or all of them
-
-      while (i + 4 <= n && (kClass[p[i]] | kClass[p[i + 1]] | kClass[p[i + 2]] | kClass[p[i + 3]]) == 0) i += 4;
-      while (i < n && kClass[p[i]] == 0) ++i;
+      while (i + 4 <= n && (byte_class[p[i]] | byte_class[p[i + 1]] | byte_class[p[i + 2]] | byte_class[p[i + 3]]) == 0)
+        i += 4;
+      while (i < n && byte_class[p[i]] == 0) ++i;
       if (i >= n) break;
       take(i++);
     }
