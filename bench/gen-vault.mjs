@@ -20,8 +20,8 @@
 // whose panel it feeds), in a fixed shuffled order.
 //
 // --patho writes the pathological set instead: 1 MB notes made of a link
-// flood, of ordinary CRM prose, of a deep list nest, of a wide table, and of
-// a frontmatter with 20k keys.
+// flood, of ordinary CRM prose (in English and in Russian), of a deep list
+// nest, of a wide table, and of a frontmatter with 20k keys.
 
 import fs from "node:fs";
 import path from "node:path";
@@ -302,6 +302,13 @@ function generatePatho() {
   out["deep-quotes.md"] = "# Quotes\n\n" + build((i) => `${">".repeat(1 + (i % 100))} quote ${i} [[Q${i % 70}]] #q`);
   out["wide-table.md"] = "# Table\n\n| A | B | C | D | E | F |\n|---|---|---|---|---|---|\n" +
     build((i) => `| [[P${i}\\|p]] | ${words(3)} | r${i} | #t${i % 9} | [[M${i % 40}]] | ${i} |`);
+  // The same kind of CRM bullets in Russian: nearly every byte is non-ASCII
+  // (Cyrillic is two bytes a letter), with links and tags in that script.
+  const RU = ["встреча", "клиент", "договор", "поставка", "бюджет", "сроки", "миграция", "хранилище",
+    "обсудили", "согласовали", "пилот", "квартал", "данные", "требования", "решение"];
+  const ruWords = (n) => Array.from({ length: n }, () => pick(RU)).join(" ");
+  out["cyrillic-prose-1mb.md"] = "---\ntype: customer\ntags: [клиент]\n---\n# Клиент\n\n## Заметки\n\n" +
+    build((i) => `- ${date()}: ${ruWords(int(4, 10))} [[Иван Петров ${i % 300}]] #проект/${i % 20}`);
   const fmLines = ["---"];
   for (let i = 0, n = 0; n < MB - 100; i++) { const l = `key_${i}: "[[Target ${i}]]"`; fmLines.push(l); n += l.length + 1; }
   out["huge-frontmatter.md"] = fmLines.join("\n") + "\n---\n# Body\n";
