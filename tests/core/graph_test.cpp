@@ -215,6 +215,29 @@ TEST(Graph, AnEditThatMovesOrRewordsRelationsUpdatesThem) {
 
 // Random edit sequences: after every step, the incrementally maintained
 // graph equals a graph rebuilt from scratch.
+// A timeline item names the notes it links: the item is among their
+// relations too, after a rebuild and after each edit.
+TEST(Graph, ATimelineItemIsARelationOfEveryNoteItLinks) {
+  index::Vault v;
+  v.upsert("Projects/Pilot.md", "---\ntype: project\n---\n", 0);
+  v.upsert("Projects/Rollout.md", "---\ntype: project\n---\n", 0);
+  v.upsert("Customers/Acme.md", "## Recent Context\n- 2025-12-01: scoped the [[Pilot]]\n", 0);
+  auto timeline_items = [](const graph::Graph& g, const std::string& entity) {
+    int n = 0;
+    for (const auto* r : g.relations_of(entity)) n += r->rel == Rel::Timeline;
+    return n;
+  };
+  graph::Graph g;
+  g.rebuild(v);
+  EXPECT_EQ(timeline_items(g, "note:Projects/Pilot.md"), 1);
+  EXPECT_EQ(timeline_items(g, "note:Projects/Rollout.md"), 0);
+
+  v.upsert("Customers/Acme.md", "## Recent Context\n- 2025-12-01: moved from the pilot to the [[Rollout]]\n", 0);
+  g.on_upsert(v, "Customers/Acme.md");
+  EXPECT_EQ(timeline_items(g, "note:Projects/Pilot.md"), 0);
+  EXPECT_EQ(timeline_items(g, "note:Projects/Rollout.md"), 1);
+}
+
 TEST(Graph, IncrementalEqualsRebuildOnRandomEdits) {
   std::mt19937 rng(7);
   const std::vector<std::string> people = {"Ana Lima", "Ana Lîma", "Bo Berg", "Jürgen Weiß", "Juergen", "Qi Ke",

@@ -604,9 +604,31 @@ void Graph::index_note(const NoteEntry& note, bool add, bool in_order) {
     }
   }
 
-  // Every end of every relation, (entity, relation index), grouped by entity
-  // with indices ascending: each entity's list changes once.
   // Every id is a view of an interned string: its characters' address names it.
+  if (in_order) {
+    // A rebuild: notes come in path order and a note's relations in index
+    // order, so each use goes at the end of its entity's list.
+    const char* last_id = nullptr;
+    std::vector<EntityUse>* last_uses = nullptr;
+    auto append = [&](std::string_view id, uint32_t index) {
+      if (id.empty()) return;
+      if (id.data() != last_id) {  // consecutive ends mostly name one entity (the note itself)
+        last_id = id.data();
+        last_uses = &by_entity_[last_id];  // elements of an unordered_map do not move
+      }
+      if (last_uses->empty() || last_uses->back().note != &note || last_uses->back().index != index)
+        last_uses->push_back({&note, index});
+    };
+    for (uint32_t i = 0; i < st.resolved.size(); ++i) {
+      const auto& r = st.resolved[i];
+      append(r.from, i);
+      append(r.to, i);
+      for (const auto& l : r.links) append(l, i);
+    }
+    return;
+  }
+  // An update: every end of every relation, (entity, relation index),
+  // grouped by entity with indices ascending, so each list changes once.
   std::vector<std::pair<const char*, uint32_t>> ends;
   ends.reserve(2 * st.resolved.size());
   for (uint32_t i = 0; i < st.resolved.size(); ++i) {
@@ -634,7 +656,7 @@ void Graph::index_note(const NoteEntry& note, bool add, bool in_order) {
       block.clear();
       for (size_t e = g; e < g_end; ++e) block.push_back({&note, ends[e].second});
       auto& uses = by_entity_[id];
-      if (uses.empty() || (in_order && uses.back().note != &note) || use_before(uses.back(), block.front())) {
+      if (uses.empty() || use_before(uses.back(), block.front())) {
         uses.insert(uses.end(), block.begin(), block.end());
       } else {
         auto at = std::lower_bound(uses.begin(), uses.end(), &note, before_note);
