@@ -15,6 +15,12 @@ namespace {
 using vaultcrm::parse::detail::LineTable;
 using vaultcrm::parse::detail::TextFacts;
 
+// A table of the text's lines; the facts gathered with them are not asked.
+LineTable lines_of(std::string_view text) {
+  TextFacts unused;
+  return LineTable(text, unused);
+}
+
 // The definition: a column counts the code points before the offset on its
 // line, plus one; every byte that is not a continuation byte starts one.
 int plain_column(std::string_view text, size_t offset) {
@@ -42,11 +48,11 @@ TEST(LineTableUnits, ColumnsMatchTheCodePointCountInAnyQueryOrder) {
   for (int round = 0; round < 200; ++round) {
     std::string text = random_text(rng, 1 + round % 60);
     // In increasing order (how the parsers ask, resuming on the same line)...
-    LineTable lines(text);
+    LineTable lines = lines_of(text);
     for (size_t off = 0; off <= text.size(); ++off)
       ASSERT_EQ(lines.column_of(off), plain_column(text, off)) << "round " << round << " offset " << off;
     // ...and in random order (the resume must not carry over wrongly).
-    LineTable shuffled(text);
+    LineTable shuffled = lines_of(text);
     std::uniform_int_distribution<size_t> any(0, text.size());
     for (int q = 0; q < 100; ++q) {
       size_t off = any(rng);
@@ -60,7 +66,7 @@ TEST(LineTableUnits, ALongNonAsciiLineCountsCodePointsNotBytes) {
   for (int i = 0; i < 100; ++i) line += "\xC3\xA9t\xC3\xA9 ";  // "été " = 4 code points, 6 bytes
   line += "[[Ana]]";
   std::string text = "# Title\n" + line + "\n";
-  LineTable lines(text);  // views the text
+  LineTable lines = lines_of(text);  // views the text
   size_t link = 8 + line.find("[[");
   EXPECT_EQ(lines.line_of(link), 2);
   EXPECT_EQ(lines.column_of(link), 401);
@@ -84,13 +90,14 @@ TEST(LineTableUnits, OnePassFactsMatchTheSearchesTheyReplace) {
       else text += kPieces[k];
     }
     const std::string_view t = text;
-    LineTable plain(t);
+    std::vector<size_t> starts{0};  // each line starts after a '\n'
+    for (size_t p = t.find('\n'); p != std::string_view::npos; p = t.find('\n', p + 1)) starts.push_back(p + 1);
     for (bool vector_skip : {true, false}) {
       TextFacts f;
       LineTable lines(t, f, vector_skip);
       const std::string at = "round " + std::to_string(round) + (vector_skip ? " (vector)" : " (portable)");
-      ASSERT_EQ(lines.line_count(), plain.line_count()) << at;
-      for (int l = 1; l <= plain.line_count(); ++l) ASSERT_EQ(lines.line_start(l), plain.line_start(l)) << at;
+      ASSERT_EQ(lines.line_count(), static_cast<int>(starts.size())) << at;
+      for (int l = 1; l <= lines.line_count(); ++l) ASSERT_EQ(lines.line_start(l), starts[l - 1]) << at;
       EXPECT_EQ(f.crlf, t.find("\r\n") != std::string_view::npos) << at;
       EXPECT_EQ(f.first_nul, t.find('\0')) << at;
       size_t high = std::string_view::npos;
@@ -101,8 +108,10 @@ TEST(LineTableUnits, OnePassFactsMatchTheSearchesTheyReplace) {
       for (size_t p = t.find("[["); p != std::string_view::npos; p = t.find("[[", p + 2)) ++openers;
       EXPECT_EQ(f.link_openers, openers) << at;
       std::vector<int> field_lines;
-      for (int l = 1; l <= plain.line_count(); ++l)
-        if (plain.line_text(l).find("::") != std::string_view::npos) field_lines.push_back(l);
+      for (size_t l = 0; l < starts.size(); ++l) {
+        const size_t end = l + 1 < starts.size() ? starts[l + 1] : t.size();
+        if (t.substr(starts[l], end - starts[l]).find("::") != std::string_view::npos) field_lines.push_back(int(l) + 1);
+      }
       EXPECT_EQ(f.field_lines, field_lines) << at;
       std::vector<uint32_t> hashes, embeds;
       for (size_t p = t.find('#'); p != std::string_view::npos; p = t.find('#', p + 1)) hashes.push_back(p);

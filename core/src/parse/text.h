@@ -36,20 +36,8 @@ struct TextFacts {
 // when the table covers only part of a file.
 class LineTable {
  public:
-  explicit LineTable(std::string_view text) : text_(text) {
-    starts_.reserve(text.size() / 40 + 1);
-    starts_.push_back(0);
-    const char* begin = text.data();
-    const char* end = begin + text.size();
-    for (const char* p = begin; p < end;) {
-      const void* nl = std::memchr(p, '\n', static_cast<size_t>(end - p));
-      if (!nl) break;
-      p = static_cast<const char*>(nl) + 1;
-      starts_.push_back(static_cast<uint32_t>(p - begin));
-    }
-  }
-  // The same table, and `facts` about the same bytes, in one pass.
-  // `vector_skip` false takes the portable path where SSE2 is there too (the
+  // The line starts of `text`, and `facts` about the same bytes, in one
+  // pass. `vector_skip` false takes the portable path where SSE2 is there too (the
   // tests compare the two).
   LineTable(std::string_view text, TextFacts& facts, bool vector_skip = true) : text_(text) {
     enum : uint8_t { kNewline = 1, kBracket, kColon, kHash, kBang, kNul, kHigh };
