@@ -57,6 +57,29 @@ TEST(Index, BacklinksFollowEdits) {
   EXPECT_EQ(v.backlinks("People/Ana.md"), (std::vector<std::string>{"Meetings/M3.md"}));
 }
 
+// add_keys files a note under each link name once: names repeated apart or
+// in a different case, in a short note (sorted) and in one of more links
+// than it sorts (repeats in a row skipped).
+TEST(Index, BacklinksFindEveryNameOfANoteOfFewOrManyLinks) {
+  for (int links : {5, 200}) {
+    SCOPED_TRACE(links);
+    index::Vault v;
+    const std::vector<std::string> names = {"Ana", "Bo", "ana", "Cy", "People/Bo", "ANA", "Cy"};
+    for (const char* person : {"People/Ana.md", "People/Bo.md", "People/Cy.md", "People/Di.md", "People/Ed.md"})
+      v.upsert(person, "# person\n", 0);
+    std::string text;
+    for (int i = 0; i < links; ++i) text += "[[" + names[static_cast<size_t>(i) % names.size()] + "]] [[Bo]]\n";
+    text += "last: [[di]]\n";
+    v.upsert("Meetings/M.md", text, 0);
+    for (const char* person : {"People/Ana.md", "People/Bo.md", "People/Cy.md", "People/Di.md"})
+      EXPECT_EQ(v.backlinks(person), (std::vector<std::string>{"Meetings/M.md"})) << person;
+    EXPECT_TRUE(v.backlinks("People/Ed.md").empty());
+    v.remove("Meetings/M.md");
+    for (const char* person : {"People/Ana.md", "People/Bo.md", "People/Cy.md", "People/Di.md"})
+      EXPECT_TRUE(v.backlinks(person).empty()) << person;
+  }
+}
+
 // Dataview reads Obsidian's resolved links, where a note that links to itself
 // is among the notes linking to it: `LIST FROM [[Acme]]` and `file.inlinks`
 // list it. The account panel's and mention counts' backlinks leave it out.
