@@ -11,6 +11,8 @@
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
+#elif defined(__wasm_simd128__)
+#include <wasm_simd128.h>
 #endif
 
 #include "vaultcrm/value.h"
@@ -98,9 +100,9 @@ class LineTable {
           break;
       }
     };
-    // Most bytes matter to no question. SSE2 (every x86-64) compares sixteen
-    // at a time and hands over the ones that do, in order; elsewhere (wasm)
-    // they are skipped four at a time through the table.
+    // Most bytes matter to no question. SSE2 (every x86-64) and wasm's
+    // SIMD128 compare sixteen at a time and hand over the ones that do, in
+    // order; elsewhere they are skipped four at a time through the table.
     size_t i = 0;
 #if defined(__SSE2__)
     for (; vector_skip && i + 16 <= n; i += 16) {
@@ -111,6 +113,19 @@ class LineTable {
       // Until the first non-ASCII byte, a byte's top bit counts as a hit as it is.
       if (facts.first_non_ascii == std::string_view::npos) hit = _mm_or_si128(hit, v);
       for (unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hit)); mask; mask &= mask - 1)
+        take(i + static_cast<size_t>(__builtin_ctz(mask)));
+    }
+#elif defined(__wasm_simd128__)
+    // The same sixteen-byte step as SSE2's (core/CMakeLists.txt compiles
+    // note.cpp with -msimd128 for wasm).
+    for (; vector_skip && i + 16 <= n; i += 16) {
+      const v128_t v = wasm_v128_load(p + i);
+      auto is = [&v](char c) { return wasm_i8x16_eq(v, wasm_i8x16_splat(c)); };
+      v128_t hit = wasm_v128_or(wasm_v128_or(is('\n'), is('[')), wasm_v128_or(is(':'), is('#')));
+      hit = wasm_v128_or(hit, wasm_v128_or(is('!'), is('\0')));
+      // Until the first non-ASCII byte, a byte's top bit counts as a hit as it is.
+      if (facts.first_non_ascii == std::string_view::npos) hit = wasm_v128_or(hit, v);
+      for (unsigned mask = static_cast<unsigned>(wasm_i8x16_bitmask(hit)); mask; mask &= mask - 1)
         take(i + static_cast<size_t>(__builtin_ctz(mask)));
     }
 #else
