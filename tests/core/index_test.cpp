@@ -57,6 +57,26 @@ TEST(Index, BacklinksFollowEdits) {
   EXPECT_EQ(v.backlinks("People/Ana.md"), (std::vector<std::string>{"Meetings/M3.md"}));
 }
 
+// Link keys are lowered eight bytes at a time: every ASCII byte, at every
+// position of a word and in the bytes after the last whole word, lowers as
+// byte by byte, the bytes around 'A'..'Z' ('@', '[', '`', '{', DEL) stay,
+// and text past a non-ASCII byte keeps its case folding.
+TEST(Index, LinkKeysLowerAsciiInEveryPositionOfAWord) {
+  std::mt19937 rng(11);
+  const std::string alphabet = "@AMZ[`amz{~\x7f09 /.-_";
+  for (int round = 0; round < 3000; ++round) {
+    std::string text(rng() % 40, ' ');
+    for (char& c : text) c = alphabet[rng() % alphabet.size()];
+    std::string expected = text;
+    for (char& c : expected)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (expected.size() >= 3 && expected.compare(expected.size() - 3, 3, ".md") == 0) expected.resize(expected.size() - 3);
+    ASSERT_EQ(index::link_key(text), expected) << text;
+  }
+  EXPECT_EQ(index::link_key("ABCDEFGHIJKLMNOPQRSTUVWXYZ \xC3\x80BC\xC3\x87-STRASSE Stra\xC3\x9F" "e XYZ.MD"),
+            "abcdefghijklmnopqrstuvwxyz \xC3\xA0bc\xC3\xA7-strasse stra\xC3\x9F" "e xyz");
+}
+
 // add_keys files a note under each link name once: names repeated apart or
 // in a different case, in a short note (sorted) and in one of more links
 // than it sorts (repeats in a row skipped).
