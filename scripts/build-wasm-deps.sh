@@ -274,7 +274,9 @@ main() {
   build_pkg yaml-cpp \
     -DYAML_CPP_BUILD_TESTS=OFF -DYAML_CPP_BUILD_TOOLS=OFF \
     -DYAML_CPP_BUILD_CONTRIB=OFF -DYAML_BUILD_SHARED_LIBS=OFF -DYAML_CPP_INSTALL=ON
-  build_pkg md4c
+  # md4c's strchr calls go to wasm/src/md4c_strchr.c (a plain loop: musl's
+  # word-at-a-time strchr is mostly setup on md4c's palettes of a few bytes).
+  build_pkg md4c -DCMAKE_C_FLAGS="$WASM_FLAGS -Dstrchr=vaultcrm_md4c_strchr"
   build_pkg utf8proc -DUTF8PROC_INSTALL=ON -DUTF8PROC_ENABLE_TESTING=OFF
   build_pkg pcre2 \
     -DPCRE2_BUILD_PCRE2_8=ON -DPCRE2_BUILD_PCRE2_16=OFF -DPCRE2_BUILD_PCRE2_32=OFF \
