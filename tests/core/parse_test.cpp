@@ -266,6 +266,32 @@ TEST(Parse, TasksEmojiAndDataviewFormats) {
   EXPECT_FALSE(n.lists[5].task);
 }
 
+// Which signifier wins when a task has several: a date field is read at its
+// emoji's first place only, a priority is the highest one written
+// anywhere, and the variation selector after an emoji is skipped. Texts
+// without any emoji, or with other ones, have none of them.
+TEST(Parse, TaskSignifiersFirstDateAndHighestPriority) {
+  auto n = parse::parse_note("a.md",
+                             "- [ ] a \xF0\x9F\x93\x85 soon \xF0\x9F\x93\x85 2026-02-02 \xF0\x9F\x94\xBD "
+                             "\xF0\x9F\x94\xBA\n"
+                             "- [ ] b \xE2\x8F\xB3\xEF\xB8\x8F 2026-03-03 \xE2\x9C\x85 2026-03-04 \xE2\x8F\xAC "
+                             "\xE2\x8F\xAB\n"
+                             "- [ ] c \xE2\x9E\x95 2026-04-04 \xF0\x9F\x9B\xAB" "2026-04-05 \xF0\x9F\x94\xBC\n"
+                             "- [ ] d no emoji 2026-05-05 \xE2\x82\xAC 5 \xF0\x9F\x98\x80\n",
+                             0);
+  ASSERT_EQ(n.tasks.size(), 4u);
+  EXPECT_EQ(n.tasks[0].due, "");  // its first due emoji has no date after it
+  EXPECT_EQ(n.tasks[0].priority, "highest");
+  EXPECT_EQ(n.tasks[1].scheduled, "2026-03-03");
+  EXPECT_EQ(n.tasks[1].done, "2026-03-04");
+  EXPECT_EQ(n.tasks[1].priority, "high");
+  EXPECT_EQ(n.tasks[2].created, "2026-04-04");
+  EXPECT_EQ(n.tasks[2].start, "2026-04-05");
+  EXPECT_EQ(n.tasks[2].priority, "medium");
+  EXPECT_EQ(n.tasks[3].due, "");
+  EXPECT_EQ(n.tasks[3].priority, "");
+}
+
 TEST(Parse, CodeBlocksKeepLanguageAndHideTheirContent) {
   auto n = parse::parse_note("a.md",
                              "# Q\n\n```dataview\nTABLE x FROM #tag\n```\n\n~~~vaultcrm\nLIST [[Acme]]\n~~~\n"
