@@ -277,9 +277,13 @@ TEST(Parse, TaskSignifiersFirstDateAndHighestPriority) {
                              "- [ ] b \xE2\x8F\xB3\xEF\xB8\x8F 2026-03-03 \xE2\x9C\x85 2026-03-04 \xE2\x8F\xAC "
                              "\xE2\x8F\xAB\n"
                              "- [ ] c \xE2\x9E\x95 2026-04-04 \xF0\x9F\x9B\xAB" "2026-04-05 \xF0\x9F\x94\xBC\n"
-                             "- [ ] d no emoji 2026-05-05 \xE2\x82\xAC 5 \xF0\x9F\x98\x80\n",
+                             "- [ ] d no emoji 2026-05-05 \xE2\x82\xAC 5 \xF0\x9F\x98\x80\n"
+                             "- [ ] 12345678\xF0\x9F\x93\x85 2026-06-06 abcdefg\xE2\x8F\xAC\n",
                              0);
-  ASSERT_EQ(n.tasks.size(), 4u);
+  ASSERT_EQ(n.tasks.size(), 5u);
+  // Emoji right after a whole word of ASCII bytes (the scan skips eight at a time).
+  EXPECT_EQ(n.tasks[4].due, "2026-06-06");
+  EXPECT_EQ(n.tasks[4].priority, "lowest");
   EXPECT_EQ(n.tasks[0].due, "");  // its first due emoji has no date after it
   EXPECT_EQ(n.tasks[0].priority, "highest");
   EXPECT_EQ(n.tasks[1].scheduled, "2026-03-03");

@@ -224,6 +224,12 @@ void read_task_signifiers(Task& task) {
   const std::string_view t = task.text;
   unsigned dates_seen = 0, priorities_seen = 0;  // bit i: kDates[i] / kPriorities[i] found
   for (size_t at = 0; at < t.size(); ++at) {
+    // Eight ASCII bytes (no top bit set) at a time: most task text is.
+    for (uint64_t word; at + 8 <= t.size(); at += 8) {
+      std::memcpy(&word, t.data() + at, 8);
+      if (word & 0x8080808080808080ull) break;
+    }
+    if (at >= t.size()) break;
     const auto lead = static_cast<unsigned char>(t[at]);
     if (lead != 0xE2 && lead != 0xF0) continue;
     const std::string_view here = t.substr(at);
