@@ -11,8 +11,6 @@
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
-#elif defined(__wasm_simd128__)
-#include <wasm_simd128.h>
 #endif
 
 #include "vaultcrm/value.h"
@@ -34,28 +32,20 @@ struct TextFacts {
   std::vector<uint32_t> embed_openers;   // offsets of every "![["
 };
 
-#if defined(__SSE2__) || defined(__wasm_simd128__)
+#if defined(__SSE2__)
 // One bit per byte of p[0, 16) that LineTable's pass stops at: '\n', '[',
 // ':', '#', '!', NUL, and, while `ascii_so_far`, any byte with its top bit
-// set. SSE2 on x86-64; wasm's SIMD128 (core/CMakeLists.txt compiles
-// note.cpp, the one user, with -msimd128) has the same three operations.
+// set. SSE2: every x86-64, and wasm, where core/CMakeLists.txt compiles
+// note.cpp (the one user) with -msimd128 -msse2 and Emscripten's
+// <emmintrin.h> maps each of these to one SIMD128 instruction.
 // Always inlined: left to GCC, the native index build ran 0.15% more.
 inline __attribute__((always_inline)) unsigned bytes_that_matter(const unsigned char* p, bool ascii_so_far) {
-#if defined(__SSE2__)
   const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
   auto is = [&v](char c) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(c)); };
   __m128i hit = _mm_or_si128(_mm_or_si128(is('\n'), is('[')), _mm_or_si128(is(':'), is('#')));
   hit = _mm_or_si128(hit, _mm_or_si128(is('!'), is('\0')));
   if (ascii_so_far) hit = _mm_or_si128(hit, v);  // a byte's top bit counts as a hit as it is
   return static_cast<unsigned>(_mm_movemask_epi8(hit));
-#else
-  const v128_t v = wasm_v128_load(p);
-  auto is = [&v](char c) { return wasm_i8x16_eq(v, wasm_i8x16_splat(c)); };
-  v128_t hit = wasm_v128_or(wasm_v128_or(is('\n'), is('[')), wasm_v128_or(is(':'), is('#')));
-  hit = wasm_v128_or(hit, wasm_v128_or(is('!'), is('\0')));
-  if (ascii_so_far) hit = wasm_v128_or(hit, v);  // a byte's top bit counts as a hit as it is
-  return static_cast<unsigned>(wasm_i8x16_bitmask(hit));
-#endif
 }
 #endif
 
@@ -125,11 +115,11 @@ class LineTable {
           break;
       }
     };
-    // Most bytes matter to no question. SSE2 (every x86-64) and wasm's
-    // SIMD128 compare sixteen at a time and hand over the ones that do, in
-    // order; elsewhere they are skipped four at a time through the table.
+    // Most bytes matter to no question. SSE2 (x86-64, and wasm's SIMD128
+    // through it) compares sixteen at a time and hands over the ones that
+    // do, in order; elsewhere they are skipped four at a time through the table.
     size_t i = 0;
-#if defined(__SSE2__) || defined(__wasm_simd128__)
+#if defined(__SSE2__)
     for (; vector_skip && i + 16 <= n; i += 16) {
       const bool ascii_so_far = facts.first_non_ascii == std::string_view::npos;
       for (unsigned mask = bytes_that_matter(p + i, ascii_so_far); mask; mask &= mask - 1)
