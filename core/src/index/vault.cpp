@@ -116,25 +116,22 @@ void lower_non_ascii(std::string& s) {
   s.assign(out);  // no allocation once `s` (a reused key buffer) has grown
 }
 
-// `s` lower-cased as Obsidian compares link paths and names into `out`, which
-// is reused: no allocation once it has grown (add_keys runs once per note and
-// touches every link). ASCII text, nearly all of it, never leaves these
-// loops, which have no branch per byte.
-void fold_case_into(std::string_view s, std::string& out) {
+// `s` with its ASCII letters lower-cased into `out`, which is reused (no
+// allocation once it has grown); whether `s` has a byte over 0x7F. Eight
+// bytes at a time in a 64-bit word (native and wasm alike): a warm start
+// folds every link name of every note again, and byte by byte this was 5%
+// of it. For bytes under 0x80, adding 0x80 - 'A' to each sets its top bit
+// when it is 'A' or above, adding 0x80 - 'Z' - 1 when it is above 'Z', and
+// no sum carries into the next byte; the upper-case letters' top bits,
+// moved to 0x20, lower them. Other bytes are left as they are.
+bool lower_ascii_into(std::string_view s, std::string& out) {
   out.resize(s.size());
   const char* from = s.data();
   char* to = out.data();
   const size_t n = s.size();
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kTops = 0x8080808080808080ull;
   uint64_t seen = 0;
   size_t i = 0;
-  // Eight bytes at a time in a 64-bit word (native and wasm alike): a
-  // warm start folds every link name of every note again, and byte by byte
-  // this loop was 5% of it. For bytes under 0x80, adding 0x80 - 'A' to each
-  // sets its top bit when it is 'A' or above, adding 0x80 - 'Z' - 1 when
-  // it is above 'Z', and no sum carries into the next byte; the upper-case
-  // letters' top bits, moved to 0x20, lower them. Other bytes are seen here
-  // and lowered by lower_non_ascii.
-  constexpr uint64_t kOnes = 0x0101010101010101ull, kTops = 0x8080808080808080ull;
   for (; i + 8 <= n; i += 8) {
     uint64_t word;
     std::memcpy(&word, from + i, 8);
@@ -151,7 +148,15 @@ void fold_case_into(std::string_view s, std::string& out) {
     seen |= c;
     to[i] = static_cast<char>(c + (static_cast<unsigned char>(c - 'A') < 26 ? 'a' - 'A' : 0));
   }
-  if (seen & kTops) lower_non_ascii(out);
+  return (seen & kTops) != 0;
+}
+
+// `s` lower-cased as Obsidian compares link paths and names into `out`, which
+// is reused: no allocation once it has grown (add_keys runs once per note and
+// touches every link). ASCII text, nearly all of it, never leaves
+// lower_ascii_into, which has no branch per byte.
+void fold_case_into(std::string_view s, std::string& out) {
+  if (lower_ascii_into(s, out)) lower_non_ascii(out);
 }
 
 // link_key(target) into `out`, which is reused.
@@ -199,11 +204,7 @@ std::string link_name(std::string_view target) { return std::string(link_name_vi
 
 namespace {
 // `s` lower-cased (ASCII) into `out`, which is reused: tags compare so.
-void lower_into(std::string_view s, std::string& out) {
-  out.assign(s.data(), s.size());
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-}
+void lower_into(std::string_view s, std::string& out) { lower_ascii_into(s, out); }
 
 // Whether a path has a "." or ".." component.
 bool has_dot_segment(std::string_view path) {
@@ -244,11 +245,10 @@ bool collapse_dot_segments(std::string& path) {
   return !path.empty();
 }
 
-}  // namespace
 
-namespace {
 // Up to this many link names a note's names are sorted to look each up once.
 constexpr size_t kSortedLinkNames = 64;
+
 }  // namespace
 
 // `note` is the one held in notes_: the indexes keep its address.
