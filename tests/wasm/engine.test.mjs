@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import path from "node:path";
-import { wrapper, rawFactory, buildDir } from "./helpers.mjs";
+import { wrapper, rawFactory, buildDir, readVault, repoRoot } from "./helpers.mjs";
 
 const { createEngine, createEngineFrom, VaultcrmError, API_VERSION, SCHEMA_VERSION } = wrapper;
 
@@ -376,6 +376,43 @@ test("many engines created and disposed do not grow the heap", async () => {
   for (let i = 0; i < 10; i++) cycle();
   const after = heap();
   if (before !== undefined) assert.equal(after, before, "the wasm heap grew across dispose cycles");
+});
+
+test("an engine given back returns every byte it took, in small blocks and large", async () => {
+  // operator new hands out blocks of up to 256 bytes from free lists of its
+  // own (wasm/src/small_alloc.cpp) and the rest from malloc; heapInUse()
+  // counts both. A block freed to the wrong allocator, or counted in the
+  // wrong size class, leaves the count off after the engine is gone.
+  const module = await wrapper.initModule(rawFactory());
+  const notes = readVault(path.join(repoRoot, "sample-vault"));
+  assert.ok(notes.length > 10);
+  // Blocks of every size around the small/large boundary: texts of 0-600 bytes.
+  for (let n = 0; n <= 600; n += 7) notes.push({ path: `Sizes/${n}.md`, text: `# ${"é".repeat(n >> 1)}\n[[${"x".repeat(n)}]]\n`, mtime: n });
+  const account = notes.find((n) => n.path.startsWith("Customers/")).path;
+  const cycle = () => {
+    const e = new wrapper.Engine(module);
+    e.upsertMany(notes);
+    e.panel(account);
+    e.query('TABLE file.name FROM "Customers" SORT file.name', "");
+    e.upsert(account, notes.find((n) => n.path === account).text + "\n- [[Someone New]]\n", 1);
+    e.panel(account);
+    e.remove(notes[notes.length - 1].path);
+    e.dispose();
+  };
+  cycle();  // first use: buffers the module keeps for good (scratch blocks, memo tables)
+  const before = module.heapInUse();
+  let grown = 0;
+  for (let i = 0; i < 3; i++) {
+    cycle();
+    grown = module.heapInUse() - before;
+  }
+  assert.equal(grown, 0, `${grown} bytes still in use after the engine was disposed`);
+  // While an engine holds a vault, the count shows it.
+  const e = new wrapper.Engine(module);
+  e.upsertMany(notes);
+  assert.ok(module.heapInUse() - before > 100 * notes.length, "a loaded vault is counted as in use");
+  e.dispose();
+  assert.equal(module.heapInUse(), before);
 });
 
 test("FinalizationRegistry frees an engine that was never disposed", () => {

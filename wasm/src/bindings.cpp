@@ -32,6 +32,7 @@
 #include <string_view>
 #include <utility>
 
+#include "small_alloc.h"
 #include "vaultcrm/engine.h"
 
 namespace {
@@ -272,7 +273,7 @@ int SchemaVersion() { return vaultcrm::kSchemaVersion; }
 // the module's memory (its high-water mark). The size of the memory itself
 // says neither: it starts at 16 MB, which hides a small vault's load, and
 // grows in steps.
-double HeapInUse() { return static_cast<double>(mallinfo().uordblks); }
+double HeapInUse() { return static_cast<double>(vaultcrm::wasm::heap_in_use()); }
 double HeapPeak() { return static_cast<double>(mallinfo().usmblks); }
 
 EMSCRIPTEN_BINDINGS(vaultcrm) {
