@@ -7,6 +7,8 @@
 #   bash bench/wasm-instructions.sh [MODULE] load build/bench/vault-1k
 #   bash bench/wasm-instructions.sh [MODULE] note build/bench/patho/wide-table.md 2
 #   bash bench/wasm-instructions.sh [MODULE] edit build/bench/patho/link-flood.md 2
+#   bash bench/wasm-instructions.sh [MODULE] warm build/bench/vault-1k
+#     (a warm start: the snapshot is saved first by an uncounted run)
 #
 # MODULE defaults to build/wasm/vaultcrm-node.js (scripts/build-wasm.sh); for
 # an A/B, copy an older build aside and pass its path. Needs valgrind
@@ -24,6 +26,9 @@ module=$ROOT/build/wasm/vaultcrm-node.js
 if [[ $# -gt 0 && $1 == *.js ]]; then module=$1; shift; fi
 if [[ $# -lt 2 ]]; then sed -n 2,20p "$0" >&2; exit 2; fi
 command -v valgrind >/dev/null || { echo "valgrind is missing: apt-get install valgrind" >&2; exit 1; }
+if [[ $1 == warm ]]; then
+  node "$ROOT/bench/js/instructions.cjs" "$module" snapshot "$2" >/dev/null
+fi
 out=$(mktemp /tmp/wasm-instructions.XXXXXX)
 trap 'rm -f "$out"' EXIT
 valgrind --tool=callgrind --smc-check=all --callgrind-out-file="$out" \

@@ -9,6 +9,11 @@
 //   node bench/js/instructions.cjs MODULE note FILE [N]    FILE upserted as N new notes (default 1)
 //   node bench/js/instructions.cjs MODULE edit FILE [N]    FILE upserted, then N edits that add
 //                                                          or drop a link in turns (default 2)
+//   node bench/js/instructions.cjs MODULE warm DIR         a warm start: loadSnapshot() of DIR's
+//                                                          index, then the first Customers/ panel;
+//                                                          the snapshot is saved beforehand by
+//                                                          the `snapshot` mode (not counted)
+//   node bench/js/instructions.cjs MODULE snapshot DIR     writes DIR's snapshot for `warm`
 //
 // MODULE: a node build of the engine (build/wasm/vaultcrm-node.js, or a copy
 // of an older one for an A/B).
@@ -19,8 +24,8 @@ const path = require("node:path");
 const ROOT = path.resolve(__dirname, "../..");
 const wrapper = require(path.join(ROOT, "build/wasm/vaultcrm-engine-node.cjs"));
 const [modulePath, mode, target, count] = process.argv.slice(2);
-if (!modulePath || !["load", "note", "edit"].includes(mode) || !target) {
-  console.error("usage: instructions.cjs MODULE load DIR | note FILE [N] | edit FILE [N]");
+if (!modulePath || !["load", "note", "edit", "warm", "snapshot"].includes(mode) || !target) {
+  console.error("usage: instructions.cjs MODULE load DIR | note FILE [N] | edit FILE [N] | warm DIR | snapshot DIR");
   process.exit(2);
 }
 
@@ -38,12 +43,20 @@ function readVault(dir) {
 
 (async () => {
   const engine = await wrapper.createEngineFrom((options) => require(path.resolve(modulePath))(options));
-  if (mode === "load") {
+  // Where `snapshot` leaves the index of DIR for `warm` (one per vault).
+  const snapshotFile = path.join(require("node:os").tmpdir(), `vaultcrm-instructions-${path.basename(path.resolve(target))}.snapshot`);
+  if (mode === "load" || mode === "snapshot") {
     const files = readVault(target);
     for (let i = 0; i < files.length; i += 2000) engine.upsertMany(files.slice(i, i + 2000));
     const account = files.find((f) => f.path.startsWith("Customers/"));
+    if (mode === "snapshot") fs.writeFileSync(snapshotFile, engine.saveSnapshot());
+    else if (account) engine.panel(account.path);
+    console.log(`${mode}: ${files.length} notes`);
+  } else if (mode === "warm") {
+    const account = readVault(target).find((f) => f.path.startsWith("Customers/"));
+    const loaded = engine.loadSnapshot(new Uint8Array(fs.readFileSync(snapshotFile)));
     if (account) engine.panel(account.path);
-    console.log(`load: ${files.length} notes`);
+    console.log(`warm: ${JSON.stringify(loaded).slice(0, 80)}`);
   } else {
     const text = fs.readFileSync(target, "utf8");
     const n = Number(count || (mode === "note" ? 1 : 2));
