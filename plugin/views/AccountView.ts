@@ -82,6 +82,12 @@ export class AccountView extends ItemView {
   private readonly collapsed = new Set<SectionKey>(["relatedProjects"]);
   /** Sections whose "Show all" was pressed; reset when another note is shown. */
   private readonly expanded = new Set<SectionKey>();
+  /**
+   * Warning chips whose evidence is open, by contact entity or timeline
+   * entry: a refresh (the vault changed, a dedup report came in) redraws the
+   * panel and must not close what the user opened. Reset with `expanded`.
+   */
+  private readonly openWarnings = new Set<string>();
 
   constructor(leaf: WorkspaceLeaf, plugin: VaultCrmPlugin) {
     super(leaf);
@@ -111,7 +117,10 @@ export class AccountView extends ItemView {
   /** Shows the panel of `path`; `panel` may be passed when already computed. */
   show(path: string, panel?: AccountPanel): void {
     const other = path !== this.path;
-    if (other) this.expanded.clear();
+    if (other) {
+      this.expanded.clear();
+      this.openWarnings.clear();
+    }
     this.path = path;
     this.render(panel ?? null);
     if (other) this.contentEl.scrollTop = 0;
@@ -339,29 +348,43 @@ export class AccountView extends ItemView {
       ? `Ambiguous: could be ${others.join(" or ")}. Never merged without you choosing.`
       : `Possible duplicate of ${others.join(", ") || cluster.canonical} (confidence ${percent(cluster.confidence)}).`;
     const detail = [explain, ...cluster.evidence.map((e) => `• ${e}`)].join("\n");
-    this.warningChip(parent, label, detail, cluster.ambiguous);
+    this.warningChip(parent, `contact:${c.entity}`, label, detail, cluster.ambiguous);
   }
 
-  private warningChip(parent: HTMLElement, label: string, detail: string, ambiguous: boolean): void {
+  /** `key` names the chip's row across redraws (see openWarnings). */
+  private warningChip(parent: HTMLElement, key: string, label: string, detail: string, ambiguous: boolean): void {
     const chip = parent.createSpan({
       cls: ["vaultcrm-chip", "vaultcrm-dup", ambiguous ? "is-ambiguous" : "is-duplicate"],
       text: `⚠ ${label}`,
       attr: { title: detail, tabindex: 0, role: "button", "aria-expanded": "false" },
     });
+    const row = () => parent.closest(".vaultcrm-item") as HTMLElement | null;
+    const open = (at: HTMLElement) => {
+      at.createDiv({ cls: "vaultcrm-dup-detail", text: detail });
+      chip.setAttr("aria-expanded", "true");
+    };
     const toggle = (evt: Event) => {
       evt.stopPropagation();
       evt.preventDefault();
-      const row = parent.closest(".vaultcrm-item") as HTMLElement | null;
-      if (row === null) return;
-      const open = row.querySelector(":scope > .vaultcrm-dup-detail");
-      if (open !== null) {
-        open.remove();
+      const at = row();
+      if (at === null) return;
+      const shown = at.querySelector(":scope > .vaultcrm-dup-detail");
+      if (shown !== null) {
+        shown.remove();
         chip.setAttr("aria-expanded", "false");
+        this.openWarnings.delete(key);
         return;
       }
-      row.createDiv({ cls: "vaultcrm-dup-detail", text: detail });
-      chip.setAttr("aria-expanded", "true");
+      open(at);
+      this.openWarnings.add(key);
     };
+    if (this.openWarnings.has(key)) {
+      // After the rest of the row is drawn, where a click would have put it.
+      queueMicrotask(() => {
+        const at = row();
+        if (at !== null && at.querySelector(":scope > .vaultcrm-dup-detail") === null) open(at);
+      });
+    }
     chip.addEventListener("click", toggle);
     chip.addEventListener("keydown", (evt) => {
       if (evt.key === "Enter" || evt.key === " ") toggle(evt);
@@ -397,7 +420,7 @@ export class AccountView extends ItemView {
           `Also at ${others.map((m) => `${basename(m.path)}:${m.line}`).join(", ")}; keep ${basename(group.keepPath || group.path)}:${group.keep}.`,
           ...facts,
         ].join("\n");
-        this.warningChip(line, group.kind, detail, false);
+        this.warningChip(line, `timeline:${e.path}:${e.line}`, group.kind, detail, false);
       }
       this.clickable(item, `Go to ${basename(e.path)} line ${e.line}`, (evt) => this.openAt(e.path, e.line, evt));
       const meeting = e.meeting;

@@ -231,6 +231,35 @@ test("duplicate warnings: contacts in a multi-member cluster and duplicated time
   await shot("demo-timeline.png");
 });
 
+test("an opened duplicate warning stays open when the panel redraws after an edit", async () => {
+  await openAccount("Customers/Microsoft.md");
+  const contacts = panel().locator(".vaultcrm-section-contacts");
+  const more = contacts.locator(".vaultcrm-more");
+  if ((await more.count()) > 0) await more.click();
+  const jonsi = contacts.locator(".vaultcrm-contact").filter({ has: page.locator(".vaultcrm-name", { hasText: /^Jonsi Stefansson$/ }) });
+  const detail = jonsi.locator(".vaultcrm-dup-detail");
+  if ((await detail.count()) === 0) await jonsi.locator(".vaultcrm-dup").click();
+  assert.equal(await detail.count(), 1);
+  // An edit of the note redraws the whole panel. (The previous test left
+  // the editor further down the note.)
+  await page.locator(".cm-content").click();
+  await page.keyboard.press("Control+Home");
+  await page.locator(".cm-line").filter({ hasText: /^## Key Contacts$/ }).click();
+  await page.keyboard.press("End");
+  await page.keyboard.press("Enter");
+  await page.keyboard.type("- [[Redraw Probe]]");
+  await contacts.locator(".vaultcrm-name").filter({ hasText: "Redraw Probe" }).waitFor();
+  assert.equal(await detail.count(), 1, "the evidence the user opened is still shown");
+  assert.equal(await jonsi.locator(".vaultcrm-dup").getAttribute("aria-expanded"), "true");
+  // Closed by the user, it stays closed through the next redraw.
+  await jonsi.locator(".vaultcrm-dup").click();
+  for (let i = 0; i < 5 && (await page.locator(".cm-line").filter({ hasText: "Redraw Probe" }).count()) > 0; i++) {
+    await page.keyboard.press("Control+z");
+  }
+  await contacts.locator(".vaultcrm-name").filter({ hasText: "Redraw Probe" }).waitFor({ state: "detached" });
+  assert.equal(await detail.count(), 0);
+});
+
 test("Review duplicates lists clusters with confidence and evidence (read-only)", async () => {
   await page.keyboard.press("Escape");
   await page.locator("#ribbon-commands").click();
