@@ -28,6 +28,7 @@
 
 #include "vaultcrm/index.h"
 #include "vaultcrm/schema.h"
+#include "vaultcrm/view_map.h"
 
 namespace vaultcrm::graph {
 
@@ -172,7 +173,7 @@ class Graph {
 
    private:
     std::deque<std::string> store_;
-    std::unordered_map<std::string_view, const std::string*> index_;
+    ViewMap<const std::string*> index_;  // views of store_
   };
   using Key = const std::string*;  // an interned string
 
@@ -308,11 +309,11 @@ class Graph {
   mutable Interner keys_;  // folded names
   mutable Interner folders_;  // source folders (resolution memo keys)
   mutable std::deque<Target> targets_;
-  mutable std::unordered_map<std::string_view, Target*> target_index_;
+  mutable ViewMap<Target*> target_index_;  // views of each Target's text
   mutable std::string id_buf_;    // reused: an id being built
   // name as written -> its folded key; the names viewed are in folded_names_
   // (a lookup by view builds no string).
-  mutable std::unordered_map<std::string_view, Key> folded_;
+  mutable ViewMap<Key> folded_;
   mutable std::deque<std::string> folded_names_;
   std::map<std::string, NoteState, std::less<>> notes_;
   std::unordered_map<Key, std::vector<PathRef>> by_key_;  // ref key -> notes, in path order

@@ -127,16 +127,15 @@ std::string_view Ref::surface() const {
 }
 
 const std::string* Graph::Interner::intern(std::string_view s) {
-  auto it = index_.find(s);
-  if (it != index_.end()) return it->second;
+  const uint64_t h = view_hash(s);
+  if (const std::string** found = index_.find(s, h)) return *found;
   const std::string* stored = &store_.emplace_back(s);
-  index_.emplace(*stored, stored);
-  return stored;
+  return index_.insert(*stored, h, stored);
 }
 
 const std::string* Graph::Interner::find(std::string_view s) const {
-  auto it = index_.find(s);
-  return it == index_.end() ? nullptr : it->second;
+  const std::string* const* found = index_.find(s);
+  return found ? *found : nullptr;
 }
 
 void Graph::Interner::clear() {
@@ -150,21 +149,20 @@ Graph::Key Graph::fold_key(std::string_view name) const {
     folded_.clear();
     folded_names_.clear();
   }
-  auto it = folded_.find(name);
-  if (it == folded_.end()) it = folded_.emplace(folded_names_.emplace_back(name), keys_.intern(fold_name(name))).first;
-  return it->second;
+  const uint64_t h = view_hash(name);
+  if (Key* found = folded_.find(name, h)) return *found;
+  return folded_.insert(folded_names_.emplace_back(name), h, keys_.intern(fold_name(name)));
 }
 
 const std::string& Graph::folded(std::string_view name) const { return *fold_key(name); }
 
 Graph::Target* Graph::intern_target(std::string_view text) const {
-  auto it = target_index_.find(text);
-  if (it != target_index_.end()) return it->second;
+  const uint64_t h = view_hash(text);
+  if (Target** found = target_index_.find(text, h)) return *found;
   Target* t = &targets_.emplace_back();
   t->text.assign(text);
   t->name = index::link_name_view(t->text);  // a deque element never moves
-  target_index_.emplace(t->text, t);
-  return t;
+  return target_index_.insert(t->text, h, t);
 }
 
 const Graph::Target& Graph::keyed_target(std::string_view text) const {

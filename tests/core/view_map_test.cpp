@@ -1,0 +1,80 @@
+// The graph's interning tables (vaultcrm/view_map.h): every key inserted is
+// found again with its own value, through growth and colliding slots, and
+// nothing else is found.
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <random>
+#include <string>
+#include <unordered_map>
+
+#include "vaultcrm/view_map.h"
+
+namespace {
+
+TEST(ViewMap, FindsEveryKeyItHoldsAndNoOther) {
+  vaultcrm::ViewMap<int> map;
+  std::deque<std::string> keys;  // the map views them: they must not move
+  std::unordered_map<std::string, int> expected;
+  std::mt19937 rng(7);
+  // Names of every length around the 8-byte steps of the hash, some
+  // differing only in their last byte or in their length.
+  for (int i = 0; i < 5000; ++i) {
+    std::string k(rng() % 40, 'a');
+    for (auto& c : k) c = static_cast<char>('a' + rng() % 3);
+    if (expected.count(k)) continue;
+    const std::string& stored = keys.emplace_back(k);
+    map.insert(stored, vaultcrm::view_hash(stored), i);
+    expected.emplace(k, i);
+  }
+  ASSERT_EQ(map.size(), expected.size());
+  for (const auto& [k, v] : expected) {
+    const int* found = map.find(std::string(k));  // another copy of the same bytes
+    ASSERT_NE(found, nullptr) << k;
+    EXPECT_EQ(*found, v) << k;
+  }
+  EXPECT_EQ(map.find("not a key"), nullptr);
+  EXPECT_EQ(map.find(std::string(41, 'a')), nullptr);
+}
+
+TEST(ViewMap, EmptyKeyAndKeysWithZeroBytesAreKeysLikeAnyOther) {
+  vaultcrm::ViewMap<int> map;
+  EXPECT_EQ(map.find(""), nullptr);  // nothing stored yet
+  static const std::string empty, nul("\0", 1), nul2("\0\0", 2), a_nul("a\0", 2);
+  map.insert(empty, vaultcrm::view_hash(empty), 1);
+  map.insert(nul, vaultcrm::view_hash(nul), 2);
+  map.insert(nul2, vaultcrm::view_hash(nul2), 3);
+  EXPECT_EQ(*map.find(""), 1);
+  EXPECT_EQ(*map.find(std::string("\0", 1)), 2);
+  EXPECT_EQ(*map.find(std::string("\0\0", 2)), 3);
+  EXPECT_EQ(map.find(std::string("\0\0\0", 3)), nullptr);
+  EXPECT_EQ(map.find(a_nul), nullptr);
+}
+
+TEST(ViewMap, ClearForgetsEverything) {
+  vaultcrm::ViewMap<const std::string*> map;
+  static const std::string a = "People/Ana Lima", b = "people/ana lima";
+  map.insert(a, vaultcrm::view_hash(a), &a);
+  map.insert(b, vaultcrm::view_hash(b), &b);
+  EXPECT_EQ(*map.find(a), &a);
+  EXPECT_EQ(*map.find(b), &b);  // case matters
+  map.clear();
+  EXPECT_EQ(map.size(), 0u);
+  EXPECT_EQ(map.find(a), nullptr);
+  map.insert(b, vaultcrm::view_hash(b), &b);
+  EXPECT_EQ(map.find(a), nullptr);
+  EXPECT_EQ(*map.find(b), &b);
+}
+
+TEST(ViewMap, HashIsNeverZeroAndSeesEveryByte) {
+  // 0 marks an empty slot.
+  for (int n = 0; n < 64; ++n) EXPECT_NE(vaultcrm::view_hash(std::string(n, '\0')), 0u);
+  const std::string base(23, 'x');
+  for (size_t i = 0; i < base.size(); ++i) {
+    std::string other = base;
+    other[i] = 'y';
+    EXPECT_NE(vaultcrm::view_hash(other), vaultcrm::view_hash(base)) << i;
+  }
+}
+
+}  // namespace
