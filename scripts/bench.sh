@@ -62,13 +62,7 @@ if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
   (cd "$SRC" && VAULTCRM_DEPS_DIR=$ROOT/.deps bash scripts/build-wasm.sh) >"$OUT/wasm.build.log" 2>&1 ||
     { tail -30 "$OUT/wasm.build.log" >&2; exit 1; }
   log "wasm: md4c alone"
-  mkdir -p "$OUT/wasm"
-  # The deps' md4c calls vaultcrm_md4c_strchr (scripts/build-wasm-deps.sh):
-  # md4c alone gets the same one as the engine's md4c.
-  emcc -O3 bench/wasm/md4c_bench.c "$ROOT/wasm/src/md4c_strchr.c" -I"$ROOT/.deps/wasm-prefix/include" "$ROOT/.deps/wasm-prefix/lib/libmd4c.a" \
-    -o "$OUT/wasm/md4c-node.js" -sMODULARIZE=1 -sEXPORT_NAME=createMd4cBench -sSINGLE_FILE=1 -sENVIRONMENT=node \
-    -sALLOW_MEMORY_GROWTH=1 -sEXPORTED_FUNCTIONS=_malloc,_free,_md4c_bench_run -sNODEJS_CATCH_EXIT=0 \
-    -sNODEJS_CATCH_REJECTION=0 >&2
+  bash bench/wasm/build-md4c-bench.sh "$OUT/wasm/md4c-node.js" >&2
   if [[ -f $SRC/plugin/esbuild.config.mjs ]]; then
     log "plugin: main.js"
     (cd "$SRC" && node plugin/esbuild.config.mjs) >"$OUT/plugin.build.log" 2>&1 || log "plugin build failed (see $OUT/plugin.build.log)"
