@@ -19,6 +19,7 @@
 // of an older one for an A/B).
 "use strict";
 const fs = require("node:fs");
+const os = require("node:os");
 const path = require("node:path");
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -44,7 +45,7 @@ function readVault(dir) {
 (async () => {
   const engine = await wrapper.createEngineFrom((options) => require(path.resolve(modulePath))(options));
   // Where `snapshot` leaves the index of DIR for `warm` (one per vault).
-  const snapshotFile = path.join(require("node:os").tmpdir(), `vaultcrm-instructions-${path.basename(path.resolve(target))}.snapshot`);
+  const snapshotFile = path.join(os.tmpdir(), `vaultcrm-instructions-${path.basename(path.resolve(target))}.snapshot`);
   if (mode === "load" || mode === "snapshot") {
     const files = readVault(target);
     for (let i = 0; i < files.length; i += 2000) engine.upsertMany(files.slice(i, i + 2000));

@@ -24,7 +24,7 @@ TEST(ViewMap, FindsEveryKeyItHoldsAndNoOther) {
     for (auto& c : k) c = static_cast<char>('a' + rng() % 3);
     if (expected.count(k)) continue;
     const std::string& stored = keys.emplace_back(k);
-    map.insert(stored, vaultcrm::view_hash(stored), i);
+    map.insert(stored, vaultcrm::hash_bytes(stored), i);
     expected.emplace(k, i);
   }
   ASSERT_EQ(map.size(), expected.size());
@@ -41,9 +41,9 @@ TEST(ViewMap, EmptyKeyAndKeysWithZeroBytesAreKeysLikeAnyOther) {
   vaultcrm::ViewMap<int> map;
   EXPECT_EQ(map.find(""), nullptr);  // nothing stored yet
   static const std::string empty, nul("\0", 1), nul2("\0\0", 2), a_nul("a\0", 2);
-  map.insert(empty, vaultcrm::view_hash(empty), 1);
-  map.insert(nul, vaultcrm::view_hash(nul), 2);
-  map.insert(nul2, vaultcrm::view_hash(nul2), 3);
+  map.insert(empty, vaultcrm::hash_bytes(empty), 1);
+  map.insert(nul, vaultcrm::hash_bytes(nul), 2);
+  map.insert(nul2, vaultcrm::hash_bytes(nul2), 3);
   EXPECT_EQ(*map.find(""), 1);
   EXPECT_EQ(*map.find(std::string("\0", 1)), 2);
   EXPECT_EQ(*map.find(std::string("\0\0", 2)), 3);
@@ -54,26 +54,26 @@ TEST(ViewMap, EmptyKeyAndKeysWithZeroBytesAreKeysLikeAnyOther) {
 TEST(ViewMap, ClearForgetsEverything) {
   vaultcrm::ViewMap<const std::string*> map;
   static const std::string a = "People/Ana Lima", b = "people/ana lima";
-  map.insert(a, vaultcrm::view_hash(a), &a);
-  map.insert(b, vaultcrm::view_hash(b), &b);
+  map.insert(a, vaultcrm::hash_bytes(a), &a);
+  map.insert(b, vaultcrm::hash_bytes(b), &b);
   EXPECT_EQ(*map.find(a), &a);
   EXPECT_EQ(*map.find(b), &b);  // case matters
   map.clear();
   EXPECT_EQ(map.size(), 0u);
   EXPECT_EQ(map.find(a), nullptr);
-  map.insert(b, vaultcrm::view_hash(b), &b);
+  map.insert(b, vaultcrm::hash_bytes(b), &b);
   EXPECT_EQ(map.find(a), nullptr);
   EXPECT_EQ(*map.find(b), &b);
 }
 
 TEST(ViewMap, HashIsNeverZeroAndSeesEveryByte) {
   // 0 marks an empty slot.
-  for (int n = 0; n < 64; ++n) EXPECT_NE(vaultcrm::view_hash(std::string(n, '\0')), 0u);
+  for (int n = 0; n < 64; ++n) EXPECT_NE(vaultcrm::hash_bytes(std::string(n, '\0')), 0u);
   const std::string base(23, 'x');
   for (size_t i = 0; i < base.size(); ++i) {
     std::string other = base;
     other[i] = 'y';
-    EXPECT_NE(vaultcrm::view_hash(other), vaultcrm::view_hash(base)) << i;
+    EXPECT_NE(vaultcrm::hash_bytes(other), vaultcrm::hash_bytes(base)) << i;
   }
 }
 

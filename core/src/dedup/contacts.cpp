@@ -37,6 +37,7 @@
 
 #include "dedup_internal.h"
 #include "vaultcrm/dedup.h"
+#include "vaultcrm/view_map.h"
 
 namespace vaultcrm::dedup {
 
@@ -47,46 +48,6 @@ std::string company_key(std::string_view company, const CompanyAliases& aliases)
 bool mergeable(const Cluster& c) { return !c.ambiguous && (c.members.size() > 1 || c.notes.size() > 1); }
 
 namespace {
-
-// A 64-bit hash of a byte string, eight bytes per step. std::hash (murmur)
-// showed up at ~4% of resolve(); the tables below only need a good spread
-// of the low bits (slot) and of the high bits (tag).
-uint64_t hash_bytes(std::string_view s) {
-  const char* p = s.data();
-  size_t n = s.size();
-  uint64_t h = 0x9e3779b97f4a7c15ull ^ (n * 0xff51afd7ed558ccdull);
-  for (; n >= 8; p += 8, n -= 8) {
-    uint64_t w;
-    std::memcpy(&w, p, 8);
-    h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
-    h ^= h >> 31;
-  }
-  // The tail without a byte loop (a memcpy of a variable length would be a
-  // libc call): the last eight bytes of the string when it had eight or
-  // more (overlapping the step before), else two overlapping four-byte
-  // loads, else three single bytes. Each covers every tail byte, and the
-  // length is in the seed, so equal hashes still need equal bytes to be
-  // likely. Only slots depend on the hash; ids are in insertion order.
-  uint64_t w = 0;
-  if (n > 0) {
-    if (s.size() >= 8) {
-      std::memcpy(&w, s.data() + s.size() - 8, 8);
-    } else if (n >= 4) {
-      uint32_t lo, hi;
-      std::memcpy(&lo, p, 4);
-      std::memcpy(&hi, p + n - 4, 4);
-      w = lo | (static_cast<uint64_t>(hi) << 32);
-    } else {
-      w = static_cast<uint64_t>(static_cast<unsigned char>(p[0])) |
-          (static_cast<uint64_t>(static_cast<unsigned char>(p[n / 2])) << 8) |
-          (static_cast<uint64_t>(static_cast<unsigned char>(p[n - 1])) << 16);
-    }
-  }
-  h = (h ^ w) * 0x94d049bb133111ebull;
-  h ^= h >> 29;
-  h *= 0xbf58476d1ce4e5b9ull;
-  return h ^ (h >> 32);
-}
 
 uint64_t mix64(uint64_t x) {
   x ^= x >> 33;

@@ -127,7 +127,7 @@ std::string_view Ref::surface() const {
 }
 
 const std::string* Graph::Interner::intern(std::string_view s) {
-  const uint64_t h = view_hash(s);
+  const uint64_t h = hash_bytes(s);
   if (const std::string** found = index_.find(s, h)) return *found;
   const std::string* stored = &store_.emplace_back(s);
   return index_.insert(*stored, h, stored);
@@ -149,7 +149,7 @@ Graph::Key Graph::fold_key(std::string_view name) const {
     folded_.clear();
     folded_names_.clear();
   }
-  const uint64_t h = view_hash(name);
+  const uint64_t h = hash_bytes(name);
   if (Key* found = folded_.find(name, h)) return *found;
   return folded_.insert(folded_names_.emplace_back(name), h, keys_.intern(fold_name(name)));
 }
@@ -157,7 +157,7 @@ Graph::Key Graph::fold_key(std::string_view name) const {
 const std::string& Graph::folded(std::string_view name) const { return *fold_key(name); }
 
 Graph::Target* Graph::intern_target(std::string_view text) const {
-  const uint64_t h = view_hash(text);
+  const uint64_t h = hash_bytes(text);
   if (Target** found = target_index_.find(text, h)) return *found;
   Target* t = &targets_.emplace_back();
   t->text.assign(text);

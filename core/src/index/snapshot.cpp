@@ -17,8 +17,9 @@
 #include <stdexcept>
 #include <algorithm>
 #include <cstdint>
-#include <functional>
 #include <memory>
+
+#include "vaultcrm/view_map.h"
 
 namespace vaultcrm::snapshot {
 
@@ -38,44 +39,19 @@ struct Corrupt : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Short string -> id of its first occurrence. Open addressing in one flat
-// array: a node-based map spent more time in malloc and free than the
-// rest of a save.
+// Short string -> id of its first occurrence, in one flat table (a
+// node-based map spent more time in malloc and free than the rest of a save).
 class Interner {
  public:
   // The id of `v`, and whether it was new (it then gets the next id).
   std::pair<uint32_t, bool> add(std::string_view v) {
-    if ((count_ + 1) * 2 > slots_.size()) grow();
-    size_t mask = slots_.size() - 1;
-    for (size_t i = std::hash<std::string_view>{}(v) & mask;; i = (i + 1) & mask) {
-      Slot& slot = slots_[i];
-      if (slot.id == kEmpty) {
-        slot = {v, static_cast<uint32_t>(count_++)};
-        return {slot.id, true};
-      }
-      if (slot.text == v) return {slot.id, false};
-    }
+    const uint64_t h = hash_bytes(v);
+    if (const uint32_t* id = ids_.find(v, h)) return {*id, false};
+    return {ids_.insert(v, h, static_cast<uint32_t>(ids_.size())), true};
   }
 
  private:
-  static constexpr uint32_t kEmpty = UINT32_MAX;
-  struct Slot {
-    std::string_view text;
-    uint32_t id = kEmpty;
-  };
-  void grow() {
-    std::vector<Slot> old(std::max<size_t>(1024, slots_.size() * 2));
-    old.swap(slots_);
-    size_t mask = slots_.size() - 1;
-    for (const Slot& slot : old) {
-      if (slot.id == kEmpty) continue;
-      size_t i = std::hash<std::string_view>{}(slot.text) & mask;
-      while (slots_[i].id != kEmpty) i = (i + 1) & mask;
-      slots_[i] = slot;
-    }
-  }
-  std::vector<Slot> slots_;
-  size_t count_ = 0;
+  ViewMap<uint32_t> ids_;
 };
 
 class Writer {
