@@ -19,6 +19,8 @@
 //                    pass: the same C++ path as native engine_batch
 //   wasm_index       Engine.upsertMany(notes) through the TS wrapper, chunked:
 //                    a crossing per note + index (the plugin's load)
+//   pairs            targets 3 and 4 round by round: regex-lite, markdown-it
+//                    and wasm_index timed back to back, ratio per round, median
 //   wasm_cold        a fresh module (compile + instantiate) + wasm_index
 //   wasm_warm        a fresh module + loadSnapshot() of a saved index (target 10)
 //   wasm_cold_process, wasm_warm_process
@@ -52,7 +54,7 @@ const opt = (name, dflt) => {
   return i >= 0 ? args[i + 1] : dflt;
 };
 const RUNS = Number(opt("runs", "5"));
-// --only js,md4c,raw,index,cold,warm,memory_single,edit,query,dedup runs those
+// --only js,md4c,raw,index,pairs,cold,warm,memory_single,edit,query,dedup runs those
 // stage groups of a vault (default: all), e.g. to time one stage while working on it.
 const ONLY = opt("only", null)?.split(",");
 const want = (group) => !ONLY || ONLY.includes(group);
@@ -160,6 +162,42 @@ async function runVault(dir, label) {
     emit(row("wasm", "wasm_index", label, n, bytes, runs));
     e.dispose();
     engine.dispose();
+  }
+  // --- targets 3 and 4 as pairs: the VM this runs on changes speed every few
+  // seconds, so two medians taken a minute apart can come from different
+  // speeds. Here each round times the two JS baselines and the wasm load back
+  // to back (in alternating order, so neither side always runs after the
+  // other's garbage), and the ratio is taken within the round; the row is
+  // the median of those per-round ratios.
+  if (want("pairs")) {
+    const { engine, module } = await freshEngine();
+    const timeOnce = (fn) => { const t0 = performance.now(); fn(); return performance.now() - t0; };
+    // Each JS side builds its whole index (one result object per note) and
+    // drops it after the round, as the stages above do.
+    const js = { js_regex_lite: regexLite, js_markdown_it: mdit };
+    const rounds = { js_regex_lite: [], js_markdown_it: [], wasm_index: [] };
+    let e = null;
+    // More rounds than RUNS: a per-round ratio is noisier than a median.
+    const ROUNDS = Math.max(RUNS, 9);
+    for (let r = 0; r <= ROUNDS; r++) {
+      const order = r % 2 ? ["wasm_index", "js_markdown_it", "js_regex_lite"] : ["js_regex_lite", "js_markdown_it", "wasm_index"];
+      const t = {};
+      for (const side of order) {
+        if (side === "wasm_index") {
+          if (e) e.dispose();
+          e = new wrapper.Engine(module);
+          t[side] = timeOnce(() => upsertChunked(e, files));
+        } else t[side] = timeOnce(() => files.map((f) => js[side].indexNote(f.path, f.text)));
+      }
+      if (r > 0) for (const k in rounds) rounds[k].push(t[k]);
+    }
+    e.dispose();
+    engine.dispose();
+    for (const js of ["js_regex_lite", "js_markdown_it"]) {
+      const ratios = rounds[js].map((ms, i) => ms / rounds.wasm_index[i]);
+      emit({ impl: "pair", stage: `${js}/wasm_index`, corpus: label, notes: n, bytes, median_ratio: median(ratios), ratios,
+        js_runs_ms: rounds[js], wasm_runs_ms: rounds.wasm_index });
+    }
   }
   if (want("cold")) {
     const cold = [], init = [], mem = [], inUse = [], peak = [];

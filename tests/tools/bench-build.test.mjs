@@ -39,7 +39,7 @@ test('bench: md4c alone builds for wasm against the deps and parses notes', { sk
   // The Node side of the bench on the sample vault: one timed run of the
   // md4c-alone and engine stages, each a JSON line with a time.
   const run = spawnSync(process.execPath, [join(root, 'bench/js/run.mjs'), 'vault', join(root, 'sample-vault'),
-    '--label', 'sample', '--runs', '1', '--only', 'md4c,index'], { encoding: 'utf8', env: { ...process.env, MD4C_WASM: out } });
+    '--label', 'sample', '--runs', '1', '--only', 'md4c,index,pairs'], { encoding: 'utf8', env: { ...process.env, MD4C_WASM: out } });
   assert.equal(run.status, 0, `bench/js/run.mjs failed:\n${run.stderr.slice(-2000)}`);
   const rows = run.stdout.trim().split('\n').map((l) => JSON.parse(l));
   for (const stage of ['wasm_md4c', 'wasm_index']) {
@@ -47,5 +47,15 @@ test('bench: md4c alone builds for wasm against the deps and parses notes', { sk
     assert.ok(row, `a ${stage} row`);
     assert.equal(row.notes, 36);
     assert.ok(row.median_ms > 0);
+  }
+  // Targets 3 and 4 as per-round ratios: one ratio per timed round, each the
+  // JS time over the wasm time of that same round.
+  for (const stage of ['js_regex_lite/wasm_index', 'js_markdown_it/wasm_index']) {
+    const row = rows.find((r) => r.impl === 'pair' && r.stage === stage);
+    assert.ok(row, `a ${stage} row`);
+    assert.equal(row.ratios.length, row.wasm_runs_ms.length);
+    assert.ok(row.ratios.length >= 9);
+    row.ratios.forEach((x, i) => assert.ok(Math.abs(x - row.js_runs_ms[i] / row.wasm_runs_ms[i]) < 1e-9));
+    assert.ok(row.median_ratio > 0 && Number.isFinite(row.median_ratio));
   }
 });
