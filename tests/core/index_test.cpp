@@ -302,3 +302,48 @@ TEST(Index, EditedLinksLeaveAndJoinNameSetsAsAFreshVaultWould) {
     ASSERT_EQ(answers(edited), answers(fresh)) << "step " << step << ":\n" << text;
   }
 }
+
+// find() answers from a hash index of exact paths beside the notes: after
+// any run of upserts, removals, renames (onto free and taken paths),
+// restores, a move of the whole vault and a clear, it finds exactly the
+// notes the vault holds, each under its own path and no other spelling.
+TEST(Index, FindFollowsEveryChangeOfPaths) {
+  std::vector<std::string> pool;
+  for (int i = 0; i < 40; ++i) pool.push_back((i % 3 ? "People/P" : "Customers/C") + std::to_string(i) + ".md");
+  pool.push_back("people/p1.md");  // a case twin of People/P1.md: another path
+  std::mt19937 rng(5);
+  index::Vault vault;
+  auto check = [&](const index::Vault& v, int step) {
+    for (const auto& p : pool) {
+      const bool held = v.notes().count(p) == 1;
+      const parse::Note* found = v.find(p);
+      ASSERT_EQ(found != nullptr, held) << p << " at step " << step;
+      if (found) {
+        ASSERT_EQ(found->path, p);
+        ASSERT_EQ(found, &v.notes().find(p)->second);
+      }
+    }
+    ASSERT_EQ(v.find("People/P1"), nullptr);  // no ".md": not a path
+  };
+  for (int step = 0; step < 3000; ++step) {
+    const std::string& a = pool[rng() % pool.size()];
+    const std::string& b = pool[rng() % pool.size()];
+    switch (rng() % 6) {
+      case 0:
+      case 1: vault.upsert(a, "# " + a + "\n[[" + b + "]]\n", step); break;
+      case 2: vault.remove(a); break;
+      case 3: vault.rename(a, b); break;
+      case 4: vault.restore(parse::parse_note(a, "restored\n", step), index::hash_text("restored\n")); break;
+      case 5:
+        if (step % 500 == 5) {
+          index::Vault moved(std::move(vault));
+          check(moved, step);
+          vault = std::move(moved);
+        } else if (step % 1000 == 7) {
+          vault.clear();
+        }
+        break;
+    }
+    check(vault, step);
+  }
+}

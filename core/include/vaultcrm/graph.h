@@ -115,6 +115,14 @@ std::string fold_name(std::string_view name);
 class Graph {
  public:
   explicit Graph(schema::Schema schema = {}) : schema_(std::move(schema)) {}
+  // Its indexes hold addresses of its own map nodes and interned strings: a
+  // copy would point into the original. A move takes the nodes and strings
+  // along (std::map, std::deque and std::unordered_map move without
+  // relocating their elements), so the addresses stay right.
+  Graph(const Graph&) = delete;
+  Graph& operator=(const Graph&) = delete;
+  Graph(Graph&&) = default;
+  Graph& operator=(Graph&&) = default;
   const schema::Schema& schema() const { return schema_; }
   void set_schema(const index::Vault& vault, schema::Schema schema);
 
@@ -294,8 +302,8 @@ class Graph {
   mutable std::string memo_source_;
   mutable Key memo_folder_ = nullptr;
   // While rebuild() runs and between same-identity updates: a stored path's
-  // note id and kind, by the path's address (kind_of() is a lookup by
-  // string in notes_).
+  // note id and kind, by the path's address (note_id() builds and interns
+  // "note:" + path, and kind_of() hashes the path).
   struct StoredNote {
     Key id;
     std::optional<Kind> kind;
@@ -316,6 +324,14 @@ class Graph {
   mutable ViewMap<Key> folded_;
   mutable std::deque<std::string> folded_names_;
   std::map<std::string, NoteState, std::less<>> notes_;
+  // The same entries by path, keyed by views of notes_' keys (see
+  // index::Vault's by_exact_path_): kind_of() and relations_in() are asked
+  // for every meeting, link and contact a panel shows.
+  ViewMap<NoteEntry*> entries_by_path_;
+  NoteEntry* entry(std::string_view path) const {
+    NoteEntry* const* e = entries_by_path_.find(path);
+    return e ? *e : nullptr;
+  }
   std::unordered_map<Key, std::vector<PathRef>> by_key_;  // ref key -> notes, in path order
   // entity id (by its interned characters) -> (note, index of one of its
   // resolved relations) touching it, in path then index order

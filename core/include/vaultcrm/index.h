@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "vaultcrm/parse.h"
+#include "vaultcrm/view_map.h"
 
 namespace vaultcrm::index {
 
@@ -42,6 +43,15 @@ struct Unresolved {
 
 class Vault {
  public:
+  Vault() = default;
+  // The indexes hold addresses of the notes' own map nodes: a copy would
+  // point into the original. A move takes the nodes along (std::map and
+  // std::unordered_map move without relocating them).
+  Vault(const Vault&) = delete;
+  Vault& operator=(const Vault&) = delete;
+  Vault(Vault&&) = default;
+  Vault& operator=(Vault&&) = default;
+
   const parse::Note& upsert(std::string_view path, std::string_view text, double mtime);
   bool remove(std::string_view path);
   // Moves a note; links written against the old name stay as written (the
@@ -212,6 +222,11 @@ class Vault {
   void log_change(Change::Kind kind, const std::string& path, const parse::Note* note);
 
   std::map<std::string, parse::Note, std::less<>> notes_;
+  // The same notes by exact path, keyed by views of notes_' own keys: find()
+  // is the lookup of every panel, entity name and meeting date, and in wasm
+  // a search of the map compared long shared folder prefixes byte by byte
+  // at each of its ~14 levels (40% of a panel refresh at 10k notes).
+  ViewMap<const parse::Note*> by_exact_path_;
   // path -> the text last upserted: the parsed note's own bytes
   // (parse::Note::source), not a second copy, or an attached text
   std::unordered_map<std::string, std::shared_ptr<const std::string>> texts_;

@@ -1,5 +1,6 @@
 // vaultcrm/view_map.h - a hash map from string views to small values, for
-// the graph's interning tables (link targets, folded names, ids).
+// the graph's interning tables (link targets, folded names, ids) and the
+// vault's notes by exact path.
 //
 // Those tables are looked up once per link and per reference: 26,682 times
 // for a 1 MB table of links, ~300k times in a 10k-note rebuild. A
@@ -12,13 +13,15 @@
 //
 // The map does not own the characters its keys view: they must stay put
 // for as long as the key is in the map (the graph keys it by its interned
-// strings, which never move). There is no erase; clear() empties it.
+// strings, which never move; the vault by the paths of its std::map nodes,
+// and erases a key before its node goes).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace vaultcrm {
@@ -68,6 +71,18 @@ inline uint64_t hash_bytes(std::string_view s) {
 template <class Value>
 class ViewMap {
  public:
+  ViewMap() = default;
+  ViewMap(const ViewMap&) = default;
+  ViewMap& operator=(const ViewMap&) = default;
+  // A moved-from map is empty (the defaults would leave its count behind).
+  ViewMap(ViewMap&& other) noexcept : slots_(std::move(other.slots_)), size_(other.size_) { other.clear(); }
+  ViewMap& operator=(ViewMap&& other) noexcept {
+    slots_ = std::move(other.slots_);
+    size_ = other.size_;
+    other.clear();
+    return *this;
+  }
+
   // The value stored for `key`, nullptr when there is none. `h` is
   // hash_bytes(key), for a caller that looks up and then inserts.
   Value* find(std::string_view key, uint64_t h) {
@@ -83,8 +98,8 @@ class ViewMap {
   const Value* find(std::string_view key) const { return const_cast<ViewMap*>(this)->find(key); }
 
   // Stores `value` for `key`, which must not be in the map yet; `h` is
-  // hash_bytes(key). Returns the stored value (valid until the next insert or
-  // clear).
+  // hash_bytes(key). Returns the stored value (valid until the next insert,
+  // erase or clear).
   Value& insert(std::string_view key, uint64_t h, Value value) {
     // At most 3/4 full, so a probe ends at an empty slot soon.
     if (4 * (size_ + 1) > 3 * slots_.size()) grow();
@@ -94,6 +109,33 @@ class ViewMap {
     slots_[i] = Slot{h, key, value};
     ++size_;
     return slots_[i].value;
+  }
+
+  // Removes `key`; false when it is not there. Linear probing cannot leave a
+  // hole in a probe run (a later key of the run would no longer be found),
+  // so each following entry of the run that may live in the hole moves
+  // back into it, and the hole moves on to where that entry was.
+  bool erase(std::string_view key) {
+    if (slots_.empty()) return false;
+    const uint64_t h = hash_bytes(key);
+    const size_t mask = slots_.size() - 1;
+    size_t hole = static_cast<size_t>(h) & mask;
+    for (;; hole = (hole + 1) & mask) {
+      if (slots_[hole].hash == 0) return false;
+      if (slots_[hole].hash == h && slots_[hole].key == key) break;
+    }
+    for (size_t next = (hole + 1) & mask; slots_[next].hash != 0; next = (next + 1) & mask) {
+      const size_t home = static_cast<size_t>(slots_[next].hash) & mask;
+      // The entry at `next` may move back to `hole` unless its home slot
+      // lies after the hole, on the way to `next` (cyclically).
+      const bool home_after_hole = hole <= next ? (hole < home && home <= next) : (hole < home || home <= next);
+      if (home_after_hole) continue;
+      slots_[hole] = slots_[next];
+      hole = next;
+    }
+    slots_[hole] = Slot{};
+    --size_;
+    return true;
   }
 
   size_t size() const { return size_; }

@@ -227,8 +227,8 @@ Graph::Key Graph::note_id(std::string_view path) const {
 // Typing and facts
 
 std::optional<Kind> Graph::kind_of(std::string_view path) const {
-  auto it = notes_.find(path);
-  return it == notes_.end() ? std::nullopt : it->second.kind;
+  const NoteEntry* e = entry(path);
+  return e ? e->second.kind : std::nullopt;
 }
 
 namespace {
@@ -687,12 +687,12 @@ void Graph::reresolve_keys(const index::Vault& vault, const std::vector<Key>& ke
       for (PathRef p : it->second) affected.insert(*p);
   for (const auto& path : affected) {
     if (path == skip) continue;
-    auto it = notes_.find(path);
-    if (it == notes_.end()) continue;
-    index_note(*it, false);
-    resolve_note(vault, it->first, it->second);
-    index_note(*it, true);
-    reresolved_.push_back({vault.generation(), it->first});
+    NoteEntry* e = entry(path);
+    if (!e) continue;
+    index_note(*e, false);
+    resolve_note(vault, e->first, e->second);
+    index_note(*e, true);
+    reresolved_.push_back({vault.generation(), e->first});
     if (reresolved_.size() > kReresolvedLog) {
       reresolved_floor_ = reresolved_.front().generation;
       reresolved_.pop_front();
@@ -757,6 +757,7 @@ void Graph::rebuild(const index::Vault& vault) {
   forget_update_memo();
   reresolved_.clear();  // whoever followed the updates cannot follow a rebuild
   reresolved_floor_ = vault.generation();
+  entries_by_path_.clear();
   notes_.clear();
   by_key_.clear();
   by_entity_.clear();
@@ -771,7 +772,10 @@ void Graph::rebuild(const index::Vault& vault) {
   target_index_.clear();
   targets_.clear();
   // The vault's notes are in path order, as notes_ keeps them: each goes at the end.
-  for (const auto& [path, note] : vault.notes()) notes_.emplace_hint(notes_.end(), path, compute(vault, note));
+  for (const auto& [path, note] : vault.notes()) {
+    auto& e = *notes_.emplace_hint(notes_.end(), path, compute(vault, note));
+    entries_by_path_.insert(e.first, hash_bytes(e.first), &e);
+  }
   // Kinds are all known now, so references resolve against the final typing.
   // The vault does not change during a rebuild, so the same link from the
   // same folder resolves once (a fifth of a rebuild went to Vault::resolve).
@@ -813,6 +817,7 @@ void Graph::on_upsert(const index::Vault& vault, std::string_view path) {
     index_note(*it, false);
   } else {
     it = notes_.emplace(std::string(path), NoteState{}).first;
+    entries_by_path_.insert(it->first, hash_bytes(it->first), &*it);
   }
   bool existed = !keys.empty();
   it->second = std::move(fresh);
@@ -837,6 +842,7 @@ void Graph::on_remove(const index::Vault& vault, std::string_view path) {
   if (it == notes_.end()) return;
   std::vector<Key> keys = it->second.identity_keys;
   index_note(*it, false);
+  entries_by_path_.erase(it->first);
   notes_.erase(it);
   forget_update_memo();  // a note is gone: what was looked up may name it
   reresolve_keys(vault, keys, "");
@@ -877,8 +883,8 @@ std::vector<const Relation*> Graph::relations_of(std::string_view entity_id) con
 
 const std::vector<Relation>& Graph::relations_in(std::string_view path) const {
   static const std::vector<Relation> kNone;
-  auto it = notes_.find(path);
-  return it == notes_.end() ? kNone : it->second.resolved;
+  const NoteEntry* e = entry(path);
+  return e ? e->second.resolved : kNone;
 }
 
 std::string Graph::entity_name(const index::Vault& vault, std::string_view id) const {

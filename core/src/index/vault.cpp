@@ -517,6 +517,7 @@ const parse::Note& Vault::upsert(std::string_view path, std::string_view text, d
     generation_ += 2;  // as drop_keys and add_keys would
   } else {
     it = notes_.emplace(std::string(path), parse::parse_note(path, text, mtime, limits)).first;
+    by_exact_path_.insert(it->first, hash_bytes(it->first), &it->second);
     add_keys(it->second);
   }
   texts_[it->first] = it->second.source;  // the bytes it was parsed from, shared (parse_note copied `text`)
@@ -537,6 +538,7 @@ const parse::Note& Vault::restore(parse::Note note, uint64_t text_hash) {
   } else {
     std::string path = note.path;
     it = notes_.emplace(std::move(path), std::move(note)).first;
+    by_exact_path_.insert(it->first, hash_bytes(it->first), &it->second);
   }
   detached_[it->first] = text_hash;
   add_keys(it->second);
@@ -545,6 +547,7 @@ const parse::Note& Vault::restore(parse::Note note, uint64_t text_hash) {
 }
 
 void Vault::clear() {
+  by_exact_path_.clear();
   notes_.clear();
   texts_.clear();
   hashes_.clear();
@@ -585,6 +588,7 @@ bool Vault::remove(std::string_view path) {
   texts_.erase(it->first);
   hashes_.erase(it->first);
   detached_.erase(it->first);
+  by_exact_path_.erase(it->first);
   notes_.erase(it);
   log_change(Change::Kind::Removed, gone, was);
   return true;
@@ -609,6 +613,7 @@ bool Vault::rename(std::string_view from, std::string_view to_view) {
   std::shared_ptr<const std::string> text = std::move(texts_[it->first]);
   texts_.erase(it->first);
   hashes_.erase(it->first);
+  by_exact_path_.erase(it->first);
   notes_.erase(it);
   if (auto old = notes_.find(to); old != notes_.end()) {
     drop_keys(old->second);
@@ -616,6 +621,7 @@ bool Vault::rename(std::string_view from, std::string_view to_view) {
     texts_.erase(old->first);
     hashes_.erase(old->first);
     detached_.erase(old->first);
+    by_exact_path_.erase(old->first);
     notes_.erase(old);
   }
   if (detached_hash) detached_[std::string(to)] = *detached_hash;
@@ -627,6 +633,7 @@ bool Vault::rename(std::string_view from, std::string_view to_view) {
   if (ends_with(ascii_lower(base), ".md")) base.resize(base.size() - 3);
   note.name = base;
   auto [pos, inserted] = notes_.emplace(note.path, std::move(note));
+  by_exact_path_.insert(pos->first, hash_bytes(pos->first), &pos->second);
   add_keys(pos->second);
   log_change(Change::Kind::Removed, from_path, moved_from);
   if (replaced) log_change(Change::Kind::Removed, pos->first, replaced);
@@ -660,8 +667,8 @@ uint64_t Vault::text_hash(std::string_view path) const {
 }
 
 const parse::Note* Vault::find(std::string_view path) const {
-  auto it = notes_.find(path);
-  return it == notes_.end() ? nullptr : &it->second;
+  const parse::Note* const* note = by_exact_path_.find(path);
+  return note ? *note : nullptr;
 }
 
 std::optional<std::string> Vault::resolve(std::string_view target, std::string_view source_path,
