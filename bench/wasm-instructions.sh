@@ -9,6 +9,8 @@
 #   bash bench/wasm-instructions.sh [MODULE] edit build/bench/patho/link-flood.md 2
 #   bash bench/wasm-instructions.sh [MODULE] warm build/bench/vault-1k
 #     (a warm start: the snapshot is saved first by an uncounted run)
+#   bash bench/wasm-instructions.sh [MODULE] panels build/bench/vault-1k 200
+#     (minus the same `load`, over 200: one edit and its panel)
 #
 # MODULE defaults to build/wasm/vaultcrm-node.js (scripts/build-wasm.sh); for
 # an A/B, copy an older build aside and pass its path. Needs valgrind

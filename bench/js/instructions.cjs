@@ -14,6 +14,10 @@
 //                                                          the snapshot is saved beforehand by
 //                                                          the `snapshot` mode (not counted)
 //   node bench/js/instructions.cjs MODULE snapshot DIR     writes DIR's snapshot for `warm`
+//   node bench/js/instructions.cjs MODULE panels DIR N     `load`, then the first N edits of
+//                                                          DIR.edits.json as bench/js/run.mjs
+//                                                          times them (upsert + the account's
+//                                                          panel); minus `load`, over N: per edit
 //
 // MODULE: a node build of the engine (build/wasm/vaultcrm-node.js, or a copy
 // of an older one for an A/B).
@@ -25,8 +29,8 @@ const path = require("node:path");
 const ROOT = path.resolve(__dirname, "../..");
 const wrapper = require(path.join(ROOT, "build/wasm/vaultcrm-engine-node.cjs"));
 const [modulePath, mode, target, count] = process.argv.slice(2);
-if (!modulePath || !["load", "note", "edit", "warm", "snapshot"].includes(mode) || !target) {
-  console.error("usage: instructions.cjs MODULE load DIR | note FILE [N] | edit FILE [N] | warm DIR | snapshot DIR");
+if (!modulePath || !["load", "note", "edit", "warm", "snapshot", "panels"].includes(mode) || !target) {
+  console.error("usage: instructions.cjs MODULE load DIR | note FILE [N] | edit FILE [N] | warm DIR | snapshot DIR | panels DIR N");
   process.exit(2);
 }
 
@@ -46,12 +50,22 @@ function readVault(dir) {
   const engine = await wrapper.createEngineFrom((options) => require(path.resolve(modulePath))(options));
   // Where `snapshot` leaves the index of DIR for `warm` (one per vault).
   const snapshotFile = path.join(os.tmpdir(), `vaultcrm-instructions-${path.basename(path.resolve(target))}.snapshot`);
-  if (mode === "load" || mode === "snapshot") {
+  if (mode === "load" || mode === "snapshot" || mode === "panels") {
     const files = readVault(target);
     for (let i = 0; i < files.length; i += 2000) engine.upsertMany(files.slice(i, i + 2000));
     const account = files.find((f) => f.path.startsWith("Customers/"));
     if (mode === "snapshot") fs.writeFileSync(snapshotFile, engine.saveSnapshot());
     else if (account) engine.panel(account.path);
+    if (mode === "panels") {
+      const edits = JSON.parse(fs.readFileSync(path.resolve(target) + ".edits.json", "utf8")).slice(0, Number(count || 100));
+      const byPath = new Map(files.map((f) => [f.path, f]));
+      edits.forEach((e, i) => {
+        const f = byPath.get(e.path);
+        engine.upsert(f.path, `${f.text}\n- 2026-01-05: edited ${i} with [[${e.account}]] #bench\n`, 1);
+        engine.panel(e.account);
+      });
+      console.log(`panels: ${edits.length} edits`);
+    }
     console.log(`${mode}: ${files.length} notes`);
   } else if (mode === "warm") {
     const account = readVault(target).find((f) => f.path.startsWith("Customers/"));
