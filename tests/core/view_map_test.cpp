@@ -101,6 +101,23 @@ TEST(ViewMap, EraseKeepsEveryOtherKeyFindableAsAHashMapWould) {
   EXPECT_FALSE(map.erase("People/P1.md"));
 }
 
+TEST(ViewMap, KeysAreEqualOnlyWithEveryByteAndTheLengthEqual) {
+  for (size_t n = 0; n < 40; ++n) {
+    const std::string a(n, 'k');
+    std::string b = a;
+    EXPECT_TRUE(vaultcrm::same_bytes(a, b)) << n;
+    EXPECT_FALSE(vaultcrm::same_bytes(a, a + 'k')) << n;
+    for (size_t i = 0; i < n; ++i) {
+      b[i] = 'K';
+      EXPECT_FALSE(vaultcrm::same_bytes(a, b)) << n << " " << i;
+      b[i] = 'k';
+    }
+  }
+  // Views of different buffers and offsets (no alignment assumed).
+  const std::string text = "xxPeople/Ana Lima.mdPeople/Ana Lima.md";
+  EXPECT_TRUE(vaultcrm::same_bytes(std::string_view(text).substr(2, 18), std::string_view(text).substr(20, 18)));
+}
+
 TEST(ViewMap, HashIsNeverZeroAndSeesEveryByte) {
   // 0 marks an empty slot.
   for (int n = 0; n < 64; ++n) EXPECT_NE(vaultcrm::hash_bytes(std::string(n, '\0')), 0u);
