@@ -128,6 +128,7 @@ class ViewMap {
     ++size_;
     return slots_[i].value;
   }
+  Value& insert(std::string_view key, Value value) { return insert(key, hash_bytes(key), value); }
 
   // Removes `key`; false when it is not there. Linear probing cannot leave a
   // hole in a probe run (a later key of the run would no longer be found),

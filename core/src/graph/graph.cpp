@@ -774,7 +774,7 @@ void Graph::rebuild(const index::Vault& vault) {
   // The vault's notes are in path order, as notes_ keeps them: each goes at the end.
   for (const auto& [path, note] : vault.notes()) {
     auto& e = *notes_.emplace_hint(notes_.end(), path, compute(vault, note));
-    entries_by_path_.insert(e.first, hash_bytes(e.first), &e);
+    entries_by_path_.insert(e.first, &e);
   }
   // Kinds are all known now, so references resolve against the final typing.
   // The vault does not change during a rebuild, so the same link from the
@@ -817,7 +817,7 @@ void Graph::on_upsert(const index::Vault& vault, std::string_view path) {
     index_note(*it, false);
   } else {
     it = notes_.emplace(std::string(path), NoteState{}).first;
-    entries_by_path_.insert(it->first, hash_bytes(it->first), &*it);
+    entries_by_path_.insert(it->first, &*it);
   }
   bool existed = !keys.empty();
   it->second = std::move(fresh);

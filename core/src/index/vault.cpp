@@ -517,7 +517,7 @@ const parse::Note& Vault::upsert(std::string_view path, std::string_view text, d
     generation_ += 2;  // as drop_keys and add_keys would
   } else {
     it = notes_.emplace(std::string(path), parse::parse_note(path, text, mtime, limits)).first;
-    by_exact_path_.insert(it->first, hash_bytes(it->first), &it->second);
+    by_exact_path_.insert(it->first, &it->second);
     add_keys(it->second);
   }
   texts_[it->first] = it->second.source;  // the bytes it was parsed from, shared (parse_note copied `text`)
@@ -538,7 +538,7 @@ const parse::Note& Vault::restore(parse::Note note, uint64_t text_hash) {
   } else {
     std::string path = note.path;
     it = notes_.emplace(std::move(path), std::move(note)).first;
-    by_exact_path_.insert(it->first, hash_bytes(it->first), &it->second);
+    by_exact_path_.insert(it->first, &it->second);
   }
   detached_[it->first] = text_hash;
   add_keys(it->second);
@@ -633,7 +633,7 @@ bool Vault::rename(std::string_view from, std::string_view to_view) {
   if (ends_with(ascii_lower(base), ".md")) base.resize(base.size() - 3);
   note.name = base;
   auto [pos, inserted] = notes_.emplace(note.path, std::move(note));
-  by_exact_path_.insert(pos->first, hash_bytes(pos->first), &pos->second);
+  by_exact_path_.insert(pos->first, &pos->second);
   add_keys(pos->second);
   log_change(Change::Kind::Removed, from_path, moved_from);
   if (replaced) log_change(Change::Kind::Removed, pos->first, replaced);
