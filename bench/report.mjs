@@ -127,6 +127,10 @@ p("### Targets (issue 7), ratios pair by pair from this run");
   const up = (impl, s) => get(impl, "upsert_panel", s);
   body.push(["6", "upsert + panel, wasm: p50 ≤ 0.2 ms, p99 ≤ 1 ms", per((s) => `${s}: ${ms(up("wasm", s)?.p50_ms)} / ${ms(up("wasm", s)?.p99_ms)}`),
     verdict(up("wasm", "10k") ? up("wasm", "10k").p50_ms <= 0.2 && up("wasm", "10k").p99_ms <= 1 && (!up("wasm", "100k") || (up("wasm", "100k").p50_ms <= 0.2 && up("wasm", "100k").p99_ms <= 1)) : null)]);
+  const open = (s) => get("wasm", "upsert_open_panel", s);
+  if (open("10k") || open("1k"))
+    body.push(["6", "one account's panel open, edits anywhere: upsert + version check (+ the panel, when its version moved) p50 / p99",
+      per((s) => open(s) ? `${s}: ${ms(open(s).p50_ms)} / ${ms(open(s).p99_ms)} (${open(s).moved} of ${open(s).samples} edits moved it)` : `${s}: –`), ""]);
   body.push(["6", "(the two halves, wasm) upsert alone p50 / p99 · panel + JSON alone p50 / p99", per((s) => `${s}: ${ms(up("wasm", s)?.upsert_p50_ms)} / ${ms(up("wasm", s)?.upsert_p99_ms)} · ${ms(up("wasm", s)?.panel_p50_ms)} / ${ms(up("wasm", s)?.panel_p99_ms)}`), ""]);
   body.push(["6", "(native, same edits) p50 / p99; C++ allocations per upsert / per panel", per((s) => `${s}: ${ms(up("native", s)?.p50_ms)} / ${ms(up("native", s)?.p99_ms)}; ${f1(up("native", s)?.allocs_upsert)} / ${f1(up("native", s)?.allocs_panel)} allocs`), ""]);
   if (up("wasm", "100k") && up("wasm", "10k")) {

@@ -11,6 +11,9 @@
 #     (a warm start: the snapshot is saved first by an uncounted run)
 #   bash bench/wasm-instructions.sh [MODULE] panels build/bench/vault-1k 200
 #     (minus the same `load`, over 200: one edit and its panel)
+#   bash bench/wasm-instructions.sh [MODULE] open build/bench/vault-1k 200
+#     (the same edits with one account's panel open: version check, and
+#     the panel only when its version moved)
 #
 # MODULE defaults to build/wasm/vaultcrm-node.js (scripts/build-wasm.sh); for
 # an A/B, copy an older build aside and pass its path. Needs valgrind
@@ -26,7 +29,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 module=$ROOT/build/wasm/vaultcrm-node.js
 if [[ $# -gt 0 && $1 == *.js ]]; then module=$1; shift; fi
-if [[ $# -lt 2 ]]; then sed -n 2,20p "$0" >&2; exit 2; fi
+if [[ $# -lt 2 ]]; then sed -n 2,23p "$0" >&2; exit 2; fi
 command -v valgrind >/dev/null || { echo "valgrind is missing: apt-get install valgrind" >&2; exit 1; }
 if [[ $1 == warm ]]; then
   node "$ROOT/bench/js/instructions.cjs" "$module" snapshot "$2" >/dev/null

@@ -263,6 +263,18 @@ export default class VaultCrmPlugin extends Plugin {
     }
   }
 
+  /** The engine's version of the panel of `path` (see Engine.panelVersion); null while it is not ready. */
+  panelVersion(path: string): number | null {
+    if (this.engineState.kind !== "ready") return null;
+    const engine = this.engineState.engine;
+    try {
+      return engine.panelVersion(path);
+    } catch (err) {
+      if (isWasmTrap(err)) this.stop(engine, err);
+      throw err;
+    }
+  }
+
   isAccount(panel: AccountPanel): boolean {
     const type = (panel.type ?? "").trim().toLowerCase();
     return type !== "" && accountTypes(this.settings).includes(type);
@@ -527,14 +539,16 @@ export default class VaultCrmPlugin extends Plugin {
    * Re-renders open panels and query blocks in the next animation frame: a
    * burst of vault events costs one render, and an edit in another pane shows
    * up in the panel within a frame of its upsert (no re-index: the core
-   * recomputes the panel from its incremental graph).
+   * recomputes the panel from its incremental graph). A panel whose version
+   * did not move (the edit touched nothing it shows) is left as it is, with
+   * what the user opened, selected or scrolled to.
    */
   scheduleRefresh(): void {
     if (this.refreshFrame !== null) return;
     this.refreshFrame = window.requestAnimationFrame(() => {
       this.refreshFrame = null;
       for (const view of this.views()) {
-        if (!this.followActiveFile(view, false)) view.refresh();
+        if (!this.followActiveFile(view, false)) view.refreshIfChanged();
       }
       this.blocks.refresh();
     });

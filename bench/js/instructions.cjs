@@ -18,6 +18,10 @@
 //                                                          DIR.edits.json as bench/js/run.mjs
 //                                                          times them (upsert + the account's
 //                                                          panel); minus `load`, over N: per edit
+//   node bench/js/instructions.cjs MODULE open DIR N       `load`, then the same N edits with the first
+//                                                          Customers/ panel open: after each upsert its
+//                                                          panelVersion, and the panel only when that
+//                                                          moved (the plugin's refresh)
 //
 // MODULE: a node build of the engine (build/wasm/vaultcrm-node.js, or a copy
 // of an older one for an A/B).
@@ -29,8 +33,8 @@ const path = require("node:path");
 const ROOT = path.resolve(__dirname, "../..");
 const wrapper = require(path.join(ROOT, "build/wasm/vaultcrm-engine-node.cjs"));
 const [modulePath, mode, target, count] = process.argv.slice(2);
-if (!modulePath || !["load", "note", "edit", "warm", "snapshot", "panels"].includes(mode) || !target) {
-  console.error("usage: instructions.cjs MODULE load DIR | note FILE [N] | edit FILE [N] | warm DIR | snapshot DIR | panels DIR N");
+if (!modulePath || !["load", "note", "edit", "warm", "snapshot", "panels", "open"].includes(mode) || !target) {
+  console.error("usage: instructions.cjs MODULE load DIR | note FILE [N] | edit FILE [N] | warm DIR | snapshot DIR | panels DIR N | open DIR N");
   process.exit(2);
 }
 
@@ -50,7 +54,7 @@ function readVault(dir) {
   const engine = await wrapper.createEngineFrom((options) => require(path.resolve(modulePath))(options));
   // Where `snapshot` leaves the index of DIR for `warm` (one per vault).
   const snapshotFile = path.join(os.tmpdir(), `vaultcrm-instructions-${path.basename(path.resolve(target))}.snapshot`);
-  if (mode === "load" || mode === "snapshot" || mode === "panels") {
+  if (mode === "load" || mode === "snapshot" || mode === "panels" || mode === "open") {
     const files = readVault(target);
     for (let i = 0; i < files.length; i += 2000) engine.upsertMany(files.slice(i, i + 2000));
     const account = files.find((f) => f.path.startsWith("Customers/"));
@@ -65,6 +69,18 @@ function readVault(dir) {
         engine.panel(e.account);
       });
       console.log(`panels: ${edits.length} edits`);
+    }
+    if (mode === "open") {
+      const edits = JSON.parse(fs.readFileSync(path.resolve(target) + ".edits.json", "utf8")).slice(0, Number(count || 100));
+      const byPath = new Map(files.map((f) => [f.path, f]));
+      let shown = engine.panelVersion(account.path), moved = 0;
+      edits.forEach((e, i) => {
+        const f = byPath.get(e.path);
+        engine.upsert(f.path, `${f.text}\n- 2026-01-05: edited ${i} with [[${e.account}]] #bench\n`, 1);
+        const version = engine.panelVersion(account.path);
+        if (version !== shown) engine.panel(account.path), shown = version, moved++;
+      });
+      console.log(`open: ${edits.length} edits, ${moved} moved the open panel`);
     }
     console.log(`${mode}: ${files.length} notes`);
   } else if (mode === "warm") {

@@ -308,6 +308,36 @@ async function runVault(dir, label) {
       p50_ms: percentile(lat, 0.5), p99_ms: percentile(lat, 0.99), max_ms: percentile(lat, 1),
       upsert_p50_ms: percentile(upsertLat, 0.5), upsert_p99_ms: percentile(upsertLat, 0.99),
       panel_p50_ms: percentile(panelLat, 0.5), panel_p99_ms: percentile(panelLat, 0.99) });
+
+    // The plugin's case: one account's panel open while notes anywhere in
+    // the vault are edited (the same edits again, each linking its own
+    // account). After each upsert the open panel's version is checked
+    // (Engine.panelVersion, target 6's "dependent panel invalidation"), and
+    // the panel fetched and parsed only when the version moved, as
+    // plugin/views/AccountView.ts does. Not every engine has panelVersion.
+    if (typeof engine.panelVersion === "function") {
+      const open = files.find((f) => f.path.startsWith("Customers/"))?.path;
+      let shown = engine.panelVersion(open);
+      const openLat = [];
+      let moved = 0, j = 0;
+      for (const e of edits) {
+        const f = byPath.get(e.path);
+        if (!f) continue;
+        const text = `${f.text}\n- 2026-01-06: edited again ${j} with [[${e.account}]] #bench\n`;
+        const t0 = performance.now();
+        engine.upsert(f.path, text, 2);
+        const version = engine.panelVersion(open);
+        if (version !== shown) {
+          if (!engine.panel(open).path) throw new Error("panel failed");
+          shown = version;
+          if (j >= 100) moved++;
+        }
+        const t1 = performance.now();
+        if (j++ >= 100) openLat.push(t1 - t0);
+      }
+      emit({ impl: "wasm", stage: "upsert_open_panel", corpus: label, notes: n, samples: openLat.length, moved,
+        p50_ms: percentile(openLat, 0.5), p99_ms: percentile(openLat, 0.99), max_ms: percentile(openLat, 1) });
+    }
   }
 
   // --- queries and dedup: the engine's when it has them; the JS baseline now.

@@ -88,6 +88,8 @@ export class AccountView extends ItemView {
    * panel and must not close what the user opened. Reset with `expanded`.
    */
   private readonly openWarnings = new Set<string>();
+  /** The engine's version of the panel on screen (null: none, or unknown). */
+  private shownVersion: number | null = null;
 
   constructor(leaf: WorkspaceLeaf, plugin: VaultCrmPlugin) {
     super(leaf);
@@ -126,14 +128,31 @@ export class AccountView extends ItemView {
     if (other) this.contentEl.scrollTop = 0;
   }
 
-  /** Recomputes the panel of the current note (after the vault changed). */
+  /** Recomputes the panel of the current note. */
   refresh(): void {
+    this.render(null);
+  }
+
+  /**
+   * After a change in the vault: re-renders only if the engine's version of
+   * this panel moved. Re-rendering empties the view, which loses a text
+   * selection and focus, for every save of any note.
+   */
+  refreshIfChanged(): void {
+    if (this.path !== null && this.shownVersion !== null) {
+      try {
+        if (this.plugin.panelVersion(this.path) === this.shownVersion) return;
+      } catch {
+        // not_found and the like: render() says what happened
+      }
+    }
     this.render(null);
   }
 
   private render(given: AccountPanel | null): void {
     const root = this.contentEl;
     const scrollTop = root.scrollTop;
+    this.shownVersion = null;
     root.empty();
     root.addClass("vaultcrm-view");
 
@@ -171,6 +190,11 @@ export class AccountView extends ItemView {
     }
     this.renderPanel(root, panel);
     root.scrollTop = scrollTop;
+    try {
+      this.shownVersion = this.plugin.panelVersion(this.path);
+    } catch {
+      this.shownVersion = null;  // the next refresh renders again
+    }
   }
 
   private renderPanel(root: HTMLElement, panel: AccountPanel): void {

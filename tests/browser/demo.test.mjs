@@ -192,6 +192,34 @@ test("editing a meeting note in the editor updates the account panel (no reload)
   );
 });
 
+test("an edit of a note the open panel does not show leaves the panel as it is", async () => {
+  await openAccount("Customers/Microsoft.md");
+  // Another account's meeting: nothing in it is on Microsoft's panel.
+  await openNote("Meetings/2025-12-17 - Ribeirinha security review.md");
+  assert.equal(await panel().locator(".vaultcrm-title").textContent(), "Microsoft");
+  // A redraw empties the view and builds new elements: the mark would go.
+  await panel().locator(".vaultcrm-header").evaluate((el) => { el.dataset.probe = "kept"; });
+  await page.locator(".cm-line").filter({ hasText: "Send a sample audit-log export" }).click();
+  await page.keyboard.press("End");
+  await page.keyboard.press("Enter");
+  await page.keyboard.type("- [ ] Probe task for Ribeirinha");
+  // The demo saves 300 ms after the last key; the panel refresh follows
+  // within a frame of the upsert (the test above waits for the same path).
+  await page.waitForTimeout(1500);
+  assert.equal(await panel().locator('.vaultcrm-header[data-probe="kept"]').count(), 1, "the panel was not redrawn");
+  // The upsert did happen: Ribeirinha's panel lists the new task.
+  await openAccount("Customers/Grupo Saúde Ribeirinha.md");
+  await panel().locator(".vaultcrm-section-tasks").filter({ hasText: "Probe task for Ribeirinha" }).waitFor();
+  // And an edit the panel shows redraws it.
+  await panel().locator(".vaultcrm-header").evaluate((el) => { el.dataset.probe = "kept"; });
+  await openNote("Meetings/2025-12-17 - Ribeirinha security review.md");
+  await page.locator(".cm-line").filter({ hasText: "Probe task for Ribeirinha" }).click();
+  await page.keyboard.press("End");
+  await page.keyboard.type(" today");
+  await panel().locator(".vaultcrm-section-tasks").filter({ hasText: "Probe task for Ribeirinha today" }).waitFor();
+  assert.equal(await panel().locator('.vaultcrm-header[data-probe="kept"]').count(), 0);
+});
+
 test("clicking a panel item opens its source note at that line", async () => {
   await openAccount("Customers/Microsoft.md");
   const entry = panel().locator(".vaultcrm-section-timeline .vaultcrm-entry").nth(2);

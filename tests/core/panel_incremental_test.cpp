@@ -5,6 +5,7 @@
 // there shows in some panel.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <random>
 #include <string>
 #include <vector>
@@ -28,7 +29,11 @@ std::unique_ptr<vaultcrm::Engine> fresh_copy(const vaultcrm::Engine& engine) {
   return fresh;
 }
 
-void random_panel_changes(unsigned seed) {
+// `kept`: the panels of only the first few notes in path order are asked
+// for, so the engine keeps them (Engine::Impl::kCachedPanels) and answers
+// from what it kept whenever panelVersion() says nothing they read
+// changed; returns how often that happened.
+size_t random_panel_changes(unsigned seed, bool kept = false) {
   std::mt19937 rng(seed);
   auto pick = [&](const std::vector<std::string>& from) { return from[rng() % from.size()]; };
   // Namesakes in several folders, case twins ("Customers/Acme.md" and
@@ -108,6 +113,8 @@ void random_panel_changes(unsigned seed) {
     return paths;
   };
 
+  std::map<std::string, std::string> versions;  // path -> panelVersion() answer at the last step
+  size_t unchanged = 0;
   vaultcrm::Engine engine;
   for (int i = 0; i < 12; ++i) {
     std::string p = random_path();
@@ -138,9 +145,19 @@ void random_panel_changes(unsigned seed) {
       }
     }
     auto fresh = fresh_copy(engine);
-    for (const auto& path : existing(engine))
-      ASSERT_EQ(engine.panel(path), fresh->panel(path)) << "step " << step << ":" << did << "\npanel of " << path;
+    auto paths = existing(engine);
+    if (kept && paths.size() > 4) paths.resize(4);
+    for (const auto& path : paths) {
+      if (kept) {
+        const std::string version = engine.panelVersion(path);
+        if (auto v = versions.find(path); v != versions.end() && v->second == version) ++unchanged;
+        versions[path] = version;
+      }
+      EXPECT_EQ(engine.panel(path), fresh->panel(path)) << "step " << step << ":" << did << "\npanel of " << path;
+      if (::testing::Test::HasFailure()) return unchanged;
+    }
   }
+  return unchanged;
 }
 
 TEST(PanelFollowsChanges, RandomChangesGiveAFreshEnginesPanels) {
@@ -149,6 +166,98 @@ TEST(PanelFollowsChanges, RandomChangesGiveAFreshEnginesPanels) {
     random_panel_changes(seed);
     if (HasFailure()) return;
   }
+}
+
+// A kept panel is answered again only while nothing it read changed: each
+// answer must still be a fresh engine's panel.
+TEST(PanelFollowsChanges, KeptPanelsStayAFreshEnginesPanels) {
+  size_t unchanged = 0;
+  for (unsigned seed : {20261127u, 5u, 17u, 29u}) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    unchanged += random_panel_changes(seed, true);
+    if (HasFailure()) return;
+  }
+  // Not a vacuous check: many of those answers came from kept panels.
+  EXPECT_GT(unchanged, 100u);
+}
+
+}  // namespace
+
+namespace {
+
+std::string version_of(const vaultcrm::Engine& engine, const std::string& path) {
+  std::string answer = engine.panelVersion(path);
+  size_t at = answer.find("\"version\":");
+  return at == std::string::npos ? answer : answer.substr(at);
+}
+
+// The version of an open panel moves with what the panel shows, and only
+// then does a host re-render it: an edit elsewhere in the vault leaves it.
+TEST(PanelVersion, MovesWithWhatThePanelShowsAndNotWithEditsElsewhere) {
+  vaultcrm::Engine engine;
+  const std::string acme = "Customers/Acme.md";
+  const std::string acme_meeting = "Meetings/2025-03-01 - Acme sync.md";
+  const std::string globex_meeting = "Meetings/2025-04-01 - Globex call.md";
+  (void)engine.upsert(acme,
+                      "---\ntype: customer\n---\n## Key Contacts\n- [[Ana Lima]] - CTO\n\n## Recent Context\n"
+                      "- 2025-01-05: met [[2025-03-01 - Acme sync]]\n",
+                      0);
+  (void)engine.upsert("Customers/Globex.md", "---\ntype: customer\n---\n## Key Contacts\n- [[Bo Berg]] - Buyer\n", 0);
+  (void)engine.upsert("People/Ana Lima.md", "---\ntype: person\ncompany: \"[[Acme]]\"\n---\n# Ana\n", 0);
+  (void)engine.upsert("People/Bo Berg.md", "---\ntype: person\ncompany: \"[[Globex]]\"\n---\n# Bo\n", 0);
+  (void)engine.upsert(acme_meeting,
+                      "---\ntype: meeting\naccount: \"[[Acme]]\"\nattendees: [\"[[Ana Lima]]\"]\n---\n## Actions\n", 0);
+  (void)engine.upsert(globex_meeting,
+                      "---\ntype: meeting\naccount: \"[[Globex]]\"\nattendees: [\"[[Bo Berg]]\"]\n---\n## Actions\n", 0);
+
+  const std::string v0 = version_of(engine, acme);
+  ASSERT_NE(v0.find("\"version\":"), std::string::npos) << v0;
+  const std::string panel0 = engine.panel(acme);
+  EXPECT_EQ(version_of(engine, acme), v0) << "asked twice, nothing changed";
+
+  // Edits of another account's notes: Acme's panel reads none of them.
+  (void)engine.upsert(globex_meeting,
+                      "---\ntype: meeting\naccount: \"[[Globex]]\"\nattendees: [\"[[Bo Berg]]\"]\n---\n## Actions\n"
+                      "- [ ] send Bo the quote\n",
+                      1);
+  (void)engine.upsert("People/Bo Berg.md", "---\ntype: person\ncompany: \"[[Globex]]\"\nrole: CFO\n---\n# Bo\n", 1);
+  EXPECT_EQ(version_of(engine, acme), v0);
+  EXPECT_EQ(engine.panel(acme), panel0);
+
+  // An edit of a contact's note: the panel shows the contact's roles.
+  (void)engine.upsert("People/Ana Lima.md", "---\ntype: person\ncompany: \"[[Acme]]\"\nrole: VP Data\n---\n# Ana\n",
+                      2);
+  const std::string v1 = version_of(engine, acme);
+  EXPECT_NE(v1, v0);
+  EXPECT_NE(engine.panel(acme).find("VP Data"), std::string::npos);
+
+  // An edit of the account's meeting: the panel lists its open tasks.
+  (void)engine.upsert(acme_meeting,
+                      "---\ntype: meeting\naccount: \"[[Acme]]\"\nattendees: [\"[[Ana Lima]]\"]\n---\n## Actions\n"
+                      "- [ ] send Ana the pilot plan\n",
+                      3);
+  const std::string v2 = version_of(engine, acme);
+  EXPECT_NE(v2, v1);
+  EXPECT_NE(engine.panel(acme).find("send Ana the pilot plan"), std::string::npos);
+
+  // Another account now lists Ana: her row in Acme's panel names it.
+  (void)engine.upsert("Customers/Globex.md",
+                      "---\ntype: customer\n---\n## Key Contacts\n- [[Bo Berg]] - Buyer\n- [[Ana Lima]] - Advisor\n", 4);
+  const std::string v3 = version_of(engine, acme);
+  EXPECT_NE(v3, v2);
+  EXPECT_NE(engine.panel(acme).find("\"otherAccounts\":[\"Globex\"]"), std::string::npos) << engine.panel(acme);
+
+  // The account note itself, and a removal.
+  (void)engine.upsert(acme,
+                      "---\ntype: customer\nindustry: Retail\n---\n## Key Contacts\n- [[Ana Lima]] - CTO\n", 5);
+  const std::string v4 = version_of(engine, acme);
+  EXPECT_NE(v4, v3);
+  (void)engine.remove(acme_meeting);
+  EXPECT_NE(version_of(engine, acme), v4);
+  EXPECT_EQ(engine.panel(acme), fresh_copy(engine)->panel(acme));
+
+  (void)engine.remove(acme);
+  EXPECT_NE(engine.panelVersion(acme).find("not_found"), std::string::npos);
 }
 
 }  // namespace

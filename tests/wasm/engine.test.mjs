@@ -93,6 +93,33 @@ test("upsert, note, summary, panel, rename, remove round-trip plain data", async
   }
 });
 
+test("panelVersion moves with what the panel shows, not with edits elsewhere", async () => {
+  const engine = await createEngine();
+  try {
+    engine.upsert("Customers/Acme.md", GOOD, 1);
+    engine.upsert("People/Jane Doe.md", "---\ntype: person\n---\n# Jane\n", 1);
+    engine.upsert("Customers/Globex.md", "---\ntype: customer\n---\n## Key Contacts\n- [[Bo Berg]]\n", 1);
+    const v0 = engine.panelVersion("Customers/Acme.md");
+    assert.equal(typeof v0, "number");
+    const panel0 = engine.panel("Customers/Acme.md");
+
+    // Another account's note: Acme's panel reads nothing of it.
+    engine.upsert("Customers/Globex.md", "---\ntype: customer\n---\n## Key Contacts\n- [[Bo Berg]] - CFO\n", 2);
+    assert.equal(engine.panelVersion("Customers/Acme.md"), v0);
+    assert.deepEqual(engine.panel("Customers/Acme.md"), panel0);
+
+    // A contact's role, stated in her own note, is on the panel.
+    engine.upsert("People/Jane Doe.md", "---\ntype: person\ncompany: \"[[Acme]]\"\nrole: CTO\n---\n# Jane\n", 3);
+    const v1 = engine.panelVersion("Customers/Acme.md");
+    assert.notEqual(v1, v0);
+    assert.deepEqual(engine.panel("Customers/Acme.md").contacts[0].roles, ["CTO"]);
+
+    assert.throws(() => engine.panelVersion("Customers/None.md"), { name: "VaultcrmError", code: "not_found" });
+  } finally {
+    engine.dispose();
+  }
+});
+
 test("upsertMany loads a batch in one call", async () => {
   const engine = await createEngine();
   try {

@@ -31,6 +31,7 @@ import {
   type MergePlanRequest,
   type Note,
   type NoteInput,
+  type PanelVersion,
   type QueryFormat,
   type QueryResult,
   type RemoveResult,
@@ -266,6 +267,16 @@ export class Engine {
   /** The account panel model for one note. */
   panel(path: string): AccountPanel {
     return this.call((raw) => raw.panelBytes(path));
+  }
+
+  /**
+   * A number that moves whenever the panel of `path` may have changed: a
+   * host that keeps the version it rendered skips a re-render when it did
+   * not move (most edits elsewhere in the vault). The panel is rebuilt when
+   * it may have changed, and kept for panel(). Throws "not_found".
+   */
+  panelVersion(path: string): number {
+    return this.call<PanelVersion>((raw) => raw.panelVersionBytes(path)).version;
   }
 
   /**

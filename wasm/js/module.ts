@@ -35,6 +35,7 @@ export interface RawEngine {
   summaryBytes(): number;
   indexJsonBytes(): number;
   panelBytes(path: string): number;
+  panelVersionBytes(path: string): number;
   /** format: "dql" | "tasks" | "" (detect). */
   queryBytes(source: string, originPath: string, format: string): number;
   dedupBytes(optionsJson: string): number;

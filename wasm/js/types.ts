@@ -471,6 +471,17 @@ export interface RemoveResult {
   removed: string;
 }
 
+/**
+ * engine.panelVersion(): `version` moves whenever the panel of `path` may
+ * have changed (an edit of the account, of a note it shows, of a relation
+ * of one of its contacts, a note that came or went); equal versions mean
+ * the same panel.
+ */
+export interface PanelVersion {
+  path: string;
+  version: number;
+}
+
 /** engine.rename() */
 export interface RenameResult {
   from: string;

@@ -180,6 +180,9 @@ class EngineBinding {
   size_t panelBytes(const std::string& path) {
     return Answer("panel", [&](vaultcrm::Engine& e) { return e.panel(path); });
   }
+  size_t panelVersionBytes(const std::string& path) {
+    return Answer("panelVersion", [&](vaultcrm::Engine& e) { return e.panelVersion(path); });
+  }
   size_t queryBytes(const std::string& source, const std::string& origin_path, const std::string& format) {
     return Answer("query", [&](vaultcrm::Engine& e) { return e.query(source, origin_path, format); });
   }
@@ -297,6 +300,7 @@ EMSCRIPTEN_BINDINGS(vaultcrm) {
       .function("summaryBytes", &EngineBinding::summaryBytes)
       .function("indexJsonBytes", &EngineBinding::indexJsonBytes)
       .function("panelBytes", &EngineBinding::panelBytes)
+      .function("panelVersionBytes", &EngineBinding::panelVersionBytes)
       .function("queryBytes", &EngineBinding::queryBytes)
       .function("dedupBytes", &EngineBinding::dedupBytes)
       .function("mergePlanBytes", &EngineBinding::mergePlanBytes)

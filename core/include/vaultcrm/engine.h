@@ -56,6 +56,13 @@ class Engine {
   std::string indexJson() const;
   // The account panel model for one note.
   std::string panel(std::string_view path) const;
+  // {"path":..,"version":N}: N changes whenever the panel of `path` may
+  // have changed since it was last built (an edit of the account, of a
+  // note it shows, or of a relation of one of its contacts; a note that
+  // came or went). A host re-renders a panel only when N moved: most edits
+  // in a vault leave an open panel as it was. The panel is built, and kept
+  // for panel(), when it may have changed.
+  std::string panelVersion(std::string_view path) const;
 
   // A Dataview (DQL) or Obsidian Tasks query. `format` is "dql", "tasks" or
   // "" (detect). `origin_path` is the note holding the query block ([[]] and

@@ -143,6 +143,19 @@ class Graph {
   // rebuilt since, or more than kReresolvedLog were resolved again.
   bool reresolved_since(uint64_t since, std::vector<std::string>& out) const;
   static constexpr size_t kReresolvedLog = 4096;
+
+  // For caches of what was read from the graph (an account panel): a
+  // stamp, taken before reading, and whether the relations of any of the
+  // entities read may differ from what they were at that stamp. True also
+  // when the graph cannot tell: it was rebuilt (a new schema, a bulk load)
+  // or built anew since, a note came, went or changed its name, aliases or
+  // kind (which may change what any reference resolves to), or more than
+  // kTouchedLog entity lists changed since. Stamps come from one counter
+  // for every graph in the process, so a stamp of one graph is old news to
+  // any graph made after it.
+  uint64_t stamp() const { return stamp_; }
+  bool may_have_changed(uint64_t since, const std::vector<std::string>& entity_ids) const;
+  static constexpr size_t kTouchedLog = 4096;
   // Every relation touching an entity, from the notes that state one.
   // Pointers into the graph: valid until the next update.
   std::vector<const Relation*> relations_of(std::string_view entity_id) const;
@@ -349,6 +362,22 @@ class Graph {
   };
   std::deque<Reresolved> reresolved_;
   uint64_t reresolved_floor_ = 0;
+  // may_have_changed(): every update takes a new stamp; the entities whose
+  // relation lists an update changed are logged with it (the last
+  // kTouchedLog; every one after touched_floor_ is there). A rebuild, or a
+  // change of which note a reference may name, moves whole_change_: every
+  // stamp before it is stale.
+  static uint64_t next_stamp();
+  void begin_update() { stamp_ = next_stamp(); }
+  void changed_whole() { whole_change_ = stamp_; }
+  struct Touched {
+    uint64_t stamp;
+    const char* entity;  // an interned id's characters
+  };
+  uint64_t stamp_ = next_stamp();
+  uint64_t whole_change_ = stamp_;
+  std::deque<Touched> touched_;
+  uint64_t touched_floor_ = 0;
 };
 
 }  // namespace vaultcrm::graph

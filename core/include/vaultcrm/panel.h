@@ -123,8 +123,29 @@ struct Roster {
 // nullopt when the note does not exist.
 std::optional<Roster> roster(const index::Vault& vault, const graph::Graph& graph, std::string_view path);
 
-// nullopt when the note does not exist.
-std::optional<AccountPanel> build(const index::Vault& vault, const graph::Graph& graph, std::string_view path);
+// What a panel was built from, to tell later whether it may have changed
+// (Engine::panelVersion): the notes whose contents it read (the account,
+// its meetings, the notes whose titles it shows), the entities whose
+// relations it read (the account and each contact), and the vault's
+// generation and the graph's stamp when it was built. The links it
+// resolved depend on every note's name and aliases; a change of those is
+// a note that came or went, or one the graph reports as a whole change.
+struct Dependencies {
+  uint64_t vault_generation = 0;
+  uint64_t graph_stamp = 0;
+  std::vector<std::string> notes;     // paths, sorted, unique
+  std::vector<std::string> entities;  // entity ids, sorted, unique
+  // False only when nothing the panel read can have changed since: no note
+  // it read was parsed again, no note came or went, and no relation of an
+  // entity it read changed. True may be a false alarm (an edit that left
+  // the panel as it was); false is never wrong.
+  bool changed(const index::Vault& vault, const graph::Graph& graph) const;
+};
+
+// nullopt when the note does not exist. With `read`, what the panel was
+// built from is written there.
+std::optional<AccountPanel> build(const index::Vault& vault, const graph::Graph& graph, std::string_view path,
+                                  Dependencies* read = nullptr);
 // Builds a throwaway graph of the whole vault first: O(vault). Only for
 // callers that hold no graph; prefer the overload above.
 std::optional<AccountPanel> build(const index::Vault& vault, std::string_view path, const PanelSchema& schema);

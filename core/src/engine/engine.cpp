@@ -1,5 +1,7 @@
 #include "vaultcrm/engine.h"
 
+#include <algorithm>
+
 #include "engine_impl.h"
 #include "serialize.h"
 
@@ -109,11 +111,40 @@ std::string Engine::indexJson() const {
   });
 }
 
+const Engine::Impl::CachedPanel* Engine::Impl::current_panel(std::string_view path) const {
+  const graph::Graph& g = graph();  // first: a stale graph is rebuilt, which every kept panel sees
+  auto kept = std::find_if(panels.begin(), panels.end(), [&](const CachedPanel& c) { return c.path == path; });
+  if (kept != panels.end()) {
+    if (!kept->read.changed(vault, g)) {
+      std::rotate(panels.begin(), kept, kept + 1);
+      return &panels.front();
+    }
+    panels.erase(kept);
+  }
+  CachedPanel fresh;
+  auto p = panel::build(vault, g, path, &fresh.read);
+  if (!p) return nullptr;
+  fresh.path = std::string(path);
+  fresh.json = json::panel_ok(*p);
+  fresh.version = ++last_panel_version;
+  if (panels.size() >= kCachedPanels) panels.pop_back();
+  panels.insert(panels.begin(), std::move(fresh));
+  return &panels.front();
+}
+
 std::string Engine::panel(std::string_view path) const {
   return guarded([&] {
-    auto p = panel::build(impl_->vault, impl_->graph(), path);
+    const Impl::CachedPanel* p = impl_->current_panel(path);
     if (!p) return json::error("not_found", "no note " + std::string(path));
-    return json::panel_ok(*p);
+    return p->json;
+  });
+}
+
+std::string Engine::panelVersion(std::string_view path) const {
+  return guarded([&] {
+    const Impl::CachedPanel* p = impl_->current_panel(path);
+    if (!p) return json::error("not_found", "no note " + std::string(path));
+    return json::ok({{"path", std::string(path)}, {"version", p->version}});
   });
 }
 

@@ -26,7 +26,10 @@ class Engine::Impl {
     }
     return graph_;
   }
-  void mark_graph_stale() { graph_stale_ = true; }
+  void mark_graph_stale() {
+    graph_stale_ = true;
+    panels.clear();
+  }
   // Incremental updates; a stale graph waits for its rebuild instead.
   void graph_upsert(std::string_view path) {
     if (!graph_stale_) graph_.on_upsert(vault, path);
@@ -52,8 +55,25 @@ class Engine::Impl {
   // Note fields and task dates read by queries, until the vault changes.
   mutable query::QueryCache query_cache;
 
+  // The last panels built, newest first, with what each was built from:
+  // the plugin asks again for the open panel after every change in the
+  // vault, and most changes leave it as it was.
+  struct CachedPanel {
+    std::string path;
+    panel::Dependencies read;
+    std::string json;  // the panel's envelope, as panel() answers
+    uint64_t version = 0;
+  };
+  static constexpr size_t kCachedPanels = 8;
+  mutable std::vector<CachedPanel> panels;
+  mutable uint64_t last_panel_version = 0;
+  // The panel of `path` as now: the kept one, or built again if something it
+  // read may have changed. nullptr when there is no such note.
+  const CachedPanel* current_panel(std::string_view path) const;
+
   void set_schema(schema::Schema s) {
     entity_cache.clear();
+    panels.clear();
     schema = s;
     if (graph_stale_) graph_ = graph::Graph(std::move(s));
     else graph_.set_schema(vault, std::move(s));

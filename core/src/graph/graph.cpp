@@ -3,6 +3,7 @@
 #include <utf8proc.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <tuple>
 
@@ -650,6 +651,11 @@ void Graph::index_note(const NoteEntry& note, bool add, bool in_order) {
     const char* id = ends[g].first;
     size_t g_end = g;
     while (g_end < ends.size() && ends[g_end].first == id) ++g_end;
+    touched_.push_back({stamp_, id});
+    if (touched_.size() > kTouchedLog) {
+      touched_floor_ = touched_.front().stamp;
+      touched_.pop_front();
+    }
     if (add) {
       block.clear();
       for (size_t e = g; e < g_end; ++e) block.push_back({&note, ends[e].second});
@@ -698,6 +704,28 @@ void Graph::reresolve_keys(const index::Vault& vault, const std::vector<Key>& ke
       reresolved_.pop_front();
     }
   }
+}
+
+uint64_t Graph::next_stamp() {
+  static std::atomic<uint64_t> last{0};
+  return ++last;
+}
+
+bool Graph::may_have_changed(uint64_t since, const std::vector<std::string>& entity_ids) const {
+  if (since < whole_change_ || since < touched_floor_) return true;
+  auto first = std::upper_bound(touched_.begin(), touched_.end(), since,
+                                [](uint64_t s, const Touched& t) { return s < t.stamp; });
+  if (first == touched_.end()) return false;
+  // The log names entities by their interned characters. An id interned
+  // only after `since` is found here too: it was interned once, so every
+  // entry about it holds the same address.
+  std::vector<const char*> wanted;
+  for (const auto& id : entity_ids)
+    if (Key k = ids_.find(id)) wanted.push_back(k->data());
+  if (wanted.empty()) return false;
+  for (auto it = first; it != touched_.end(); ++it)
+    if (std::find(wanted.begin(), wanted.end(), it->entity) != wanted.end()) return true;
+  return false;
 }
 
 bool Graph::reresolved_since(uint64_t since, std::vector<std::string>& out) const {
@@ -754,6 +782,10 @@ void Graph::forget_update_memo() const {
 }
 
 void Graph::rebuild(const index::Vault& vault) {
+  begin_update();
+  changed_whole();
+  touched_.clear();  // its addresses are of ids about to be freed
+  touched_floor_ = stamp_;
   forget_update_memo();
   reresolved_.clear();  // whoever followed the updates cannot follow a rebuild
   reresolved_floor_ = vault.generation();
@@ -800,6 +832,7 @@ bool Graph::same_statements(const NoteState& a, const NoteState& b) {
 void Graph::on_upsert(const index::Vault& vault, std::string_view path) {
   const parse::Note* note = vault.find(path);
   if (!note) return on_remove(vault, path);
+  begin_update();
   NoteState fresh = compute(vault, *note);
   std::vector<Key> keys;
   auto it = notes_.find(path);
@@ -828,7 +861,10 @@ void Graph::on_upsert(const index::Vault& vault, std::string_view path) {
   keys.insert(keys.end(), it->second.identity_keys.begin(), it->second.identity_keys.end());
   // What the last updates looked up holds only while every note keeps its
   // name, aliases and kind.
-  if (!same_identity) forget_update_memo();
+  if (!same_identity) {
+    forget_update_memo();
+    changed_whole();
+  }
   update_memo_on_ = true;
   resolve_note(vault, it->first, it->second);
   index_note(*it, true);
@@ -840,6 +876,8 @@ void Graph::on_upsert(const index::Vault& vault, std::string_view path) {
 void Graph::on_remove(const index::Vault& vault, std::string_view path) {
   auto it = notes_.find(path);
   if (it == notes_.end()) return;
+  begin_update();
+  changed_whole();  // a reference that named it names something else now
   std::vector<Key> keys = it->second.identity_keys;
   index_note(*it, false);
   entries_by_path_.erase(it->first);

@@ -35,6 +35,34 @@ std::string_view note_path_of(std::string_view id) {
   return id.rfind("note:", 0) == 0 ? id.substr(5) : std::string_view();
 }
 
+// Writes down what build() reads, when its caller asked (Dependencies).
+class Reads {
+ public:
+  explicit Reads(Dependencies* out) : out_(out) {}
+  void note(std::string_view path) {
+    if (out_) out_->notes.emplace_back(path);
+  }
+  void relations_of(std::string_view entity_id) {
+    if (out_) out_->entities.emplace_back(entity_id);
+  }
+  // Graph::entity_name(): a note's title, else the first name the
+  // entity's relations give it.
+  void name_of(std::string_view entity_id) {
+    if (std::string_view path = note_path_of(entity_id); !path.empty()) note(path);
+    else relations_of(entity_id);
+  }
+  void finish() {
+    if (!out_) return;
+    for (auto* list : {&out_->notes, &out_->entities}) {
+      std::sort(list->begin(), list->end());
+      list->erase(std::unique(list->begin(), list->end()), list->end());
+    }
+  }
+
+ private:
+  Dependencies* out_;
+};
+
 // `ids`, when given, receives each contact's entity id as the graph's view
 // of it (same order as the contacts), for same_id().
 Roster roster_of(const index::Vault& vault, const graph::Graph& graph, const parse::Note& note,
@@ -91,9 +119,25 @@ bool task_is_open(const parse::Task& task) {
   return task.status != "x" && task.status != "X" && task.status != "-";
 }
 
-std::optional<AccountPanel> build(const index::Vault& vault, const graph::Graph& graph, std::string_view path) {
+bool Dependencies::changed(const index::Vault& vault, const graph::Graph& graph) const {
+  if (graph.may_have_changed(graph_stamp, entities)) return true;
+  std::vector<index::Vault::Change> log;
+  if (!vault.changes_since(vault_generation, log)) return true;
+  for (const auto& c : log) {
+    // A note that came or went may be what a link the panel resolved names now.
+    if (c.kind != index::Vault::Change::Kind::Edited) return true;
+    if (std::binary_search(notes.begin(), notes.end(), c.path)) return true;
+  }
+  return false;
+}
+
+std::optional<AccountPanel> build(const index::Vault& vault, const graph::Graph& graph, std::string_view path,
+                                  Dependencies* read) {
   const parse::Note* note = vault.find(path);
   if (!note) return std::nullopt;
+  if (read) *read = Dependencies{vault.generation(), graph.stamp(), {}, {}};
+  Reads reads(read);
+  reads.note(note->path);
   const schema::Schema& s = graph.schema();
   AccountPanel p;
   p.path = note->path;
@@ -154,6 +198,7 @@ std::optional<AccountPanel> build(const index::Vault& vault, const graph::Graph&
     std::string last_date;
     named_companies.clear();
     named_accounts.clear();
+    reads.relations_of(id);
     for (const graph::Relation* rp : graph.relations_of(id)) {
       const graph::Relation& r = *rp;
       const bool from_it = same_id(r.from, id);
@@ -163,15 +208,20 @@ std::optional<AccountPanel> build(const index::Vault& vault, const graph::Graph&
       if (r.rel == Rel::WorksAt) {
         add_unique(c.roles, r.role);
         if (!r.to.empty() && first_naming(named_companies, r.to)) {
+          reads.name_of(r.to);
           std::string name = graph.entity_name(vault, r.to);
           if (auto company_note = note_of(r.to)) company_notes.emplace(name, std::move(*company_note));
           add_unique(c.companies, name);
         }
       } else if (r.rel == Rel::ContactOf) {
         add_unique(c.roles, r.role);
-        if (r.to != self && first_naming(named_accounts, r.to)) add_unique(c.other_accounts, graph.entity_name(vault, r.to));
+        if (r.to != self && first_naming(named_accounts, r.to)) {
+          reads.name_of(r.to);
+          add_unique(c.other_accounts, graph.entity_name(vault, r.to));
+        }
       } else if (r.rel == Rel::Attended) {
         std::string_view meeting_path = note_path_of(r.to);
+        reads.name_of(r.to);  // its name, and its note's date
         std::string date = meeting_path.empty() ? std::string() : graph.meeting_date(vault, meeting_path);
         if (!c.last_meeting || date > last_date) {
           c.last_meeting = MeetingRef{graph.entity_name(vault, r.to), std::string(meeting_path), date};
@@ -208,7 +258,10 @@ std::optional<AccountPanel> build(const index::Vault& vault, const graph::Graph&
     for (const parse::Link* l : links.on(item.line)) {
       auto resolved = vault.resolve(l->target, note->path, true);
       t.links.push_back({l->target, resolved});
-      if (resolved && !meeting && graph.kind_of(*resolved) == graph::Kind::Meeting) meeting = resolved;
+      if (resolved && !meeting) {
+        reads.note(*resolved);  // its kind
+        if (graph.kind_of(*resolved) == graph::Kind::Meeting) meeting = resolved;
+      }
     }
     if (meeting) meetings_in_timeline.insert(*meeting);
     // Memoised: the same lines are folded again at every refresh of the panel.
@@ -232,12 +285,15 @@ std::optional<AccountPanel> build(const index::Vault& vault, const graph::Graph&
     p.recent_context.push_back(std::move(t));
   }
   std::vector<std::string> meeting_paths;
+  reads.relations_of(self);
   const std::vector<const graph::Relation*> self_relations = graph.relations_of(self);
   for (const graph::Relation* rp : self_relations) {
     const graph::Relation& r = *rp;
     if (r.rel != Rel::About || r.to != self) continue;
     auto mp = note_of(r.from);
-    if (!mp || graph.kind_of(*mp) != graph::Kind::Meeting) continue;
+    if (!mp) continue;
+    reads.note(*mp);  // its kind, then its date, name and tasks
+    if (graph.kind_of(*mp) != graph::Kind::Meeting) continue;
     if (std::find(meeting_paths.begin(), meeting_paths.end(), *mp) != meeting_paths.end()) continue;
     meeting_paths.push_back(*mp);
     if (meetings_in_timeline.count(*mp)) continue;
@@ -285,6 +341,7 @@ std::optional<AccountPanel> build(const index::Vault& vault, const graph::Graph&
     const graph::Relation& r = *rp;
     if (r.rel != Rel::RelatedProject) continue;
     std::string pid(r.from == self ? r.to : r.from);
+    reads.name_of(pid);
     std::string name = graph.entity_name(vault, pid);
     auto& n = projects[name];
     n.name = name;
@@ -292,6 +349,7 @@ std::optional<AccountPanel> build(const index::Vault& vault, const graph::Graph&
     n.count++;
   }
   for (auto& [name, n] : projects) p.projects.push_back(n);
+  reads.finish();
   return p;
 }
 
