@@ -260,4 +260,22 @@ TEST(PanelVersion, MovesWithWhatThePanelShowsAndNotWithEditsElsewhere) {
   EXPECT_NE(engine.panelVersion(acme).find("not_found"), std::string::npos);
 }
 
+// The plugin asks for the open panel's version after every save of any
+// note. Asked that way through more edits elsewhere than the vault's change
+// log holds, the version must not move: each look starts from the last.
+TEST(PanelVersion, StaysThroughMoreEditsElsewhereThanTheChangeLogHolds) {
+  vaultcrm::Engine engine;
+  (void)engine.upsert("Customers/Acme.md", "---\ntype: customer\n---\n## Key Contacts\n- [[Ana Lima]] - CTO\n", 0);
+  (void)engine.upsert("People/Ana Lima.md", "---\ntype: person\ncompany: \"[[Acme]]\"\n---\n# Ana\n", 0);
+  (void)engine.upsert("Notes/Scratch.md", "# Scratch\n", 0);
+  const std::string v0 = version_of(engine, "Customers/Acme.md");
+  const size_t edits = 2 * vaultcrm::index::Vault::kChangeLog;
+  for (size_t i = 0; i < edits; ++i) {
+    (void)engine.upsert("Notes/Scratch.md", "# Scratch\n\nline " + std::to_string(i) + " about [[Globex]]\n", 1);
+    ASSERT_EQ(version_of(engine, "Customers/Acme.md"), v0) << "after edit " << i;
+  }
+  (void)engine.upsert("People/Ana Lima.md", "---\ntype: person\ncompany: \"[[Acme]]\"\nrole: CIO\n---\n# Ana\n", 2);
+  EXPECT_NE(version_of(engine, "Customers/Acme.md"), v0) << "a contact's role is on the panel";
+}
+
 }  // namespace

@@ -154,7 +154,8 @@ class Graph {
   // for every graph in the process, so a stamp of one graph is old news to
   // any graph made after it.
   uint64_t stamp() const { return stamp_; }
-  bool may_have_changed(uint64_t since, const std::vector<std::string>& entity_ids) const;
+  // `entity_hashes`: hash_bytes() of each id, sorted.
+  bool may_have_changed(uint64_t since, const std::vector<uint64_t>& entity_hashes) const;
   static constexpr size_t kTouchedLog = 4096;
   // Every relation touching an entity, from the notes that state one.
   // Pointers into the graph: valid until the next update.
@@ -372,7 +373,7 @@ class Graph {
   void changed_whole() { whole_change_ = stamp_; }
   struct Touched {
     uint64_t stamp;
-    const char* entity;  // an interned id's characters
+    const char* entity;  // an interned id's characters (a std::string's: NUL-terminated)
   };
   uint64_t stamp_ = next_stamp();
   uint64_t whole_change_ = stamp_;

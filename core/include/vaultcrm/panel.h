@@ -130,11 +130,14 @@ std::optional<Roster> roster(const index::Vault& vault, const graph::Graph& grap
 // generation and the graph's stamp when it was built. The links it
 // resolved depend on every note's name and aliases; a change of those is
 // a note that came or went, or one the graph reports as a whole change.
+// Paths and ids are kept as hash_bytes() of their text (no copies to make
+// at each build): two texts with one hash can only make a change look
+// relevant, never hide one.
 struct Dependencies {
   uint64_t vault_generation = 0;
   uint64_t graph_stamp = 0;
-  std::vector<std::string> notes;     // paths, sorted, unique
-  std::vector<std::string> entities;  // entity ids, sorted, unique
+  std::vector<uint64_t> notes;     // hashes of paths, sorted, unique
+  std::vector<uint64_t> entities;  // hashes of entity ids, sorted, unique
   // False only when nothing the panel read can have changed since: no note
   // it read was parsed again, no note came or went, and no relation of an
   // entity it read changed. True may be a false alarm (an edit that left

@@ -116,6 +116,12 @@ const Engine::Impl::CachedPanel* Engine::Impl::current_panel(std::string_view pa
   auto kept = std::find_if(panels.begin(), panels.end(), [&](const CachedPanel& c) { return c.path == path; });
   if (kept != panels.end()) {
     if (!kept->read.changed(vault, g)) {
+      // Nothing it read changed up to now: the next check starts from here,
+      // so a panel left open through many edits elsewhere is never checked
+      // against more than the changes since the last look (the vault's log
+      // keeps only the last Vault::kChangeLog).
+      kept->read.vault_generation = vault.generation();
+      kept->read.graph_stamp = g.stamp();
       std::rotate(panels.begin(), kept, kept + 1);
       return &panels.front();
     }

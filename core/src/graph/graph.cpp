@@ -711,20 +711,14 @@ uint64_t Graph::next_stamp() {
   return ++last;
 }
 
-bool Graph::may_have_changed(uint64_t since, const std::vector<std::string>& entity_ids) const {
+bool Graph::may_have_changed(uint64_t since, const std::vector<uint64_t>& entity_hashes) const {
   if (since < whole_change_ || since < touched_floor_) return true;
   auto first = std::upper_bound(touched_.begin(), touched_.end(), since,
                                 [](uint64_t s, const Touched& t) { return s < t.stamp; });
-  if (first == touched_.end()) return false;
-  // The log names entities by their interned characters. An id interned
-  // only after `since` is found here too: it was interned once, so every
-  // entry about it holds the same address.
-  std::vector<const char*> wanted;
-  for (const auto& id : entity_ids)
-    if (Key k = ids_.find(id)) wanted.push_back(k->data());
-  if (wanted.empty()) return false;
+  // The entries name interned ids, which live until the next rebuild (that
+  // clears the log), so their characters are still there to hash.
   for (auto it = first; it != touched_.end(); ++it)
-    if (std::find(wanted.begin(), wanted.end(), it->entity) != wanted.end()) return true;
+    if (std::binary_search(entity_hashes.begin(), entity_hashes.end(), hash_bytes(it->entity))) return true;
   return false;
 }
 

@@ -40,10 +40,10 @@ class Reads {
  public:
   explicit Reads(Dependencies* out) : out_(out) {}
   void note(std::string_view path) {
-    if (out_) out_->notes.emplace_back(path);
+    if (out_) out_->notes.push_back(hash_bytes(path));
   }
   void relations_of(std::string_view entity_id) {
-    if (out_) out_->entities.emplace_back(entity_id);
+    if (out_) out_->entities.push_back(hash_bytes(entity_id));
   }
   // Graph::entity_name(): a note's title, else the first name the
   // entity's relations give it.
@@ -126,7 +126,7 @@ bool Dependencies::changed(const index::Vault& vault, const graph::Graph& graph)
   for (const auto& c : log) {
     // A note that came or went may be what a link the panel resolved names now.
     if (c.kind != index::Vault::Change::Kind::Edited) return true;
-    if (std::binary_search(notes.begin(), notes.end(), c.path)) return true;
+    if (std::binary_search(notes.begin(), notes.end(), hash_bytes(c.path))) return true;
   }
   return false;
 }
