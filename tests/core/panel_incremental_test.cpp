@@ -223,6 +223,8 @@ TEST(PanelVersion, MovesWithWhatThePanelShowsAndNotWithEditsElsewhere) {
   (void)engine.upsert("People/Bo Berg.md", "---\ntype: person\ncompany: \"[[Globex]]\"\nrole: CFO\n---\n# Bo\n", 1);
   EXPECT_EQ(version_of(engine, acme), v0);
   EXPECT_EQ(engine.panel(acme), panel0);
+  EXPECT_EQ(engine.panel(acme), panel0) << "asked twice: built again for its JSON";
+  EXPECT_EQ(version_of(engine, acme), v0) << "the same panel keeps its version";
 
   // An edit of a contact's note: the panel shows the contact's roles.
   (void)engine.upsert("People/Ana Lima.md", "---\ntype: person\ncompany: \"[[Acme]]\"\nrole: VP Data\n---\n# Ana\n",

@@ -111,9 +111,10 @@ std::string Engine::indexJson() const {
   });
 }
 
-const Engine::Impl::CachedPanel* Engine::Impl::current_panel(std::string_view path) const {
+Engine::Impl::CachedPanel* Engine::Impl::current_panel(std::string_view path, bool with_json) const {
   const graph::Graph& g = graph();  // first: a stale graph is rebuilt, which every kept panel sees
   auto kept = std::find_if(panels.begin(), panels.end(), [&](const CachedPanel& c) { return c.path == path; });
+  uint64_t version = 0;
   if (kept != panels.end()) {
     if (!kept->read.changed(vault, g)) {
       // Nothing it read changed up to now: the next check starts from here,
@@ -122,8 +123,11 @@ const Engine::Impl::CachedPanel* Engine::Impl::current_panel(std::string_view pa
       // keeps only the last Vault::kChangeLog).
       kept->read.vault_generation = vault.generation();
       kept->read.graph_stamp = g.stamp();
-      std::rotate(panels.begin(), kept, kept + 1);
-      return &panels.front();
+      if (!with_json || !kept->json.empty()) {
+        std::rotate(panels.begin(), kept, kept + 1);
+        return &panels.front();
+      }
+      version = kept->version;  // the same panel: built again for its JSON, same version
     }
     panels.erase(kept);
   }
@@ -132,7 +136,7 @@ const Engine::Impl::CachedPanel* Engine::Impl::current_panel(std::string_view pa
   if (!p) return nullptr;
   fresh.path = std::string(path);
   fresh.json = json::panel_ok(*p);
-  fresh.version = ++last_panel_version;
+  fresh.version = version ? version : ++last_panel_version;
   if (panels.size() >= kCachedPanels) panels.pop_back();
   panels.insert(panels.begin(), std::move(fresh));
   return &panels.front();
@@ -140,15 +144,18 @@ const Engine::Impl::CachedPanel* Engine::Impl::current_panel(std::string_view pa
 
 std::string Engine::panel(std::string_view path) const {
   return guarded([&] {
-    const Impl::CachedPanel* p = impl_->current_panel(path);
+    Impl::CachedPanel* p = impl_->current_panel(path, true);
     if (!p) return json::error("not_found", "no note " + std::string(path));
-    return p->json;
+    // Handed over, not copied (a panel's JSON is tens of KB, and wasm's
+    // memcpy is a loop): the kept entry answers panelVersion() without it,
+    // and a second panel() of the same panel builds it again.
+    return std::move(p->json);
   });
 }
 
 std::string Engine::panelVersion(std::string_view path) const {
   return guarded([&] {
-    const Impl::CachedPanel* p = impl_->current_panel(path);
+    const Impl::CachedPanel* p = impl_->current_panel(path, false);
     if (!p) return json::error("not_found", "no note " + std::string(path));
     return json::ok({{"path", std::string(path)}, {"version", p->version}});
   });

@@ -61,15 +61,16 @@ class Engine::Impl {
   struct CachedPanel {
     std::string path;
     panel::Dependencies read;
-    std::string json;  // the panel's envelope, as panel() answers
+    std::string json;  // the panel's envelope, as panel() answers; "" once panel() took it
     uint64_t version = 0;
   };
   static constexpr size_t kCachedPanels = 8;
   mutable std::vector<CachedPanel> panels;
   mutable uint64_t last_panel_version = 0;
   // The panel of `path` as now: the kept one, or built again if something it
-  // read may have changed. nullptr when there is no such note.
-  const CachedPanel* current_panel(std::string_view path) const;
+  // read may have changed (or, `with_json`, if panel() took its JSON: then
+  // with the same version). nullptr when there is no such note.
+  CachedPanel* current_panel(std::string_view path, bool with_json) const;
 
   void set_schema(schema::Schema s) {
     entity_cache.clear();
