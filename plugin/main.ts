@@ -69,6 +69,7 @@ export default class VaultCrmPlugin extends Plugin {
   startReport: StartReport | null = null;
   private dedupReport: DedupReport | null = null;
   private dedupIndex: DuplicateIndex | null = null;
+  private dedupText = "";  // JSON of the report dedupIndex was made from
   private unloaded = false;
   /** The last applied merge's inverse (stored in the plugin data as lastMerge). */
   lastMerge: UndoEntry | null = null;
@@ -239,6 +240,12 @@ export default class VaultCrmPlugin extends Plugin {
       return;
     }
     this.dedupReport = report;
+    // Dedup runs again after every burst of edits. The same report keeps
+    // the same index object, so an open panel (which redraws when the
+    // index is another) is left as it is.
+    const text = JSON.stringify(report);
+    if (this.dedupIndex !== null && text === this.dedupText) return;
+    this.dedupText = text;
     this.dedupIndex = indexDuplicates(report);
   }
 

@@ -90,6 +90,9 @@ export class AccountView extends ItemView {
   private readonly openWarnings = new Set<string>();
   /** The engine's version of the panel on screen (null: none, or unknown). */
   private shownVersion: number | null = null;
+  /** What else the drawn panel shows: the duplicate warnings it had, and the day its overdue marks are for. */
+  private shownDuplicates: DuplicateIndex | null = null;
+  private shownDay = "";
 
   constructor(leaf: WorkspaceLeaf, plugin: VaultCrmPlugin) {
     super(leaf);
@@ -134,12 +137,15 @@ export class AccountView extends ItemView {
   }
 
   /**
-   * After a change in the vault: re-renders only if the engine's version of
-   * this panel moved. Re-rendering empties the view, which loses a text
-   * selection and focus, for every save of any note.
+   * After a change in the vault or a new dedup report: re-renders only if
+   * the engine's version of this panel moved, the duplicate warnings are
+   * another report's, or the day changed (overdue marks). Re-rendering
+   * empties the view, which loses a text selection and focus, for every
+   * save of any note.
    */
   refreshIfChanged(): void {
-    if (this.path !== null && this.shownVersion !== null) {
+    const same = this.shownDuplicates === this.plugin.duplicates() && this.shownDay === today();
+    if (same && this.path !== null && this.shownVersion !== null) {
       try {
         if (this.plugin.panelVersion(this.path) === this.shownVersion) return;
       } catch {
@@ -188,6 +194,8 @@ export class AccountView extends ItemView {
         return;
       }
     }
+    this.shownDuplicates = this.plugin.duplicates();
+    this.shownDay = today();
     this.renderPanel(root, panel);
     root.scrollTop = scrollTop;
     try {

@@ -280,4 +280,19 @@ TEST(PanelVersion, StaysThroughMoreEditsElsewhereThanTheChangeLogHolds) {
   EXPECT_NE(version_of(engine, "Customers/Acme.md"), v0) << "a contact's role is on the panel";
 }
 
+// An id may hold a NUL (a YAML "\0" in a company name): the graph's log
+// of touched entities must name it whole, or a change of the name the
+// panel shows would go unseen.
+TEST(PanelVersion, AnEntityIdWithANulIsFollowedWhole) {
+  vaultcrm::Engine engine;
+  (void)engine.upsert("Customers/Acme.md", "---\ntype: customer\n---\n## Key Contacts\n- [[Ana]]\n", 0);
+  (void)engine.upsert("People/Ana.md", "---\ntype: person\ncompany: \"glo\\0bex\"\n---\n# Ana\n", 0);
+  (void)engine.upsert("People/Aaron.md", "---\ntype: person\ncompany: \"Glo\\0bex\"\n---\n# Aaron\n", 0);
+  const std::string v0 = version_of(engine, "Customers/Acme.md");
+  ASSERT_NE(engine.panel("Customers/Acme.md").find("Glo\\u0000bex"), std::string::npos);
+  (void)engine.upsert("People/Aaron.md", "---\ntype: person\ncompany: \"GLO\\0BEX\"\n---\n# Aaron\n", 1);
+  EXPECT_NE(version_of(engine, "Customers/Acme.md"), v0);
+  EXPECT_EQ(engine.panel("Customers/Acme.md"), fresh_copy(engine)->panel("Customers/Acme.md"));
+}
+
 }  // namespace

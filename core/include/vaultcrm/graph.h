@@ -16,6 +16,7 @@
 //   for (const auto& r : g.relations_of(vault, "note:Customers/Acme.md")) ...
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -154,8 +155,10 @@ class Graph {
   // for every graph in the process, so a stamp of one graph is old news to
   // any graph made after it.
   uint64_t stamp() const { return stamp_; }
-  // `entity_hashes`: hash_bytes() of each id, sorted.
-  bool may_have_changed(uint64_t since, const std::vector<uint64_t>& entity_hashes) const;
+  // `relevant(id)` is asked about each entity whose relation list changed
+  // after `since` (an id may come more than once).
+  template <class Relevant>
+  bool may_have_changed(uint64_t since, Relevant&& relevant) const;
   static constexpr size_t kTouchedLog = 4096;
   // Every relation touching an entity, from the notes that state one.
   // Pointers into the graph: valid until the next update.
@@ -373,12 +376,24 @@ class Graph {
   void changed_whole() { whole_change_ = stamp_; }
   struct Touched {
     uint64_t stamp;
-    const char* entity;  // an interned id's characters (a std::string's: NUL-terminated)
+    std::string_view entity;  // an interned id (an id may hold a NUL: a YAML "\0")
   };
   uint64_t stamp_ = next_stamp();
   uint64_t whole_change_ = stamp_;
   std::deque<Touched> touched_;
   uint64_t touched_floor_ = 0;
 };
+
+template <class Relevant>
+bool Graph::may_have_changed(uint64_t since, Relevant&& relevant) const {
+  if (since < whole_change_ || since < touched_floor_) return true;
+  auto first = std::upper_bound(touched_.begin(), touched_.end(), since,
+                                [](uint64_t s, const Touched& t) { return s < t.stamp; });
+  // The entries name interned ids, which live until the next rebuild (that
+  // clears the log), so their characters are still there.
+  for (auto it = first; it != touched_.end(); ++it)
+    if (relevant(it->entity)) return true;
+  return false;
+}
 
 }  // namespace vaultcrm::graph

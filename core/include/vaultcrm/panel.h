@@ -131,13 +131,19 @@ std::optional<Roster> roster(const index::Vault& vault, const graph::Graph& grap
 // resolved depend on every note's name and aliases; a change of those is
 // a note that came or went, or one the graph reports as a whole change.
 // Paths and ids are kept as hash_bytes() of their text (no copies to make
-// at each build): two texts with one hash can only make a change look
-// relevant, never hide one.
+// at each build): two paths or ids with one hash can only make a change
+// look relevant. (Two names with one hash could hide a renamed entity:
+// one chance in 2^64.)
 struct Dependencies {
   uint64_t vault_generation = 0;
   uint64_t graph_stamp = 0;
   std::vector<uint64_t> notes;     // hashes of paths, sorted, unique
   std::vector<uint64_t> entities;  // hashes of entity ids, sorted, unique
+  // Entities without a note that the panel only names ("VAST Data", named
+  // by every note of a vault that mentions it): (hash of the id, hash of
+  // the name shown), sorted. A change of their relations matters only if
+  // it changes that name.
+  std::vector<std::pair<uint64_t, uint64_t>> names;
   // False only when nothing the panel read can have changed since: no note
   // it read was parsed again, no note came or went, and no relation of an
   // entity it read changed. True may be a false alarm (an edit that left

@@ -1,6 +1,7 @@
 #include "vaultcrm/engine.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "engine_impl.h"
 #include "serialize.h"
@@ -149,7 +150,7 @@ std::string Engine::panel(std::string_view path) const {
     // Handed over, not copied (a panel's JSON is tens of KB, and wasm's
     // memcpy is a loop): the kept entry answers panelVersion() without it,
     // and a second panel() of the same panel builds it again.
-    return std::move(p->json);
+    return std::exchange(p->json, std::string());
   });
 }
 

@@ -573,6 +573,15 @@ void Graph::resolve_note(const index::Vault& vault, const std::string& path, Not
 
 namespace {
 bool path_before(const std::string* a, const std::string* b) { return *a < *b; }
+
+// The end of `r` whose interned characters are at `id`, as a whole view.
+std::string_view end_id(const Relation& r, const char* id) {
+  if (r.from.data() == id) return r.from;
+  if (r.to.data() == id) return r.to;
+  for (const auto& l : r.links)
+    if (l.data() == id) return l;
+  return {};
+}
 }  // namespace
 
 // `path` must be the key of the note in `notes_`: the indexes keep its address.
@@ -651,7 +660,7 @@ void Graph::index_note(const NoteEntry& note, bool add, bool in_order) {
     const char* id = ends[g].first;
     size_t g_end = g;
     while (g_end < ends.size() && ends[g_end].first == id) ++g_end;
-    touched_.push_back({stamp_, id});
+    touched_.push_back({stamp_, end_id(st.resolved[ends[g].second], id)});
     if (touched_.size() > kTouchedLog) {
       touched_floor_ = touched_.front().stamp;
       touched_.pop_front();
@@ -709,17 +718,6 @@ void Graph::reresolve_keys(const index::Vault& vault, const std::vector<Key>& ke
 uint64_t Graph::next_stamp() {
   static std::atomic<uint64_t> last{0};
   return ++last;
-}
-
-bool Graph::may_have_changed(uint64_t since, const std::vector<uint64_t>& entity_hashes) const {
-  if (since < whole_change_ || since < touched_floor_) return true;
-  auto first = std::upper_bound(touched_.begin(), touched_.end(), since,
-                                [](uint64_t s, const Touched& t) { return s < t.stamp; });
-  // The entries name interned ids, which live until the next rebuild (that
-  // clears the log), so their characters are still there to hash.
-  for (auto it = first; it != touched_.end(); ++it)
-    if (std::binary_search(entity_hashes.begin(), entity_hashes.end(), hash_bytes(it->entity))) return true;
-  return false;
 }
 
 bool Graph::reresolved_since(uint64_t since, std::vector<std::string>& out) const {

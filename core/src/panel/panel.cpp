@@ -38,7 +38,8 @@ std::string_view note_path_of(std::string_view id) {
 // Writes down what build() reads, when its caller asked (Dependencies).
 class Reads {
  public:
-  explicit Reads(Dependencies* out) : out_(out) {}
+  Reads(Dependencies* out, const index::Vault& vault, const graph::Graph& graph)
+      : out_(out), vault_(vault), graph_(graph) {}
   void note(std::string_view path) {
     if (out_) out_->notes.push_back(hash_bytes(path));
   }
@@ -48,8 +49,9 @@ class Reads {
   // Graph::entity_name(): a note's title, else the first name the
   // entity's relations give it.
   void name_of(std::string_view entity_id) {
+    if (!out_) return;
     if (std::string_view path = note_path_of(entity_id); !path.empty()) note(path);
-    else relations_of(entity_id);
+    else out_->names.emplace_back(hash_bytes(entity_id), hash_bytes(graph_.entity_name(vault_, entity_id)));
   }
   void finish() {
     if (!out_) return;
@@ -57,10 +59,14 @@ class Reads {
       std::sort(list->begin(), list->end());
       list->erase(std::unique(list->begin(), list->end()), list->end());
     }
+    std::sort(out_->names.begin(), out_->names.end());
+    out_->names.erase(std::unique(out_->names.begin(), out_->names.end()), out_->names.end());
   }
 
  private:
   Dependencies* out_;
+  const index::Vault& vault_;
+  const graph::Graph& graph_;
 };
 
 // `ids`, when given, receives each contact's entity id as the graph's view
@@ -120,7 +126,13 @@ bool task_is_open(const parse::Task& task) {
 }
 
 bool Dependencies::changed(const index::Vault& vault, const graph::Graph& graph) const {
-  if (graph.may_have_changed(graph_stamp, entities)) return true;
+  auto relevant = [&](std::string_view id) {
+    const uint64_t h = hash_bytes(id);
+    if (std::binary_search(entities.begin(), entities.end(), h)) return true;
+    auto named = std::lower_bound(names.begin(), names.end(), std::make_pair(h, uint64_t{0}));
+    return named != names.end() && named->first == h && hash_bytes(graph.entity_name(vault, id)) != named->second;
+  };
+  if (graph.may_have_changed(graph_stamp, relevant)) return true;
   std::vector<index::Vault::Change> log;
   if (!vault.changes_since(vault_generation, log)) return true;
   for (const auto& c : log) {
@@ -136,7 +148,7 @@ std::optional<AccountPanel> build(const index::Vault& vault, const graph::Graph&
   const parse::Note* note = vault.find(path);
   if (!note) return std::nullopt;
   if (read) *read = Dependencies{vault.generation(), graph.stamp(), {}, {}};
-  Reads reads(read);
+  Reads reads(read, vault, graph);
   reads.note(note->path);
   const schema::Schema& s = graph.schema();
   AccountPanel p;
