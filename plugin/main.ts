@@ -260,22 +260,20 @@ export default class VaultCrmPlugin extends Plugin {
 
   /** The panel for `path`, or null if the engine is not ready. Throws engine errors. */
   panel(path: string): AccountPanel | null {
-    if (this.engineState.kind !== "ready") return null;
-    const engine = this.engineState.engine;
-    try {
-      return engine.panel(path);
-    } catch (err) {
-      if (isWasmTrap(err)) this.stop(engine, err);
-      throw err;
-    }
+    return this.ask((engine) => engine.panel(path));
   }
 
   /** The engine's version of the panel of `path` (see Engine.panelVersion); null while it is not ready. */
   panelVersion(path: string): number | null {
+    return this.ask((engine) => engine.panelVersion(path));
+  }
+
+  /** `f` on the ready engine (null while it is not); a wasm trap stops the engine, then is thrown. */
+  private ask<T>(f: (engine: Engine) => T): T | null {
     if (this.engineState.kind !== "ready") return null;
     const engine = this.engineState.engine;
     try {
-      return engine.panelVersion(path);
+      return f(engine);
     } catch (err) {
       if (isWasmTrap(err)) this.stop(engine, err);
       throw err;
