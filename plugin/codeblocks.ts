@@ -5,8 +5,11 @@
 // page. The engine is asked for that page only, so a 5,000-row answer costs
 // one page of sorting, JSON and DOM. Errors render in place
 // with the query's line:column and never throw. Every rendered block stays
-// registered while its element is in the document, and is re-run when the
-// index changes (the plugin calls refresh() in its animation-frame batch).
+// registered while its element is in the document, and is drawn again when
+// the index changes (the plugin calls refresh() in its animation-frame
+// batch) and the engine's version of its answer moved: an edit of a note
+// the query does not read leaves the block, its scroll and selection as
+// they were.
 // Text goes in through textContent only.
 import { Keymap, Notice, TFile, type MarkdownPostProcessorContext } from "obsidian";
 import type { QueryCell, QueryResult, QueryTask } from "../wasm/js/types-query";
@@ -23,6 +26,8 @@ interface LiveBlock {
   sourcePath: string;
   lang: Language;
   page: number;
+  /** The engine's version of the answer on screen (Engine.queryVersion); undefined before one was drawn. */
+  shownVersion?: number;
 }
 
 const FORMAT: Record<Language, "" | "dql" | "tasks"> = { vaultcrm: "", dataview: "dql", tasks: "tasks" };
@@ -98,7 +103,27 @@ export class QueryBlocks {
         this.live.delete(block);
         continue;
       }
+      if (this.unchanged(block)) continue;
       this.render(block);
+    }
+  }
+
+  /** Whether the answer on screen is still the engine's: its version did not move. */
+  private unchanged(block: LiveBlock): boolean {
+    if (block.shownVersion === undefined) return false;
+    try {
+      return this.plugin.queryVersion(block.source, block.sourcePath, pageOptions(block.lang, block.page)) === block.shownVersion;
+    } catch {
+      return false;  // drawn again, and render() shows the error
+    }
+  }
+
+  /** Notes the version of the answer render() just drew (the engine kept it: no second run). */
+  private noteShown(block: LiveBlock): void {
+    try {
+      block.shownVersion = this.plugin.queryVersion(block.source, block.sourcePath, pageOptions(block.lang, block.page)) ?? undefined;
+    } catch {
+      block.shownVersion = undefined;
     }
   }
 
@@ -112,6 +137,7 @@ export class QueryBlocks {
   private render(block: LiveBlock): void {
     const { el } = block;
     el.empty();
+    block.shownVersion = undefined;
     const root = el.createDiv({ cls: ["vaultcrm-query", `vaultcrm-query-${block.lang}`] });
     const state = this.plugin.engineState;
     if (state.kind === "loading") {
@@ -132,6 +158,7 @@ export class QueryBlocks {
         result = state.engine.query(block.source, block.sourcePath, pageOptions(block.lang, block.page)) as unknown as QueryResult;
       }
     } catch (err) {
+      if (err instanceof VaultcrmError) this.noteShown(block);
       const box = root.createDiv({ cls: "vaultcrm-query-error", attr: { role: "alert" } });
       if (err instanceof VaultcrmError) {
         const where = err.line !== undefined && err.line > 0 ? `${err.line}:${err.column ?? 0}` : null;
@@ -143,6 +170,7 @@ export class QueryBlocks {
       }
       return;
     }
+    this.noteShown(block);
     try {
       this.renderResult(root, block, result);
     } catch (err) {

@@ -268,6 +268,11 @@ export default class VaultCrmPlugin extends Plugin {
     return this.ask((engine) => engine.panelVersion(path));
   }
 
+  /** The engine's version of a query's answer (see Engine.queryVersion); null while it is not ready. */
+  queryVersion(source: string, originPath: string, format: string): number | null {
+    return this.ask((engine) => engine.queryVersion(source, originPath, format));
+  }
+
   /** `f` on the ready engine (null while it is not); a wasm trap stops the engine, then is thrown. */
   private ask<T>(f: (engine: Engine) => T): T | null {
     if (this.engineState.kind !== "ready") return null;

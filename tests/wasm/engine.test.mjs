@@ -120,6 +120,31 @@ test("panelVersion moves with what the panel shows, not with edits elsewhere", a
   }
 });
 
+test("queryVersion moves with the notes a query reads, not with edits elsewhere", async () => {
+  const engine = await createEngine();
+  try {
+    engine.upsert("Meetings/Sync.md", "---\naccount: \"[[Acme]]\"\n---\n- [ ] send deck\n", 1);
+    engine.upsert("People/Bo Berg.md", "---\ntype: person\n---\n# Bo\n", 1);
+    const deals = "LIST FROM #deal";
+    const v0 = engine.queryVersion(deals, "", "dql");
+    assert.equal(typeof v0, "number");
+    assert.equal(engine.query(deals, "", "dql").rows.length, 0);
+
+    // An edit that leaves the note out of FROM #deal.
+    engine.upsert("People/Bo Berg.md", "---\ntype: person\nrole: CTO\n---\n# Bo\n", 2);
+    assert.equal(engine.queryVersion(deals, "", "dql"), v0);
+
+    // The tag brings it in.
+    engine.upsert("People/Bo Berg.md", "---\ntype: person\n---\n# Bo\n\nRenewal #deal\n", 3);
+    assert.notEqual(engine.queryVersion(deals, "", "dql"), v0);
+    assert.equal(engine.query(deals, "", "dql").rows.length, 1);
+
+    assert.throws(() => engine.queryVersion(deals, "", "bogus"), { name: "VaultcrmError", code: "bad_request" });
+  } finally {
+    engine.dispose();
+  }
+});
+
 test("upsertMany loads a batch in one call", async () => {
   const engine = await createEngine();
   try {

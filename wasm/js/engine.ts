@@ -34,6 +34,7 @@ import {
   type PanelVersion,
   type QueryFormat,
   type QueryResult,
+  type QueryVersion,
   type RemoveResult,
   type RenameResult,
   type SchemaSettings,
@@ -286,6 +287,17 @@ export class Engine {
    */
   query(source: string, originPath: string, format: QueryFormat = ""): QueryResult {
     return this.call((raw) => raw.queryBytes(source, originPath, format));
+  }
+
+  /**
+   * A number that moves whenever the answer of query(source, originPath,
+   * format) may have changed, as panelVersion() does for panels: a query
+   * block that keeps the version it rendered skips a re-render when it did
+   * not move (an edit of a note the query does not read). A failed query
+   * has a version too; bad format options throw "bad_request".
+   */
+  queryVersion(source: string, originPath: string, format: QueryFormat = ""): number {
+    return this.call<QueryVersion>((raw) => raw.queryVersionBytes(source, originPath, format)).version;
   }
 
   /** Duplicate contacts and entries across the vault. */

@@ -38,6 +38,7 @@ export interface RawEngine {
   panelVersionBytes(path: string): number;
   /** format: "dql" | "tasks" | "" (detect). */
   queryBytes(source: string, originPath: string, format: string): number;
+  queryVersionBytes(source: string, originPath: string, format: string): number;
   dedupBytes(optionsJson: string): number;
   mergePlanBytes(requestJson: string): number;
   missingTextsBytes(): number;

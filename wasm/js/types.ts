@@ -482,6 +482,11 @@ export interface PanelVersion {
   version: number;
 }
 
+/** engine.queryVersion() */
+export interface QueryVersion {
+  version: number;
+}
+
 /** engine.rename() */
 export interface RenameResult {
   from: string;

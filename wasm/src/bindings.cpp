@@ -186,6 +186,9 @@ class EngineBinding {
   size_t queryBytes(const std::string& source, const std::string& origin_path, const std::string& format) {
     return Answer("query", [&](vaultcrm::Engine& e) { return e.query(source, origin_path, format); });
   }
+  size_t queryVersionBytes(const std::string& source, const std::string& origin_path, const std::string& format) {
+    return Answer("queryVersion", [&](vaultcrm::Engine& e) { return e.queryVersion(source, origin_path, format); });
+  }
   size_t dedupBytes(const std::string& options_json) {
     return Answer("dedup", [&](vaultcrm::Engine& e) { return e.dedup(options_json); });
   }
@@ -302,6 +305,7 @@ EMSCRIPTEN_BINDINGS(vaultcrm) {
       .function("panelBytes", &EngineBinding::panelBytes)
       .function("panelVersionBytes", &EngineBinding::panelVersionBytes)
       .function("queryBytes", &EngineBinding::queryBytes)
+      .function("queryVersionBytes", &EngineBinding::queryVersionBytes)
       .function("dedupBytes", &EngineBinding::dedupBytes)
       .function("mergePlanBytes", &EngineBinding::mergePlanBytes)
       .function("missingTextsBytes", &EngineBinding::missingTextsBytes)

@@ -70,6 +70,11 @@ class Engine {
   // "query_syntax","message":..,"line":..,"column":..}}. Implemented in
   // core/src/engine/engine_query.cpp.
   std::string query(std::string_view source, std::string_view origin_path, std::string_view format = "") const;
+  // {"version":N} for the same arguments: N moves when the answer may have
+  // changed since the last query() or queryVersion() of them, as
+  // panelVersion's does. The engine keeps the last answers (and runs the
+  // query when its answer is not kept); a failed query has a version too.
+  std::string queryVersion(std::string_view source, std::string_view origin_path, std::string_view format = "") const;
   // Duplicate contacts and entries (docs/json-api.md "DedupReport"); options
   // is a JSON object (may be "{}"). Implemented in engine_dedup.cpp.
   std::string dedup(std::string_view options_json) const;

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -160,6 +161,34 @@ class QueryCache {
   std::unique_ptr<Data> data_;
 };
 
+// What one run() read, for a host that keeps answers and asks again after
+// every change in the vault (the engine, for the editor's query blocks):
+// most edits touch no note a given query reads. changed() false means the
+// answer would be the same now; true may be a false alarm.
+struct Reads {
+  uint64_t vault_generation = 0;
+  // Read what the lists below do not cover: entity tables (the graph),
+  // backlinks (every other note's links), or the query failed while it
+  // ran. Any change in the vault counts.
+  bool any_change = false;
+  // Read the time of day (`now`): every check counts as a change.
+  bool time_of_day = false;
+  // Every note of the vault was a candidate (no FROM): any edit counts.
+  bool all_notes = false;
+  // Read today's date from the system clock (Options::now empty): the
+  // answer holds until the day (UTC, as the evaluator counts days) ends.
+  bool today = false;
+  int64_t day = 0;  // days since 1970-01-01
+  // The notes read, by address (an edit keeps a note's address; a note
+  // that comes or goes is a change anyway), in no order.
+  std::vector<const parse::Note*> notes;
+  // Whether a note the run did not read would be read now: an edit can
+  // bring a note into a FROM #tag, or give it its first task. Unset: never.
+  std::function<bool(const index::Vault&, const parse::Note&)> would_read;
+
+  bool changed(const index::Vault& vault) const;
+};
+
 struct Options {
   Language language = Language::Detect;
   std::string origin_path;  // the note holding the query ([[]] and `this`)
@@ -181,6 +210,8 @@ struct Options {
   // still counts the whole answer. page_size 0 = the whole answer.
   size_t page_offset = 0;
   size_t page_size = 0;
+  // When set, run() writes there what the answer was computed from.
+  Reads* reads = nullptr;
 };
 
 // "dql" when the first instruction is TABLE / LIST / TASK / CALENDAR, else "tasks".

@@ -29,6 +29,7 @@ class Engine::Impl {
   void mark_graph_stale() {
     graph_stale_ = true;
     panels.clear();
+    queries.clear();
   }
   // Incremental updates; a stale graph waits for its rebuild instead.
   void graph_upsert(std::string_view path) {
@@ -72,9 +73,26 @@ class Engine::Impl {
   // with the same version). nullptr when there is no such note.
   CachedPanel* current_panel(std::string_view path, bool with_json) const;
 
+  // The last query answers, newest first, the same way: each query block
+  // of the editor asks again after every change in the vault.
+  struct CachedQuery {
+    std::string key;  // source, origin and options, NUL-separated
+    query::Reads read;
+    std::string json;  // the answer's envelope; "" once query() took it
+    uint64_t version = 0;
+  };
+  static constexpr size_t kCachedQueries = 16;
+  mutable std::vector<CachedQuery> queries;
+  mutable uint64_t last_query_version = 0;
+  // The answer of `source` as now, like current_panel(); `opt` as
+  // Engine::query read it from its arguments.
+  CachedQuery* current_query(std::string_view source, const query::Options& opt, std::string key,
+                             bool with_json) const;
+
   void set_schema(schema::Schema s) {
     entity_cache.clear();
     panels.clear();
+    queries.clear();
     schema = s;
     if (graph_stale_) graph_ = graph::Graph(std::move(s));
     else graph_.set_schema(vault, std::move(s));

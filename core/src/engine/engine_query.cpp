@@ -7,6 +7,9 @@
 // answers only those rows, or tasks, of the answer, with "total" counting all).
 // A bad query is {"ok":false,"error":{"code":"query_syntax"|"query_eval",
 // "message":"expected a field after SORT at 3:6","line":3,"column":6}}.
+#include <algorithm>
+#include <utility>
+
 #include <nlohmann/json.hpp>
 
 #include "engine_impl.h"
@@ -15,42 +18,98 @@
 
 namespace vaultcrm {
 
+namespace {
+
+// Engine::query's origin and format as query::Options; "" when they are
+// good, else the error envelope to answer.
+std::string read_options(std::string_view origin_path, std::string_view format, query::Options& opt) {
+  opt.origin_path = std::string(origin_path);
+  std::string fmt(format);
+  if (!fmt.empty() && fmt.front() == '{') {
+    auto j = nlohmann::json::parse(fmt, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) return json::error("bad_request", "format options must be a JSON object");
+    fmt = j.value("format", std::string());
+    opt.now = j.value("now", std::string());
+    std::string tf = j.value("taskFormat", std::string("both"));
+    if (tf == "emoji") opt.task_format = query::TaskFormat::Emoji;
+    else if (tf == "dataview") opt.task_format = query::TaskFormat::Dataview;
+    else if (tf != "both") return json::error("bad_request", "taskFormat must be \"emoji\", \"dataview\" or \"both\"");
+    if (j.contains("page")) {
+      const auto& page = j["page"];
+      auto count = [&](const char* key, size_t& to) {
+        if (!page.contains(key)) return true;
+        const auto& v = page[key];
+        if (!v.is_number_unsigned()) return false;
+        to = v.get<size_t>();
+        return true;
+      };
+      if (!page.is_object() || !count("offset", opt.page_offset) || !count("size", opt.page_size))
+        return json::error("bad_request", "page must be {\"offset\": n, \"size\": n} with whole numbers >= 0");
+    }
+  }
+  if (fmt == "dql") opt.language = query::Language::Dql;
+  else if (fmt == "tasks") opt.language = query::Language::Tasks;
+  else if (!fmt.empty() && fmt != "detect")
+    return json::error("bad_request", "format must be \"dql\", \"tasks\" or \"\" (detect), got \"" + fmt + "\"");
+  return {};
+}
+
+std::string query_key(std::string_view source, std::string_view origin_path, std::string_view format) {
+  std::string key;
+  key.reserve(source.size() + origin_path.size() + format.size() + 2);
+  key.append(source).append(1, '\0').append(origin_path).append(1, '\0').append(format);
+  return key;
+}
+
+}  // namespace
+
+Engine::Impl::CachedQuery* Engine::Impl::current_query(std::string_view source, const query::Options& options,
+                                                        std::string key, bool with_json) const {
+  auto kept = std::find_if(queries.begin(), queries.end(), [&](const CachedQuery& c) { return c.key == key; });
+  uint64_t version = 0;
+  if (kept != queries.end()) {
+    if (!kept->read.changed(vault)) {
+      // As current_panel: the next check starts from here.
+      kept->read.vault_generation = vault.generation();
+      if (!with_json || !kept->json.empty()) {
+        std::rotate(queries.begin(), kept, kept + 1);
+        return &queries.front();
+      }
+      version = kept->version;  // the same answer, run again for its JSON
+    }
+    queries.erase(kept);
+  }
+  CachedQuery fresh;
+  query::Options opt = options;
+  opt.graph = &graph();
+  opt.entity_cache = &entity_cache;
+  opt.query_cache = &query_cache;
+  opt.reads = &fresh.read;
+  fresh.json = query::to_json(query::run(vault, source, opt));
+  fresh.key = std::move(key);
+  fresh.version = version ? version : ++last_query_version;
+  if (queries.size() >= kCachedQueries) queries.pop_back();
+  queries.insert(queries.begin(), std::move(fresh));
+  return &queries.front();
+}
+
 std::string Engine::query(std::string_view source, std::string_view origin_path, std::string_view format) const {
   return json::guarded([&] {
     query::Options opt;
-    opt.origin_path = std::string(origin_path);
-    opt.graph = &impl_->graph();
-    opt.entity_cache = &impl_->entity_cache;
-    opt.query_cache = &impl_->query_cache;
-    std::string fmt(format);
-    if (!fmt.empty() && fmt.front() == '{') {
-      auto j = nlohmann::json::parse(fmt, nullptr, false);
-      if (j.is_discarded() || !j.is_object()) return json::error("bad_request", "format options must be a JSON object");
-      fmt = j.value("format", std::string());
-      opt.now = j.value("now", std::string());
-      std::string tf = j.value("taskFormat", std::string("both"));
-      if (tf == "emoji") opt.task_format = query::TaskFormat::Emoji;
-      else if (tf == "dataview") opt.task_format = query::TaskFormat::Dataview;
-      else if (tf != "both") return json::error("bad_request", "taskFormat must be \"emoji\", \"dataview\" or \"both\"");
-      if (j.contains("page")) {
-        const auto& page = j["page"];
-        auto count = [&](const char* key, size_t& to) {
-          if (!page.contains(key)) return true;
-          const auto& v = page[key];
-          if (!v.is_number_unsigned()) return false;
-          to = v.get<size_t>();
-          return true;
-        };
-        if (!page.is_object() || !count("offset", opt.page_offset) || !count("size", opt.page_size))
-          return json::error("bad_request", "page must be {\"offset\": n, \"size\": n} with whole numbers >= 0");
-      }
-    }
-    if (fmt == "dql") opt.language = query::Language::Dql;
-    else if (fmt == "tasks") opt.language = query::Language::Tasks;
-    else if (!fmt.empty() && fmt != "detect")
-      return json::error("bad_request", "format must be \"dql\", \"tasks\" or \"\" (detect), got \"" + fmt + "\"");
-    auto outcome = query::run(impl_->vault, source, opt);
-    return query::to_json(outcome);
+    if (std::string bad = read_options(origin_path, format, opt); !bad.empty()) return bad;
+    Impl::CachedQuery* q = impl_->current_query(source, opt, query_key(source, origin_path, format), true);
+    // Handed over, as Engine::panel does: a query block asks for the answer
+    // once per version.
+    return std::exchange(q->json, std::string());
+  });
+}
+
+std::string Engine::queryVersion(std::string_view source, std::string_view origin_path, std::string_view format) const {
+  return json::guarded([&] {
+    query::Options opt;
+    if (std::string bad = read_options(origin_path, format, opt); !bad.empty()) return bad;
+    const Impl::CachedQuery* q = impl_->current_query(source, opt, query_key(source, origin_path, format), false);
+    return json::ok({{"version", q->version}});
   });
 }
 

@@ -72,6 +72,7 @@ PathSet eval_source(const Ctx& ctx, const Source& s) {
       std::string target = resolve_target(ctx, s.text, s);
       const auto* n = target.empty() ? nullptr : ctx.vault->find(target);
       if (!n) return {};
+      read_note(ctx, n);  // its links are the source
       std::vector<std::string> paths;
       for (const auto& l : n->links)
         if (auto r = ctx.vault->resolve(l.target, n->path)) paths.push_back(*r);
@@ -184,6 +185,12 @@ void bind_cache(DqlQuery& q, const Ctx& ctx) {
   }
 }
 
+bool source_holds(const Ctx& ctx, const Source* from, const parse::Note& note) {
+  if (!from) return true;
+  const PathSet pages = eval_source(ctx, *from);
+  return std::binary_search(pages.begin(), pages.end(), &note, by_path);
+}
+
 Result exec_dql(const DqlQuery& q, const Ctx& ctx) {
   Result res;
   res.language = "dql";
@@ -196,11 +203,16 @@ Result exec_dql(const DqlQuery& q, const Ctx& ctx) {
       throw QueryFailure{"query_syntax", "TASK queries need note sources, not '" + q.from->text + "' at " +
                                              std::to_string(q.from->pos.line) + ":" + std::to_string(q.from->pos.column),
                          q.from->pos};
+    read_any_change(ctx);  // the graph's entities
     auto objects = entity_objects(ctx, q.from->text);
     rows.reserve(objects.size());
     for (auto& o : objects) rows.push_back(Row{nullptr, nullptr, std::move(o)});
   } else {
     PathSet pages = q.from ? eval_source(ctx, *q.from) : all_notes(ctx);
+    if (ctx.reads) {
+      if (q.from) ctx.reads->notes.insert(ctx.reads->notes.end(), pages.begin(), pages.end());
+      else ctx.reads->all_notes = true;
+    }
     if (q.type == DqlQuery::Type::Task) {
       for (const auto* n : pages)
         for (const auto& t : n->tasks) rows.push_back(Row{n, &t, nullptr});

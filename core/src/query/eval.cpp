@@ -271,6 +271,7 @@ Val file_field(const Ctx& ctx, const parse::Note& n, std::string_view f) {
     return Val::make_list(std::move(out));
   }
   if (f == "inlinks") {
+    read_any_change(ctx);  // other notes' links
     List out;
     for (const auto& p : ctx.vault->backlinks(n.path, true)) out.push_back(Val::make_link(p));
     return Val::make_list(std::move(out));
@@ -565,7 +566,10 @@ Val lookup(const Env& env, std::string_view name) {
   if (lookup_scope(env.scope, name, v)) return v;
   const Ctx& ctx = *env.ctx;
   if (name == "this") {
-    if (const auto* n = ctx.vault->find(ctx.origin)) return page_object(ctx, *n);
+    if (const auto* n = ctx.vault->find(ctx.origin)) {
+      read_note(ctx, n);
+      return page_object(ctx, *n);
+    }
     return Val::make_object({});
   }
   const Row& r = *env.row;
@@ -957,7 +961,10 @@ Val f_date(const FnCall& c, Args& a) {
     std::string s = trim(v.s);
     std::string l = lower_utf8(s);
     double kw = date_keyword(l, c.ctx().now);
-    if (!std::isnan(kw)) return Val::date(kw);
+    if (!std::isnan(kw)) {
+      read_clock(c.ctx(), l);
+      return Val::date(kw);
+    }
     if (parse_date(s, ms)) return Val::date(ms);
     return Val::null();
   }
@@ -1418,9 +1425,22 @@ Val link_to(const Ctx& ctx, std::string_view target, std::string_view from_path,
 }
 
 const parse::Note* note_of_link(const Ctx& ctx, const Val& link) {
-  if (const auto* n = ctx.vault->find(link.s)) return n;
-  if (auto r = ctx.vault->resolve(link.s, ctx.origin)) return ctx.vault->find(*r);
-  return nullptr;
+  const parse::Note* n = ctx.vault->find(link.s);
+  if (!n)
+    if (auto r = ctx.vault->resolve(link.s, ctx.origin)) n = ctx.vault->find(*r);
+  read_note(ctx, n);
+  return n;
+}
+
+void read_clock(const Ctx& ctx, std::string_view keyword) {
+  // A fixed Options::now gives the same date every run.
+  if (!ctx.reads || !ctx.opt || !ctx.opt->now.empty()) return;
+  if (keyword == "now") {
+    ctx.reads->time_of_day = true;
+    return;
+  }
+  ctx.reads->today = true;
+  ctx.reads->day = static_cast<int64_t>(std::floor(ctx.now / kMsPerDay));
 }
 
 Val materialize(const Val& v) {
@@ -1601,7 +1621,9 @@ void fold_constants(Expr& e, const Ctx& ctx) {
 Val eval(const Expr& e, const Env& env) {
   switch (e.k) {
     case Expr::K::Literal: return e.lit;
-    case Expr::K::DateKw: return Val::date(date_keyword(e.name, env.ctx->now));
+    case Expr::K::DateKw:
+      read_clock(*env.ctx, e.name);
+      return Val::date(date_keyword(e.name, env.ctx->now));
     case Expr::K::LinkLit: {
       std::string s = (e.lit.b ? "![[" : "[[") + e.name + "]]";
       Val l = link_from_text(*env.ctx, s, env.ctx->origin);

@@ -22,7 +22,20 @@ struct Ctx {
   // Values read from the notes, kept between queries (Options::query_cache
   // for this vault); nullptr: read per query, as the plain evaluation does.
   QueryCache::Data* cache = nullptr;
+  // Options::reads: what the run read, for hosts that keep answers.
+  Reads* reads = nullptr;
 };
+
+// Records for Options::reads that the run read `n` (a note other than a
+// candidate row's: a linked note, `this`), the whole vault's state, or
+// the date (`now` keyword: the time of day, which no day covers).
+inline void read_note(const Ctx& ctx, const parse::Note* n) {
+  if (ctx.reads && n) ctx.reads->notes.push_back(n);
+}
+inline void read_any_change(const Ctx& ctx) {
+  if (ctx.reads) ctx.reads->any_change = true;
+}
+void read_clock(const Ctx& ctx, std::string_view keyword);
 
 // One row of a query: a page, a task of a page, or a computed object (after
 // FLATTEN / GROUP BY, or an entity); `extra` members shadow the page's fields.

@@ -15,6 +15,10 @@ void fold_constants(DqlQuery& q, const Ctx& ctx);
 // bind_cache() over every expression, when the query runs with a cache.
 void bind_cache(DqlQuery& q, const Ctx& ctx);
 
+// Whether `note` is among the pages of FROM `from` (nullptr: every note) in
+// the vault as it is now. Throws QueryFailure as exec_dql does.
+bool source_holds(const Ctx& ctx, const Source* from, const parse::Note& note);
+
 // Both throw QueryFailure for user errors.
 Result exec_dql(const DqlQuery& q, const Ctx& ctx);
 Result exec_tasks(std::string_view source, const Ctx& ctx);

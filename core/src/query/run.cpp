@@ -65,6 +65,11 @@ Outcome run(const index::Vault& vault, std::string_view source, const Options& o
     ctx.now = parse_now(options.now);
     ctx.regex = &regex;
     if (options.query_cache && !detail::plain_evaluation()) ctx.cache = &options.query_cache->for_vault(vault);
+    if (options.reads) {
+      *options.reads = Reads{};
+      options.reads->vault_generation = vault.generation();
+      ctx.reads = options.reads;
+    }
     Language lang = options.language == Language::Detect ? detect(source) : options.language;
     if (lang == Language::Dql) {
       DqlQuery q = parse_dql(source);
@@ -72,21 +77,62 @@ Outcome run(const index::Vault& vault, std::string_view source, const Options& o
       bind_cache(q, ctx);
       o.result = exec_dql(q, ctx);
       if (o.result.type == "task") page_tasks(o.result, options);
+      if (Reads* r = options.reads; r && q.from) {
+        // A note enters FROM #tag or FROM [[X]] by an edit of its own.
+        std::shared_ptr<const Source> from(std::move(q.from));
+        r->would_read = [from, origin = ctx.origin](const index::Vault& v, const parse::Note& n) {
+          Ctx now;
+          now.vault = &v;
+          now.origin = origin;
+          return source_holds(now, from.get(), n);
+        };
+      }
     } else {
       o.result = exec_tasks(source, ctx);
       page_tasks(o.result, options);
+      if (Reads* r = options.reads) {
+        // Tasks read every task of the vault, and dates relative to today
+        // (urgency too): the notes with tasks, and a note's first task.
+        for (const auto& kv : vault.notes())
+          if (!kv.second.tasks.empty()) r->notes.push_back(&kv.second);
+        r->would_read = [](const index::Vault&, const parse::Note& n) { return !n.tasks.empty(); };
+        read_clock(ctx, "today");
+      }
     }
     o.ok = true;
   } catch (const QueryFailure& f) {
     o.ok = false;
     o.result = Result{};
     o.error = Error{f.code, f.message, f.pos.line, f.pos.column};
+    // A syntax error stands whatever the vault holds; an error while it ran may not.
+    if (options.reads && f.code != "query_syntax") options.reads->any_change = true;
   } catch (const std::exception& e) {
     o.ok = false;
     o.result = Result{};
     o.error = Error{"query_eval", e.what(), 0, 0};
+    if (options.reads) options.reads->any_change = true;
   }
   return o;
+}
+
+bool Reads::changed(const index::Vault& vault) const {
+  if (time_of_day) return true;
+  if (today && static_cast<int64_t>(std::floor(parse_now("") / kMsPerDay)) != day) return true;
+  std::vector<index::Vault::Change> log;
+  if (!vault.changes_since(vault_generation, log)) return true;
+  if (any_change && !log.empty()) return true;
+  // A note that came or went changes where links resolve, and which notes
+  // a folder or tag holds; only then can a kept address be gone.
+  for (const auto& c : log)
+    if (c.kind != index::Vault::Change::Kind::Edited) return true;
+  for (const auto& c : log) {
+    const parse::Note* n = vault.find(c.path);
+    // A scan, not a search: a check sees an edit or two, and sorting the
+    // thousands of pages of a FROM "folder" at each run would cost more.
+    if (!n || all_notes || std::find(notes.begin(), notes.end(), n) != notes.end()) return true;
+    if (would_read && would_read(vault, *n)) return true;
+  }
+  return false;
 }
 
 }  // namespace vaultcrm::query

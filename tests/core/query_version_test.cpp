@@ -1,0 +1,270 @@
+// Query answers the engine keeps (Engine::queryVersion, query::Reads): an
+// editor's query block asks again after every change in the vault, and the
+// engine answers from what it kept while nothing the query read changed.
+// A kept answer must always be the answer a fresh engine gives.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "engine/engine_impl.h"
+#include "vaultcrm/engine.h"
+
+namespace {
+
+std::unique_ptr<vaultcrm::Engine> fresh_copy(const vaultcrm::Engine& engine) {
+  auto fresh = std::make_unique<vaultcrm::Engine>();
+  const auto& vault = engine.impl().vault;
+  fresh->batchBegin(vault.size());
+  for (const auto& [path, note] : vault.notes()) {
+    auto text = vault.text(path);
+    fresh->batchAdd(path, text ? std::string(*text) : std::string(), note.mtime);
+  }
+  (void)fresh->batchEnd();
+  return fresh;
+}
+
+struct Asked {
+  std::string source;
+  std::string format;  // Engine::query's third argument
+};
+
+// Every way a query reads the vault: a folder, a tag (an edit can bring a
+// note in), links to and from a note, backlinks of each row, a linked
+// note's field, `this`, tasks (DQL and Tasks), every note, entities, a
+// fixed date, and a syntax error.
+const std::vector<Asked>& asked() {
+  static const std::vector<Asked> queries = {
+      {"TABLE date, account FROM \"Meetings\" WHERE account = [[Acme]] SORT date DESC", "dql"},
+      {"LIST FROM #deal SORT file.name", "dql"},
+      {"LIST FROM [[Acme]]", "dql"},
+      {"LIST FROM outgoing([[Acme]])", "dql"},
+      {"TABLE file.inlinks FROM \"People\"", "dql"},
+      {"TABLE account.status AS \"Account status\" FROM \"Meetings\"", "dql"},
+      {"TABLE this.status FROM \"Projects\"", "dql"},
+      {"TASK FROM \"Meetings\" WHERE !completed", "dql"},
+      {"TABLE role FROM \"People\" WHERE company = [[Acme]] SORT file.name LIMIT 2", "dql"},
+      {"LIST WHERE status = \"Active\"", "dql"},
+      {"LIST FROM \"Meetings\" OR #deal WHERE date < date(today)", R"({"format":"dql","now":"2025-06-01"})"},
+      {"TABLE name FROM people", "dql"},
+      {"not done\nsort by due", "tasks"},
+      {"path includes Meetings\ndue before 2025-07-01", "tasks"},
+      {"TABLE FROM WHERE", "dql"},
+  };
+  return queries;
+}
+
+// Random edits, new notes, removals and renames; after each step every
+// query is asked as a query block asks: queryVersion(), and query() only
+// when the version moved. The answer on screen (the last one query() gave)
+// must then be a fresh engine's answer. Returns how many answers stayed on
+// screen because the version stood still.
+size_t random_query_changes(unsigned seed) {
+  std::mt19937 rng(seed);
+  auto pick = [&](const std::vector<std::string>& from) { return from[rng() % from.size()]; };
+  const std::vector<std::string> people = {"Ana Lima", "Bo Berg", "Qi Ke", "Jürgen Weiß"};
+  const std::vector<std::string> accounts = {"Acme", "Globex", "Initech"};
+  const std::vector<std::string> meetings = {"2025-03-01 - Sync", "2025-06-10 - Review", "Kickoff", "2025-08-02 - QBR"};
+  const std::vector<std::string> projects = {"Apollo", "Nebula"};
+  const std::vector<std::string> dates = {"2025-01-05", "2025-06-10", "2025-12-31"};
+  auto maybe_tag = [&] { return rng() % 3 == 0 ? std::string(" #deal") : rng() % 5 == 0 ? " #deal/renewal" : ""; };
+  auto person_note = [&] {
+    std::string t = "---\ntype: person\n";
+    if (rng() % 3) t += "company: \"[[" + pick(accounts) + "]]\"\n";
+    if (rng() % 2) t += "role: " + pick({"CTO", "Buyer", "Architect"}) + "\n";
+    t += "---\n# Person\n\nWorks with [[" + pick(people) + "]]." + maybe_tag() + "\n";
+    if (rng() % 4 == 0) t += "- [ ] call back 📅 " + pick(dates) + "\n";
+    return t;
+  };
+  auto account_note = [&] {
+    std::string t = "---\ntype: customer\nstatus: " + pick({"Active", "Churned", "Prospect"}) + "\n---\n## Key Contacts\n";
+    for (unsigned i = rng() % 3; i > 0; --i) t += "- [[" + pick(people) + "]]\n";
+    t += "\n## Recent Context\n- met [[" + pick(meetings) + "]]" + maybe_tag() + "\n";
+    if (rng() % 2) t += "\n## Projects\n- [[" + pick(projects) + "]]\n";
+    return t;
+  };
+  auto meeting_note = [&] {
+    std::string t = "---\ntype: meeting\n";
+    if (rng() % 4) t += "date: " + pick(dates) + "\n";
+    if (rng() % 4) t += "account: \"[[" + pick(accounts) + "]]\"\n";
+    t += "---\n## Attendees\n- [[" + pick(people) + "]]" + maybe_tag() + "\n\n## Actions\n";
+    for (unsigned i = rng() % 3; i > 0; --i)
+      t += std::string("- [") + (rng() % 3 ? " " : "x") + "] follow up 📅 " + pick(dates) + "\n";
+    return t;
+  };
+  auto project_note = [&] {
+    return "---\ntype: project\nstatus: " + pick({"Active", "Done"}) + "\naccount: \"[[" + pick(accounts) +
+           "]]\"\n---\n# P" + maybe_tag() + "\n";
+  };
+  auto random_path = [&] {
+    switch (rng() % 5) {
+      case 0: return "People/" + pick(people) + ".md";
+      case 1: return "Customers/" + pick(accounts) + ".md";
+      case 2: return "Meetings/" + pick(meetings) + ".md";
+      case 3: return "Projects/" + pick(projects) + ".md";
+      default: return "Archive/" + pick(accounts) + ".md";
+    }
+  };
+  auto text_for = [&](const std::string& path) {
+    if (path.rfind("People/", 0) == 0) return person_note();
+    if (path.rfind("Customers/", 0) == 0) return account_note();
+    if (path.rfind("Meetings/", 0) == 0) return meeting_note();
+    if (path.rfind("Projects/", 0) == 0) return project_note();
+    return rng() % 2 ? account_note() : person_note();
+  };
+  auto existing = [](const vaultcrm::Engine& e) {
+    std::vector<std::string> paths;
+    for (const auto& [p, n] : e.impl().vault.notes()) paths.push_back(p);
+    return paths;
+  };
+
+  const std::string origin = "Customers/Acme.md";
+  std::map<size_t, std::string> versions, shown;
+  size_t unchanged = 0;
+  vaultcrm::Engine engine;
+  for (int i = 0; i < 16; ++i) {
+    std::string p = random_path();
+    (void)engine.upsert(p, text_for(p), 0);
+  }
+  for (int step = 0; step < 200; ++step) {
+    std::string did;
+    for (unsigned k = 1 + (rng() % 4 == 0 ? rng() % 3 : 0); k > 0; --k) {
+      auto paths = existing(engine);
+      const unsigned op = rng() % 12;
+      if (op < 7 && !paths.empty()) {
+        std::string p = pick(paths);
+        (void)engine.upsert(p, text_for(p), step);
+        did += " edit " + p;
+      } else if (op < 9 || paths.empty()) {
+        std::string p = random_path();
+        (void)engine.upsert(p, text_for(p), step);
+        did += " upsert " + p;
+      } else if (op < 10) {
+        std::string p = pick(paths);
+        (void)engine.remove(p);
+        did += " remove " + p;
+      } else {
+        std::string from = pick(paths), to = rng() % 3 == 0 ? pick(paths) : random_path();
+        (void)engine.rename(from, to);
+        did += " rename " + from + " -> " + to;
+      }
+    }
+    auto fresh = fresh_copy(engine);
+    for (size_t q = 0; q < asked().size(); ++q) {
+      const Asked& a = asked()[q];
+      const std::string version = engine.queryVersion(a.source, origin, a.format);
+      EXPECT_NE(version.find("\"version\":"), std::string::npos) << version;
+      if (auto v = versions.find(q); v != versions.end() && v->second == version) ++unchanged;
+      else shown[q] = engine.query(a.source, origin, a.format);
+      versions[q] = version;
+      EXPECT_EQ(shown[q], fresh->query(a.source, origin, a.format))
+          << "step " << step << ":" << did << "\nquery " << a.source;
+      if (::testing::Test::HasFailure()) return unchanged;
+    }
+  }
+  return unchanged;
+}
+
+TEST(QueryFollowsChanges, KeptAnswersStayAFreshEnginesAnswers) {
+  size_t unchanged = 0;
+  for (unsigned seed : {20261127u, 7u, 31u}) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    unchanged += random_query_changes(seed);
+    if (HasFailure()) return;
+  }
+  // Not a vacuous check: many of those answers were kept ones.
+  EXPECT_GT(unchanged, 1000u);
+}
+
+std::string version_of(const vaultcrm::Engine& engine, const std::string& source, const std::string& format = "dql") {
+  std::string answer = engine.queryVersion(source, "Customers/Acme.md", format);
+  size_t at = answer.find("\"version\":");
+  return at == std::string::npos ? answer : answer.substr(at);
+}
+
+// The version moves with the notes a query reads, and with the notes an
+// edit brings into it; edits elsewhere leave it.
+TEST(QueryVersion, MovesWithTheNotesTheQueryReadsAndNotWithEditsElsewhere) {
+  vaultcrm::Engine engine;
+  (void)engine.upsert("Customers/Acme.md", "---\ntype: customer\nstatus: Active\n---\n# Acme\n", 0);
+  (void)engine.upsert("Meetings/Sync.md", "---\ndate: 2025-03-01\naccount: \"[[Acme]]\"\n---\n- [ ] send deck\n", 0);
+  (void)engine.upsert("People/Ana Lima.md", "---\ncompany: \"[[Acme]]\"\n---\n# Ana\n", 0);
+  (void)engine.upsert("People/Bo Berg.md", "---\ncompany: \"[[Globex]]\"\n---\n# Bo\n", 0);
+
+  const std::string meetings = "TABLE date FROM \"Meetings\" WHERE account = [[Acme]]";
+  const std::string deals = "LIST FROM #deal";
+  const std::string open_tasks = "not done";
+  const std::string m0 = version_of(engine, meetings), d0 = version_of(engine, deals),
+                    t0 = version_of(engine, open_tasks, "tasks");
+
+  // A person's note: no query reads it, none of them would now.
+  (void)engine.upsert("People/Bo Berg.md", "---\ncompany: \"[[Globex]]\"\nrole: CTO\n---\n# Bo\n", 1);
+  EXPECT_EQ(version_of(engine, meetings), m0);
+  EXPECT_EQ(version_of(engine, deals), d0);
+  EXPECT_EQ(version_of(engine, open_tasks, "tasks"), t0);
+
+  // A #deal tag on it brings it into FROM #deal; a task, into the Tasks query.
+  (void)engine.upsert("People/Bo Berg.md", "---\ncompany: \"[[Globex]]\"\n---\n# Bo\n\nDeal #deal\n", 2);
+  EXPECT_EQ(version_of(engine, meetings), m0);
+  const std::string d1 = version_of(engine, deals);
+  EXPECT_NE(d1, d0);
+  EXPECT_NE(engine.query(deals, "Customers/Acme.md", "dql").find("Bo Berg"), std::string::npos);
+  EXPECT_EQ(version_of(engine, open_tasks, "tasks"), t0);
+  (void)engine.upsert("People/Ana Lima.md", "---\ncompany: \"[[Acme]]\"\n---\n# Ana\n- [ ] intro to Bo\n", 3);
+  EXPECT_NE(version_of(engine, open_tasks, "tasks"), t0);
+  EXPECT_EQ(version_of(engine, deals), d1);
+
+  // The meeting the first query lists.
+  (void)engine.upsert("Meetings/Sync.md", "---\ndate: 2025-03-02\naccount: \"[[Acme]]\"\n---\n- [ ] send deck\n", 4);
+  EXPECT_NE(version_of(engine, meetings), m0);
+
+  // A new note anywhere may be what a link names now.
+  const std::string m1 = version_of(engine, meetings);
+  (void)engine.upsert("Archive/Old.md", "# old\n", 5);
+  EXPECT_NE(version_of(engine, meetings), m1);
+}
+
+// What no list of notes covers moves the version at every check: the time
+// of day, backlinks of other notes (any note's links), entity tables.
+TEST(QueryVersion, TimeOfDayBacklinksAndEntitiesAreReadWhole) {
+  vaultcrm::Engine engine;
+  (void)engine.upsert("People/Ana Lima.md", "---\ntype: person\ncompany: \"[[Acme]]\"\n---\n# Ana\n", 0);
+  (void)engine.upsert("Customers/Acme.md", "---\ntype: customer\n---\n## Key Contacts\n- [[Ana Lima]]\n", 0);
+  const std::string now = "TABLE date(now) AS t FROM \"People\"";  // nothing changes in between
+  EXPECT_NE(version_of(engine, now), version_of(engine, now));
+  const std::string inlinks = "TABLE file.inlinks FROM \"People\"";
+  const std::string v = version_of(engine, inlinks);
+  EXPECT_EQ(version_of(engine, inlinks), v);  // nothing changed
+  (void)engine.upsert("Notes/Call.md", "Called nobody.\n", 1);
+  const std::string v1 = version_of(engine, inlinks);
+  // An edit of a note the query lists no row of, which links to a row.
+  (void)engine.upsert("Notes/Call.md", "Called [[Ana Lima]].\n", 2);
+  EXPECT_NE(version_of(engine, inlinks), v1);
+  EXPECT_NE(engine.query(inlinks, "", "dql").find("Notes/Call.md"), std::string::npos);
+  const std::string people = "TABLE name FROM people";
+  const std::string p0 = version_of(engine, people);
+  (void)engine.upsert("Notes/Call.md", "Called [[Ana Lima]] and [[Bo Berg]].\n", 3);
+  EXPECT_NE(version_of(engine, people), p0);
+  // A fixed date (the host's "now") reads no clock: edits elsewhere leave it.
+  const std::string fixed = R"({"format":"dql","now":"2025-06-01"})";
+  const std::string today = "TABLE date(today) AS d FROM \"People\"";
+  const std::string f0 = version_of(engine, today, fixed);
+  (void)engine.upsert("Notes/Call.md", "Called nobody.\n", 4);
+  EXPECT_EQ(version_of(engine, today, fixed), f0);
+}
+
+// A syntax error stands whatever the vault holds; its version stays.
+TEST(QueryVersion, ASyntaxErrorKeepsItsVersion) {
+  vaultcrm::Engine engine;
+  (void)engine.upsert("a.md", "# a\n", 0);
+  const std::string bad = "TABLE FROM WHERE";
+  const std::string v = version_of(engine, bad);
+  EXPECT_NE(engine.query(bad, "", "dql").find("query_syntax"), std::string::npos);
+  (void)engine.upsert("a.md", "# a, edited\n", 1);
+  EXPECT_EQ(version_of(engine, bad), v);
+  EXPECT_NE(engine.queryVersion(bad, "", "bogus").find("bad_request"), std::string::npos);
+}
+
+}  // namespace
