@@ -131,6 +131,10 @@ p("### Targets (issue 7), ratios pair by pair from this run");
   if (open("10k") || open("1k"))
     body.push(["6", "one account's panel open, edits anywhere: upsert + version check (+ the panel, when its version moved) p50 / p99",
       per((s) => open(s) ? `${s}: ${ms(open(s).p50_ms)} / ${ms(open(s).p99_ms)} (${open(s).moved} of ${open(s).samples} edits moved it)` : `${s}: –`), ""]);
+  const dash = (s) => get("wasm", "upsert_open_queries", s);
+  if (dash("10k") || dash("1k"))
+    body.push(["6", "a dashboard of query blocks open (target 7's six shapes, a page each), edits anywhere: upsert + each block's version check (+ its page, when its version moved) p50 / p99",
+      per((s) => dash(s) ? `${s}: ${ms(dash(s).p50_ms)} / ${ms(dash(s).p99_ms)} (${dash(s).moved} of ${dash(s).samples * dash(s).blocks} block checks moved)` : `${s}: –`), ""]);
   body.push(["6", "(the two halves, wasm) upsert alone p50 / p99 · panel + JSON alone p50 / p99", per((s) => `${s}: ${ms(up("wasm", s)?.upsert_p50_ms)} / ${ms(up("wasm", s)?.upsert_p99_ms)} · ${ms(up("wasm", s)?.panel_p50_ms)} / ${ms(up("wasm", s)?.panel_p99_ms)}`), ""]);
   body.push(["6", "(native, same edits) p50 / p99; C++ allocations per upsert / per panel", per((s) => `${s}: ${ms(up("native", s)?.p50_ms)} / ${ms(up("native", s)?.p99_ms)}; ${f1(up("native", s)?.allocs_upsert)} / ${f1(up("native", s)?.allocs_panel)} allocs`), ""]);
   if (up("wasm", "100k") && up("wasm", "10k")) {

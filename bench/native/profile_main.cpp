@@ -34,7 +34,7 @@
 //   summary VAULT          Engine::summary() of the loaded vault, once
 //   note   FILE            index::Vault::upsert of one note (e.g. the
 //                          pathological link-flood.md)
-//   engine-note FILE [new-link|new-note]
+//   engine-note FILE [new-link|new-note|copies N]
 //                          Engine::upsert of one note into an engine that
 //                          already holds it (one uncollected upsert first):
 //                          what the wasm "patho" bench row times, with the
@@ -174,7 +174,7 @@ __attribute__((noinline)) size_t profile_create(vaultcrm::Engine& engine, const 
 
 int usage() {
   std::fprintf(stderr,
-               "usage: vaultcrm_profile edit VAULT | index VAULT [shuffled|reversed] | graph VAULT | query VAULT 'QUERY' dql|tasks [warm|edit|edit-drop|rename|remove] | summary VAULT | create VAULT | note FILE | engine-note FILE [new-link|new-note] | warm VAULT SNAPSHOT\n");
+               "usage: vaultcrm_profile edit VAULT | index VAULT [shuffled|reversed] | graph VAULT | query VAULT 'QUERY' dql|tasks [warm|edit|edit-drop|rename|remove] | summary VAULT | create VAULT | note FILE | engine-note FILE [new-link|new-note|copies N] | warm VAULT SNAPSHOT\n");
   return 2;
 }
 
@@ -195,6 +195,15 @@ int main(int argc, char** argv) {
     // keys change; "new-note": it upserts the text at a second path, a note
     // the engine has not seen (the wasm patho rows time the three).
     const std::string how = argc >= 4 ? argv[3] : "";
+    // "copies N": N-1 more uncollected copies at new paths first, then the
+    // collected one; the wasm patho row's "new note" adds a copy per run.
+    if (how == "copies") {
+      const int copies = argc >= 5 ? std::atoi(argv[4]) : 2;
+      for (int i = 1; i + 1 < copies; ++i) engine.upsert("copy-" + std::to_string(i) + ".md", text, 0);
+      std::printf("engine-note (copy %d): %zu bytes\n", copies,
+                  profile_engine_note(engine, text, "last-copy.md"));
+      return 0;
+    }
     const bool new_link = how == "new-link", new_note = how == "new-note";
     std::printf("engine-note%s: %zu bytes\n", new_link ? " (a link added)" : new_note ? " (a new note)" : "",
                 profile_engine_note(engine, new_link ? text + "\n[[A note linked by the edit]]\n" : text,

@@ -4,9 +4,11 @@
 // A kept answer must always be the answer a fresh engine gives.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <map>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "engine/engine_impl.h"
@@ -220,20 +222,31 @@ TEST(QueryVersion, MovesWithTheNotesTheQueryReadsAndNotWithEditsElsewhere) {
   (void)engine.upsert("Meetings/Sync.md", "---\ndate: 2025-03-02\naccount: \"[[Acme]]\"\n---\n- [ ] send deck\n", 4);
   EXPECT_NE(version_of(engine, meetings), m0);
 
-  // A new note anywhere may be what a link names now.
+  // A note that came: the query runs again, and its answer has one row more.
   const std::string m1 = version_of(engine, meetings);
-  (void)engine.upsert("Archive/Old.md", "# old\n", 5);
+  (void)engine.upsert("Meetings/Kickoff.md", "---\ndate: 2025-01-02\naccount: \"[[Acme]]\"\n---\n# Kickoff\n", 5);
   EXPECT_NE(version_of(engine, meetings), m1);
+  // One that came and left the answer as it was: run again, same version.
+  const std::string m2 = version_of(engine, meetings);
+  (void)engine.upsert("Archive/Old.md", "# old\n", 6);
+  EXPECT_EQ(version_of(engine, meetings), m2);
+  // So does an edit of a listed meeting that changes nothing it shows.
+  (void)engine.upsert("Meetings/Kickoff.md", "---\ndate: 2025-01-02\naccount: \"[[Acme]]\"\n---\n# Kickoff\n\nAgenda.\n", 7);
+  EXPECT_EQ(version_of(engine, meetings), m2);
 }
 
-// What no list of notes covers moves the version at every check: the time
-// of day, backlinks of other notes (any note's links), entity tables.
+// What no list of notes covers runs the query again at every change, or
+// every check: backlinks of other notes (any note's links), entity tables,
+// the time of day.
 TEST(QueryVersion, TimeOfDayBacklinksAndEntitiesAreReadWhole) {
   vaultcrm::Engine engine;
   (void)engine.upsert("People/Ana Lima.md", "---\ntype: person\ncompany: \"[[Acme]]\"\n---\n# Ana\n", 0);
   (void)engine.upsert("Customers/Acme.md", "---\ntype: customer\n---\n## Key Contacts\n- [[Ana Lima]]\n", 0);
-  const std::string now = "TABLE date(now) AS t FROM \"People\"";  // nothing changes in between
-  EXPECT_NE(version_of(engine, now), version_of(engine, now));
+  // date(now) is run again at every check: its answer moves with the clock.
+  const std::string now = "TABLE date(now) AS t FROM \"People\"";
+  const std::string n0 = version_of(engine, now);
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_NE(version_of(engine, now), n0);
   const std::string inlinks = "TABLE file.inlinks FROM \"People\"";
   const std::string v = version_of(engine, inlinks);
   EXPECT_EQ(version_of(engine, inlinks), v);  // nothing changed
@@ -245,8 +258,10 @@ TEST(QueryVersion, TimeOfDayBacklinksAndEntitiesAreReadWhole) {
   EXPECT_NE(engine.query(inlinks, "", "dql").find("Notes/Call.md"), std::string::npos);
   const std::string people = "TABLE name FROM people";
   const std::string p0 = version_of(engine, people);
-  (void)engine.upsert("Notes/Call.md", "Called [[Ana Lima]] and [[Bo Berg]].\n", 3);
+  // The account's note: entity tables read every note.
+  (void)engine.upsert("Customers/Acme.md", "---\ntype: customer\n---\n## Key Contacts\n- [[Ana Lima]]\n- Bo Berg\n", 3);
   EXPECT_NE(version_of(engine, people), p0);
+  EXPECT_NE(engine.query(people, "", "dql").find("Bo Berg"), std::string::npos);
   // A fixed date (the host's "now") reads no clock: edits elsewhere leave it.
   const std::string fixed = R"({"format":"dql","now":"2025-06-01"})";
   const std::string today = "TABLE date(today) AS d FROM \"People\"";

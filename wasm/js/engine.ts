@@ -271,10 +271,11 @@ export class Engine {
   }
 
   /**
-   * A number that moves whenever the panel of `path` may have changed: a
-   * host that keeps the version it rendered skips a re-render when it did
-   * not move (most edits elsewhere in the vault). The panel is rebuilt when
-   * it may have changed, and kept for panel(). Throws "not_found".
+   * A number that moves when the panel of `path` changed: a host that keeps
+   * the version it rendered skips a re-render when it did not move (most
+   * edits elsewhere in the vault). The panel is rebuilt when something it
+   * shows may have changed (the same panel keeps its version), and kept for
+   * panel(). Throws "not_found".
    */
   panelVersion(path: string): number {
     return this.call<PanelVersion>((raw) => raw.panelVersionBytes(path)).version;
@@ -290,11 +291,11 @@ export class Engine {
   }
 
   /**
-   * A number that moves whenever the answer of query(source, originPath,
-   * format) may have changed, as panelVersion() does for panels: a query
-   * block that keeps the version it rendered skips a re-render when it did
-   * not move (an edit of a note the query does not read). A failed query
-   * has a version too; bad format options throw "bad_request".
+   * A number that moves when the answer of query(source, originPath,
+   * format) changed, as panelVersion() does for panels: a query block that
+   * keeps the version it rendered skips a re-render when it did not move.
+   * The query runs again only when a note it reads may have changed. A
+   * failed query has a version too; bad format options throw "bad_request".
    */
   queryVersion(source: string, originPath: string, format: QueryFormat = ""): number {
     return this.call<QueryVersion>((raw) => raw.queryVersionBytes(source, originPath, format)).version;

@@ -63,6 +63,7 @@ class Engine::Impl {
     std::string path;
     panel::Dependencies read;
     std::string json;  // the panel's envelope, as panel() answers; "" once panel() took it
+    uint64_t json_hash = 0;  // hash_bytes(json) as built: a panel built again the same keeps its version
     uint64_t version = 0;
   };
   static constexpr size_t kCachedPanels = 8;
@@ -79,6 +80,7 @@ class Engine::Impl {
     std::string key;  // source, origin and options, NUL-separated
     query::Reads read;
     std::string json;  // the answer's envelope; "" once query() took it
+    uint64_t json_hash = 0;  // as CachedPanel's
     uint64_t version = 0;
   };
   static constexpr size_t kCachedQueries = 16;

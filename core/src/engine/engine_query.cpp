@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine_impl.h"
+#include "vaultcrm/view_map.h"
 #include "serialize.h"
 #include "vaultcrm/query.h"
 
@@ -66,8 +67,10 @@ std::string query_key(std::string_view source, std::string_view origin_path, std
 Engine::Impl::CachedQuery* Engine::Impl::current_query(std::string_view source, const query::Options& options,
                                                         std::string key, bool with_json) const {
   auto kept = std::find_if(queries.begin(), queries.end(), [&](const CachedQuery& c) { return c.key == key; });
-  uint64_t version = 0;
+  uint64_t version = 0, before_hash = 0, before_version = 0;
   if (kept != queries.end()) {
+    before_hash = kept->json_hash;
+    before_version = kept->version;
     if (!kept->read.changed(vault)) {
       // As current_panel: the next check starts from here.
       kept->read.vault_generation = vault.generation();
@@ -86,6 +89,11 @@ Engine::Impl::CachedQuery* Engine::Impl::current_query(std::string_view source, 
   opt.query_cache = &query_cache;
   opt.reads = &fresh.read;
   fresh.json = query::to_json(query::run(vault, source, opt));
+  fresh.json_hash = hash_bytes(fresh.json);
+  // Run again after a change that left the answer as it was (an edit of a
+  // listed note that changed none of its shown values): the block on
+  // screen stands, as for panels.
+  if (!version && before_version && fresh.json_hash == before_hash) version = before_version;
   fresh.key = std::move(key);
   fresh.version = version ? version : ++last_query_version;
   if (queries.size() >= kCachedQueries) queries.pop_back();
