@@ -328,6 +328,35 @@ test("editing a note in CodeMirror updates the panel", async () => {
   await panel().locator(".vaultcrm-contact .vaultcrm-name").filter({ hasText: "Zofia Nowak" }).waitFor();
 });
 
+test("an edit draws again only the query blocks whose answer it changed", async () => {
+  await openNote("Dashboards/CRM Dashboard.md");
+  // The tests before typed at the end of this note: back to its top blocks.
+  await page.locator(".cm-scroller").evaluate((el) => el.scrollTo(0, 0));
+  const dataview = page.locator('.cm-vaultcrm-block[data-lang="dataview"] .vaultcrm-query');
+  await page.locator('.cm-vaultcrm-block[data-lang="dataview"] .vaultcrm-query-table').first().waitFor();
+  // A drawing empties the block and builds new elements: the mark would go.
+  await dataview.evaluateAll((els) => els.forEach((el) => { el.dataset.probe = "kept"; }));
+  const shown = await dataview.count();
+  assert.ok(shown >= 1, `${shown} dataview blocks`);
+  const kept = () => page.locator('.cm-vaultcrm-block[data-lang="dataview"] .vaultcrm-query[data-probe="kept"]').count();
+  // Words in the dashboard's own heading: no block reads this note.
+  await page.locator(".cm-line").filter({ hasText: /^# CRM Dashboard$/ }).click();
+  await page.keyboard.press("End");
+  await page.keyboard.type(" (weekly)");
+  // The demo saves 300 ms after the last key; the blocks' refresh follows.
+  await page.waitForTimeout(1500);
+  assert.equal(await kept(), shown, "no dataview block was drawn again");
+  // A task due in January, in the same note: the tasks block ("Everything
+  // due in January") reads it now; the dataview blocks do not.
+  await page.keyboard.press("Enter");
+  await page.keyboard.press("Enter");
+  await page.keyboard.type("- [ ] Probe the January renewals 📅 2026-01-20");
+  await page.waitForTimeout(1500);
+  assert.equal(await kept(), shown, "the dataview blocks stayed as they were");
+  await scrollEditorTo('.cm-vaultcrm-block[data-lang="tasks"] .vaultcrm-query-task');
+  await page.locator('.cm-vaultcrm-block[data-lang="tasks"] .vaultcrm-query-task').filter({ hasText: "Probe the January renewals" }).waitFor();
+});
+
 test("no page errors, console errors or dialogs", async () => {
   // Let pending debounced saves and refreshes run before judging.
   await page.waitForTimeout(800);

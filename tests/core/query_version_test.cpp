@@ -282,4 +282,32 @@ TEST(QueryVersion, ASyntaxErrorKeepsItsVersion) {
   EXPECT_NE(engine.queryVersion(bad, "", "bogus").find("bad_request"), std::string::npos);
 }
 
+// What a run read is what can change its answer: a note that fails the
+// WHERE (or every task filter) before and after an edit is no change, and
+// the query is not run again for it.
+TEST(QueryReads, ANoteOutsideTheFiltersBeforeAndAfterAnEditIsNoChange) {
+  vaultcrm::index::Vault vault;
+  (void)vault.upsert("Meetings/Acme sync.md", "---\naccount: \"[[Acme]]\"\n---\n- [ ] send deck 📅 2025-06-01\n", 0);
+  (void)vault.upsert("Meetings/Globex call.md", "---\naccount: \"[[Globex]]\"\n---\n- [x] sent 📅 2025-05-01\n", 0);
+  vaultcrm::query::Reads dql, tasks;
+  vaultcrm::query::Options opt;
+  opt.now = "2025-05-15";
+  opt.reads = &dql;
+  ASSERT_TRUE(vaultcrm::query::run(vault, "LIST FROM \"Meetings\" WHERE account = [[Acme]]", opt).ok);
+  opt.reads = &tasks;
+  ASSERT_TRUE(vaultcrm::query::run(vault, "not done\ndue before 2025-07-01", opt).ok);
+
+  // Still Globex's, its task still done.
+  (void)vault.upsert("Meetings/Globex call.md", "---\naccount: \"[[Globex]]\"\nstatus: held\n---\n- [x] sent 📅 2025-05-01\n", 1);
+  EXPECT_FALSE(dql.changed(vault));
+  EXPECT_FALSE(tasks.changed(vault));
+  // Its task open again: in the Tasks answer now, still not in the WHERE's.
+  (void)vault.upsert("Meetings/Globex call.md", "---\naccount: \"[[Globex]]\"\n---\n- [ ] sent 📅 2025-05-01\n", 2);
+  EXPECT_FALSE(dql.changed(vault));
+  EXPECT_TRUE(tasks.changed(vault));
+  // Moved to Acme: through the WHERE now.
+  (void)vault.upsert("Meetings/Globex call.md", "---\naccount: \"[[Acme]]\"\n---\n", 3);
+  EXPECT_TRUE(dql.changed(vault));
+}
+
 }  // namespace

@@ -180,10 +180,13 @@ struct Reads {
   bool today = false;
   int64_t day = 0;  // days since 1970-01-01
   // The notes read, by address (an edit keeps a note's address; a note
-  // that comes or goes is a change anyway), in no order.
+  // that comes or goes is a change anyway), in no order: the pages that
+  // got through the FROM and the WHEREs before any other step (Tasks: the
+  // notes with a task through the filters), linked notes, `this`.
   std::vector<const parse::Note*> notes;
   // Whether a note the run did not read would be read now: an edit can
-  // bring a note into a FROM #tag, or give it its first task. Unset: never.
+  // bring a note into a FROM #tag, through a WHERE, or give it a task the
+  // filters keep. Checked on that note alone. Unset: never.
   std::function<bool(const index::Vault&, const parse::Note&)> would_read;
 
   bool changed(const index::Vault& vault) const;

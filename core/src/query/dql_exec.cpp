@@ -187,9 +187,54 @@ void bind_cache(DqlQuery& q, const Ctx& ctx) {
 
 bool source_holds(const Ctx& ctx, const Source* from, const parse::Note& note) {
   if (!from) return true;
+  if (from->k == Source::K::Folder) {
+    // By the path alone, as eval_source and Vault::notes_in_folder read it,
+    // without listing the folder.
+    std::string f = from->text;
+    while (!f.empty() && f.back() == '/') f.pop_back();
+    if (const auto* n = ctx.vault->find(f)) return n == &note;
+    if (const auto* n = ctx.vault->find(f + ".md")) return n == &note;
+    while (!f.empty() && f.front() == '/') f.erase(0, 1);
+    return f.empty() || (note.path.size() > f.size() && note.path.compare(0, f.size(), f) == 0 && note.path[f.size()] == '/');
+  }
   const PathSet pages = eval_source(ctx, *from);
   return std::binary_search(pages.begin(), pages.end(), &note, by_path);
 }
+
+bool passes_leading_wheres(const DqlQuery& q, const Ctx& ctx, const parse::Note& note) {
+  if (q.from && !source_holds(ctx, q.from.get(), note)) return false;
+  std::vector<Row> rows;
+  if (q.type == DqlQuery::Type::Task)
+    for (const auto& t : note.tasks) rows.push_back(Row{&note, &t, nullptr});
+  else
+    rows.push_back(Row{&note, nullptr, nullptr});
+  for (const Step& step : q.steps) {
+    if (step.k != Step::K::Where || rows.empty()) break;
+    per_row(rows, [&](Row& r, std::vector<Row>& out) {
+      Env env{&ctx, &r, nullptr};
+      if (truth(*step.e, env)) out.push_back(std::move(r));
+    });
+  }
+  return !rows.empty();
+}
+
+namespace {
+
+// Options::reads: the pages whose rows got through the FROM and the WHEREs
+// before any other step. A page whose rows all failed them had no part in
+// the answer, whatever else it holds.
+void read_candidates(const Ctx& ctx, const DqlQuery& q, const std::vector<Row>& rows) {
+  if (!ctx.reads) return;
+  if (!q.from && (q.steps.empty() || q.steps.front().k != Step::K::Where)) {
+    ctx.reads->all_notes = true;
+    return;
+  }
+  const parse::Note* last = nullptr;
+  for (const Row& r : rows)
+    if (r.page && r.page != last) ctx.reads->notes.push_back(last = r.page);
+}
+
+}  // namespace
 
 Result exec_dql(const DqlQuery& q, const Ctx& ctx) {
   Result res;
@@ -209,10 +254,6 @@ Result exec_dql(const DqlQuery& q, const Ctx& ctx) {
     for (auto& o : objects) rows.push_back(Row{nullptr, nullptr, std::move(o)});
   } else {
     PathSet pages = q.from ? eval_source(ctx, *q.from) : all_notes(ctx);
-    if (ctx.reads) {
-      if (q.from) ctx.reads->notes.insert(ctx.reads->notes.end(), pages.begin(), pages.end());
-      else ctx.reads->all_notes = true;
-    }
     if (q.type == DqlQuery::Type::Task) {
       for (const auto* n : pages)
         for (const auto& t : n->tasks) rows.push_back(Row{n, &t, nullptr});
@@ -229,8 +270,13 @@ Result exec_dql(const DqlQuery& q, const Ctx& ctx) {
   std::optional<size_t> answer_rows;
   bool grouped = false;
   std::string group_name;
+  bool candidates_read = entity_source;
   for (size_t si = 0; si < q.steps.size(); ++si) {
     const Step& step = q.steps[si];
+    if (!candidates_read && step.k != Step::K::Where) {
+      read_candidates(ctx, q, rows);
+      candidates_read = true;
+    }
     switch (step.k) {
       case Step::K::Where:
         per_row(rows, [&](Row& r, std::vector<Row>& out) {
@@ -410,6 +456,7 @@ Result exec_dql(const DqlQuery& q, const Ctx& ctx) {
         break;
     }
   }
+  if (!candidates_read) read_candidates(ctx, q, rows);
 
   if (q.type == DqlQuery::Type::Task) {
     auto task_rows_of = [&](const Row& r, std::vector<TaskRow>& out) {

@@ -18,6 +18,13 @@ void bind_cache(DqlQuery& q, const Ctx& ctx);
 // Whether `note` is among the pages of FROM `from` (nullptr: every note) in
 // the vault as it is now. Throws QueryFailure as exec_dql does.
 bool source_holds(const Ctx& ctx, const Source* from, const parse::Note& note);
+// Whether a row of `note` (the page, or its tasks for TASK) is among the
+// pages of q's FROM and gets through the WHEREs before q's first other
+// step. A query that is not row by row after those (GROUP BY, FLATTEN,
+// SORT, LIMIT) still only ever sees such rows. Throws as exec_dql does.
+bool passes_leading_wheres(const DqlQuery& q, const Ctx& ctx, const parse::Note& note);
+// The same for a Tasks query: whether a task of `note` gets through its filters.
+bool tasks_note_passes(std::string_view source, const Ctx& ctx, const parse::Note& note);
 
 // Both throw QueryFailure for user errors.
 Result exec_dql(const DqlQuery& q, const Ctx& ctx);

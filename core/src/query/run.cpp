@@ -49,6 +49,34 @@ void page_tasks(Result& res, const Options& opt) {
   res.groups.swap(kept);
 }
 
+namespace {
+
+// What Reads::would_read runs the query's filters with: the options of the
+// run without the host's caches (a check evaluates one note; the caches
+// may be gone by then) or its graph.
+Options checking_options(const Options& options) {
+  Options opt;
+  opt.language = options.language;
+  opt.origin_path = options.origin_path;
+  opt.now = options.now;
+  opt.task_format = options.task_format;
+  opt.regex_match_limit = options.regex_match_limit;
+  opt.regex_depth_limit = options.regex_depth_limit;
+  return opt;
+}
+
+Ctx checking_ctx(const index::Vault& vault, const Options& opt, RegexCache& regex) {
+  Ctx ctx;
+  ctx.vault = &vault;
+  ctx.opt = &opt;
+  ctx.origin = opt.origin_path;
+  ctx.now = parse_now(opt.now);
+  ctx.regex = &regex;
+  return ctx;
+}
+
+}  // namespace
+
 Outcome run(const index::Vault& vault, std::string_view source, const Options& options) {
   Outcome o;
   try {
@@ -77,25 +105,45 @@ Outcome run(const index::Vault& vault, std::string_view source, const Options& o
       bind_cache(q, ctx);
       o.result = exec_dql(q, ctx);
       if (o.result.type == "task") page_tasks(o.result, options);
-      if (Reads* r = options.reads; r && q.from) {
-        // A note enters FROM #tag or FROM [[X]] by an edit of its own.
-        std::shared_ptr<const Source> from(std::move(q.from));
-        r->would_read = [from, origin = ctx.origin](const index::Vault& v, const parse::Note& n) {
-          Ctx now;
-          now.vault = &v;
-          now.origin = origin;
-          return source_holds(now, from.get(), n);
+      if (Reads* r = options.reads; r && !r->all_notes && !r->any_change) {
+        // An edit can bring a note into the answer: a #tag added, a link
+        // to X (FROM [[X]]), a field the WHERE asks for. That note alone
+        // is put through the FROM and the leading WHEREs of the query,
+        // parsed again on first use (the run's own copy points into the
+        // query cache).
+        auto parsed = std::make_shared<std::unique_ptr<DqlQuery>>();
+        r->would_read = [parsed, text = std::string(source), opt = checking_options(options)](
+                            const index::Vault& v, const parse::Note& n) {
+          RegexCache regex(opt.regex_match_limit, opt.regex_depth_limit);
+          const Ctx check = checking_ctx(v, opt, regex);
+          try {
+            if (!*parsed) {
+              *parsed = std::make_unique<DqlQuery>(parse_dql(text));
+              fold_constants(**parsed, check);
+            }
+            return passes_leading_wheres(**parsed, check, n);
+          } catch (...) {
+            return true;  // cannot tell: a change
+          }
         };
       }
     } else {
       o.result = exec_tasks(source, ctx);
       page_tasks(o.result, options);
       if (Reads* r = options.reads) {
-        // Tasks read every task of the vault, and dates relative to today
-        // (urgency too): the notes with tasks, and a note's first task.
-        for (const auto& kv : vault.notes())
-          if (!kv.second.tasks.empty()) r->notes.push_back(&kv.second);
-        r->would_read = [](const index::Vault&, const parse::Note& n) { return !n.tasks.empty(); };
+        // exec_tasks noted the notes with a task through the filters; an
+        // edit can give another note one. Dates are relative to today
+        // (urgency too).
+        r->would_read = [text = std::string(source), opt = checking_options(options)](const index::Vault& v,
+                                                                                     const parse::Note& n) {
+          if (n.tasks.empty()) return false;
+          RegexCache regex(opt.regex_match_limit, opt.regex_depth_limit);
+          try {
+            return tasks_note_passes(text, checking_ctx(v, opt, regex), n);
+          } catch (...) {
+            return true;
+          }
+        };
         read_clock(ctx, "today");
       }
     }

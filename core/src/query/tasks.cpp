@@ -874,6 +874,17 @@ std::vector<std::string> group_keys(const TaskRow& r, const std::string& f) {
 
 }  // namespace
 
+bool tasks_note_passes(std::string_view source, const Ctx& ctx, const parse::Note& note) {
+  if (note.tasks.empty()) return false;
+  TasksParser parser(ctx);
+  const TasksQuery q = parser.parse(source);
+  for (const auto& t : note.tasks) {
+    Item it(ctx, note, t);
+    if (std::all_of(q.filters.begin(), q.filters.end(), [&](const auto& f) { return f(it); })) return true;
+  }
+  return false;
+}
+
 Result exec_tasks(std::string_view source, const Ctx& ctx) {
   TasksParser parser(ctx);
   TasksQuery q = parser.parse(source);
@@ -1006,6 +1017,14 @@ Result exec_tasks(std::string_view source, const Ctx& ctx) {
         if (keep) items.push_back(std::move(it));
       }
     }
+  }
+  if (ctx.reads) {
+    // Options::reads: the notes with a task through the filters (the items
+    // are in the task list's order, a note's tasks together). Another
+    // note's tasks had no part in the answer.
+    const parse::Note* last = nullptr;
+    for (const Item& it : items)
+      if (it.note != last) ctx.reads->notes.push_back(last = it.note);
   }
 
   std::vector<Sorter> sorts = q.sorts;
