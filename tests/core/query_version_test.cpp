@@ -12,21 +12,12 @@
 #include <vector>
 
 #include "engine/engine_impl.h"
+#include "fresh_engine.h"
 #include "vaultcrm/engine.h"
 
 namespace {
 
-std::unique_ptr<vaultcrm::Engine> fresh_copy(const vaultcrm::Engine& engine) {
-  auto fresh = std::make_unique<vaultcrm::Engine>();
-  const auto& vault = engine.impl().vault;
-  fresh->batchBegin(vault.size());
-  for (const auto& [path, note] : vault.notes()) {
-    auto text = vault.text(path);
-    fresh->batchAdd(path, text ? std::string(*text) : std::string(), note.mtime);
-  }
-  (void)fresh->batchEnd();
-  return fresh;
-}
+using vaultcrm::testing::fresh_copy;
 
 struct Asked {
   std::string source;
