@@ -338,3 +338,96 @@ TEST(Snapshot, WarmEngineAnswersAsColdOnGeneratedVault) {
   accounts.push_back("Customers/Sub/Account 3.md");
   expect_same_answers(warm, cold, accounts, "after edits");
 }
+
+namespace {
+
+// Feeds `bytes` to a fresh engine through a snapshot::Loader, cut at `cuts`
+// (offsets in increasing order), and returns loadSnapshot's reply.
+std::string load_in_pieces(Engine& engine, std::string_view bytes, const std::vector<size_t>& cuts) {
+  vaultcrm::snapshot::Loader loader;
+  size_t from = 0;
+  for (size_t cut : cuts) {
+    loader.feed(bytes.substr(from, cut - from));
+    from = cut;
+  }
+  loader.feed(bytes.substr(from));
+  return engine.loadSnapshot(loader);
+}
+
+std::vector<size_t> every(size_t step, size_t size) {
+  std::vector<size_t> cuts;
+  for (size_t at = step; at < size; at += step) cuts.push_back(at);
+  return cuts;
+}
+
+}  // namespace
+
+// The wasm wrapper feeds a snapshot in pieces of 1 MiB, so a note's record,
+// a string it refers back to, a varint or a checksum word can be cut
+// anywhere; the engine must load what the whole snapshot loads.
+TEST(Snapshot, FedInPiecesLoadsWhatTheWholeLoads) {
+  Engine fresh;
+  load_corpus(fresh);
+  const std::string bytes = fresh.saveSnapshot();
+  Engine whole;
+  const std::string reply = whole.loadSnapshot(bytes);
+  ASSERT_EQ(error_code(reply), "");
+  for (size_t step : {1, 2, 7, 64, 1000, 4096}) {
+    Engine pieces;
+    EXPECT_EQ(load_in_pieces(pieces, bytes, every(step, bytes.size())), reply) << step;
+    EXPECT_EQ(reply_value(pieces.indexJson()), reply_value(whole.indexJson())) << step;
+    EXPECT_EQ(reply_value(pieces.panel("Customers/Microsoft.md")), reply_value(fresh.panel("Customers/Microsoft.md")))
+        << step;
+  }
+}
+
+// Two pieces, cut at every byte of a small snapshot: the header, the count,
+// each record's length and body, and back-references into earlier records.
+TEST(Snapshot, OneCutAnywhereLoadsTheSame) {
+  Engine fresh;
+  fresh.upsert("A.md", "---\ntags: [x, y]\naliases: [Alpha]\n---\n# A\n- [ ] call [[B]] 📅 2026-01-05 #x\n", 1);
+  fresh.upsert("B.md", "---\ntags: [x]\n---\n# B\n- [[A]] and [[A|Alpha]] #y\n| K | V |\n|---|---|\n| [[A]] | 1 |\n", 2);
+  fresh.upsert("C/D.md", "", 3);
+  const std::string bytes = fresh.saveSnapshot();
+  Engine whole;
+  const std::string reply = whole.loadSnapshot(bytes);
+  ASSERT_EQ(error_code(reply), "");
+  const std::string index = reply_value(whole.indexJson());
+  for (size_t cut = 0; cut <= bytes.size(); ++cut) {
+    Engine pieces;
+    ASSERT_EQ(load_in_pieces(pieces, bytes, {cut}), reply) << cut;
+    ASSERT_EQ(reply_value(pieces.indexJson()), index) << cut;
+  }
+}
+
+// In pieces as whole: a damaged snapshot is refused and changes nothing, a
+// truncated one too, and a foreign one is refused as soon as its header is in.
+TEST(Snapshot, DamagedSnapshotsFedInPiecesAreRefused) {
+  Engine fresh;
+  load_corpus(fresh);
+  const std::string bytes = fresh.saveSnapshot();
+  Engine host;
+  host.upsert("Keep.md", "# still here\n", 1);
+  for (size_t at = 0; at < bytes.size(); at += 1009) {
+    std::string damaged = bytes;
+    damaged[at] = static_cast<char>(damaged[at] ^ 0x10);
+    auto r = nlohmann::json::parse(load_in_pieces(host, damaged, every(13, damaged.size())));
+    EXPECT_EQ(r["error"]["code"], "snapshot_invalid") << at;
+    // The same reason as the whole snapshot gives.
+    EXPECT_EQ(r, nlohmann::json::parse(host.loadSnapshot(damaged))) << at;
+  }
+  for (size_t cut = 0; cut < bytes.size(); cut += 997)
+    EXPECT_EQ(error_code(load_in_pieces(host, std::string_view(bytes).substr(0, cut), every(64, cut))),
+              "snapshot_invalid")
+        << cut;
+  EXPECT_EQ(host.impl().vault.size(), 1u);
+  EXPECT_NE(host.impl().vault.find("Keep.md"), nullptr);
+
+  vaultcrm::snapshot::Loader foreign;
+  EXPECT_TRUE(foreign.feed("VCRMSNAP"));
+  EXPECT_FALSE(foreign.feed(std::string(24, '\xff')));  // format and parser 0xffffffff
+  EXPECT_FALSE(foreign.feed(bytes));
+  std::string error;
+  EXPECT_FALSE(foreign.finish(host.impl().vault, nullptr, error));
+  EXPECT_NE(error.find("format"), std::string::npos) << error;
+}

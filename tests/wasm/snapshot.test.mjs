@@ -121,3 +121,38 @@ test("loading snapshots again and again, good or damaged, does not grow the heap
   assert.equal(heap(), settled);
   engine.dispose();
 });
+
+test("a snapshot crosses into the heap in pieces: loading never holds the whole file", async () => {
+  // A warm start's memory is what the user's machine must find for it; the
+  // whole snapshot copied in next to the notes decoded from it was 27 MB of
+  // the peak at 10k notes. Now the wrapper copies one piece at a time into
+  // one block (wrapper.SNAPSHOT_PIECE), and the core keeps at most the note
+  // cut at a piece's end.
+  const source = await createEngine();
+  for (let copy = 0; copy < 100; copy++) source.upsertMany(notes.map((n) => ({ ...n, path: `Copy ${copy}/${n.path}` })));
+  const bytes = source.saveSnapshot();
+  const cold = source.index();
+  source.dispose();
+  assert.ok(bytes.length > 3 * wrapper.SNAPSHOT_PIECE, `snapshot of ${bytes.length} bytes`);
+
+  const module = await wrapper.initModule(rawFactory());
+  const warm = new wrapper.Engine(module);
+  const asked = [];
+  const malloc = module._malloc;
+  module._malloc = (size) => (asked.push(size), malloc(size));
+  try {
+    assert.equal(warm.loadSnapshot(bytes).notes, notes.length * 100);
+  } finally {
+    module._malloc = malloc;
+  }
+  assert.ok(asked.length > 0 && Math.max(...asked) <= wrapper.SNAPSHOT_PIECE,
+    `the wrapper asked the heap for ${Math.max(...asked)} bytes at once, for a ${bytes.length}-byte snapshot`);
+  assert.deepEqual(warm.index(), cold);
+
+  // A byte damaged in a later piece is refused, and the index stays as it was.
+  const damaged = bytes.slice();
+  damaged[Math.floor(bytes.length * 0.8)] ^= 0x10;
+  assert.throws(() => warm.loadSnapshot(damaged), { name: "VaultcrmError", code: "snapshot_invalid" });
+  assert.deepEqual(warm.index(), cold);
+  warm.dispose();
+});

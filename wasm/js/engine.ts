@@ -109,6 +109,9 @@ const utf8Decoder = new TextDecoder();
 /** Answers bigger than this are freed in the module as soon as they are read. */
 const RELEASE_ABOVE = 1 << 20;
 
+/** loadSnapshot() copies a snapshot into the heap this many bytes at a time. */
+export const SNAPSHOT_PIECE = 1 << 20;
+
 /**
  * One heap block reused for the bytes of call after call (a vault load's
  * notes), grown when a call needs more. Read module.HEAPU8 after reserve():
@@ -334,18 +337,24 @@ export class Engine {
    * "snapshot_invalid" and leaves the index as it was.
    */
   loadSnapshot(bytes: Uint8Array): SnapshotLoadResult {
-    // One native copy into the heap, read there by the core (bindings.cpp
-    // says why not as a std::string argument).
+    // In pieces through one reused heap block: the core decodes each note as
+    // its bytes arrive, so the whole file never sits in the heap (bindings.cpp).
     return this.call((raw) => {
       const module = this.module;
-      const address = module._malloc(Math.max(bytes.length, 1));
-      if (!address) throw new VaultcrmError("internal", `out of memory for a snapshot of ${bytes.length} bytes`);
+      const piece = Math.min(SNAPSHOT_PIECE, Math.max(bytes.length, 1));
+      const address = module._malloc(piece);
+      if (!address) throw new VaultcrmError("internal", `out of memory for a snapshot piece of ${piece} bytes`);
       try {
-        module.HEAPU8.set(bytes, address);
-        return raw.loadSnapshotBytes(address, bytes.length);
+        raw.snapshotBegin();
+        for (let at = 0; at < bytes.length; at += piece) {
+          const part = bytes.subarray(at, Math.min(at + piece, bytes.length));
+          module.HEAPU8.set(part, address);  // HEAPU8 read again: a feed may grow the heap
+          if (!raw.snapshotFeedAt(address, part.length)) break;  // refused: the end says why
+        }
       } finally {
         module._free(address);
       }
+      return raw.snapshotEndBytes();
     });
   }
 

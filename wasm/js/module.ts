@@ -44,8 +44,14 @@ export interface RawEngine {
   missingTextsBytes(): number;
   /** The binary index snapshot; size 0 if the engine could not make one. */
   saveSnapshotBytes(): number;
-  /** Loads the snapshot the caller copied to [address, address + size) of the heap (and frees afterwards). */
-  loadSnapshotBytes(address: number, size: number): number;
+  /**
+   * loadSnapshot in pieces: snapshotBegin(), then snapshotFeedAt() for each
+   * piece the caller copied to [address, address + size) of the heap (false:
+   * refused, stop), then snapshotEndBytes() for the answer.
+   */
+  snapshotBegin(): void;
+  snapshotFeedAt(address: number, size: number): boolean;
+  snapshotEndBytes(): number;
 
   /** Through embind's strings (bench, tests): a JSON array of {path, text, mtime}. */
   upsertMany(notesJson: string): string;

@@ -34,6 +34,7 @@
 
 #include "small_alloc.h"
 #include "vaultcrm/engine.h"
+#include "vaultcrm/snapshot.h"
 
 namespace {
 
@@ -210,15 +211,36 @@ class EngineBinding {
     result_at_ = reinterpret_cast<uintptr_t>(result_.data());
     return result_.size();
   }
-  // `address` is the wrapper's malloc'd block of `size` bytes (a copy made
-  // by HEAPU8.set), read where it lies; it stays the caller's to free.
-  // Through embind's std::string a Uint8Array is copied by a JavaScript loop,
-  // byte by byte, and then once more into the string: for a 27 MB snapshot
-  // that was a loop of 27 M steps in a fresh module and 27 MB more of heap to
-  // fault in.
-  size_t loadSnapshotBytes(uintptr_t address, size_t size) {
+  // A snapshot crosses in pieces: the wrapper copies each into one reused
+  // heap block of its own and calls snapshotFeedAt with it, then
+  // snapshotEndBytes for loadSnapshot's answer. The core decodes each note as
+  // its bytes come in (snapshot::Loader), so the heap never holds the whole
+  // file: at 10k notes that was a 27 MB block next to the notes decoded from
+  // it, every page of which a fresh module had to fault in. (Through embind's
+  // std::string a Uint8Array is copied by a JavaScript loop, byte by byte,
+  // and then once more into the string.)
+  void snapshotBegin() {
+    try {
+      loader_ = std::make_unique<vaultcrm::snapshot::Loader>();
+    } catch (...) {
+      loader_.reset();  // snapshotEndBytes answers for the missing loader
+    }
+  }
+  // False once the bytes cannot be a snapshot this build reads: the wrapper
+  // stops feeding, and snapshotEndBytes says why.
+  bool snapshotFeedAt(uintptr_t address, size_t size) {
+    try {
+      return loader_ && loader_->feed(std::string_view(reinterpret_cast<const char*>(address), size));
+    } catch (...) {
+      loader_.reset();
+      return false;
+    }
+  }
+  size_t snapshotEndBytes() {
+    std::unique_ptr<vaultcrm::snapshot::Loader> loader = std::move(loader_);
     return Answer("loadSnapshot", [&](vaultcrm::Engine& e) {
-      return e.loadSnapshot(std::string_view(reinterpret_cast<const char*>(address), size));
+      if (!loader) return InternalError("the snapshot could not be read into memory");
+      return e.loadSnapshot(*loader);
     });
   }
 
@@ -264,6 +286,7 @@ class EngineBinding {
   }
 
   std::unique_ptr<vaultcrm::Engine> engine_;
+  std::unique_ptr<vaultcrm::snapshot::Loader> loader_;  // a snapshot being fed
   std::string init_error_;
   std::string result_;
   uintptr_t result_at_ = 0;
@@ -310,7 +333,9 @@ EMSCRIPTEN_BINDINGS(vaultcrm) {
       .function("mergePlanBytes", &EngineBinding::mergePlanBytes)
       .function("missingTextsBytes", &EngineBinding::missingTextsBytes)
       .function("saveSnapshotBytes", &EngineBinding::saveSnapshotBytes)
-      .function("loadSnapshotBytes", &EngineBinding::loadSnapshotBytes)
+      .function("snapshotBegin", &EngineBinding::snapshotBegin)
+      .function("snapshotFeedAt", &EngineBinding::snapshotFeedAt)
+      .function("snapshotEndBytes", &EngineBinding::snapshotEndBytes)
       .function("upsertMany", &EngineBinding::upsertMany)
       .function("batchAdd", &EngineBinding::batchAdd)
       .function("batchEnd", &EngineBinding::batchEnd)

@@ -22,6 +22,10 @@ namespace vaultcrm {
 inline constexpr int kApiVersion = 2;     // bumped when calls change (2: snapshots)
 inline constexpr int kSchemaVersion = 2;  // bumped when JSON shapes change (2: graph-based panel)
 
+namespace snapshot {
+class Loader;
+}
+
 class Engine {
  public:
   Engine();
@@ -90,6 +94,9 @@ class Engine {
   // and changes nothing.
   std::string saveSnapshot() const;
   std::string loadSnapshot(std::string_view bytes);
+  // The same for a snapshot fed to `fed` in pieces (its finish() is called
+  // here): the wasm binding's path, which never holds the whole file.
+  std::string loadSnapshot(snapshot::Loader& fed);
   // Restored notes come without their text; merges and dedup's paragraph scan
   // need it. attachText() gives it back ({"attached":true}); when the bytes are
   // not the ones the note was parsed from, the note is re-indexed from them

@@ -9,10 +9,16 @@ namespace vaultcrm {
 std::string Engine::saveSnapshot() const { return snapshot::save(impl_->vault); }
 
 std::string Engine::loadSnapshot(std::string_view bytes) {
+  snapshot::Loader loader;
+  loader.feed(bytes);
+  return loadSnapshot(loader);
+}
+
+std::string Engine::loadSnapshot(snapshot::Loader& fed) {
   return json::guarded([&] {
     std::vector<snapshot::FileStamp> stamps;
     std::string error;
-    if (!snapshot::load(bytes, impl_->vault, &stamps, error)) return json::error("snapshot_invalid", error);
+    if (!fed.finish(impl_->vault, &stamps, error)) return json::error("snapshot_invalid", error);
     impl_->mark_graph_stale();
     // Written straight to the string, keys in nlohmann's (sorted) order: as
     // a tree, the stamps of a 10k-note vault were a std::map per file, built

@@ -1,8 +1,8 @@
 // The snapshot encoding (vaultcrm/snapshot.h).
 //
 //   header  "VCRMSNAP" | u32 format | u32 parser | u64 body size | u64 checksum
-//   body    varint note count, then per note: u64 text hash, then the Note's
-//           fields in declaration order
+//   body    varint note count, then per note a record: u32 length of the
+//           rest, u64 text hash, then the Note's fields in declaration order
 //
 // Integers are LEB128 varints (signed ones zig-zagged), doubles 8 raw bytes
 // (little-endian, as on every host we run on), strings a varint length and
@@ -10,7 +10,7 @@
 // truncated or flipped snapshot fails with an error instead of reading past
 // the end or allocating gigabytes. A short string seen before is written as
 // a reference to its first occurrence (odd varint: id << 1 | 1; even: the
-// length << 1, then the bytes).
+// length << 1, then the bytes), possibly in an earlier record.
 #include "vaultcrm/snapshot.h"
 
 #include <cstring>
@@ -118,11 +118,41 @@ class Writer {
   Interner seen_;
 };
 
+// The short strings read so far, by id. A Loader drops each piece of the
+// snapshot once it is decoded, so the strings a later record may refer back
+// to are copied out into blocks that live as long as the load.
+class Interned {
+ public:
+  size_t size() const { return views_.size(); }
+  std::string_view operator[](size_t id) const { return views_[id]; }
+  void keep(std::string_view v) {
+    if (v.size() > left_) {
+      blocks_.push_back(std::make_unique<char[]>(kBlock));
+      at_ = blocks_.back().get();
+      left_ = kBlock;
+    }
+    std::memcpy(at_, v.data(), v.size());
+    views_.emplace_back(at_, v.size());
+    at_ += v.size();
+    left_ -= v.size();
+  }
+
+ private:
+  static constexpr size_t kBlock = 64 * 1024;  // > kInternMax
+  std::vector<std::string_view> views_;
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  char* at_ = nullptr;
+  size_t left_ = 0;
+};
+
+// Reads one record (or the note count) where it lies.
 class Reader {
  public:
-  explicit Reader(std::string_view bytes) : p_(bytes.data()), end_(bytes.data() + bytes.size()) {}
+  Reader(std::string_view bytes, Interned& seen)
+      : p_(bytes.data()), end_(bytes.data() + bytes.size()), seen_(seen) {}
 
   bool done() const { return p_ == end_; }
+  size_t left() const { return static_cast<size_t>(end_ - p_); }
   uint64_t u() {
     uint64_t v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
@@ -174,7 +204,7 @@ class Reader {
     need(n);
     std::string_view v(p_, static_cast<size_t>(n));
     p_ += n;
-    if (n <= kInternMax) seen_.push_back(v);
+    if (n <= kInternMax) seen_.keep(v);
     return v;
   }
   std::string s() { return std::string(sv()); }
@@ -187,7 +217,7 @@ class Reader {
   // A count of items that take at least one byte each.
   size_t count() {
     uint64_t n = u();
-    if (n > static_cast<uint64_t>(end_ - p_)) throw Corrupt("count larger than the snapshot");
+    if (n > static_cast<uint64_t>(end_ - p_)) throw Corrupt("count larger than its record");
     return static_cast<size_t>(n);
   }
   void strings(std::vector<std::string>& v) {
@@ -227,7 +257,7 @@ class Reader {
   }
   const char* p_;
   const char* end_;
-  std::vector<std::string_view> seen_;  // into the snapshot's bytes
+  Interned& seen_;
 };
 
 void write_note(Writer& w, const parse::Note& n) {
@@ -510,23 +540,49 @@ uint64_t get_u64(const char* p) {
   return v;
 }
 
+// Reads 8 bytes per step: FNV's byte loop would cost more than the rest of
+// loading a large vault. Fed in pieces split anywhere, it sums the same
+// words as over the whole: a word cut by a piece's end waits in `tail_`.
+class Checksum {
+ public:
+  explicit Checksum(uint64_t size) : h_(0x243F6A8885A308D3ull ^ size) {}
+  void update(std::string_view bytes) {
+    size_t i = 0;
+    if (tail_size_ > 0) {
+      while (tail_size_ < 8 && i < bytes.size()) tail_[tail_size_++] = bytes[i++];
+      if (tail_size_ < 8) return;
+      word(tail_);
+      tail_size_ = 0;
+    }
+    for (; i + 8 <= bytes.size(); i += 8) word(bytes.data() + i);
+    for (; i < bytes.size(); ++i) tail_[tail_size_++] = bytes[i];
+  }
+  uint64_t value() const {
+    uint64_t h = h_;
+    for (size_t i = 0; i < tail_size_; ++i) h = (h ^ static_cast<unsigned char>(tail_[i])) * 0x100000001B3ull;
+    h ^= h >> 29;
+    h *= 0x94D049BB133111EBull;
+    return h ^ (h >> 32);
+  }
+
+ private:
+  void word(const char* p) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    h_ ^= w * 0x9E3779B97F4A7C15ull;
+    h_ = ((h_ << 31) | (h_ >> 33)) * 0xBF58476D1CE4E5B9ull;
+  }
+  uint64_t h_;
+  char tail_[8] = {};
+  size_t tail_size_ = 0;
+};
+
 }  // namespace
 
-// Reads 8 bytes per step: FNV's byte loop would cost more than the rest of
-// loading a large vault.
 uint64_t checksum(std::string_view bytes) {
-  uint64_t h = 0x243F6A8885A308D3ull ^ bytes.size();
-  size_t i = 0;
-  for (; i + 8 <= bytes.size(); i += 8) {
-    uint64_t w;
-    std::memcpy(&w, bytes.data() + i, 8);
-    h ^= w * 0x9E3779B97F4A7C15ull;
-    h = ((h << 31) | (h >> 33)) * 0xBF58476D1CE4E5B9ull;
-  }
-  for (; i < bytes.size(); ++i) h = (h ^ static_cast<unsigned char>(bytes[i])) * 0x100000001B3ull;
-  h ^= h >> 29;
-  h *= 0x94D049BB133111EBull;
-  return h ^ (h >> 32);
+  Checksum sum(bytes.size());
+  sum.update(bytes);
+  return sum.value();
 }
 
 std::string save(const index::Vault& vault) {
@@ -534,8 +590,14 @@ std::string save(const index::Vault& vault) {
   body.out.reserve(vault.size() * 2048);
   body.u(vault.size());
   for (const auto& [path, note] : vault.notes()) {
+    const size_t start = body.out.size();
+    body.out.append(4, '\0');  // the record's length, known once it is written
     body.fixed64(vault.text_hash(path));
     write_note(body, note);
+    const uint64_t length = body.out.size() - start - 4;
+    if (length > UINT32_MAX) throw std::length_error("a note too large for a snapshot record");
+    const uint32_t length32 = static_cast<uint32_t>(length);
+    std::memcpy(body.out.data() + start, &length32, 4);
   }
   std::string out(kMagic, sizeof kMagic);
   put_u32(out, kFormatVersion);
@@ -548,52 +610,176 @@ std::string save(const index::Vault& vault) {
   return out;
 }
 
-bool load(std::string_view bytes, index::Vault& vault, std::vector<FileStamp>* stamps, std::string& error) {
-  if (bytes.size() < kHeaderSize || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0) {
-    error = "not a vaultcrm snapshot";
+// What a Loader holds between pieces.
+struct Loader::State {
+  std::string header;  // the first kHeaderSize bytes, as they arrive
+  bool header_read = false;
+  std::string refused;  // set when the header is not one this build reads
+  uint64_t body_size = 0, body_sum = 0, received = 0;
+  Checksum sum{0};
+  // Body bytes of an item (the count, or a record) cut by a piece's end.
+  std::string pending;
+  bool counted = false;
+  uint64_t count = 0;
+  std::vector<std::pair<parse::Note, uint64_t>> notes;
+  Interned seen;
+  std::string corrupt;  // the first error inside the body; decoding stops there
+
+  // Reads the header once its bytes are in; false when they are refused.
+  bool read_header() {
+    header_read = true;
+    if (std::memcmp(header.data(), kMagic, sizeof kMagic) != 0) {
+      refused = "not a vaultcrm snapshot";
+      return false;
+    }
+    uint32_t format = get_u32(header.data() + 8), parser = get_u32(header.data() + 12);
+    if (format != kFormatVersion || parser != kParserVersion) {
+      refused = "snapshot of format " + std::to_string(format) + "/parser " + std::to_string(parser) +
+                ", this build reads " + std::to_string(kFormatVersion) + "/" + std::to_string(kParserVersion);
+      return false;
+    }
+    body_size = get_u64(header.data() + 16);
+    body_sum = get_u64(header.data() + 24);
+    sum = Checksum(body_size);
+    return true;
+  }
+
+  // How many bytes the item at the start of `bytes` takes, as far as they
+  // tell: more than bytes.size() while it is incomplete.
+  size_t item_size(std::string_view bytes) const {
+    if (!counted) {
+      for (size_t i = 0; i < bytes.size() && i < 10; ++i)
+        if (!(static_cast<unsigned char>(bytes[i]) & 0x80)) return i + 1;
+      return bytes.size() < 10 ? bytes.size() + 1 : 10;  // a varint too long fails in decode()
+    }
+    if (notes.size() == count) return bytes.size();  // trailing bytes: decode() refuses them
+    if (bytes.size() < 4) return 4;
+    return 4 + static_cast<size_t>(get_u32(bytes.data()));
+  }
+
+  // Decodes every complete item at the start of `bytes`; returns the bytes used.
+  size_t decode(std::string_view bytes) {
+    size_t at = 0;
+    while (at < bytes.size()) {
+      std::string_view rest = bytes.substr(at);
+      if (!counted) {
+        if (item_size(rest) > rest.size()) break;
+        Reader r(rest, seen);
+        count = r.u();
+        // Every record takes at least its length and its hash.
+        if (count > body_size / 12) throw Corrupt("note count larger than the snapshot");
+        // The header's size is not checked until the end: reserve no more
+        // than a large vault's worth on its word.
+        notes.reserve(static_cast<size_t>(std::min<uint64_t>(count, 1u << 16)));
+        counted = true;
+        at += rest.size() - r.left();
+        continue;
+      }
+      if (notes.size() == count) throw Corrupt("trailing bytes");
+      if (rest.size() < 4) break;
+      const uint64_t length = get_u32(rest.data());
+      if (length > body_size) throw Corrupt("record larger than the snapshot");
+      if (rest.size() - 4 < length) break;
+      Reader r(rest.substr(4, static_cast<size_t>(length)), seen);
+      auto& [note, hash] = notes.emplace_back();
+      hash = r.fixed64();
+      read_note(r, note);
+      if (!r.done()) throw Corrupt("a record longer than its note");
+      at += 4 + static_cast<size_t>(length);
+    }
+    return at;
+  }
+
+  void body(std::string_view piece) {
+    received += piece.size();
+    sum.update(piece);
+    if (!corrupt.empty()) return;  // only the checksum and the size are still wanted
+    try {
+      if (!pending.empty()) {
+        // Complete the cut item from the front of this piece, decode it alone.
+        for (size_t want = item_size(pending); want > pending.size() && !piece.empty();
+             want = item_size(pending)) {
+          const size_t take = std::min(want - pending.size(), piece.size());
+          pending.append(piece.substr(0, take));
+          piece.remove_prefix(take);
+        }
+        const size_t used = decode(pending);
+        if (used < pending.size()) return;  // still cut: this piece is all in `pending`
+        pending.clear();
+      }
+      const size_t used = decode(piece);
+      pending.assign(piece.substr(used));
+    } catch (const Corrupt& e) {
+      fail(std::string("snapshot is corrupt: ") + e.what());
+    } catch (const std::exception& e) {  // out of memory: the host indexes the files instead
+      fail(std::string("snapshot could not be decoded: ") + e.what());
+    }
+  }
+
+  void fail(std::string why) {
+    corrupt = std::move(why);
+    std::string().swap(pending);
+    std::vector<std::pair<parse::Note, uint64_t>>().swap(notes);
+  }
+};
+
+Loader::Loader() : state_(std::make_unique<State>()) {}
+Loader::~Loader() = default;
+
+bool Loader::feed(std::string_view piece) {
+  State& s = *state_;
+  if (!s.refused.empty()) return false;
+  if (!s.header_read) {
+    const size_t take = std::min(kHeaderSize - s.header.size(), piece.size());
+    s.header.append(piece.substr(0, take));
+    piece.remove_prefix(take);
+    if (s.header.size() < kHeaderSize) return true;
+    if (!s.read_header()) return false;
+  }
+  if (!piece.empty()) s.body(piece);
+  return true;
+}
+
+bool Loader::finish(index::Vault& vault, std::vector<FileStamp>* stamps, std::string& error) {
+  State& s = *state_;
+  if (!s.header_read) s.refused = "not a vaultcrm snapshot";
+  if (!s.refused.empty()) {
+    error = s.refused;
     return false;
   }
-  uint32_t format = get_u32(bytes.data() + 8), parser = get_u32(bytes.data() + 12);
-  if (format != kFormatVersion || parser != kParserVersion) {
-    error = "snapshot of format " + std::to_string(format) + "/parser " + std::to_string(parser) +
-            ", this build reads " + std::to_string(kFormatVersion) + "/" + std::to_string(kParserVersion);
+  if (s.received != s.body_size) {
+    error = "snapshot truncated or extended: body of " + std::to_string(s.received) + " bytes, header says " +
+            std::to_string(s.body_size);
     return false;
   }
-  uint64_t size = get_u64(bytes.data() + 16), sum = get_u64(bytes.data() + 24);
-  std::string_view body = bytes.substr(kHeaderSize);
-  if (size != body.size()) {
-    error = "snapshot truncated or extended: body of " + std::to_string(body.size()) + " bytes, header says " +
-            std::to_string(size);
-    return false;
-  }
-  if (checksum(body) != sum) {
+  if (s.sum.value() != s.body_sum) {
     error = "snapshot checksum mismatch (the file is damaged)";
     return false;
   }
-  // Decode everything before touching the vault: a failure halfway leaves it as it was.
-  std::vector<std::pair<parse::Note, uint64_t>> notes;
-  try {
-    Reader r(body);
-    notes.resize(r.count());
-    for (auto& [note, hash] : notes) {
-      hash = r.fixed64();
-      read_note(r, note);
-    }
-    if (!r.done()) throw Corrupt("trailing bytes");
-  } catch (const Corrupt& e) {
-    error = std::string("snapshot is corrupt: ") + e.what();
+  if (s.corrupt.empty() && (!s.counted || s.notes.size() != s.count || !s.pending.empty()))
+    s.corrupt = "snapshot is corrupt: truncated";
+  if (!s.corrupt.empty()) {
+    error = s.corrupt;
     return false;
   }
+  // Everything decoded before the vault is touched: a failure halfway left it as it was.
   vault.clear();
   if (stamps) {
     stamps->clear();
-    stamps->reserve(notes.size());
+    stamps->reserve(s.notes.size());
   }
-  for (auto& [note, hash] : notes) {
+  for (auto& [note, hash] : s.notes) {
     if (stamps) stamps->push_back({note.path, note.mtime, note.size});
     vault.restore(std::move(note), hash);
   }
+  std::vector<std::pair<parse::Note, uint64_t>>().swap(s.notes);
   return true;
+}
+
+bool load(std::string_view bytes, index::Vault& vault, std::vector<FileStamp>* stamps, std::string& error) {
+  Loader loader;
+  loader.feed(bytes);
+  return loader.finish(vault, stamps, error);
 }
 
 }  // namespace vaultcrm::snapshot
