@@ -223,6 +223,7 @@ async function runVault(dir, label) {
       ...(inUse.length ? { in_use_per_note: median(inUse) / n, peak_per_note: median(peak) / n,
         in_use_without_text_per_note: (median(inUse) - bytes) / n, peak_without_text_per_note: (median(peak) - bytes) / n } : {}) });
     emitInNewProcesses("wasm_cold_process", label, n, bytes, ["start-child", "cold", dir]);
+    emitFirstTouchCost(label);
   }
   // --- warm start (target 10): a fresh module (compile + instantiate) loads
   // the snapshot an earlier session saved; its stamp list is parsed in JS as
@@ -251,6 +252,7 @@ async function runVault(dir, label) {
     const saved = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "vaultcrm-bench-")), "index.snapshot");
     fs.writeFileSync(saved, snapshot);
     emitInNewProcesses("wasm_warm_process", label, n, bytes, ["start-child", "warm", dir, saved]);
+    if (!want("cold")) emitFirstTouchCost(label);
     fs.rmSync(path.dirname(saved), { recursive: true, force: true });
   }
   // Peak with one crossing for the whole vault (the JSON copy + its parse tree).
@@ -499,16 +501,56 @@ function runSize() {
 // in V8's baseline tier (the in-process rows above reuse a warmed-up JIT and,
 // after the first run, pages the process already faulted in). The process's
 // own start and the reading of the files are not timed.
+// Each run also counts the process's minor page faults over the timed span:
+// the first touch of each fresh 4 KiB page, which the kernel (and on a VM,
+// the host) must hand over zeroed. Their cost is the machine's, not the
+// engine's (see firstTouchCost), but how many there are is the engine's
+// memory: a start faults in about every page of the heap it ends with.
 function emitInNewProcesses(stage, label, n, bytes, childArgs) {
-  const total = [], init = [];
+  const total = [], init = [], faults = [], heap = [];
   for (let r = 0; r < RUNS; r++) {
-    const child = spawnSync(process.execPath, [new URL(import.meta.url).pathname, ...childArgs], { encoding: "utf8", maxBuffer: 1 << 20 });
-    if (child.status !== 0) throw new Error(`${stage}: child failed: ${child.stderr.slice(0, 500)}`);
-    const m = JSON.parse(child.stdout.trim().split("\n").pop());
+    const m = runChild(stage, childArgs);
     total.push(m.total_ms);
     init.push(m.init_ms);
+    faults.push(m.faults);
+    heap.push(m.heap_bytes);
   }
-  emit({ ...row("wasm", stage, label, n, bytes, total), init_ms: median(init), runs_in: "new process each" });
+  emit({ ...row("wasm", stage, label, n, bytes, total), init_ms: median(init), runs_in: "new process each",
+    page_faults: median(faults), heap_bytes: median(heap) });
+}
+
+function runChild(what, childArgs) {
+  const child = spawnSync(process.execPath, [new URL(import.meta.url).pathname, ...childArgs], { encoding: "utf8", maxBuffer: 1 << 20 });
+  if (child.status !== 0) throw new Error(`${what}: child failed: ${child.stderr.slice(0, 500)}`);
+  return JSON.parse(child.stdout.trim().split("\n").pop());
+}
+
+// What the first touch of fresh memory costs on this machine, in a new
+// process: 64 MiB of a fresh WebAssembly.Memory written one byte per page.
+// On the Firecracker VM these benchmarks ran on it was ~3.5 ms per MB
+// (~14 us a page), where a desktop kernel takes a few hundred ns a page;
+// the cold and warm starts pay it for every page of their heap.
+function emitFirstTouchCost(label) {
+  const perMb = [], perFault = [];
+  for (let r = 0; r < RUNS; r++) {
+    const m = runChild("first touch", ["start-child", "touch"]);
+    perMb.push(m.ms_per_mb);
+    perFault.push(m.us_per_fault);
+  }
+  emit({ impl: "machine", stage: "first_touch", corpus: label, ms_per_mb: median(perMb), us_per_fault: median(perFault),
+    runs_ms_per_mb: perMb });
+}
+
+function firstTouchChild() {
+  const mib = 64;
+  const memory = new WebAssembly.Memory({ initial: mib * 16 });  // 64 KiB wasm pages
+  const bytes = new Uint8Array(memory.buffer);
+  const f0 = process.resourceUsage().minorPageFault;
+  const t0 = performance.now();
+  for (let i = 0; i < bytes.length; i += 4096) bytes[i] = 1;
+  const ms = performance.now() - t0;
+  const faults = process.resourceUsage().minorPageFault - f0;
+  process.stdout.write(JSON.stringify({ ms_per_mb: ms / (mib * 1.048576), us_per_fault: faults ? (ms * 1e3) / faults : null, faults }) + "\n");
 }
 
 // One timed start in this (new) process: a fresh module, then the vault
@@ -516,8 +558,9 @@ function emitInNewProcesses(stage, label, n, bytes, childArgs) {
 async function startChild(kind, dir, snapshotFile) {
   const files = loadCorpus(dir);
   const snapshot = snapshotFile ? new Uint8Array(fs.readFileSync(snapshotFile)) : null;
+  const f0 = process.resourceUsage().minorPageFault;
   const t0 = performance.now();
-  const { engine } = await freshEngine();
+  const { engine, module } = await freshEngine();
   const t1 = performance.now();
   if (kind === "cold") upsertChunked(engine, files);
   else {
@@ -526,12 +569,14 @@ async function startChild(kind, dir, snapshotFile) {
     engine.panel(firstAccount(files));
   }
   const t2 = performance.now();
-  process.stdout.write(JSON.stringify({ total_ms: t2 - t0, init_ms: t1 - t0 }) + "\n");
+  const faults = process.resourceUsage().minorPageFault - f0;
+  process.stdout.write(JSON.stringify({ total_ms: t2 - t0, init_ms: t1 - t0, faults, heap_bytes: heapBytes(module) }) + "\n");
 }
 
 const mode = args[0];
 if (mode === "vault") await runVault(args[1], opt("label", path.basename(args[1])));
 else if (mode === "patho") await runPatho(args[1]);
 else if (mode === "size") runSize();
+else if (mode === "start-child" && args[1] === "touch") firstTouchChild();
 else if (mode === "start-child") await startChild(args[1], args[2], args[3]);
 else { console.error("usage: run.mjs vault DIR [--label L] | patho DIR | size"); process.exit(2); }
