@@ -14,6 +14,9 @@
 #   bash bench/wasm-instructions.sh [MODULE] open build/bench/vault-1k 200
 #     (the same edits with one account's panel open: version check, and
 #     the panel only when its version moved)
+#   bash bench/wasm-instructions.sh [MODULE] dashboard build/bench/vault-1k 200
+#     (the same edits with the six query blocks of bench/js/queries.mjs
+#     open: each block's version check, and its page when that moved)
 #
 # MODULE defaults to build/wasm/vaultcrm-node.js (scripts/build-wasm.sh); for
 # an A/B, copy an older build aside and pass its path. Needs valgrind
@@ -29,7 +32,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 module=$ROOT/build/wasm/vaultcrm-node.js
 if [[ $# -gt 0 && $1 == *.js ]]; then module=$1; shift; fi
-if [[ $# -lt 2 ]]; then sed -n 2,23p "$0" >&2; exit 2; fi
+if [[ $# -lt 2 ]]; then sed -n 2,26p "$0" >&2; exit 2; fi
 command -v valgrind >/dev/null || { echo "valgrind is missing: apt-get install valgrind" >&2; exit 1; }
 if [[ $1 == warm ]]; then
   node "$ROOT/bench/js/instructions.cjs" "$module" snapshot "$2" >/dev/null

@@ -22,6 +22,11 @@
 //                                                          Customers/ panel open: after each upsert its
 //                                                          panelVersion, and the panel only when that
 //                                                          moved (the plugin's refresh)
+//   node bench/js/instructions.cjs MODULE dashboard DIR N  `load`, then the same N edits with the six query
+//                                                          blocks of bench/js/queries.mjs open (run.mjs's
+//                                                          upsert_open_queries): after each upsert every
+//                                                          block's queryVersion, and its page of 100 only
+//                                                          when that moved
 //
 // MODULE: a node build of the engine (build/wasm/vaultcrm-node.js, or a copy
 // of an older one for an A/B).
@@ -33,8 +38,8 @@ const path = require("node:path");
 const ROOT = path.resolve(__dirname, "../..");
 const wrapper = require(path.join(ROOT, "build/wasm/vaultcrm-engine-node.cjs"));
 const [modulePath, mode, target, count] = process.argv.slice(2);
-if (!modulePath || !["load", "note", "edit", "warm", "snapshot", "panels", "open"].includes(mode) || !target) {
-  console.error("usage: instructions.cjs MODULE load DIR | note FILE [N] | edit FILE [N] | warm DIR | snapshot DIR | panels DIR N | open DIR N");
+if (!modulePath || !["load", "note", "edit", "warm", "snapshot", "panels", "open", "dashboard"].includes(mode) || !target) {
+  console.error("usage: instructions.cjs MODULE load DIR | note FILE [N] | edit FILE [N] | warm DIR | snapshot DIR | panels DIR N | open DIR N | dashboard DIR N");
   process.exit(2);
 }
 
@@ -54,7 +59,7 @@ function readVault(dir) {
   const engine = await wrapper.createEngineFrom((options) => require(path.resolve(modulePath))(options));
   // Where `snapshot` leaves the index of DIR for `warm` (one per vault).
   const snapshotFile = path.join(os.tmpdir(), `vaultcrm-instructions-${path.basename(path.resolve(target))}.snapshot`);
-  if (mode === "load" || mode === "snapshot" || mode === "panels" || mode === "open") {
+  if (mode === "load" || mode === "snapshot" || mode === "panels" || mode === "open" || mode === "dashboard") {
     const files = readVault(target);
     for (let i = 0; i < files.length; i += 2000) engine.upsertMany(files.slice(i, i + 2000));
     const account = files.find((f) => f.path.startsWith("Customers/"));
@@ -81,6 +86,27 @@ function readVault(dir) {
         if (version !== shown) engine.panel(account.path), shown = version, moved++;
       });
       console.log(`open: ${edits.length} edits, ${moved} moved the open panel`);
+    }
+    if (mode === "dashboard") {
+      const { QUERIES } = await import(path.join(ROOT, "bench/js/queries.mjs"));
+      const edits = JSON.parse(fs.readFileSync(path.resolve(target) + ".edits.json", "utf8")).slice(0, Number(count || 100));
+      const byPath = new Map(files.map((f) => [f.path, f]));
+      const name = account.path.replace(/^.*\//, "").replace(/\.md$/, "");
+      const blocks = QUERIES.map((q) => ({ source: q.source({ target: name }), format: JSON.stringify({ format: q.format, page: { offset: 0, size: 100 } }) }));
+      for (const b of blocks) {
+        engine.query(b.source, "", b.format);
+        b.shown = engine.queryVersion(b.source, "", b.format);
+      }
+      let moved = 0;
+      edits.forEach((e, i) => {
+        const f = byPath.get(e.path);
+        engine.upsert(f.path, `${f.text}\n- 2026-01-05: edited ${i} with [[${e.account}]] #bench\n`, 2);
+        for (const b of blocks) {
+          const version = engine.queryVersion(b.source, "", b.format);
+          if (version !== b.shown) engine.query(b.source, "", b.format), b.shown = version, moved++;
+        }
+      });
+      console.log(`dashboard: ${edits.length} edits, ${blocks.length} blocks, ${moved} block checks moved`);
     }
     console.log(`${mode}: ${files.length} notes`);
   } else if (mode === "warm") {

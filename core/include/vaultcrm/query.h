@@ -167,9 +167,9 @@ class QueryCache {
 // answer would be the same now; true may be a false alarm.
 struct Reads {
   uint64_t vault_generation = 0;
-  // Read what the lists below do not cover: entity tables (the graph),
-  // backlinks (every other note's links), or the query failed while it
-  // ran. Any change in the vault counts.
+  // Read what the lists below do not cover: backlinks (every other note's
+  // links), entity tables without the engine's cache, or the query failed
+  // while it ran. Any change in the vault counts.
   bool any_change = false;
   // Read the time of day (`now`): every check counts as a change.
   bool time_of_day = false;
@@ -188,6 +188,10 @@ struct Reads {
   // bring a note into a FROM #tag, through a WHERE, or give it a task the
   // filters keep. Checked on that note alone. Unset: never.
   std::function<bool(const index::Vault&, const parse::Note&)> would_read;
+  // Whether an entity table the run read (FROM people, ...) changed a row
+  // since: the engine's cached tables keep a version per table. Asked
+  // only when the vault changed. Unset: none read.
+  std::function<bool()> entities_moved;
 
   bool changed(const index::Vault& vault) const;
 };

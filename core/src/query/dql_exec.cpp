@@ -248,8 +248,8 @@ Result exec_dql(const DqlQuery& q, const Ctx& ctx) {
       throw QueryFailure{"query_syntax", "TASK queries need note sources, not '" + q.from->text + "' at " +
                                              std::to_string(q.from->pos.line) + ":" + std::to_string(q.from->pos.column),
                          q.from->pos};
-    read_any_change(ctx);  // the graph's entities
     auto objects = entity_objects(ctx, q.from->text);
+    read_entities(ctx, q.from->text);
     rows.reserve(objects.size());
     for (auto& o : objects) rows.push_back(Row{nullptr, nullptr, std::move(o)});
   } else {

@@ -4,6 +4,7 @@
 #include <optional>
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -188,13 +189,45 @@ void people_listed_differently(const std::vector<RosterEntry>& before, const std
   }
 }
 
+// Field by field, as a query reads a row (a NaN is never the same).
+bool same_cell(const Cell& a, const Cell& b) {
+  if (a.type != b.type || a.boolean != b.boolean || a.number != b.number || a.months != b.months ||
+      a.text != b.text || a.display != b.display || a.subpath != b.subpath || a.has_display != b.has_display ||
+      a.embed != b.embed || a.items.size() != b.items.size() || a.members.size() != b.members.size())
+    return false;
+  for (size_t i = 0; i < a.items.size(); ++i)
+    if (!same_cell(a.items[i], b.items[i])) return false;
+  for (size_t i = 0; i < a.members.size(); ++i)
+    if (a.members[i].first != b.members[i].first || !same_cell(a.members[i].second, b.members[i].second)) return false;
+  return true;
+}
+
+bool same_fields(const std::vector<std::pair<std::string, Cell>>& a, const std::vector<std::pair<std::string, Cell>>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (a[i].first != b[i].first || !same_cell(a[i].second, b[i].second)) return false;
+  return true;
+}
+
+uint64_t next_tables_serial() {
+  static uint64_t last = 0;  // the engine is single-threaded (one per wasm module)
+  return ++last;
+}
+
 }  // namespace
 
 class EntityTables {
  public:
-  EntityTables(const index::Vault& v, const graph::Graph& g) : v_(v), g_(g), generation_(v.generation()) {}
+  EntityTables(const index::Vault& v, const graph::Graph& g)
+      : v_(v), g_(g), generation_(v.generation()), serial_(next_tables_serial()) {}
 
   uint64_t generation() const { return generation_; }
+  // These tables, among all the cache ever held: a query that read a table
+  // holds while the cache keeps the same tables and that table's version.
+  uint64_t serial() const { return serial_; }
+  // Moves whenever a row of `table` comes, goes or changes a field; a
+  // patch that computes a row again the same leaves it.
+  uint64_t version(int table) const { return tables_[table].version; }
   const index::Vault* vault() const { return &v_; }
   const graph::Graph* graph() const { return &g_; }
 
@@ -237,6 +270,7 @@ class EntityTables {
     std::map<std::string, Row> rows;  // in the table's order
     std::vector<std::shared_ptr<const ObjData>> object_list;
     bool objects_fresh = false;
+    uint64_t version = 0;
   };
   using RowRef = std::pair<uint8_t, std::string>;  // table, key
 
@@ -264,6 +298,7 @@ class EntityTables {
   const index::Vault& v_;
   const graph::Graph& g_;
   uint64_t generation_;
+  uint64_t serial_;
   Rows tables_[kTableCount];
   std::unordered_map<const parse::Note*, uint64_t> identity_;  // by address: an edit keeps it
   // The aliases of the notes that have some, by address: what named a note
@@ -293,16 +328,25 @@ std::vector<const parse::Note*> EntityTables::backlinks_read_by(const parse::Not
 
 void EntityTables::set_row(int table, const std::string& key, std::optional<Fields> fields) {
   Rows& t = tables_[table];
-  t.objects_fresh = false;
   if (!fields) {
-    t.rows.erase(key);
+    if (t.rows.erase(key) > 0) {
+      t.objects_fresh = false;
+      ++t.version;
+    }
     return;
   }
-  Row& row = t.rows[key];
+  std::vector<std::pair<std::string, Cell>> cells;
+  cells.reserve(fields->size());
+  for (auto& f : *fields) cells.emplace_back(std::move(f.first), to_cell(f.second));
+  auto it = t.rows.find(key);
+  // The same row again (an edit that changed nothing this row shows): its
+  // object, the table's list and its version stand.
+  if (it != t.rows.end() && same_fields(it->second.entity.fields, cells)) return;
+  t.objects_fresh = false;
+  ++t.version;
+  Row& row = it != t.rows.end() ? it->second : t.rows[key];
   row.object.reset();
-  row.entity.fields.clear();
-  row.entity.fields.reserve(fields->size());
-  for (auto& f : *fields) row.entity.fields.emplace_back(std::move(f.first), to_cell(f.second));
+  row.entity.fields = std::move(cells);
 }
 
 void EntityTables::remember_identities() {
@@ -721,8 +765,7 @@ namespace {
 
 // The tables kept in `cache`, brought up to the vault's state: patched row
 // by row after edits, built afresh after anything else.
-EntityTables& tables_for(const Ctx& ctx, const graph::Graph& g, EntityCache& cache) {
-  const index::Vault& v = *ctx.vault;
+EntityTables& tables_for(const index::Vault& v, const graph::Graph& g, EntityCache& cache) {
   std::shared_ptr<EntityTables>& t = cache.tables;
   if (t && (t->vault() != &v || t->graph() != &g)) t.reset();
   if (t && t->generation() != v.generation()) {
@@ -741,7 +784,7 @@ auto with_tables(const Ctx& ctx, std::string_view kind, Read read) -> decltype(r
   if (table < 0) return {};
   const graph::Graph* g = ctx.opt ? ctx.opt->graph : nullptr;
   EntityCache* cache = ctx.opt ? ctx.opt->entity_cache : nullptr;
-  if (g && cache) return read(tables_for(ctx, *g, *cache), table);
+  if (g && cache) return read(tables_for(*ctx.vault, *g, *cache), table);
   // Account contacts come from the graph; without the engine's, build one
   // for this query (linear in the vault, once).
   std::optional<graph::Graph> own_graph;
@@ -768,6 +811,27 @@ std::vector<std::shared_ptr<const ObjData>> entity_objects(const Ctx& ctx, std::
     return out;
   }
   return with_tables(ctx, kind, [](EntityTables& t, int table) { return t.objects(table); });
+}
+
+void read_entities(const Ctx& ctx, std::string_view kind) {
+  if (!ctx.reads) return;
+  const int table = table_of(kind);
+  const graph::Graph* g = ctx.opt ? ctx.opt->graph : nullptr;
+  EntityCache* cache = ctx.opt ? ctx.opt->entity_cache : nullptr;
+  // Tables of this query alone, or a host's own provider: nothing to
+  // compare with later, so any change counts.
+  if (table < 0 || !g || !cache || !cache->tables || (ctx.opt && ctx.opt->entities)) return read_any_change(ctx);
+  const index::Vault* vault = ctx.vault;
+  const uint64_t serial = cache->tables->serial(), version = cache->tables->version(table);
+  std::function<bool()> before = std::move(ctx.reads->entities_moved);
+  // The engine keeps `cache` and the graph as long as the answer that holds
+  // this check. The tables are patched here as the next query would patch
+  // them, which that query then does not have to.
+  ctx.reads->entities_moved = [before = std::move(before), vault, g, cache, table, serial, version] {
+    if (before && before()) return true;
+    const EntityTables& t = tables_for(*vault, *g, *cache);
+    return t.serial() != serial || t.version(table) != version;
+  };
 }
 
 namespace {

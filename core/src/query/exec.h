@@ -48,6 +48,10 @@ bool task_done(const parse::Task& t);  // 'x', 'X' (done) and '-' (cancelled)
 std::vector<Entity> entity_rows(const Ctx& ctx, std::string_view kind);
 // The same rows as evaluator objects; shared through Options::entity_cache.
 std::vector<std::shared_ptr<const ObjData>> entity_objects(const Ctx& ctx, std::string_view kind);
+// Records in ctx.reads that the run read the entity table `kind` (after
+// entity_objects): with the engine's cache, the answer holds while that
+// table's rows stay as they were; otherwise any change counts.
+void read_entities(const Ctx& ctx, std::string_view kind);
 
 namespace detail {
 // to_json() built through an nlohmann tree, as it used to be: the reference

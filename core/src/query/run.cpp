@@ -105,7 +105,10 @@ Outcome run(const index::Vault& vault, std::string_view source, const Options& o
       bind_cache(q, ctx);
       o.result = exec_dql(q, ctx);
       if (o.result.type == "task") page_tasks(o.result, options);
-      if (Reads* r = options.reads; r && !r->all_notes && !r->any_change) {
+      // An entity query's rows are the tables' (entities_moved), not pages:
+      // no note is brought into it by its own content.
+      const bool entity_rows = q.from && q.from->k == Source::K::Entity;
+      if (Reads* r = options.reads; r && !r->all_notes && !r->any_change && !entity_rows) {
         // An edit can bring a note into the answer: a #tag added, a link
         // to X (FROM [[X]]), a field the WHERE asks for. That note alone
         // is put through the FROM and the leading WHEREs of the query,
@@ -180,7 +183,7 @@ bool Reads::changed(const index::Vault& vault) const {
     if (!n || all_notes || std::find(notes.begin(), notes.end(), n) != notes.end()) return true;
     if (would_read && would_read(vault, *n)) return true;
   }
-  return false;
+  return !log.empty() && entities_moved && entities_moved();
 }
 
 }  // namespace vaultcrm::query
