@@ -60,12 +60,13 @@ class Engine {
   std::string indexJson() const;
   // The account panel model for one note.
   std::string panel(std::string_view path) const;
-  // {"path":..,"version":N}: N changes whenever the panel of `path` may
-  // have changed since it was last built (an edit of the account, of a
-  // note it shows, or of a relation of one of its contacts; a note that
-  // came or went). A host re-renders a panel only when N moved: most edits
-  // in a vault leave an open panel as it was. The panel is built, and kept
-  // for panel(), when it may have changed.
+  // {"path":..,"version":N}: N moves when the panel of `path` changed since
+  // it was last built. The engine builds it again, and keeps it for
+  // panel(), only when something it read may have changed (an edit of the
+  // account, of a note it shows, or of a relation of one of its contacts; a
+  // note that came or went), and N stays when the panel built again is the
+  // same (its JSON, by a 64-bit hash). A host re-renders a panel only when N
+  // moved: most edits in a vault leave an open panel as it was.
   std::string panelVersion(std::string_view path) const;
 
   // A Dataview (DQL) or Obsidian Tasks query. `format` is "dql", "tasks" or
@@ -74,10 +75,12 @@ class Engine {
   // "query_syntax","message":..,"line":..,"column":..}}. Implemented in
   // core/src/engine/engine_query.cpp.
   std::string query(std::string_view source, std::string_view origin_path, std::string_view format = "") const;
-  // {"version":N} for the same arguments: N moves when the answer may have
-  // changed since the last query() or queryVersion() of them, as
-  // panelVersion's does. The engine keeps the last answers (and runs the
-  // query when its answer is not kept); a failed query has a version too.
+  // {"version":N} for the same arguments: N moves when the answer changed
+  // since the last query() or queryVersion() of them, as panelVersion's
+  // does (the query runs again only when something it read may have
+  // changed; an answer run again the same keeps N). The engine keeps the
+  // last answers (and runs the query when its answer is not kept); a failed
+  // query has a version too.
   std::string queryVersion(std::string_view source, std::string_view origin_path, std::string_view format = "") const;
   // Duplicate contacts and entries (docs/json-api.md "DedupReport"); options
   // is a JSON object (may be "{}"). Implemented in engine_dedup.cpp.
