@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "engine_impl.h"
+#include "kept_answers.h"
 #include "vaultcrm/view_map.h"
 #include "serialize.h"
 
@@ -115,40 +116,24 @@ std::string Engine::indexJson() const {
 
 Engine::Impl::CachedPanel* Engine::Impl::current_panel(std::string_view path, bool with_json) const {
   const graph::Graph& g = graph();  // first: a stale graph is rebuilt, which every kept panel sees
-  auto kept = std::find_if(panels.begin(), panels.end(), [&](const CachedPanel& c) { return c.path == path; });
-  uint64_t version = 0, before_hash = 0, before_version = 0;
-  if (kept != panels.end()) {
-    before_hash = kept->json_hash;
-    before_version = kept->version;
-    if (!kept->read.changed(vault, g)) {
-      // Nothing it read changed up to now: the next check starts from here,
-      // so a panel left open through many edits elsewhere is never checked
-      // against more than the changes since the last look (the vault's log
-      // keeps only the last Vault::kChangeLog).
-      kept->read.vault_generation = vault.generation();
-      kept->read.graph_stamp = g.stamp();
-      if (!with_json || !kept->json.empty()) {
-        std::rotate(panels.begin(), kept, kept + 1);
-        return &panels.front();
-      }
-      version = kept->version;  // the same panel: built again for its JSON, same version
-    }
-    panels.erase(kept);
-  }
-  CachedPanel fresh;
-  auto p = panel::build(vault, g, path, &fresh.read);
-  if (!p) return nullptr;
-  fresh.path = std::string(path);
-  fresh.json = json::panel_ok(*p);
-  fresh.json_hash = hash_bytes(fresh.json);
-  // Built again after a change that left it as it was (a relation of a
-  // contact that the panel does not show): the panel on screen stands. Two
-  // panels with one hash would keep a stale panel up: one chance in 2^64.
-  if (!version && before_version && fresh.json_hash == before_hash) version = before_version;
-  fresh.version = version ? version : ++last_panel_version;
-  if (panels.size() >= kCachedPanels) panels.pop_back();
-  panels.insert(panels.begin(), std::move(fresh));
-  return &panels.front();
+  return keep_current(
+      panels, kCachedPanels, last_panel_version, with_json, [&](const CachedPanel& c) { return c.path == path; },
+      [&](CachedPanel& c) {
+        if (c.read.changed(vault, g)) return false;
+        // A panel left open through many edits elsewhere is never checked
+        // against more than the changes since the last look (the vault's
+        // log keeps only the last Vault::kChangeLog).
+        c.read.vault_generation = vault.generation();
+        c.read.graph_stamp = g.stamp();
+        return true;
+      },
+      [&](CachedPanel& fresh) {
+        auto p = panel::build(vault, g, path, &fresh.read);
+        if (!p) return false;
+        fresh.path = std::string(path);
+        fresh.json = json::panel_ok(*p);
+        return true;
+      });
 }
 
 std::string Engine::panel(std::string_view path) const {

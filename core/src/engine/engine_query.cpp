@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine_impl.h"
+#include "kept_answers.h"
 #include "vaultcrm/view_map.h"
 #include "serialize.h"
 #include "vaultcrm/query.h"
@@ -66,39 +67,23 @@ std::string query_key(std::string_view source, std::string_view origin_path, std
 
 Engine::Impl::CachedQuery* Engine::Impl::current_query(std::string_view source, const query::Options& options,
                                                         std::string key, bool with_json) const {
-  auto kept = std::find_if(queries.begin(), queries.end(), [&](const CachedQuery& c) { return c.key == key; });
-  uint64_t version = 0, before_hash = 0, before_version = 0;
-  if (kept != queries.end()) {
-    before_hash = kept->json_hash;
-    before_version = kept->version;
-    if (!kept->read.changed(vault)) {
-      // As current_panel: the next check starts from here.
-      kept->read.vault_generation = vault.generation();
-      if (!with_json || !kept->json.empty()) {
-        std::rotate(queries.begin(), kept, kept + 1);
-        return &queries.front();
-      }
-      version = kept->version;  // the same answer, run again for its JSON
-    }
-    queries.erase(kept);
-  }
-  CachedQuery fresh;
-  query::Options opt = options;
-  opt.graph = &graph();
-  opt.entity_cache = &entity_cache;
-  opt.query_cache = &query_cache;
-  opt.reads = &fresh.read;
-  fresh.json = query::to_json(query::run(vault, source, opt));
-  fresh.json_hash = hash_bytes(fresh.json);
-  // Run again after a change that left the answer as it was (an edit of a
-  // listed note that changed none of its shown values): the block on
-  // screen stands, as for panels.
-  if (!version && before_version && fresh.json_hash == before_hash) version = before_version;
-  fresh.key = std::move(key);
-  fresh.version = version ? version : ++last_query_version;
-  if (queries.size() >= kCachedQueries) queries.pop_back();
-  queries.insert(queries.begin(), std::move(fresh));
-  return &queries.front();
+  return keep_current(
+      queries, kCachedQueries, last_query_version, with_json, [&](const CachedQuery& c) { return c.key == key; },
+      [&](CachedQuery& c) {
+        if (c.read.changed(vault)) return false;
+        c.read.vault_generation = vault.generation();  // as current_panel's
+        return true;
+      },
+      [&](CachedQuery& fresh) {
+        query::Options opt = options;
+        opt.graph = &graph();
+        opt.entity_cache = &entity_cache;
+        opt.query_cache = &query_cache;
+        opt.reads = &fresh.read;
+        fresh.json = query::to_json(query::run(vault, source, opt));
+        fresh.key = std::move(key);
+        return true;
+      });
 }
 
 std::string Engine::query(std::string_view source, std::string_view origin_path, std::string_view format) const {
