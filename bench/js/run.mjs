@@ -528,7 +528,7 @@ function runChild(what, childArgs) {
 // What the first touch of fresh memory costs on this machine, in a new
 // process: 64 MiB of a fresh WebAssembly.Memory written one byte per page.
 // On the Firecracker VM these benchmarks ran on it was ~3.5 ms per MB
-// (~14 us a page), where a desktop kernel takes a few hundred ns a page;
+// (~14 us a page), where bare metal typically takes well under 1 us;
 // the cold and warm starts pay it for every page of their heap.
 function emitFirstTouchCost(label) {
   const perMb = [], perFault = [];
