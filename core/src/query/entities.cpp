@@ -2,6 +2,7 @@
 // derived from the index alone. The graph layer can replace this through
 // query::EntityProvider; the field names are the contract (docs/json-api.md).
 #include <optional>
+#include <atomic>
 #include <algorithm>
 #include <cmath>
 #include <functional>
@@ -210,7 +211,7 @@ bool same_fields(const std::vector<std::pair<std::string, Cell>>& a, const std::
 }
 
 uint64_t next_tables_serial() {
-  static uint64_t last = 0;  // the engine is single-threaded (one per wasm module)
+  static std::atomic<uint64_t> last{0};  // native hosts may run engines on several threads
   return ++last;
 }
 

@@ -65,7 +65,9 @@ Options checking_options(const Options& options) {
   return opt;
 }
 
-Ctx checking_ctx(const index::Vault& vault, const Options& opt, RegexCache& regex) {
+// A run's context before its caches and reads: what run() and the checks
+// of Reads::would_read both start from.
+Ctx base_ctx(const index::Vault& vault, const Options& opt, RegexCache& regex) {
   Ctx ctx;
   ctx.vault = &vault;
   ctx.opt = &opt;
@@ -86,12 +88,7 @@ Outcome run(const index::Vault& vault, std::string_view source, const Options& o
       return o;
     }
     RegexCache regex(options.regex_match_limit, options.regex_depth_limit);
-    Ctx ctx;
-    ctx.vault = &vault;
-    ctx.opt = &options;
-    ctx.origin = options.origin_path;
-    ctx.now = parse_now(options.now);
-    ctx.regex = &regex;
+    Ctx ctx = base_ctx(vault, options, regex);
     if (options.query_cache && !detail::plain_evaluation()) ctx.cache = &options.query_cache->for_vault(vault);
     if (options.reads) {
       *options.reads = Reads{};
@@ -118,7 +115,7 @@ Outcome run(const index::Vault& vault, std::string_view source, const Options& o
         r->would_read = [parsed, text = std::string(source), opt = checking_options(options)](
                             const index::Vault& v, const parse::Note& n) {
           RegexCache regex(opt.regex_match_limit, opt.regex_depth_limit);
-          const Ctx check = checking_ctx(v, opt, regex);
+          const Ctx check = base_ctx(v, opt, regex);
           try {
             if (!*parsed) {
               *parsed = std::make_unique<DqlQuery>(parse_dql(text));
@@ -142,7 +139,7 @@ Outcome run(const index::Vault& vault, std::string_view source, const Options& o
           if (n.tasks.empty()) return false;
           RegexCache regex(opt.regex_match_limit, opt.regex_depth_limit);
           try {
-            return tasks_note_passes(text, checking_ctx(v, opt, regex), n);
+            return tasks_note_passes(text, base_ctx(v, opt, regex), n);
           } catch (...) {
             return true;
           }
