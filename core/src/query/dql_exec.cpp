@@ -45,16 +45,23 @@ std::string resolve_target(const Ctx& ctx, const std::string& target, const Sour
   return {};
 }
 
+// FROM "text": the one note it names when there is one (Dataview: "folder/note"
+// or "folder/note.md" selects that file), else nullptr; `folder` is the text
+// without trailing slashes.
+const parse::Note* file_of_folder_source(const Ctx& ctx, std::string_view text, std::string& folder) {
+  folder.assign(text);
+  while (!folder.empty() && folder.back() == '/') folder.pop_back();
+  if (const auto* n = ctx.vault->find(folder)) return n;
+  return ctx.vault->find(folder + ".md");
+}
+
 PathSet eval_source(const Ctx& ctx, const Source& s) {
   switch (s.k) {
     case Source::K::All: return all_notes(ctx);
     case Source::K::Tag: return ctx.vault->tagged_notes(s.text, true);  // unique, in path order
     case Source::K::Folder: {
-      std::string f = s.text;
-      while (!f.empty() && f.back() == '/') f.pop_back();
-      // A file path selects that one file (Dataview: "folder/note" or "folder/note.md").
-      if (const auto* n = ctx.vault->find(f)) return PathSet{n};
-      if (const auto* n = ctx.vault->find(f + ".md")) return PathSet{n};
+      std::string f;
+      if (const auto* n = file_of_folder_source(ctx, s.text, f)) return PathSet{n};
       // (The query cache keeps the folder's notes, in path order, until the vault changes.)
       if (ctx.cache) return ctx.cache->folder_notes(f);
       PathSet out = ctx.vault->notes_in_folder(f);
@@ -190,10 +197,8 @@ bool source_holds(const Ctx& ctx, const Source* from, const parse::Note& note) {
   if (from->k == Source::K::Folder) {
     // By the path alone, as eval_source and Vault::notes_in_folder read it,
     // without listing the folder.
-    std::string f = from->text;
-    while (!f.empty() && f.back() == '/') f.pop_back();
-    if (const auto* n = ctx.vault->find(f)) return n == &note;
-    if (const auto* n = ctx.vault->find(f + ".md")) return n == &note;
+    std::string f;
+    if (const auto* n = file_of_folder_source(ctx, from->text, f)) return n == &note;
     while (!f.empty() && f.front() == '/') f.erase(0, 1);
     return f.empty() || (note.path.size() > f.size() && note.path.compare(0, f.size(), f) == 0 && note.path[f.size()] == '/');
   }
