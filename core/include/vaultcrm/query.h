@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -179,11 +180,25 @@ struct Reads {
   // answer holds until the day (UTC, as the evaluator counts days) ends.
   bool today = false;
   int64_t day = 0;  // days since 1970-01-01
-  // The notes read, by address (an edit keeps a note's address; a note
-  // that comes or goes is a change anyway), in no order: the pages that
-  // got through the FROM and the WHEREs before any other step (Tasks: the
-  // notes with a task through the filters), linked notes, `this`.
+  // The notes read besides the rows' own, by address (an edit keeps a
+  // note's address; a note that comes or goes is a change anyway), in no
+  // order: linked notes, `this`, the note a FROM [[link]] names.
   std::vector<const parse::Note*> notes;
+  // The notes the rows came from: the pages that got through the FROM and
+  // the WHEREs before any other step (Tasks: the notes with a task through
+  // the filters).
+  std::vector<const parse::Note*> rows;
+  // When the query's rows can be fingerprinted, one fingerprint per entry
+  // of `rows`: a hash of all the answer takes from that note (whether its
+  // rows get through the filters, the values of the query's expressions on
+  // them, a task row's fields). Most edits of a row's note change nothing
+  // the query shows or sorts by (a line of prose, a tag it does not ask
+  // for); print() gives the note's fingerprint as it is now, and the same
+  // one is no change. nullopt: cannot tell. Its evaluation records what it
+  // read in its third argument; a read of a note not in `notes` counts as a
+  // change. Empty `prints`: any edit of a row's note counts.
+  std::vector<uint64_t> prints;
+  std::function<std::optional<uint64_t>(const index::Vault&, const parse::Note&, Reads&)> print;
   // Whether a note the run did not read would be read now: an edit can
   // bring a note into a FROM #tag, through a WHERE, or give it a task the
   // filters keep. Checked on that note alone. Unset: never.

@@ -7,6 +7,7 @@
 
 #include "query/cache.h"
 #include "query/exec.h"
+#include "query/fingerprint.h"
 #include "vaultcrm/parse.h"
 
 namespace vaultcrm::query {
@@ -202,6 +203,24 @@ bool source_holds(const Ctx& ctx, const Source* from, const parse::Note& note) {
     while (!f.empty() && f.front() == '/') f.erase(0, 1);
     return f.empty() || (note.path.size() > f.size() && note.path.compare(0, f.size(), f) == 0 && note.path[f.size()] == '/');
   }
+  // By the note's own tags, as Vault::tagged_notes files them (ASCII case
+  // folded, the tag or a tag under it), without listing the tag's notes:
+  // a check runs this for every edit of a note outside the answer.
+  if (from->k == Source::K::Tag) {
+    std::string_view key = from->text;
+    while (!key.empty() && key.front() == '#') key.remove_prefix(1);
+    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    return std::any_of(note.tags.begin(), note.tags.end(), [&](const std::string& tag) {
+      if (tag.size() < key.size() || (tag.size() > key.size() && tag[key.size()] != '/')) return false;
+      for (size_t i = 0; i < key.size(); ++i)
+        if (lower(tag[i]) != lower(key[i])) return false;
+      return true;
+    });
+  }
+  // The set operations, one note at a time.
+  if (from->k == Source::K::And) return source_holds(ctx, from->a.get(), note) && source_holds(ctx, from->b.get(), note);
+  if (from->k == Source::K::Or) return source_holds(ctx, from->a.get(), note) || source_holds(ctx, from->b.get(), note);
+  if (from->k == Source::K::Not) return !source_holds(ctx, from->a.get(), note);
   const PathSet pages = eval_source(ctx, *from);
   return std::binary_search(pages.begin(), pages.end(), &note, by_path);
 }
@@ -236,10 +255,55 @@ void read_candidates(const Ctx& ctx, const DqlQuery& q, const std::vector<Row>& 
   }
   const parse::Note* last = nullptr;
   for (const Row& r : rows)
-    if (r.page && r.page != last) ctx.reads->notes.push_back(last = r.page);
+    if (r.page && r.page != last) ctx.reads->rows.push_back(last = r.page);
 }
 
 }  // namespace
+
+bool rows_printable(const DqlQuery& q) {
+  if (q.from && q.from->k == Source::K::Entity) return false;
+  // After a GROUP BY the steps read groups (rows.field), not a row.
+  return std::none_of(q.steps.begin(), q.steps.end(), [](const Step& s) { return s.k == Step::K::Group; });
+}
+
+std::optional<uint64_t> row_print(const DqlQuery& q, const Ctx& ctx, const parse::Note& note, bool in_source_known) {
+  Fingerprint f;
+  const bool in_source = in_source_known || source_holds(ctx, q.from.get(), note);
+  f.add(in_source);
+  if (!in_source) return f.value();
+  size_t leading = 0;
+  while (leading < q.steps.size() && q.steps[leading].k == Step::K::Where) ++leading;
+  // The row's verdict on the leading WHEREs and, when it gets through, all
+  // else the query evaluates on a row. The later steps are evaluated on the
+  // row as it was before them: what a FLATTEN adds is a value of its
+  // expression, taken here, and a later WHERE or SORT on it reads nothing
+  // else of the note.
+  auto add_row = [&](const Row& row) {
+    Env env{&ctx, &row, nullptr};
+    bool through = true;
+    for (size_t i = 0; i < leading && through; ++i) through = truth(*q.steps[i].e, env);
+    f.add(through);
+    if (!through) return true;
+    if (row.task) add_task(f, note, *row.task);
+    for (size_t i = leading; i < q.steps.size(); ++i) {
+      const Step& step = q.steps[i];
+      if (step.e && !add_value(f, eval(*step.e, env))) return false;
+      for (const auto& key : step.sorts)
+        if (key.e && !add_value(f, eval(*key.e, env))) return false;
+    }
+    for (const auto& column : q.columns)
+      if (column.e && !add_value(f, eval(*column.e, env))) return false;
+    return true;
+  };
+  if (q.type == DqlQuery::Type::Task) {
+    f.add(note.tasks.size());
+    for (const auto& t : note.tasks)
+      if (!add_row(Row{&note, &t, nullptr})) return std::nullopt;
+  } else if (!add_row(Row{&note, nullptr, nullptr})) {
+    return std::nullopt;
+  }
+  return f.value();
+}
 
 Result exec_dql(const DqlQuery& q, const Ctx& ctx) {
   Result res;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "query/ast.h"
@@ -25,6 +26,19 @@ bool source_holds(const Ctx& ctx, const Source* from, const parse::Note& note);
 bool passes_leading_wheres(const DqlQuery& q, const Ctx& ctx, const parse::Note& note);
 // The same for a Tasks query: whether a task of `note` gets through its filters.
 bool tasks_note_passes(std::string_view source, const Ctx& ctx, const parse::Note& note);
+
+// Reads::prints. Whether q's rows can be fingerprinted one note at a time
+// (not after a GROUP BY, not entities).
+bool rows_printable(const DqlQuery& q);
+// A note's fingerprint for q (rows_printable): whether it is in the FROM
+// (`in_source_known`: it is, as every row's note of the run), then for its
+// page, or each of its tasks for TASK, whether it gets through the leading
+// WHEREs and, if so, the values of every expression after them. nullopt
+// when a value is not data (fingerprint.h). Throws as exec_dql does.
+std::optional<uint64_t> row_print(const DqlQuery& q, const Ctx& ctx, const parse::Note& note, bool in_source_known);
+// The same for a Tasks query, parsed: for each task of the note, whether it
+// gets through the filters and, if so, its fields.
+std::optional<uint64_t> tasks_row_print(std::string_view source, const Ctx& ctx, const parse::Note& note);
 
 // Both throw QueryFailure for user errors.
 Result exec_dql(const DqlQuery& q, const Ctx& ctx);

@@ -1,6 +1,8 @@
 // query::run - picks the language, parses, executes; user errors become values.
 #include <algorithm>
 #include <cmath>
+#include <memory>
+#include <optional>
 
 #include "query/cache.h"
 #include "query/exec.h"
@@ -77,6 +79,58 @@ Ctx base_ctx(const index::Vault& vault, const Options& opt, RegexCache& regex) {
   return ctx;
 }
 
+// A DQL query as the checks of Reads evaluate it: parsed again and folded
+// on first use, for a context without the host's caches (the run's own
+// copy points into the query cache), and shared by the checks.
+struct CheckedDql {
+  CheckedDql(std::string text, Options opt) : text(std::move(text)), opt(std::move(opt)) {}
+  const DqlQuery& query(const Ctx& ctx) {
+    if (!parsed) {
+      auto q = std::make_unique<DqlQuery>(parse_dql(text));
+      fold_constants(*q, ctx);
+      parsed = std::move(q);
+    }
+    return *parsed;
+  }
+  const std::string text;
+  const Options opt;
+  std::unique_ptr<DqlQuery> parsed;
+};
+
+// Reads::prints for a DQL run: each row's note's fingerprint, evaluated as
+// the later checks will evaluate it. What that evaluation reads (a linked
+// note) is recorded in `r` as the run's own reads are. A row that cannot be
+// fingerprinted leaves the run without prints.
+void print_rows(const index::Vault& vault, const std::shared_ptr<CheckedDql>& checked, Reads& r) {
+  RegexCache regex(checked->opt.regex_match_limit, checked->opt.regex_depth_limit);
+  Ctx check = base_ctx(vault, checked->opt, regex);
+  check.reads = &r;
+  std::vector<uint64_t> prints;
+  prints.reserve(r.rows.size());
+  try {
+    const DqlQuery& q = checked->query(check);
+    for (const parse::Note* n : r.rows) {
+      std::optional<uint64_t> p = row_print(q, check, *n, true);
+      if (!p) return;
+      prints.push_back(*p);
+    }
+  } catch (...) {
+    return;  // an expression fails on a row the run did not evaluate it on
+  }
+  if (r.any_change || r.time_of_day) return;
+  r.prints = std::move(prints);
+  r.print = [checked](const index::Vault& v, const parse::Note& n, Reads& read) -> std::optional<uint64_t> {
+    RegexCache regex(checked->opt.regex_match_limit, checked->opt.regex_depth_limit);
+    Ctx check = base_ctx(v, checked->opt, regex);
+    check.reads = &read;
+    try {
+      return row_print(checked->query(check), check, n, false);
+    } catch (...) {
+      return std::nullopt;
+    }
+  };
+}
+
 }  // namespace
 
 Outcome run(const index::Vault& vault, std::string_view source, const Options& options) {
@@ -106,26 +160,20 @@ Outcome run(const index::Vault& vault, std::string_view source, const Options& o
       // no note is brought into it by its own content.
       const bool entity_rows = q.from && q.from->k == Source::K::Entity;
       if (Reads* r = options.reads; r && !r->all_notes && !r->any_change && !entity_rows) {
+        auto checked = std::make_shared<CheckedDql>(std::string(source), checking_options(options));
         // An edit can bring a note into the answer: a #tag added, a link
         // to X (FROM [[X]]), a field the WHERE asks for. That note alone
-        // is put through the FROM and the leading WHEREs of the query,
-        // parsed again on first use (the run's own copy points into the
-        // query cache).
-        auto parsed = std::make_shared<std::unique_ptr<DqlQuery>>();
-        r->would_read = [parsed, text = std::string(source), opt = checking_options(options)](
-                            const index::Vault& v, const parse::Note& n) {
-          RegexCache regex(opt.regex_match_limit, opt.regex_depth_limit);
-          const Ctx check = base_ctx(v, opt, regex);
+        // is put through the FROM and the leading WHEREs of the query.
+        r->would_read = [checked](const index::Vault& v, const parse::Note& n) {
+          RegexCache regex(checked->opt.regex_match_limit, checked->opt.regex_depth_limit);
+          const Ctx check = base_ctx(v, checked->opt, regex);
           try {
-            if (!*parsed) {
-              *parsed = std::make_unique<DqlQuery>(parse_dql(text));
-              fold_constants(**parsed, check);
-            }
-            return passes_leading_wheres(**parsed, check, n);
+            return passes_leading_wheres(checked->query(check), check, n);
           } catch (...) {
             return true;  // cannot tell: a change
           }
         };
+        if (rows_printable(q)) print_rows(vault, checked, *r);
       }
     } else {
       o.result = exec_tasks(source, ctx);
@@ -145,6 +193,22 @@ Outcome run(const index::Vault& vault, std::string_view source, const Options& o
           }
         };
         read_clock(ctx, "today");
+        // exec_tasks gave each note its fingerprint.
+        if (r->prints.size() == r->rows.size() && !r->any_change && !r->time_of_day) {
+          r->print = [text = std::string(source), opt = checking_options(options)](
+                         const index::Vault& v, const parse::Note& n, Reads& read) -> std::optional<uint64_t> {
+            RegexCache regex(opt.regex_match_limit, opt.regex_depth_limit);
+            Ctx check = base_ctx(v, opt, regex);
+            check.reads = &read;
+            try {
+              return tasks_row_print(text, check, n);
+            } catch (...) {
+              return std::nullopt;
+            }
+          };
+        } else {
+          r->prints.clear();
+        }
       }
     }
     o.ok = true;
@@ -173,11 +237,26 @@ bool Reads::changed(const index::Vault& vault) const {
   // a folder or tag holds; only then can a kept address be gone.
   for (const auto& c : log)
     if (c.kind != index::Vault::Change::Kind::Edited) return true;
+  auto read = [](const std::vector<const parse::Note*>& list, const parse::Note* n) {
+    return std::find(list.begin(), list.end(), n) != list.end();
+  };
   for (const auto& c : log) {
     const parse::Note* n = vault.find(c.path);
-    // A scan, not a search: a check sees an edit or two, and sorting the
+    // Scans, not searches: a check sees an edit or two, and sorting the
     // thousands of pages of a FROM "folder" at each run would cost more.
-    if (!n || all_notes || std::find(notes.begin(), notes.end(), n) != notes.end()) return true;
+    if (!n || all_notes || read(notes, n)) return true;
+    if (auto row = std::find(rows.begin(), rows.end(), n); row != rows.end()) {
+      if (!print || prints.size() != rows.size()) return true;
+      // The same fingerprint is the same rows, if evaluating it read
+      // nothing the run did not.
+      Reads now;
+      const std::optional<uint64_t> p = print(vault, *n, now);
+      if (!p || *p != prints[static_cast<size_t>(row - rows.begin())]) return true;
+      if (now.any_change || now.time_of_day || now.all_notes || (now.today && !today)) return true;
+      for (const parse::Note* m : now.notes)
+        if (!read(notes, m)) return true;
+      continue;
+    }
     if (would_read && would_read(vault, *n)) return true;
   }
   return !log.empty() && entities_moved && entities_moved();

@@ -13,6 +13,7 @@
 
 #include "query/cache.h"
 #include "query/exec.h"
+#include "query/fingerprint.h"
 #include "vaultcrm/parse.h"
 
 namespace vaultcrm::query {
@@ -874,6 +875,35 @@ std::vector<std::string> group_keys(const TaskRow& r, const std::string& f) {
 
 }  // namespace
 
+namespace {
+
+// Reads::prints for a Tasks query: for each task of `note`, whether
+// `through(task)` (its verdict on the filters) and, for one that is, its
+// fields. What the filters, sorts, groups and the answer's rows read of a
+// task is in those fields, with the note's path (an edit keeps it).
+template <class Through>
+uint64_t tasks_print(const parse::Note& note, Through through) {
+  Fingerprint f;
+  f.add(note.tasks.size());
+  for (const auto& t : note.tasks) {
+    const bool kept = through(t);
+    f.add(kept);
+    if (kept) add_task(f, note, t);
+  }
+  return f.value();
+}
+
+}  // namespace
+
+std::optional<uint64_t> tasks_row_print(std::string_view source, const Ctx& ctx, const parse::Note& note) {
+  TasksParser parser(ctx);
+  const TasksQuery q = parser.parse(source);
+  return tasks_print(note, [&](const parse::Task& t) {
+    Item it(ctx, note, t);
+    return std::all_of(q.filters.begin(), q.filters.end(), [&](const auto& f) { return f(it); });
+  });
+}
+
 bool tasks_note_passes(std::string_view source, const Ctx& ctx, const parse::Note& note) {
   if (note.tasks.empty()) return false;
   TasksParser parser(ctx);
@@ -1020,11 +1050,21 @@ Result exec_tasks(std::string_view source, const Ctx& ctx) {
   }
   if (ctx.reads) {
     // Options::reads: the notes with a task through the filters (the items
-    // are in the task list's order, a note's tasks together). Another
-    // note's tasks had no part in the answer.
-    const parse::Note* last = nullptr;
-    for (const Item& it : items)
-      if (it.note != last) ctx.reads->notes.push_back(last = it.note);
+    // are in the task list's order, a note's tasks together), each with its
+    // fingerprint. Another note's tasks had no part in the answer.
+    for (size_t i = 0; i < items.size();) {
+      const parse::Note* note = items[i].note;
+      size_t end = i;
+      while (end < items.size() && items[end].note == note) ++end;
+      size_t next = i;  // the next item of this note, in the note's task order
+      ctx.reads->rows.push_back(note);
+      ctx.reads->prints.push_back(tasks_print(*note, [&](const parse::Task& t) {
+        if (next == end || items[next].task != &t) return false;
+        ++next;
+        return true;
+      }));
+      i = end;
+    }
   }
 
   std::vector<Sorter> sorts = q.sorts;
