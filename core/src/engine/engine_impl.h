@@ -83,7 +83,12 @@ class Engine::Impl {
     uint64_t json_hash = 0;  // as CachedPanel's
     uint64_t version = 0;
   };
-  static constexpr size_t kCachedQueries = 16;
+  // A dashboard note can hold a few dozen blocks, all asked after every
+  // change: with fewer entries than blocks, asking them in turn would
+  // evict each before its next check and run every one each time. An entry
+  // holds its key and reads (a pointer and a fingerprint per row), and its
+  // JSON only until query() takes it.
+  static constexpr size_t kCachedQueries = 64;
   mutable std::vector<CachedQuery> queries;
   mutable uint64_t last_query_version = 0;
   // The answer of `source` as now, like current_panel(); `opt` as
