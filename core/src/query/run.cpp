@@ -111,13 +111,13 @@ void print_rows(const index::Vault& vault, const std::shared_ptr<CheckedDql>& ch
     const DqlQuery& q = checked->query(check);
     for (const parse::Note* n : r.rows) {
       std::optional<uint64_t> p = row_print(q, check, *n, true);
-      if (!p) return;
+      // (Backlinks read, or the time of day: any change counts anyway.)
+      if (!p || r.any_change || r.time_of_day) return;
       prints.push_back(*p);
     }
   } catch (...) {
     return;  // an expression fails on a row the run did not evaluate it on
   }
-  if (r.any_change || r.time_of_day) return;
   r.prints = std::move(prints);
   r.print = [checked](const index::Vault& v, const parse::Note& n, Reads& read) -> std::optional<uint64_t> {
     RegexCache regex(checked->opt.regex_match_limit, checked->opt.regex_depth_limit);
