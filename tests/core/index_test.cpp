@@ -347,3 +347,33 @@ TEST(Index, FindFollowsEveryChangeOfPaths) {
     check(vault, step);
   }
 }
+
+// An edit keeps the note as it was in the change log (Change::before), for
+// the last kEditsKept changes: kept query answers compare what they took
+// from a note then and now.
+TEST(VaultChanges, AnEditKeepsTheNoteAsItWasForTheLastEdits) {
+  vaultcrm::index::Vault vault;
+  (void)vault.upsert("a.md", "# A\n- [ ] first\n", 0);
+  const uint64_t g0 = vault.generation();
+  (void)vault.upsert("a.md", "# A\n- [ ] second\n", 1);
+  std::vector<vaultcrm::index::Vault::Change> log;
+  ASSERT_TRUE(vault.changes_since(g0, log));
+  ASSERT_EQ(log.size(), 1u);
+  ASSERT_NE(log[0].before, nullptr);
+  ASSERT_EQ(log[0].before->tasks.size(), 1u);
+  EXPECT_EQ(log[0].before->tasks[0].text, "first");  // its text still readable
+  EXPECT_EQ(vault.find("a.md")->tasks[0].text, "second");
+  EXPECT_EQ(log[0].note, vault.find("a.md"));  // the address stays the live note's
+
+  // A new note has no before; older edits let theirs go.
+  (void)vault.upsert("b.md", "new\n", 2);
+  for (size_t i = 0; i < vaultcrm::index::Vault::kEditsKept; ++i)
+    (void)vault.upsert("a.md", "# A\n- [ ] edit " + std::to_string(i) + "\n", 3);
+  log.clear();
+  ASSERT_TRUE(vault.changes_since(g0, log));
+  ASSERT_EQ(log.size(), 2 + vaultcrm::index::Vault::kEditsKept);
+  EXPECT_EQ(log[0].before, nullptr);
+  EXPECT_EQ(log[1].before, nullptr);  // b.md, added
+  EXPECT_NE(log.back().before, nullptr);
+  EXPECT_EQ(log.back().before->tasks[0].text, "edit " + std::to_string(vaultcrm::index::Vault::kEditsKept - 2));
+}

@@ -132,12 +132,17 @@ class Vault {
     // keyed on note pointers, never to be dereferenced (a Removed note is
     // freed, and a later Added note may get the same address).
     const void* note = nullptr;
+    // Edited by upsert, within the last kEditsKept changes: the note as it
+    // was before, so that a kept answer can compare what it took from the
+    // note then and now (query::Reads). Null otherwise.
+    std::shared_ptr<const parse::Note> before;
   };
   // Appends the changes made after generation `since` (a value generation()
   // returned), oldest first, to `out`. False, with `out` unchanged, when they
   // are no longer all known: more than kChangeLog changes since, or clear().
   bool changes_since(uint64_t since, std::vector<Change>& out) const;
   static constexpr size_t kChangeLog = 256;
+  static constexpr size_t kEditsKept = 32;
 
   // The same changes by path and by note, as the caches that patch
   // themselves (queries' values, entity tables) read them: which paths
@@ -219,7 +224,8 @@ class Vault {
   static void edit_keys(const parse::Note& before, const parse::Note& after, KeyLists& gone, KeyLists& come);
   // Out of the sets of keys only `before` has, into those only `after` has.
   void move_keys(const parse::Note& note, const KeyLists& before, const KeyLists& after);
-  void log_change(Change::Kind kind, const std::string& path, const parse::Note* note);
+  void log_change(Change::Kind kind, const std::string& path, const parse::Note* note,
+                  std::shared_ptr<const parse::Note> before = nullptr);
 
   std::map<std::string, parse::Note, std::less<>> notes_;
   // The same notes by exact path, keyed by views of notes_' own keys: find()

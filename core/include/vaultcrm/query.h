@@ -188,16 +188,16 @@ struct Reads {
   // the WHEREs before any other step (Tasks: the notes with a task through
   // the filters).
   std::vector<const parse::Note*> rows;
-  // When the query's rows can be fingerprinted, one fingerprint per entry
-  // of `rows`: a hash of all the answer takes from that note (whether its
+  // When the query's rows can be fingerprinted: a note's fingerprint for
+  // this query, a hash of all the answer takes from that note (whether its
   // rows get through the filters, the values of the query's expressions on
   // them, a task row's fields). Most edits of a row's note change nothing
   // the query shows or sorts by (a line of prose, a tag it does not ask
-  // for); print() gives the note's fingerprint as it is now, and the same
-  // one is no change. nullopt: cannot tell. Its evaluation records what it
-  // read in its third argument; a read of a note not in `notes` counts as a
-  // change. Empty `prints`: any edit of a row's note counts.
-  std::vector<uint64_t> prints;
+  // for): the note as it was (Vault::Change::before) and as it is have the
+  // same fingerprint, and that is no change. nullopt: cannot tell. The
+  // evaluation records what it read in its third argument; a read of a
+  // note not in `notes` counts as a change. Unset: any edit of a row's
+  // note counts.
   std::function<std::optional<uint64_t>(const index::Vault&, const parse::Note&, Reads&)> print;
   // Whether a note the run did not read would be read now: an edit can
   // bring a note into a FROM #tag, through a WHERE, or give it a task the

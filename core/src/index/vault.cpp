@@ -446,13 +446,16 @@ void Vault::move_keys(const parse::Note& note, const KeyLists& before, const Key
   move(by_tag_, before.tags, after.tags);
 }
 
-void Vault::log_change(Change::Kind kind, const std::string& path, const parse::Note* note) {
+void Vault::log_change(Change::Kind kind, const std::string& path, const parse::Note* note,
+                       std::shared_ptr<const parse::Note> before) {
   Change c;
   c.generation = generation_;
   c.kind = kind;
   c.path = path;
   c.note = note;
+  c.before = std::move(before);
   log_.push_back(std::move(c));
+  if (log_.size() > kEditsKept) log_[log_.size() - 1 - kEditsKept].before.reset();
   if (log_.size() > kChangeLog) {
     log_floor_ = log_.front().generation;
     log_.pop_front();
@@ -508,10 +511,14 @@ bool Vault::changes_since(uint64_t since, ChangeSet& out) const {
 const parse::Note& Vault::upsert(std::string_view path, std::string_view text, double mtime) {
   auto it = notes_.find(path);
   const bool existed = it != notes_.end();
+  std::shared_ptr<const parse::Note> before;
   if (existed) {
     parse::Note fresh = parse::parse_note(path, text, mtime, limits);
     KeyLists gone, come;
     edit_keys(it->second, fresh, gone, come);
+    // The note as it was goes to the change log (Change::before), moved,
+    // not copied; it is freed when the log lets it go.
+    before = std::make_shared<const parse::Note>(std::move(it->second));
     it->second = std::move(fresh);  // the note keeps its address: the sets still find it
     move_keys(it->second, gone, come);
     generation_ += 2;  // as drop_keys and add_keys would
@@ -523,7 +530,7 @@ const parse::Note& Vault::upsert(std::string_view path, std::string_view text, d
   texts_[it->first] = it->second.source;  // the bytes it was parsed from, shared (parse_note copied `text`)
   hashes_.erase(it->first);
   detached_.erase(it->first);
-  log_change(existed ? Change::Kind::Edited : Change::Kind::Added, it->first, &it->second);
+  log_change(existed ? Change::Kind::Edited : Change::Kind::Added, it->first, &it->second, std::move(before));
   return it->second;
 }
 

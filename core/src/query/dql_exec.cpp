@@ -260,15 +260,34 @@ void read_candidates(const Ctx& ctx, const DqlQuery& q, const std::vector<Row>& 
 
 }  // namespace
 
+namespace {
+// Whether `from` holds a note by that note alone (its path, its tags), so
+// that asking it of the note as it was before an edit gives the answer of
+// then. FROM [[X]] and outgoing([[X]]) ask the vault's link index, which
+// knows only the note as it is.
+bool source_by_note(const Source* from) {
+  if (!from) return true;
+  switch (from->k) {
+    case Source::K::All:
+    case Source::K::Tag:
+    case Source::K::Folder: return true;
+    case Source::K::And:
+    case Source::K::Or: return source_by_note(from->a.get()) && source_by_note(from->b.get());
+    case Source::K::Not: return source_by_note(from->a.get());
+    default: return false;
+  }
+}
+}  // namespace
+
 bool rows_printable(const DqlQuery& q) {
-  if (q.from && q.from->k == Source::K::Entity) return false;
+  if (!source_by_note(q.from.get())) return false;
   // After a GROUP BY the steps read groups (rows.field), not a row.
   return std::none_of(q.steps.begin(), q.steps.end(), [](const Step& s) { return s.k == Step::K::Group; });
 }
 
-std::optional<uint64_t> row_print(const DqlQuery& q, const Ctx& ctx, const parse::Note& note, bool in_source_known) {
+std::optional<uint64_t> row_print(const DqlQuery& q, const Ctx& ctx, const parse::Note& note) {
   Fingerprint f;
-  const bool in_source = in_source_known || source_holds(ctx, q.from.get(), note);
+  const bool in_source = source_holds(ctx, q.from.get(), note);
   f.add(in_source);
   if (!in_source) return f.value();
   size_t leading = 0;

@@ -27,15 +27,16 @@ bool passes_leading_wheres(const DqlQuery& q, const Ctx& ctx, const parse::Note&
 // The same for a Tasks query: whether a task of `note` gets through its filters.
 bool tasks_note_passes(std::string_view source, const Ctx& ctx, const parse::Note& note);
 
-// Reads::prints. Whether q's rows can be fingerprinted one note at a time
-// (not after a GROUP BY, not entities).
+// Reads::print. Whether q's rows can be fingerprinted one note at a time:
+// a FROM of tags and folders (not links, not entities), no GROUP BY.
 bool rows_printable(const DqlQuery& q);
-// A note's fingerprint for q (rows_printable): whether it is in the FROM
-// (`in_source_known`: it is, as every row's note of the run), then for its
-// page, or each of its tasks for TASK, whether it gets through the leading
-// WHEREs and, if so, the values of every expression after them. nullopt
-// when a value is not data (fingerprint.h). Throws as exec_dql does.
-std::optional<uint64_t> row_print(const DqlQuery& q, const Ctx& ctx, const parse::Note& note, bool in_source_known);
+// A note's fingerprint for q (rows_printable): whether it is in the FROM,
+// then for its page, or each of its tasks for TASK, whether it gets through
+// the leading WHEREs and, if so, the values of every expression after
+// them. nullopt when a value is not data (fingerprint.h). `note` may be a
+// note as it was before an edit (Vault::Change::before), evaluated with the
+// vault as it is. Throws as exec_dql does.
+std::optional<uint64_t> row_print(const DqlQuery& q, const Ctx& ctx, const parse::Note& note);
 // The same for a Tasks query, parsed: for each task of the note, whether it
 // gets through the filters and, if so, its fields.
 std::optional<uint64_t> tasks_row_print(std::string_view source, const Ctx& ctx, const parse::Note& note);

@@ -1,4 +1,4 @@
-// Reads::prints: see fingerprint.h.
+// Reads::print: see fingerprint.h.
 #include "query/fingerprint.h"
 
 namespace vaultcrm::query {

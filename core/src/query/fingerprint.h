@@ -1,4 +1,4 @@
-// core/src/query/fingerprint.h (internal) - Reads::prints: a 64-bit hash of
+// core/src/query/fingerprint.h (internal) - Reads::print: a 64-bit hash of
 // what a query's answer takes from one note, so that an edit which leaves
 // it the same is known to leave the answer the same without running the
 // query again.

@@ -97,34 +97,14 @@ struct CheckedDql {
   std::unique_ptr<DqlQuery> parsed;
 };
 
-// Reads::prints for a DQL run: each row's note's fingerprint, evaluated as
-// the later checks will evaluate it. What that evaluation reads (a linked
-// note) is recorded in `r` as the run's own reads are. A row that cannot be
-// fingerprinted leaves the run without prints.
-void print_rows(const index::Vault& vault, const std::shared_ptr<CheckedDql>& checked, Reads& r) {
-  RegexCache regex(checked->opt.regex_match_limit, checked->opt.regex_depth_limit);
-  Ctx check = base_ctx(vault, checked->opt, regex);
-  check.reads = &r;
-  std::vector<uint64_t> prints;
-  prints.reserve(r.rows.size());
-  try {
-    const DqlQuery& q = checked->query(check);
-    for (const parse::Note* n : r.rows) {
-      std::optional<uint64_t> p = row_print(q, check, *n, true);
-      // (Backlinks read, or the time of day: any change counts anyway.)
-      if (!p || r.any_change || r.time_of_day) return;
-      prints.push_back(*p);
-    }
-  } catch (...) {
-    return;  // an expression fails on a row the run did not evaluate it on
-  }
-  r.prints = std::move(prints);
+// Reads::print for a DQL query whose rows can be fingerprinted.
+void print_rows(const std::shared_ptr<CheckedDql>& checked, Reads& r) {
   r.print = [checked](const index::Vault& v, const parse::Note& n, Reads& read) -> std::optional<uint64_t> {
     RegexCache regex(checked->opt.regex_match_limit, checked->opt.regex_depth_limit);
     Ctx check = base_ctx(v, checked->opt, regex);
     check.reads = &read;
     try {
-      return row_print(checked->query(check), check, n, false);
+      return row_print(checked->query(check), check, n);
     } catch (...) {
       return std::nullopt;
     }
@@ -173,7 +153,7 @@ Outcome run(const index::Vault& vault, std::string_view source, const Options& o
             return true;  // cannot tell: a change
           }
         };
-        if (rows_printable(q)) print_rows(vault, checked, *r);
+        if (rows_printable(q)) print_rows(checked, *r);
       }
     } else {
       o.result = exec_tasks(source, ctx);
@@ -193,22 +173,17 @@ Outcome run(const index::Vault& vault, std::string_view source, const Options& o
           }
         };
         read_clock(ctx, "today");
-        // exec_tasks gave each note its fingerprint.
-        if (r->prints.size() == r->rows.size() && !r->any_change && !r->time_of_day) {
-          r->print = [text = std::string(source), opt = checking_options(options)](
-                         const index::Vault& v, const parse::Note& n, Reads& read) -> std::optional<uint64_t> {
-            RegexCache regex(opt.regex_match_limit, opt.regex_depth_limit);
-            Ctx check = base_ctx(v, opt, regex);
-            check.reads = &read;
-            try {
-              return tasks_row_print(text, check, n);
-            } catch (...) {
-              return std::nullopt;
-            }
-          };
-        } else {
-          r->prints.clear();
-        }
+        r->print = [text = std::string(source), opt = checking_options(options)](
+                       const index::Vault& v, const parse::Note& n, Reads& read) -> std::optional<uint64_t> {
+          RegexCache regex(opt.regex_match_limit, opt.regex_depth_limit);
+          Ctx check = base_ctx(v, opt, regex);
+          check.reads = &read;
+          try {
+            return tasks_row_print(text, check, n);
+          } catch (...) {
+            return std::nullopt;
+          }
+        };
       }
     }
     o.ok = true;
@@ -245,16 +220,27 @@ bool Reads::changed(const index::Vault& vault) const {
     // Scans, not searches: a check sees an edit or two, and sorting the
     // thousands of pages of a FROM "folder" at each run would cost more.
     if (!n || all_notes || read(notes, n)) return true;
-    if (auto row = std::find(rows.begin(), rows.end(), n); row != rows.end()) {
-      if (!print || prints.size() != rows.size()) return true;
-      // The same fingerprint is the same rows, if evaluating it read
-      // nothing the run did not.
-      Reads now;
-      const std::optional<uint64_t> p = print(vault, *n, now);
-      if (!p || *p != prints[static_cast<size_t>(row - rows.begin())]) return true;
-      if (now.any_change || now.time_of_day || now.all_notes || (now.today && !today)) return true;
-      for (const parse::Note* m : now.notes)
-        if (!read(notes, m)) return true;
+    if (read(rows, n)) {
+      if (!print) return true;
+      // The note as the run saw it: the one its first edit since replaced.
+      const parse::Note* was = nullptr;
+      for (const auto& e : log)
+        if (e.path == c.path) {
+          was = e.before.get();
+          break;
+        }
+      if (!was) return true;
+      // The same fingerprint then and now is the same rows, if evaluating
+      // them read nothing the run did not (not the row's note as it is
+      // now, for the one of then).
+      Reads then_read, now_read;
+      const std::optional<uint64_t> then = print(vault, *was, then_read), now = print(vault, *n, now_read);
+      if (!then || !now || *then != *now) return true;
+      for (const Reads* r : {&then_read, &now_read}) {
+        if (r->any_change || r->time_of_day || r->all_notes || (r->today && !today)) return true;
+        for (const parse::Note* m : r->notes)
+          if (!read(notes, m)) return true;
+      }
       continue;
     }
     if (would_read && would_read(vault, *n)) return true;

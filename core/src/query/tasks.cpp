@@ -877,7 +877,7 @@ std::vector<std::string> group_keys(const TaskRow& r, const std::string& f) {
 
 namespace {
 
-// Reads::prints for a Tasks query: for each task of `note`, whether
+// Reads::print for a Tasks query: for each task of `note`, whether
 // `through(task)` (its verdict on the filters) and, for one that is, its
 // fields. What the filters, sorts, groups and the answer's rows read of a
 // task is in those fields, with the note's path (an edit keeps it).
@@ -1050,21 +1050,11 @@ Result exec_tasks(std::string_view source, const Ctx& ctx) {
   }
   if (ctx.reads) {
     // Options::reads: the notes with a task through the filters (the items
-    // are in the task list's order, a note's tasks together), each with its
-    // fingerprint. Another note's tasks had no part in the answer.
-    for (size_t i = 0; i < items.size();) {
-      const parse::Note* note = items[i].note;
-      size_t end = i;
-      while (end < items.size() && items[end].note == note) ++end;
-      size_t next = i;  // the next item of this note, in the note's task order
-      ctx.reads->rows.push_back(note);
-      ctx.reads->prints.push_back(tasks_print(*note, [&](const parse::Task& t) {
-        if (next == end || items[next].task != &t) return false;
-        ++next;
-        return true;
-      }));
-      i = end;
-    }
+    // are in the task list's order, a note's tasks together). Another
+    // note's tasks had no part in the answer.
+    const parse::Note* last = nullptr;
+    for (const Item& it : items)
+      if (it.note != last) ctx.reads->rows.push_back(last = it.note);
   }
 
   std::vector<Sorter> sorts = q.sorts;
