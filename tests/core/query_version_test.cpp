@@ -522,3 +522,17 @@ TEST(QueryVersion, ADashboardOfFortyBlocksKeepsEveryAnswer) {
   for (size_t i = 0; i < blocks.size(); ++i)
     EXPECT_EQ(version_of(engine, blocks[i]) == versions[i], i != 7) << blocks[i];
 }
+
+// The vault keeps the note as it was for its last kEditsKept changes only: a
+// row's note edited more often than that since the run is a change (the
+// query runs again), even when its fingerprint is the same.
+TEST(QueryReads, ARowEditedBeyondTheKeptEditsIsAChange) {
+  vaultcrm::index::Vault vault;
+  (void)vault.upsert("Customers/Acme.md", "---\nstatus: Active\n---\n#priority\n", 0);
+  vaultcrm::query::Reads read = reads_of(vault, "TABLE status FROM #priority");
+  for (size_t i = 0; i < vaultcrm::index::Vault::kEditsKept; ++i)
+    (void)vault.upsert("Customers/Acme.md", "---\nstatus: Active\n---\n#priority\nprose " + std::to_string(i) + "\n", 1);
+  EXPECT_FALSE(read.changed(vault));
+  (void)vault.upsert("Customers/Acme.md", "---\nstatus: Active\n---\n#priority\nprose, once more\n", 2);
+  EXPECT_TRUE(read.changed(vault));
+}
