@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
 
 #include "test_util.h"
 #include "vaultcrm/index.h"
@@ -185,7 +189,7 @@ TEST(Parse, EmbedsReadThroughTheMaskedCopyKeepTheNotesOwnText) {
                              0);
   std::vector<std::string> embeds;
   for (const auto& l : n.links)
-    if (l.embed) embeds.push_back(l.target + "@" + std::to_string(l.line) + ":" + std::to_string(l.column));
+    if (l.embed) embeds.push_back(std::string(l.target) + "@" + std::to_string(l.line) + ":" + std::to_string(l.column));
   EXPECT_EQ(embeds, (std::vector<std::string>{"Logo.png@1:8", "Ana Lima@5:9", "Spec@7:8", "Last@12:29"}));
   ASSERT_EQ(n.sections.size(), 1u);
   EXPECT_EQ(n.sections[0].heading, "Plan ![[Logo.png]]");
@@ -337,4 +341,65 @@ TEST(Parse, FrontmatterLinksAreLinks) {
   EXPECT_EQ(n.links[0].line, 2);
   EXPECT_EQ(n.links[1].display, "Ana");
   EXPECT_EQ(n.links[1].line, 4);
+}
+
+// A note's link texts, list item dates and task texts live in the note's own
+// block (Note::source): they outlast the bytes it was parsed from, a copy of
+// the note sees the same texts, and a vault hands back the text exactly, not
+// the link texts stored after it. Each form is here: as written (viewed), and
+// built by the parser (a display rendered from emphasis, a table alias "\|",
+// a percent-decoded markdown link, YAML strings), which is copied.
+TEST(Parse, LinkTextsOutliveTheBytesTheNoteWasParsedFrom) {
+  const std::string text =
+      "---\nowner: \"[[People/Ana Lima|Ana]]\"\n---\n"
+      "- 2026-03-02 met [[Acme#Renewal|the renewal]] and [[Acme#^b12]] with [[Bo|*Bo* Li]]\n"
+      "- [ ] call [[Cy]] ![[Deck.pdf|deck]]\n\n"
+      "| Who |\n|---|\n| [[Dee Dow\\|Dee]] |\n\n[md](Other%20Note.md)\n";
+  auto bytes = std::make_unique<std::string>(text);
+  std::optional<parse::Note> copy;
+  {
+    parse::Note parsed = parse::parse_note("Meetings/m.md", *bytes, 0);
+    copy = parsed;
+  }
+  std::fill(bytes->begin(), bytes->end(), 'x');  // what the caller does with its buffer next
+  bytes.reset();
+  const parse::Note& n = *copy;
+
+  std::vector<std::string> got;
+  for (const auto& l : n.links)
+    got.push_back(std::string(l.frontmatter_key) + "|" + std::string(l.target) + "|" + std::string(l.display) + "|" +
+                  std::string(l.heading) + "|" + std::string(l.block));
+  EXPECT_EQ(got, (std::vector<std::string>{"owner|People/Ana Lima|Ana||", "|Acme|the renewal|Renewal|",
+                                           "|Acme|||b12", "|Bo|Bo Li||", "|Cy|||", "|Deck.pdf|deck||",
+                                           "|Dee Dow|Dee||", "|Other Note|md||"}));
+  ASSERT_EQ(n.lists.size(), 2u);
+  EXPECT_EQ(n.lists[0].date, "2026-03-02");
+  EXPECT_EQ(n.lists[0].text.substr(0, 16), "2026-03-02 met [");
+  ASSERT_EQ(n.tasks.size(), 1u);
+  EXPECT_EQ(n.tasks[0].text, "call [[Cy]] ![[Deck.pdf|deck]]");
+
+  // Every view lies in the note's block.
+  const std::string& block = *n.source;
+  auto inside = [&](std::string_view v) {
+    return v.empty() || (std::less_equal<const char*>()(block.data(), v.data()) &&
+                         std::less_equal<const char*>()(v.data() + v.size(), block.data() + block.size()));
+  };
+  for (const auto& l : n.links)
+    for (std::string_view v : {l.target, l.display, l.heading, l.block, l.frontmatter_key}) EXPECT_TRUE(inside(v)) << v;
+  for (const auto& li : n.lists) EXPECT_TRUE(inside(li.text) && inside(li.date));
+
+  index::Vault vault;
+  vault.upsert("Meetings/m.md", text, 0);
+  ASSERT_TRUE(vault.text("Meetings/m.md"));
+  EXPECT_EQ(*vault.text("Meetings/m.md"), text);
+}
+
+// Links written plainly cost no bytes beyond the note's text: their texts
+// are views of it, not copies.
+TEST(Parse, PlainLinksViewTheNotesText) {
+  const std::string text = "# Acme\n- met [[People/Ana Lima|Ana]] about [[Acme#Renewal]]\n- ![[Deck.pdf]]\n";
+  auto n = parse::parse_note("a.md", text, 0);
+  ASSERT_EQ(n.links.size(), 3u);
+  EXPECT_EQ(n.source->size(), text.size());
+  EXPECT_EQ(n.links[0].target.data(), n.source->data() + text.find("People/"));
 }

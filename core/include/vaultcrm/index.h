@@ -233,9 +233,14 @@ class Vault {
   // a search of the map compared long shared folder prefixes byte by byte
   // at each of its ~14 levels (40% of a panel refresh at 10k notes).
   ViewMap<const parse::Note*> by_exact_path_;
-  // path -> the text last upserted: the parsed note's own bytes
-  // (parse::Note::source), not a second copy, or an attached text
-  std::unordered_map<std::string, std::shared_ptr<const std::string>> texts_;
+  // path -> the text last upserted: the first `size` bytes of the parsed
+  // note's own block (parse::Note::source, which goes on with the link
+  // texts), not a second copy, or an attached text
+  struct HeldText {
+    std::shared_ptr<const std::string> bytes;
+    size_t size = 0;
+  };
+  std::unordered_map<std::string, HeldText> texts_;
   // restored notes whose text is not attached yet -> hash of that text
   std::unordered_map<std::string, uint64_t> detached_;
   // text_hash() of held texts, filled on first use (a snapshot save hashes

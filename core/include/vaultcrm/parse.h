@@ -28,17 +28,21 @@ struct Diagnostic {
   int column = 0;
 };
 
+// A link's texts are views into its note's bytes (Note::source), like a list
+// item's: a string each was ~180 bytes a link and an allocation for most
+// targets, the largest part of an index's heap (14 links a note in the bench
+// vaults). They are valid as long as a copy of the note is.
 struct Link {
-  std::string target;   // the note part: "People/Ana" of [[People/Ana#Role|Ana]]
-  std::string display;  // text after '|', empty when has_display is false
-  std::string heading;  // after '#', without '^'
-  std::string block;    // after '#^'
+  std::string_view target;   // the note part: "People/Ana" of [[People/Ana#Role|Ana]]
+  std::string_view display;  // text after '|', empty when has_display is false
+  std::string_view heading;  // after '#', without '^'
+  std::string_view block;    // after '#^'
+  std::string_view frontmatter_key;  // set when the link is a "[[...]]" string in the frontmatter
+  int line = 0;
+  int column = 0;
   bool has_display = false;
   bool embed = false;     // ![[...]]
   bool markdown = false;  // [text](Note.md) rather than a wikilink
-  std::string frontmatter_key;  // set when the link is a "[[...]]" string in the frontmatter
-  int line = 0;
-  int column = 0;
 };
 
 struct Section {
@@ -57,7 +61,7 @@ struct ListItem {
   int parent = -1;   // enclosing list item
   int section = -1;
   bool task = false;
-  std::string date;  // leading YYYY-MM-DD, "" if none
+  std::string_view date;  // leading YYYY-MM-DD, "" if none: the same bytes as `text`
 };
 
 struct Task {
@@ -135,12 +139,11 @@ struct Note {
   std::vector<InlineField> inline_fields;
   std::vector<Diagnostic> errors;
 
-  // The bytes ListItem::text and Task::text view: the note's text as it was
-  // parsed (a vault keeps no other copy of it), or, for a note restored from
-  // a snapshot, those texts alone. Shared, so a copy of a note views the
-  // same bytes and they live as long as any copy does. List item texts were
-  // a sixth of an index's heap as a string each (14 a note, 140 bytes each
-  // in the bench vaults), and a task's text was a second copy of its item's.
+  // The bytes that list items, tasks and links view: the note's text as it
+  // was parsed (a vault keeps no other copy of it) followed by the link texts
+  // the parser had to build (trimmed, unescaped, decoded), or, for a note
+  // restored from a snapshot, those texts alone. Shared, so a copy of a note
+  // views the same bytes and they live as long as any copy does.
   std::shared_ptr<const std::string> source;
 };
 

@@ -452,9 +452,9 @@ void entry_groups(const index::Vault& vault, const Options& o, const std::unorde
           std::string key = r ? *r : index::link_key(l->target);
           if (r && person_paths.count(*r)) continue;  // people are names, not targets
           it.links.insert(key);
-          it.link_names.insert(l->target);
+          it.link_names.insert(std::string(l->target));
         }
-      tokenize(it, mark_date(replace_links(strip_date_prefix(std::string(li.text), li.date), it.link_names), it.date));
+      tokenize(it, mark_date(replace_links(strip_date_prefix(std::string(li.text), std::string(li.date)), it.link_names), it.date));
       if (it.norm.empty()) continue;
       items.push_back(std::move(it));
     }

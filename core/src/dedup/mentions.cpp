@@ -281,7 +281,7 @@ std::vector<Mention> extract_mentions(const index::Vault& vault, const Options& 
                               const std::string& company) {
     auto resolved = vault.resolve(l.target, n.path, true);
     if (resolved && non_person_note(*resolved)) return;  // a meeting, project or account, not a person
-    std::string surface = clean_surface(l.has_display ? l.display : basename_of(l.target));
+    std::string surface = clean_surface(l.has_display ? std::string(l.display) : basename_of(l.target));
     if (!looks_like_name(surface, true)) return;
     Mention m;
     m.surface = surface;

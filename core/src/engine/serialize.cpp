@@ -9,7 +9,7 @@ namespace vaultcrm::json {
 using nlohmann::json;
 
 namespace {
-json str_or_null(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
+json str_or_null(std::string_view s) { return s.empty() ? json(nullptr) : json(s); }
 json opt(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
 const char* style_name(parse::FieldStyle s) {
   switch (s) {

@@ -373,10 +373,10 @@ Graph::NoteState Graph::compute(const index::Vault& vault, const parse::Note& no
         f.text = item.text;
         f.line = item.line;
         for (const parse::Link* l : links_on(item.line)) {
-          f.links.push_back({l->target, l->has_display ? l->display : index::link_name(l->target)});
+          f.links.push_back({std::string(l->target), l->has_display ? std::string(l->display) : index::link_name(l->target)});
           // A dated link in the timeline names a meeting about this account.
           if (starts_with_iso_date(index::link_name_view(l->target))) {
-            Fact about = to_self(Rel::About, Kind::Meeting, {l->target, index::link_name(l->target)}, item.line);
+            Fact about = to_self(Rel::About, Kind::Meeting, {std::string(l->target), index::link_name(l->target)}, item.line);
             about.date = item.date;
             st.facts.push_back(std::move(about));
           }

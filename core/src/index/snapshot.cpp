@@ -131,7 +131,7 @@ class Interned {
       at_ = blocks_.back().get();
       left_ = kBlock;
     }
-    std::memcpy(at_, v.data(), v.size());
+    if (!v.empty()) std::memcpy(at_, v.data(), v.size());  // at_ is null before the first block
     views_.emplace_back(at_, v.size());
     at_ += v.size();
     left_ -= v.size();
@@ -393,15 +393,15 @@ void read_note(Reader& r, parse::Note& n) {
     x.parent = r.line();
   }
   n.links.resize(r.count());
-  for (auto& x : n.links) {
-    r.s(x.target);
-    r.s(x.display);
-    r.s(x.heading);
-    r.s(x.block);
+  for (auto& x : n.links) {  // views into the snapshot's bytes, for now (see below)
+    x.target = r.sv();
+    x.display = r.sv();
+    x.heading = r.sv();
+    x.block = r.sv();
     x.has_display = r.b();
     x.embed = r.b();
     x.markdown = r.b();
-    r.s(x.frontmatter_key);
+    x.frontmatter_key = r.sv();
     x.line = r.line();
     x.column = r.line();
   }
@@ -411,19 +411,18 @@ void read_note(Reader& r, parse::Note& n) {
     x.line = r.line();
     x.column = r.line();
   }
-  // List item and task texts view Note::source: here one block holding
-  // them all (the note's text stays on disk), filled once they are read.
-  // A task's text is its list item's, as parse_note leaves it, when equal.
-  std::vector<std::string_view> texts;  // views into the snapshot's bytes, for now
+  // List items, tasks and links view Note::source: here one block holding
+  // their texts (the note's text stays on disk), filled once they are read.
+  // A task's text is its list item's, as parse_note leaves it, when equal,
+  // and an item's date is the start of its text.
   n.lists.resize(r.count());
-  texts.reserve(n.lists.size());
   for (auto& x : n.lists) {
     x.line = r.line();
-    texts.push_back(r.sv());
+    x.text = r.sv();
     x.parent = r.line();
     x.section = r.line();
     x.task = r.b();
-    r.s(x.date);
+    x.date = r.sv();
   }
   n.tasks.resize(r.count());
   for (auto& x : n.tasks) {
@@ -441,37 +440,40 @@ void read_note(Reader& r, parse::Note& n) {
     r.s(x.priority);
     r.strings(x.tags);
   }
-  if (!n.lists.empty() || !n.tasks.empty()) {
-    size_t bytes = 0;
-    for (std::string_view t : texts) bytes += t.size();
-    std::vector<bool> own(n.tasks.size(), true);
-    for (size_t i = 0; i < n.tasks.size(); ++i) {
-      const parse::Task& t = n.tasks[i];
-      own[i] = t.list_item < 0 || static_cast<size_t>(t.list_item) >= texts.size() || texts[t.list_item] != t.text;
-      if (own[i]) bytes += t.text.size();
-    }
-    auto source = std::make_shared<std::string>();
-    source->reserve(bytes);
-    for (std::string_view t : texts) source->append(t);
-    for (size_t i = 0; i < n.tasks.size(); ++i)
-      if (own[i]) source->append(n.tasks[i].text);
-    const char* at = source->data();
-    for (size_t i = 0; i < n.lists.size(); ++i) {
-      n.lists[i].text = std::string_view(at, texts[i].size());
-      at += texts[i].size();
-    }
-    for (size_t i = 0; i < n.tasks.size(); ++i) {
-      parse::Task& t = n.tasks[i];
-      if (!own[i]) {
-        t.text = n.lists[static_cast<size_t>(t.list_item)].text;
-        continue;
-      }
-      const size_t size = t.text.size();
-      t.text = std::string_view(at, size);
-      at += size;
-    }
-    n.source = std::move(source);
+  std::vector<std::string_view*> owned;  // each gets its own bytes in the block
+  owned.reserve(n.lists.size() + n.tasks.size() + 5 * n.links.size());
+  for (auto& x : n.lists) owned.push_back(&x.text);
+  std::vector<bool> item_text(n.tasks.size(), false);  // the task's text is its item's
+  for (size_t i = 0; i < n.tasks.size(); ++i) {
+    const parse::Task& t = n.tasks[i];
+    item_text[i] = t.list_item >= 0 && static_cast<size_t>(t.list_item) < n.lists.size() &&
+                   n.lists[static_cast<size_t>(t.list_item)].text == t.text;
+    if (!item_text[i]) owned.push_back(&n.tasks[i].text);
   }
+  for (auto& x : n.links)
+    for (std::string_view* v : {&x.target, &x.display, &x.heading, &x.block, &x.frontmatter_key}) {
+      if (v->empty()) *v = std::string_view();
+      else owned.push_back(v);
+    }
+  size_t bytes = 0;
+  for (const std::string_view* v : owned) bytes += v->size();
+  auto source = std::make_shared<std::string>();
+  source->reserve(bytes);
+  for (const std::string_view* v : owned) source->append(*v);
+  const char* at = source->data();
+  for (std::string_view* v : owned) {
+    *v = v->empty() ? std::string_view() : std::string_view(at, v->size());
+    at += v->size();
+  }
+  if (bytes > 0) n.source = std::move(source);
+  for (auto& x : n.lists) {
+    if (x.date.empty()) continue;
+    size_t in_text = x.text.find(x.date);
+    if (in_text > 1) throw Corrupt("a list item's date is not at the start of its text");
+    x.date = x.text.substr(in_text, x.date.size());
+  }
+  for (size_t i = 0; i < n.tasks.size(); ++i)
+    if (item_text[i]) n.tasks[i].text = n.lists[static_cast<size_t>(n.tasks[i].list_item)].text;
   n.tables.resize(r.count());
   for (auto& x : n.tables) {
     x.line = r.line();

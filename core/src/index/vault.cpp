@@ -527,7 +527,8 @@ const parse::Note& Vault::upsert(std::string_view path, std::string_view text, d
     by_exact_path_.insert(it->first, &it->second);
     add_keys(it->second);
   }
-  texts_[it->first] = it->second.source;  // the bytes it was parsed from, shared (parse_note copied `text`)
+  // The bytes it was parsed from, shared (parse_note copied `text`).
+  texts_[it->first] = {it->second.source, it->second.size};
   hashes_.erase(it->first);
   detached_.erase(it->first);
   log_change(existed ? Change::Kind::Edited : Change::Kind::Added, it->first, &it->second, std::move(before));
@@ -572,7 +573,7 @@ void Vault::clear() {
 bool Vault::attach_text(std::string_view path, std::string_view text) {
   auto it = detached_.find(std::string(path));
   if (it == detached_.end() || it->second != hash_text(text)) return false;
-  texts_[it->first] = std::make_shared<const std::string>(text);
+  texts_[it->first] = {std::make_shared<const std::string>(text), text.size()};
   hashes_[it->first] = it->second;
   detached_.erase(it);
   return true;
@@ -617,7 +618,7 @@ bool Vault::rename(std::string_view from, std::string_view to_view) {
     detached_hash = detached->second;
     detached_.erase(detached);
   }
-  std::shared_ptr<const std::string> text = std::move(texts_[it->first]);
+  HeldText text = std::move(texts_[it->first]);
   texts_.erase(it->first);
   hashes_.erase(it->first);
   by_exact_path_.erase(it->first);
@@ -659,8 +660,8 @@ uint64_t hash_text(std::string_view text) {
 
 std::optional<std::string_view> Vault::text(std::string_view path) const {
   auto it = texts_.find(std::string(path));
-  if (it == texts_.end() || !it->second) return std::nullopt;
-  return std::string_view(*it->second);
+  if (it == texts_.end() || !it->second.bytes) return std::nullopt;
+  return std::string_view(*it->second.bytes).substr(0, it->second.size);
 }
 
 uint64_t Vault::text_hash(std::string_view path) const {
@@ -817,7 +818,7 @@ std::vector<Unresolved> Vault::unresolved() const {
   for (const auto& [path, note] : notes_)
     for (const auto& link : note.links)
       if (!link.target.empty() && !resolve(link.target, path))
-        out.push_back({path, link.target, link.line, link.column});
+        out.push_back({path, std::string(link.target), link.line, link.column});
   return out;
 }
 

@@ -53,9 +53,9 @@ bool in_table(const parse::Note& note, int line) {
   return false;
 }
 
-std::string last_component(const std::string& target) {
+std::string last_component(std::string_view target) {
   auto slash = target.find_last_of('/');
-  return slash == std::string::npos ? target : target.substr(slash + 1);
+  return std::string(slash == std::string_view::npos ? target : target.substr(slash + 1));
 }
 
 // The text to write as the link target for the canonical note, seen from `source`.

@@ -269,7 +269,7 @@ std::optional<AccountPanel> build(const index::Vault& vault, const graph::Graph&
     std::optional<std::string> meeting;
     for (const parse::Link* l : links.on(item.line)) {
       auto resolved = vault.resolve(l->target, note->path, true);
-      t.links.push_back({l->target, resolved});
+      t.links.push_back({std::string(l->target), resolved});
       if (resolved && !meeting) {
         reads.note(*resolved);  // its kind
         if (graph.kind_of(*resolved) == graph::Kind::Meeting) meeting = resolved;

@@ -67,8 +67,14 @@ std::string_view list_item_content(std::string_view line, bool& has_box, std::st
 class Builder {
  public:
   Builder(std::string_view text, size_t body_offset, const LineTable& lines, const TextFacts& facts, Note& note,
-          std::vector<int>& prose_lines)
-      : text_(text), body_offset_(body_offset), lines_(lines), facts_(facts), note_(note), prose_lines_(prose_lines) {}
+          std::vector<LinkDraft>& links, std::vector<int>& prose_lines)
+      : text_(text),
+        body_offset_(body_offset),
+        lines_(lines),
+        facts_(facts),
+        note_(note),
+        links_(links),
+        prose_lines_(prose_lines) {}
 
   int enter_block(MD_BLOCKTYPE type, void* detail) {
     switch (type) {
@@ -205,7 +211,7 @@ class Builder {
     switch (type) {
       case MD_SPAN_WIKILINK: {
         auto* d = static_cast<MD_SPAN_WIKILINK_DETAIL*>(detail);
-        Link link;
+        LinkDraft link;
         std::string_view target(d->target.text, d->target.size);
         size_t off = in_doc(d->target.text) ? offset(d->target.text) : 0;
         if (off >= 2) {
@@ -215,6 +221,11 @@ class Builder {
           link.column = lines_.column_of(start);
           size_t after = off + d->target.size;
           link.has_display = after < text_.size() && text_[after] == '|';
+          // What the display is when md4c renders it as written: then the
+          // link views these bytes instead of keeping a copy.
+          size_t close = link.has_display ? text_.find("]]", after) : std::string_view::npos;
+          display_as_written_ =
+              close == std::string_view::npos ? std::string_view() : trim(text_.substr(after + 1, close - after - 1));
         }
         split_target(target, link);
         // An embed's text stays as written, "![[...]]", in headings and
@@ -227,6 +238,7 @@ class Builder {
         heading_text_at_link_ = heading_text_.size();
         wikilink_placed_ = off >= 2;
         wikilink_first_offset_ = std::string_view::npos;
+        if (off < 2) display_as_written_ = std::string_view();
         wikilink_ = std::move(link);
         wikilink_text_.clear();
         cell_text_at_link_ = cell_.text.size();
@@ -239,10 +251,11 @@ class Builder {
         std::string href(d->href.text ? d->href.text : "", d->href.size);
         a_link_.reset();
         if (is_internal_href(href)) {
-          Link link;
+          LinkDraft link;
           link.markdown = true;
           split_target(percent_decode(href), link);
-          if (ends_with(ascii_lower(link.target), ".md")) link.target.resize(link.target.size() - 3);
+          std::string_view page = link.target.get();
+          if (ends_with(ascii_lower(page), ".md")) link.target.set(page.substr(0, page.size() - 3), text_);
           link.has_display = true;
           a_link_ = std::move(link);
           a_text_.clear();
@@ -277,21 +290,22 @@ class Builder {
           }
         }
         if (wikilink_.line == 0) wikilink_.line = last_line_, wikilink_.column = 1;
-        if (size_t bar = wikilink_.target.find('|'); bar != std::string::npos) {
+        if (size_t bar = wikilink_.target.get().find('|'); bar != std::string::npos) {
           // Inside a table, Obsidian writes the alias separator as "\|"; md4c
           // unescapes it into the target.
-          std::string display = std::string(trim(std::string_view(wikilink_.target).substr(bar + 1)));
-          std::string_view page = std::string_view(wikilink_.target).substr(0, bar);
+          const std::string whole(wikilink_.target.get());
+          std::string_view page = std::string_view(whole).substr(0, bar);
           while (!page.empty() && page.back() == '\\') page.remove_suffix(1);
-          Link fixed;
+          LinkDraft fixed;
           split_target(page, fixed);
           wikilink_.target = fixed.target;
           if (wikilink_.heading.empty()) wikilink_.heading = fixed.heading;
           if (wikilink_.block.empty()) wikilink_.block = fixed.block;
           wikilink_.has_display = true;
-          wikilink_.display = display;
+          wikilink_.display.set(trim(std::string_view(whole).substr(bar + 1)), text_);
         } else if (wikilink_.has_display) {
-          wikilink_.display = std::string(trim(wikilink_text_));
+          std::string_view shown = trim(wikilink_text_);
+          wikilink_.display.set(shown == display_as_written_ ? display_as_written_ : shown, text_);
         }
         if (!embed_source_.empty()) {
           // Replace the '!' and the link's rendered text with the source.
@@ -302,24 +316,24 @@ class Builder {
           };
           if (in_heading_) restore(heading_text_, heading_text_at_link_);
           if (in_cell_) restore(cell_.text, cell_text_at_link_);
-          if (in_cell_) cell_.links.push_back(wikilink_.target);
+          if (in_cell_) cell_.links.emplace_back(wikilink_.target.get());
           embed_source_ = std::string_view();
         } else if (in_cell_) {
-          cell_.links.push_back(wikilink_.target);
-          if (wikilink_.has_display) cell_.text.replace(cell_text_at_link_, std::string::npos, wikilink_.display);
+          cell_.links.emplace_back(wikilink_.target.get());
+          if (wikilink_.has_display) cell_.text.replace(cell_text_at_link_, std::string::npos, wikilink_.display.get());
         }
-        note_.links.push_back(std::move(wikilink_));
+        links_.push_back(std::move(wikilink_));
         in_wikilink_ = false;
         break;
       case MD_SPAN_A:
         --in_a_;
         if (a_link_) {
-          a_link_->display = std::string(trim(a_text_));
+          a_link_->display.set(trim(a_text_), text_);
           size_t at = a_first_offset_ != std::string_view::npos && a_first_offset_ > 0 ? a_first_offset_ - 1 : 0;
           a_link_->line = a_first_offset_ != std::string_view::npos ? lines_.line_of(at) : last_line_;
           a_link_->column = a_first_offset_ != std::string_view::npos ? lines_.column_of(at) : 1;
-          if (in_cell_) cell_.links.push_back(a_link_->target);
-          note_.links.push_back(std::move(*a_link_));
+          if (in_cell_) cell_.links.emplace_back(a_link_->target.get());
+          links_.push_back(std::move(*a_link_));
           a_link_.reset();
         }
         break;
@@ -398,14 +412,14 @@ class Builder {
     return out;
   }
 
-  static void split_target(std::string_view target, Link& link) {
+  void split_target(std::string_view target, LinkDraft& link) const {
     size_t hash = target.find('#');
     std::string_view page = target.substr(0, hash);
-    link.target = std::string(trim(page));
+    link.target.set(trim(page), text_);
     if (hash != std::string_view::npos) {
       std::string_view sub = trim(target.substr(hash + 1));
-      if (!sub.empty() && sub[0] == '^') link.block = std::string(sub.substr(1));
-      else link.heading = std::string(sub);
+      if (!sub.empty() && sub[0] == '^') link.block.set(sub.substr(1), text_);
+      else link.heading.set(sub, text_);
     }
   }
 
@@ -426,7 +440,7 @@ class Builder {
     item.text = content;  // a view into the note's bytes (parse_note parses Note::source)
     std::string_view t = content;
     if (!t.empty() && t[0] == '(') t.remove_prefix(1);
-    if (starts_with_iso_date(t)) item.date = std::string(t.substr(0, 10));
+    if (starts_with_iso_date(t)) item.date = t.substr(0, 10);  // the same bytes as its text
     if (has_box) {
       item.task = true;
       Task task;
@@ -456,18 +470,18 @@ class Builder {
         pos += 3;
         continue;
       }
-      Link link;
+      LinkDraft link;
       link.embed = true;
       size_t bar = inner.find('|');
       if (bar != std::string_view::npos) {
         link.has_display = true;
-        link.display = std::string(trim(inner.substr(bar + 1)));
+        link.display.set(trim(inner.substr(bar + 1)), text_);
       }
       split_target(inner.substr(0, bar), link);
       link.line = lines_.line_of(off + pos);
       link.column = lines_.column_of(off + pos);
-      if (in_cell_) cell_.links.push_back(link.target);
-      note_.links.push_back(std::move(link));
+      if (in_cell_) cell_.links.emplace_back(link.target.get());
+      links_.push_back(std::move(link));
       pos = end + 2;
     }
   }
@@ -513,6 +527,7 @@ class Builder {
   const TextFacts& facts_;
   size_t hash_cursor_ = 0, embed_cursor_ = 0;  // into facts_.hashes, facts_.embed_openers
   Note& note_;
+  std::vector<LinkDraft>& links_;
   std::vector<int>& prose_lines_;
 
   int section_ = -1;
@@ -539,11 +554,12 @@ class Builder {
   size_t cell_text_at_link_ = 0;
   size_t heading_text_at_link_ = 0;
   std::string_view embed_source_;  // "![[...]]" of the embed being read
+  std::string_view display_as_written_;  // of the wikilink being read: "Ana" of "[[People/Ana| Ana ]]"
   size_t wikilink_first_offset_ = std::string_view::npos;
-  Link wikilink_;
+  LinkDraft wikilink_;
   std::string wikilink_text_;
   int in_a_ = 0, in_code_span_ = 0;
-  std::optional<Link> a_link_;
+  std::optional<LinkDraft> a_link_;
   std::string a_text_;
   size_t a_first_offset_ = std::string_view::npos;
 };
@@ -593,8 +609,8 @@ struct Parse {
 }  // namespace
 
 void parse_markdown(std::string_view text, size_t body_offset, const LineTable& lines, const TextFacts& facts,
-                    Note& note, std::vector<int>& prose_lines) {
-  Builder builder(text, body_offset, lines, facts, note, prose_lines);
+                    Note& note, std::vector<LinkDraft>& links, std::vector<int>& prose_lines) {
+  Builder builder(text, body_offset, lines, facts, note, links, prose_lines);
   MaskedBody body = mask_embeds(text, body_offset, facts.embed_openers);
   Parse parse{&builder, &body};
   MD_PARSER parser{};

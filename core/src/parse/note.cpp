@@ -261,7 +261,7 @@ size_t find_opened(std::string_view text, std::string_view inner, size_t from) {
 
 // Obsidian indexes "[[...]]" strings in frontmatter values as links too.
 void frontmatter_links(const Value& v, const std::string& key, std::string_view fm_text, const LineTable& lines,
-                       size_t& cursor, std::vector<Link>& out) {
+                       size_t& cursor, std::vector<detail::LinkDraft>& out) {
   if (v.is_array()) {
     for (const auto& item : v.as_array()) frontmatter_links(item, key, fm_text, lines, cursor, out);
   } else if (v.is_object()) {
@@ -273,21 +273,21 @@ void frontmatter_links(const Value& v, const std::string& key, std::string_view 
       size_t end = s.find("]]", pos + 2);
       if (end == std::string_view::npos) break;
       std::string_view inner = s.substr(pos + 2, end - pos - 2);
-      Link link;
-      link.frontmatter_key = key;
+      detail::LinkDraft link;  // YAML's strings are not the note's bytes: each text is a copy
+      link.frontmatter_key.set(key, {});
       link.embed = pos > 0 && s[pos - 1] == '!';
       size_t bar = inner.find('|');
       std::string_view target = inner.substr(0, bar);
       if (bar != std::string_view::npos) {
         link.has_display = true;
-        link.display = std::string(trim(inner.substr(bar + 1)));
+        link.display.set(trim(inner.substr(bar + 1)), {});
       }
       size_t hash = target.find('#');
-      link.target = std::string(trim(target.substr(0, hash)));
+      link.target.set(trim(target.substr(0, hash)), {});
       if (hash != std::string_view::npos) {
         std::string_view sub = trim(target.substr(hash + 1));
-        if (!sub.empty() && sub[0] == '^') link.block = std::string(sub.substr(1));
-        else link.heading = std::string(sub);
+        if (!sub.empty() && sub[0] == '^') link.block.set(sub.substr(1), {});
+        else link.heading.set(sub, {});
       }
       // Its place in the file: the next occurrence of the same text.
       size_t found = find_opened(fm_text, inner, cursor);
@@ -371,6 +371,51 @@ void fit_note(Note& note) {
   fit(note.errors);
 }
 
+// One block for everything the note's records view: its bytes, then the
+// link texts the parser had to copy. List items, tasks and the other link
+// texts viewed `bytes` while the note was parsed; they move to the same
+// offsets in the block.
+void finish_source(std::string_view bytes, const std::vector<detail::LinkDraft>& drafts, Note& note) {
+  size_t copied = 0;
+  for (const auto& d : drafts)
+    for (const detail::DraftText* t : {&d.target, &d.display, &d.heading, &d.block, &d.frontmatter_key})
+      if (t->copied()) copied += t->get().size();
+  auto source = std::make_shared<std::string>();
+  source->reserve(bytes.size() + copied);
+  source->append(bytes);
+  const char* base = source->data();
+  auto moved = [&](std::string_view v) {
+    return v.empty() ? std::string_view() : std::string_view(base + (v.data() - bytes.data()), v.size());
+  };
+  for (auto& item : note.lists) {
+    item.text = moved(item.text);
+    item.date = moved(item.date);
+  }
+  for (auto& task : note.tasks) task.text = moved(task.text);
+  auto placed = [&](const detail::DraftText& t) {
+    if (!t.copied()) return moved(t.get());
+    const size_t at = source->size();
+    source->append(t.get());  // within the reserved size: `base` stays
+    return std::string_view(base + at, t.get().size());
+  };
+  note.links.resize(drafts.size());
+  for (size_t i = 0; i < drafts.size(); ++i) {
+    const detail::LinkDraft& d = drafts[i];
+    Link& l = note.links[i];
+    l.target = placed(d.target);
+    l.display = placed(d.display);
+    l.heading = placed(d.heading);
+    l.block = placed(d.block);
+    l.frontmatter_key = placed(d.frontmatter_key);
+    l.line = d.line;
+    l.column = d.column;
+    l.has_display = d.has_display;
+    l.embed = d.embed;
+    l.markdown = d.markdown;
+  }
+  note.source = std::move(source);
+}
+
 }  // namespace
 
 Note parse_note(std::string_view path, std::string_view bytes, double mtime, const Limits& limits) {
@@ -383,10 +428,9 @@ Note parse_note(std::string_view path, std::string_view bytes, double mtime, con
   note.name = base;
   note.size = bytes.size();
   note.mtime = mtime;
-  // Parsed from the note's own copy, which list items and tasks view.
-  note.source = std::make_shared<const std::string>(bytes);
-
-  std::string_view text = *note.source;
+  // Parsed from the caller's bytes; finish_source copies them once, with the
+  // link texts, into the note's own block and moves every view there.
+  std::string_view text = bytes;
   if (detail::starts_with(text, "\xEF\xBB\xBF")) {
     note.bom = true;
     text.remove_prefix(3);
@@ -403,6 +447,7 @@ Note parse_note(std::string_view path, std::string_view bytes, double mtime, con
     d.line = 1;
     d.column = 1;
     note.errors.push_back(std::move(d));
+    note.source = std::make_shared<const std::string>(bytes);  // the vault's copy of the text (Vault::text)
     return note;
   }
   size_t bad = facts.first_non_ascii == std::string_view::npos ? std::string_view::npos
@@ -431,17 +476,18 @@ Note parse_note(std::string_view path, std::string_view bytes, double mtime, con
     add_strings(fm_tags, tags, true);
   }
 
-  // Room for every "[[" of the note up front: links are ~180-byte records,
-  // and regrowing the vector moved each one several times.
-  note.links.reserve(facts.link_openers);
+  // Room for every "[[" of the note up front: regrowing the vector moved
+  // each draft several times.
+  std::vector<detail::LinkDraft> links;
+  links.reserve(facts.link_openers);
 
   if (fm.present && note.frontmatter.is_object()) {
     size_t cursor = 0;
-    frontmatter_links(note.frontmatter, "", text.substr(0, fm.body_offset), lines, cursor, note.links);
+    frontmatter_links(note.frontmatter, "", text.substr(0, fm.body_offset), lines, cursor, links);
   }
 
   std::vector<int> prose_lines;
-  detail::parse_markdown(text, fm.present ? fm.body_offset : 0, lines, facts, note, prose_lines);
+  detail::parse_markdown(text, fm.present ? fm.body_offset : 0, lines, facts, note, links, prose_lines);
 
   // Only lines holding "::" can hold a field.
   if (!facts.field_lines.empty())
@@ -486,6 +532,7 @@ Note parse_note(std::string_view path, std::string_view bytes, double mtime, con
         break;
       }
   }
+  finish_source(bytes, links, note);
   fit_note(note);
   return note;
 }

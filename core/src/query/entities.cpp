@@ -61,7 +61,7 @@ std::vector<std::string> fm_links(const index::Vault& v, const parse::Note& n, s
   for (const auto& l : n.links)
     if (!l.frontmatter_key.empty() && key_matches(l.frontmatter_key, key)) {
       auto r = v.resolve(l.target, n.path);
-      out.push_back(r ? *r : l.target);
+      out.push_back(r ? *r : std::string(l.target));
     }
   return out;
 }

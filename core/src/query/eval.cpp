@@ -261,7 +261,7 @@ Val file_field(const Ctx& ctx, const parse::Note& n, std::string_view f) {
     List out;
     std::vector<std::string> seen;
     for (const auto& l : n.links) {
-      std::string path = l.target;
+      std::string path(l.target);
       if (l.target.empty()) path = n.path;
       else if (auto r = ctx.vault->resolve(l.target, n.path)) path = *r;
       if (std::find(seen.begin(), seen.end(), path) != seen.end()) continue;
