@@ -343,17 +343,20 @@ TEST(Parse, FrontmatterLinksAreLinks) {
   EXPECT_EQ(n.links[1].line, 4);
 }
 
-// A note's link texts, list item dates and task texts live in the note's own
-// block (Note::source): they outlast the bytes it was parsed from, a copy of
+// A note's link texts, list item dates and task texts, statuses and dates
+// live in the note's own block (Note::source): they outlast the bytes it was parsed from, a copy of
 // the note sees the same texts, and a vault hands back the text exactly, not
 // the link texts stored after it. Each form is here: as written (viewed), and
 // built by the parser (a display rendered from emphasis, a table alias "\|",
-// a percent-decoded markdown link, YAML strings), which is copied.
+// a percent-decoded markdown link, YAML strings, a priority lowered), which
+// is copied.
 TEST(Parse, LinkTextsOutliveTheBytesTheNoteWasParsedFrom) {
   const std::string text =
       "---\nowner: \"[[People/Ana Lima|Ana]]\"\n---\n"
       "- 2026-03-02 met [[Acme#Renewal|the renewal]] and [[Acme#^b12]] with [[Bo|*Bo* Li]]\n"
-      "- [ ] call [[Cy]] ![[Deck.pdf|deck]]\n\n"
+      "- [ ] call [[Cy]] ![[Deck.pdf|deck]]\n"
+      "- [/] plan [due:: 2026-04-01] [priority:: URGENT] 🛫 2026-03-30\n"
+      "- [x] sent [priority:: High] ✅ 2026-03-03\n\n"
       "| Who |\n|---|\n| [[Dee Dow\\|Dee]] |\n\n[md](Other%20Note.md)\n";
   auto bytes = std::make_unique<std::string>(text);
   std::optional<parse::Note> copy;
@@ -372,11 +375,19 @@ TEST(Parse, LinkTextsOutliveTheBytesTheNoteWasParsedFrom) {
   EXPECT_EQ(got, (std::vector<std::string>{"owner|People/Ana Lima|Ana||", "|Acme|the renewal|Renewal|",
                                            "|Acme|||b12", "|Bo|Bo Li||", "|Cy|||", "|Deck.pdf|deck||",
                                            "|Dee Dow|Dee||", "|Other Note|md||"}));
-  ASSERT_EQ(n.lists.size(), 2u);
+  ASSERT_EQ(n.lists.size(), 4u);
   EXPECT_EQ(n.lists[0].date, "2026-03-02");
   EXPECT_EQ(n.lists[0].text.substr(0, 16), "2026-03-02 met [");
-  ASSERT_EQ(n.tasks.size(), 1u);
+  ASSERT_EQ(n.tasks.size(), 3u);
   EXPECT_EQ(n.tasks[0].text, "call [[Cy]] ![[Deck.pdf|deck]]");
+  EXPECT_EQ(n.tasks[0].status, " ");
+  EXPECT_EQ(n.tasks[1].status, "/");
+  EXPECT_EQ(n.tasks[1].due, "2026-04-01");
+  EXPECT_EQ(n.tasks[1].start, "2026-03-30");
+  EXPECT_EQ(n.tasks[1].priority, "urgent");  // lowered: bytes the note does not hold
+  EXPECT_EQ(n.tasks[2].status, "x");
+  EXPECT_EQ(n.tasks[2].done, "2026-03-03");
+  EXPECT_EQ(n.tasks[2].priority, "high");
 
   // Every view lies in the note's block.
   const std::string& block = *n.source;
@@ -387,6 +398,10 @@ TEST(Parse, LinkTextsOutliveTheBytesTheNoteWasParsedFrom) {
   for (const auto& l : n.links)
     for (std::string_view v : {l.target, l.display, l.heading, l.block, l.frontmatter_key}) EXPECT_TRUE(inside(v)) << v;
   for (const auto& li : n.lists) EXPECT_TRUE(inside(li.text) && inside(li.date));
+  for (const auto& t : n.tasks)
+    for (std::string_view v : {t.status, t.text, t.due, t.scheduled, t.start, t.done, t.created})
+      EXPECT_TRUE(inside(v)) << v;
+  EXPECT_TRUE(inside(n.tasks[1].priority));
 
   index::Vault vault;
   vault.upsert("Meetings/m.md", text, 0);

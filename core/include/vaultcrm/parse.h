@@ -64,15 +64,17 @@ struct ListItem {
   std::string_view date;  // leading YYYY-MM-DD, "" if none: the same bytes as `text`
 };
 
+// A task's texts are views, as a list item's: into Note::source, or, for a
+// priority written as an emoji, its name.
 struct Task {
   int line = 0;
-  std::string status;  // the character between the brackets, as written
   bool completed = false;
-  std::string_view text;  // its list item's text, the same bytes (Note::source)
+  std::string_view status;  // the character between the brackets, as written
+  std::string_view text;    // its list item's text, the same bytes
   int section = -1;
   int list_item = -1;  // index into Note::lists
-  std::string due, scheduled, start, done, created;
-  std::string priority;  // highest|high|medium|low|lowest or ""
+  std::string_view due, scheduled, start, done, created;  // YYYY-MM-DD or ""
+  std::string_view priority;  // highest|high|medium|low|lowest, another [priority:: ...] value, or ""
   std::vector<std::string> tags;
 };
 

@@ -427,21 +427,21 @@ void read_note(Reader& r, parse::Note& n) {
   n.tasks.resize(r.count());
   for (auto& x : n.tasks) {
     x.line = r.line();
-    r.s(x.status);
+    x.status = r.sv();
     x.completed = r.b();
     x.text = r.sv();
     x.section = r.line();
     x.list_item = r.line();
-    r.s(x.due);
-    r.s(x.scheduled);
-    r.s(x.start);
-    r.s(x.done);
-    r.s(x.created);
-    r.s(x.priority);
+    x.due = r.sv();
+    x.scheduled = r.sv();
+    x.start = r.sv();
+    x.done = r.sv();
+    x.created = r.sv();
+    x.priority = r.sv();
     r.strings(x.tags);
   }
   std::vector<std::string_view*> owned;  // each gets its own bytes in the block
-  owned.reserve(n.lists.size() + n.tasks.size() + 5 * n.links.size());
+  owned.reserve(n.lists.size() + 8 * n.tasks.size() + 5 * n.links.size());
   for (auto& x : n.lists) owned.push_back(&x.text);
   std::vector<bool> item_text(n.tasks.size(), false);  // the task's text is its item's
   for (size_t i = 0; i < n.tasks.size(); ++i) {
@@ -450,6 +450,11 @@ void read_note(Reader& r, parse::Note& n) {
                    n.lists[static_cast<size_t>(t.list_item)].text == t.text;
     if (!item_text[i]) owned.push_back(&n.tasks[i].text);
   }
+  for (auto& t : n.tasks)
+    for (std::string_view* v : {&t.status, &t.due, &t.scheduled, &t.start, &t.done, &t.created, &t.priority}) {
+      if (v->empty()) *v = std::string_view();
+      else owned.push_back(v);
+    }
   for (auto& x : n.links)
     for (std::string_view* v : {&x.target, &x.display, &x.heading, &x.block, &x.frontmatter_key}) {
       if (v->empty()) *v = std::string_view();

@@ -328,7 +328,7 @@ std::optional<AccountPanel> build(const index::Vault& vault, const graph::Graph&
   // Open tasks: the note's, then those of meetings about the account.
   auto add_tasks = [&](const parse::Note& n) {
     for (const auto& t : n.tasks)
-      if (task_is_open(t)) p.open_tasks.push_back({n.path, t.line, std::string(t.text), t.status, t.due, t.priority});
+      if (task_is_open(t)) p.open_tasks.push_back({n.path, t.line, std::string(t.text), std::string(t.status), std::string(t.due), std::string(t.priority)});
   };
   add_tasks(*note);
   std::sort(meeting_paths.begin(), meeting_paths.end());

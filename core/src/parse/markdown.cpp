@@ -24,7 +24,7 @@ bool is_tag_char(unsigned char c) {
 
 // Strips blockquote markers, the list marker and a task box from a raw line;
 // returns the content and, through `status`, the task box character if any.
-std::string_view list_item_content(std::string_view line, bool& has_box, std::string& status) {
+std::string_view list_item_content(std::string_view line, bool& has_box, std::string_view& status) {
   size_t i = 0;
   auto skip_spaces = [&] {
     while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
@@ -56,7 +56,7 @@ std::string_view list_item_content(std::string_view line, bool& has_box, std::st
     size_t close = c + len;
     if (close < line.size() && line[close] == ']' && (close + 1 == line.size() || line[close + 1] == ' ')) {
       has_box = true;
-      status = std::string(line.substr(c, len));
+      status = line.substr(c, len);
       i = close + 1;
       skip_spaces();
     }
@@ -430,7 +430,7 @@ class Builder {
     item.line = lines_.line_of(off);
     std::string_view raw = lines_.line_text(item.line);
     bool has_box = false;
-    std::string status;
+    std::string_view status;
     std::string_view content = list_item_content(raw, has_box, status);
     if (content.empty() && !has_box) {
       // The text did not start on a marker line (e.g. a lazy continuation).

@@ -200,7 +200,7 @@ void scan_inline_fields(const LineTable& lines, int line_no, std::vector<InlineF
 void read_task_signifiers(Task& task) {
   struct DateSig {
     std::string_view emoji;
-    std::string Task::*field;
+    std::string_view Task::*field;
   };
   static const DateSig kDates[] = {
       {"\xF0\x9F\x93\x85", &Task::due},        // 📅
@@ -211,7 +211,7 @@ void read_task_signifiers(Task& task) {
   };
   struct PrioritySig {
     std::string_view emoji;
-    const char* name;
+    std::string_view name;  // a literal: the task views it
   };
   // Highest first: of several, the highest one written wins.
   static const PrioritySig kPriorities[] = {
@@ -239,7 +239,7 @@ void read_task_signifiers(Task& task) {
       std::string_view rest = here.substr(kDates[i].emoji.size());
       if (detail::starts_with(rest, "\xEF\xB8\x8F")) rest.remove_prefix(3);  // variation selector
       while (!rest.empty() && rest[0] == ' ') rest.remove_prefix(1);
-      if (detail::starts_with_iso_date(rest)) task.*kDates[i].field = std::string(rest.substr(0, 10));
+      if (detail::starts_with_iso_date(rest)) task.*kDates[i].field = rest.substr(0, 10);
     }
     for (size_t i = 0; i < std::size(kPriorities); ++i)
       if (detail::starts_with(here, kPriorities[i].emoji)) priorities_seen |= 1u << i;
@@ -375,8 +375,10 @@ void fit_note(Note& note) {
 // link texts the parser had to copy. List items, tasks and the other link
 // texts viewed `bytes` while the note was parsed; they move to the same
 // offsets in the block.
-void finish_source(std::string_view bytes, const std::vector<detail::LinkDraft>& drafts, Note& note) {
+void finish_source(std::string_view bytes, const std::vector<detail::LinkDraft>& drafts,
+                   const std::vector<std::pair<std::string_view*, std::string>>& built, Note& note) {
   size_t copied = 0;
+  for (const auto& b : built) copied += b.second.size();
   for (const auto& d : drafts)
     for (const detail::DraftText* t : {&d.target, &d.display, &d.heading, &d.block, &d.frontmatter_key})
       if (t->copied()) copied += t->get().size();
@@ -384,20 +386,26 @@ void finish_source(std::string_view bytes, const std::vector<detail::LinkDraft>&
   source->reserve(bytes.size() + copied);
   source->append(bytes);
   const char* base = source->data();
-  auto moved = [&](std::string_view v) {
-    return v.empty() ? std::string_view() : std::string_view(base + (v.data() - bytes.data()), v.size());
+  const std::less_equal<const char*> le;
+  auto moved = [&](std::string_view v) {  // a view of `bytes` to the block; a literal stays
+    if (v.empty()) return std::string_view();
+    if (!le(bytes.data(), v.data()) || !le(v.data() + v.size(), bytes.data() + bytes.size())) return v;
+    return std::string_view(base + (v.data() - bytes.data()), v.size());
   };
   for (auto& item : note.lists) {
     item.text = moved(item.text);
     item.date = moved(item.date);
   }
-  for (auto& task : note.tasks) task.text = moved(task.text);
-  auto placed = [&](const detail::DraftText& t) {
-    if (!t.copied()) return moved(t.get());
+  for (auto& task : note.tasks)
+    for (std::string_view* v : {&task.status, &task.text, &task.due, &task.scheduled, &task.start, &task.done,
+                                &task.created, &task.priority})
+      *v = moved(*v);
+  auto placed_copy = [&](std::string_view text) {
     const size_t at = source->size();
-    source->append(t.get());  // within the reserved size: `base` stays
-    return std::string_view(base + at, t.get().size());
+    source->append(text);  // within the reserved size: `base` stays
+    return std::string_view(base + at, text.size());
   };
+  auto placed = [&](const detail::DraftText& t) { return t.copied() ? placed_copy(t.get()) : moved(t.get()); };
   note.links.resize(drafts.size());
   for (size_t i = 0; i < drafts.size(); ++i) {
     const detail::LinkDraft& d = drafts[i];
@@ -413,6 +421,7 @@ void finish_source(std::string_view bytes, const std::vector<detail::LinkDraft>&
     l.embed = d.embed;
     l.markdown = d.markdown;
   }
+  for (const auto& [where, text] : built) *where = placed_copy(text);
   note.source = std::move(source);
 }
 
@@ -501,6 +510,7 @@ Note parse_note(std::string_view path, std::string_view bytes, double mtime, con
   // Tasks: emoji signifiers, then Dataview-style [due:: ...] fields on the
   // same line, then the line's tags.
   size_t field_i = 0, tag_i = 0;
+  std::vector<std::pair<std::string_view*, std::string>> built;  // task texts found nowhere in the note
   for (auto& task : note.tasks) {
     read_task_signifiers(task);
     while (field_i < note.inline_fields.size() && note.inline_fields[field_i].line < task.line) ++field_i;
@@ -508,13 +518,25 @@ Note parse_note(std::string_view path, std::string_view bytes, double mtime, con
       const auto& field = note.inline_fields[f];
       std::string key = detail::ascii_lower(field.key);
       std::string_view v = trim(field.value);
-      std::string date = detail::starts_with_iso_date(v) ? std::string(v.substr(0, 10)) : std::string();
-      if (key == "due" && task.due.empty()) task.due = date;
-      else if (key == "scheduled" && task.scheduled.empty()) task.scheduled = date;
-      else if (key == "start" && task.start.empty()) task.start = date;
-      else if ((key == "completion" || key == "done") && task.done.empty()) task.done = date;
-      else if (key == "created" && task.created.empty()) task.created = date;
-      else if (key == "priority" && task.priority.empty()) task.priority = detail::ascii_lower(v);
+      // The field's value is a copy; the task views the same bytes on its line.
+      std::string_view line_text = lines.line_text(task.line);
+      auto in_line = [&](std::string_view s, std::string_view& out) {
+        if (s.empty()) return;
+        if (size_t at = line_text.find(s); at != std::string_view::npos) out = line_text.substr(at, s.size());
+        else built.emplace_back(&out, std::string(s));
+      };
+      std::string_view date = detail::starts_with_iso_date(v) ? v.substr(0, 10) : std::string_view();
+      if (key == "due" && task.due.empty()) in_line(date, task.due);
+      else if (key == "scheduled" && task.scheduled.empty()) in_line(date, task.scheduled);
+      else if (key == "start" && task.start.empty()) in_line(date, task.start);
+      else if ((key == "completion" || key == "done") && task.done.empty()) in_line(date, task.done);
+      else if (key == "created" && task.created.empty()) in_line(date, task.created);
+      else if (key == "priority" && task.priority.empty()) {
+        const std::string lowered = detail::ascii_lower(v);
+        for (std::string_view name : {"highest", "high", "medium", "low", "lowest"})  // literals: no bytes kept
+          if (lowered == name) task.priority = name;
+        if (task.priority.empty()) in_line(lowered, task.priority);
+      }
     }
     while (tag_i < note.inline_tags.size() && note.inline_tags[tag_i].line < task.line) ++tag_i;
     for (size_t k = tag_i; k < note.inline_tags.size() && note.inline_tags[k].line == task.line; ++k)
@@ -532,7 +554,7 @@ Note parse_note(std::string_view path, std::string_view bytes, double mtime, con
         break;
       }
   }
-  finish_source(bytes, links, note);
+  finish_source(bytes, links, built, note);
   fit_note(note);
   return note;
 }

@@ -142,7 +142,7 @@ const std::vector<uint8_t>& QueryCache::Data::tasks_done() {
 }
 
 int32_t QueryCache::Data::date_number(const parse::Task& t, int which) {
-  const std::string& text = which == 0 ? t.due : which == 1 ? t.scheduled : which == 2 ? t.start : which == 3 ? t.done : t.created;
+  std::string_view text = which == 0 ? t.due : which == 1 ? t.scheduled : which == 2 ? t.start : which == 3 ? t.done : t.created;
   int32_t ymd;
   return text.empty() ? kNoDate : parse_iso_ymd(text, ymd) ? ymd : kOtherDate;
 }

@@ -162,7 +162,7 @@ Val inline_value(const Ctx& ctx, std::string_view raw, std::string_view from) {
   return Val::string(t);
 }
 
-Val date_or_null(const std::string& s) {
+Val date_or_null(std::string_view s) {
   double ms;
   if (!s.empty() && parse_date(s, ms)) return Val::date(ms);
   return Val::null();
@@ -355,7 +355,7 @@ Val page_field(const Ctx& ctx, const parse::Note& n, std::string_view name) {
 
 Val task_field(const Ctx& ctx, const parse::Note& n, const parse::Task& t, std::string_view f, bool& known) {
   known = true;
-  if (f == "status") return Val::string(t.status);
+  if (f == "status") return Val::string(std::string(t.status));
   if (f == "completed") return Val::boolean(t.status == "x" || t.status == "X");
   if (f == "checked") return Val::boolean(t.status != " ");
   if (f == "fullyCompleted" || f == "fullycompleted") {
@@ -390,7 +390,7 @@ Val task_field(const Ctx& ctx, const parse::Note& n, const parse::Task& t, std::
   if (f == "start") return date_or_null(t.start);
   if (f == "completion") return date_or_null(t.done);
   if (f == "created") return date_or_null(t.created);
-  if (f == "priority") return t.priority.empty() ? Val::null() : Val::string(t.priority);
+  if (f == "priority") return t.priority.empty() ? Val::null() : Val::string(std::string(t.priority));
   if (f == "parent") {
     if (t.list_item < 0) return Val::null();
     int p = n.lists[static_cast<size_t>(t.list_item)].parent;

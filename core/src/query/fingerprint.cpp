@@ -62,7 +62,7 @@ void add_task(Fingerprint& f, const parse::Note& note, const parse::Task& task) 
   const bool in_section = task.section >= 0 && static_cast<size_t>(task.section) < note.sections.size();
   f.add(in_section);
   if (in_section) f.add_text(note.sections[static_cast<size_t>(task.section)].heading);
-  for (const std::string* date : {&task.due, &task.scheduled, &task.start, &task.done, &task.created})
+  for (const std::string_view* date : {&task.due, &task.scheduled, &task.start, &task.done, &task.created})
     f.add_text(*date);
   f.add_text(task.priority);
   f.add(task.tags.size());

@@ -19,7 +19,7 @@
 namespace vaultcrm::query {
 
 bool task_done(const parse::Task& t) {
-  const std::string& s = t.status;
+  std::string_view s = t.status;
   return s.size() == 1 && (s[0] == 'x' || s[0] == 'X' || s[0] == '-');
 }
 
@@ -71,7 +71,7 @@ const std::string& no_value() {
 
 // The date as this query's task format sees it (a reference into the task:
 // filters read it for every task in the vault, so it is not copied).
-const std::string& task_date(const parse::Task& t, int which) {
+std::string_view task_date(const parse::Task& t, int which) {
   switch (which) {
     case 0: return t.due;
     case 1: return t.scheduled;
@@ -81,8 +81,8 @@ const std::string& task_date(const parse::Task& t, int which) {
   }
 }
 
-const std::string& format_date_field(const Ctx& ctx, const parse::Task& t, int which) {
-  const std::string& value = task_date(t, which);
+std::string_view format_date_field(const Ctx& ctx, const parse::Task& t, int which) {
+  std::string_view value = task_date(t, which);
   if (value.empty()) return value;
   TaskFormat f = ctx.opt ? ctx.opt->task_format : TaskFormat::Both;
   if (f == TaskFormat::Both) return value;
@@ -93,7 +93,7 @@ const std::string& format_date_field(const Ctx& ctx, const parse::Task& t, int w
   return value;
 }
 
-const std::string& format_priority(const Ctx& ctx, const parse::Task& t) {
+std::string_view format_priority(const Ctx& ctx, const parse::Task& t) {
   if (t.priority.empty()) return t.priority;
   TaskFormat f = ctx.opt ? ctx.opt->task_format : TaskFormat::Both;
   if (f == TaskFormat::Both) return t.priority;
@@ -163,7 +163,7 @@ std::string description_of(std::string_view text) {
   return trim(s);
 }
 
-double day_of(const std::string& iso) {
+double day_of(std::string_view iso) {
   if (iso.size() == 10 && !detail::plain_evaluation()) {
     // Every task date the parser keeps is YYYY-MM-DD: read as a day number
     // directly (the filters call this for every task of the vault).
@@ -175,8 +175,8 @@ double day_of(const std::string& iso) {
   return std::floor(ms / kMsPerDay);
 }
 
-double urgency(const std::string& due_date, const std::string& scheduled_date, const std::string& start_date,
-               const std::string& p, double today) {
+double urgency(std::string_view due_date, std::string_view scheduled_date, std::string_view start_date,
+               std::string_view p, double today) {
   double u = 0;
   double due = day_of(due_date);
   if (!std::isnan(due)) {
@@ -266,15 +266,15 @@ class Item {
 
   const std::string& path() const { return note->path; }
   int line() const { return task->line; }
-  const std::string& status() const { return task->status; }
+  std::string_view status() const { return task->status; }
   const std::vector<std::string>& tags() const { return task->tags; }
   // Dates (by date_index) and priority as this query's task format sees them ("" if absent).
   // (In both formats, the common case, a date is the task's own: filters and
   // sorts read it per task and per comparison.)
-  const std::string& date(int which) const {
+  std::string_view date(int which) const {
     return every_format_ ? task_date(*task, which) : format_date_field(*ctx_, *task, which);
   }
-  const std::string& priority() const { return format_priority(*ctx_, *task); }
+  std::string_view priority() const { return format_priority(*ctx_, *task); }
   const std::string& section() const {
     int s = task->section;
     return s >= 0 && s < static_cast<int>(note->sections.size()) ? note->sections[static_cast<size_t>(s)].heading : no_value();
@@ -688,7 +688,7 @@ class TasksParser {
     if (starts(l, "status.type is ")) {
       std::string ty = trim(l.substr(15));
       return [ty](const Item& x) {
-        const std::string& s = x.task->status;
+        std::string_view s = x.task->status;
         std::string type = s == "x" || s == "X" ? "done" : s == "-" ? "cancelled" : s == "/" ? "in_progress" : s == " " ? "todo" : "todo";
         return type == ty;
       };
@@ -757,7 +757,7 @@ class TasksParser {
       const int64_t to_ymd = keyed ? ymd_of_day(static_cast<int64_t>(to)) : 0;
       if (keyed && quick_) *quick_ = QuickFilter{QuickFilter::Kind::Date, happens, which, op, from_ymd, to_ymd};
       return [happens, which, op, from, to, keyed, from_ymd, to_ymd](const Item& x) {
-        auto test = [&](const std::string& v) {
+        auto test = [&](std::string_view v) {
           int32_t ymd;
           if (keyed && v.size() == 10) {
             // A 10-byte text is a date exactly when it is a valid YYYY-MM-DD (see parse_iso_day).
@@ -784,14 +784,14 @@ class TasksParser {
 int cmp_text(const std::string& a, const std::string& b) { return compare_text(a, b); }
 
 // Dates: earlier first, undated last.
-int cmp_date(const std::string& a, const std::string& b) {
+int cmp_date(std::string_view a, std::string_view b) {
   if (a.empty() != b.empty()) return a.empty() ? 1 : -1;
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
 // A date text "DDDD-DD-DD" (digits) as the number its digits spell without
 // dashes, ordered as the texts are; `shaped` false for any other text.
-int32_t date_text_key(const std::string& d, bool& shaped) {
+int32_t date_text_key(std::string_view d, bool& shaped) {
   if (d.size() != 10 || d[4] != '-' || d[7] != '-') return shaped = false, 0;
   int32_t key = 0;
   for (size_t i = 0; i < 10; ++i) {
@@ -1091,7 +1091,7 @@ Result exec_tasks(std::string_view source, const Ctx& ctx) {
         }
       } else {
         for (size_t i = 0; i < items.size() && shaped; ++i) {
-          const std::string& d = items[i].date(dates[k]);
+          std::string_view d = items[i].date(dates[k]);
           v[i] = d.empty() ? INT32_MAX : date_text_key(d, shaped);
         }
       }
