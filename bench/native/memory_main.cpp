@@ -221,6 +221,17 @@ int main(int argc, char** argv) {
   std::printf("per note: links %.1f (capacity %.1f), list items %.1f, tasks %.1f, sections %.1f, inline tags %.1f, "
               "inline fields %.1f, table cells %.1f\n",
               links / n, links_cap / n, lists / n, tasks / n, sections / n, itags / n, fields / n, cells / n);
+  // The graph's relations, by kind: what its heap is made of.
+  const auto& graph = engine->impl().graph();
+  size_t relations = 0, mentions = 0, relation_links = 0;
+  for (const auto& [path, note] : vault.notes())
+    for (const auto& r : graph.relations_in(path)) {
+      ++relations;
+      mentions += r.rel == vaultcrm::graph::Rel::Mentions;
+      relation_links += r.links.size();
+    }
+  std::printf("graph per note: relations %.1f (mentions %.1f), timeline links %.1f; sizeof Relation %zu\n",
+              relations / n, mentions / n, relation_links / n, sizeof(vaultcrm::graph::Relation));
   delete engine;
   return 0;
 }

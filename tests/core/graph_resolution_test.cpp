@@ -45,7 +45,7 @@ TEST(GraphResolution, SameLinkTextNamesTheNoteOfEachFolder) {
   EXPECT_EQ(mentioned(g, "West/Log.md"), (std::vector<std::string>{"note:West/Ana.md", "note:West/Ana.md"}));
   // Who mentions West's Ana: only West's log.
   std::vector<std::string> from;
-  for (const auto* r : g.relations_of("note:West/Ana.md")) from.emplace_back(r->path);
+  for (const auto& r : g.relations_of("note:West/Ana.md")) from.emplace_back(r.path);
   EXPECT_EQ(from, (std::vector<std::string>{"West/Log.md", "West/Log.md"}));
 }
 

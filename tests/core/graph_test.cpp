@@ -17,8 +17,8 @@ namespace {
 
 bool has_relation(const graph::Graph& g, const std::string& entity, Rel rel, const std::string& other,
                   const std::string& role = "") {
-  for (const auto* r : g.relations_of(entity))
-    if (r->rel == rel && (r->from == other || r->to == other) && (role.empty() || r->role == role)) return true;
+  for (const auto& r : g.relations_of(entity))
+    if (r.rel == rel && (r.from == other || r.to == other) && (role.empty() || r.role == role)) return true;
   return false;
 }
 
@@ -60,10 +60,10 @@ TEST(Graph, RelationsCarryProvenance) {
   // Bo Berg has no note: a person entity all the same, owner of the project.
   EXPECT_TRUE(has_relation(g, "person:bo berg", Rel::ContactOf, acme));
   EXPECT_TRUE(has_relation(g, "person:bo berg", Rel::Owner, "note:Projects/Lakehouse.md"));
-  for (const auto* r : g.relations_of("person:bo berg"))
-    if (r->rel == Rel::ContactOf) {
-      EXPECT_EQ(r->path, "Customers/Acme.md");
-      EXPECT_EQ(r->line, 6);
+  for (const auto& r : g.relations_of("person:bo berg"))
+    if (r.rel == Rel::ContactOf) {
+      EXPECT_EQ(r.path, "Customers/Acme.md");
+      EXPECT_EQ(r.line, 6);
     }
   auto bo = g.entity(v, "person:bo berg");
   ASSERT_TRUE(bo.has_value());
@@ -81,7 +81,7 @@ TEST(Graph, ANewPersonNoteTakesOverItsMentions) {
   g.on_upsert(v, "People/Ana Lima.md");
   EXPECT_TRUE(g.relations_of("person:ana lima").empty());
   int contact_of = 0;
-  for (const auto* r : g.relations_of("note:People/Ana Lima.md")) contact_of += r->rel == Rel::ContactOf;
+  for (const auto& r : g.relations_of("note:People/Ana Lima.md")) contact_of += r.rel == Rel::ContactOf;
   EXPECT_EQ(contact_of, 2);
   v.rename("People/Ana Lima.md", "People/Ana Lima-Souza.md");
   g.on_rename(v, "People/Ana Lima.md", "People/Ana Lima-Souza.md");
@@ -224,7 +224,7 @@ TEST(Graph, ATimelineItemIsARelationOfEveryNoteItLinks) {
   v.upsert("Customers/Acme.md", "## Recent Context\n- 2025-12-01: scoped the [[Pilot]]\n", 0);
   auto timeline_items = [](const graph::Graph& g, const std::string& entity) {
     int n = 0;
-    for (const auto* r : g.relations_of(entity)) n += r->rel == Rel::Timeline;
+    for (const auto& r : g.relations_of(entity)) n += r.rel == Rel::Timeline;
     return n;
   };
   graph::Graph g;

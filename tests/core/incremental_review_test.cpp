@@ -174,8 +174,8 @@ class Script {
 // The relations of the live graph touching an entity, as "rel from -> to".
 std::vector<std::string> relations_of(const Engine& e, const std::string& id) {
   std::vector<std::string> out;
-  for (const auto* r : e.impl().graph().relations_of(id))
-    out.push_back(std::string(graph::rel_name(r->rel)) + " " + std::string(r->from) + " -> " + std::string(r->to));
+  for (const auto& r : e.impl().graph().relations_of(id))
+    out.push_back(std::string(graph::rel_name(r.rel)) + " " + std::string(r.from) + " -> " + std::string(r.to));
   std::sort(out.begin(), out.end());
   return out;
 }

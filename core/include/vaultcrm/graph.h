@@ -13,7 +13,7 @@
 //
 //   graph::Graph g;  g.rebuild(vault);
 //   vault.upsert(path, text, mtime);  g.on_upsert(vault, path);
-//   for (const auto& r : g.relations_of(vault, "note:Customers/Acme.md")) ...
+//   for (const auto& r : g.relations_of("note:Customers/Acme.md")) ...
 #pragma once
 
 #include <algorithm>
@@ -73,8 +73,8 @@ struct Fact {
 // A fact resolved to entity ids, with its provenance. Every field is a view
 // into the graph: the ids into its table of ids (one copy of each id however
 // many relations name it), the text into its own copy of the stating note's
-// facts and path. Like the pointers relations_of() hands out, a Relation is
-// valid until the graph changes.
+// facts and path. The graph keeps relations in a compact form and builds
+// these when they are read: a Relation is valid until the graph changes.
 struct Relation {
   Rel rel = Rel::Mentions;
   std::string_view from, to;  // entity ids ("" for a timeline item's target)
@@ -160,11 +160,17 @@ class Graph {
   template <class Relevant>
   bool may_have_changed(uint64_t since, Relevant&& relevant) const;
   static constexpr size_t kTouchedLog = 4096;
-  // Every relation touching an entity, from the notes that state one.
-  // Pointers into the graph: valid until the next update.
-  std::vector<const Relation*> relations_of(std::string_view entity_id) const;
-  // The relations a note states (resolved), in line order (empty if none).
-  const std::vector<Relation>& relations_in(std::string_view path) const;
+  // Every relation touching an entity, from the notes that state one, in
+  // path then statement order. Their views are valid until the next update.
+  std::vector<Relation> relations_of(std::string_view entity_id) const;
+  // The same relations one at a time, as `visit(const Relation&)`, until it
+  // returns true; whether one did. Builds no list: a panel walks every
+  // relation of each contact, thousands for a busy one.
+  template <class Visit>
+  bool visit_relations(std::string_view entity_id, Visit&& visit) const;
+  // The relations a note states (resolved): its facts, then its mentions in
+  // link order (empty if none).
+  std::vector<Relation> relations_in(std::string_view path) const;
   // An entity's display name alone (cheaper than entity()).
   std::string entity_name(const index::Vault& vault, std::string_view entity_id) const;
   // An entity's display name and note; nullopt when no relation or note has it.
@@ -213,6 +219,11 @@ class Graph {
   // re-resolution reads states first (ASan caught it in
   // QueryCacheFollowsChanges.RandomChangesAnswerAsAFreshEngine).
   struct Target;
+  struct Resolved {
+    Key from = nullptr, to = nullptr;  // entity ids (nullptr: none, "" in the Relation)
+    uint32_t source = 0;    // a fact's index, else facts.size() + a mention's index
+    uint32_t links_at = 0;  // a fact's links' ids: link_ids[links_at, + its links' count)
+  };
   struct Mention {
     const Target* target;  // the link target as written
     int line = 0;
@@ -227,7 +238,12 @@ class Graph {
     // text, not their folded key, so "JÜRGEN" -> "jürgen" changes what a
     // link finds though the key is the same.
     size_t aliases_hash = 0;
-    std::vector<Relation> resolved;  // facts then mentions resolved, same order
+    // The facts then mentions that resolve, in that order, as ids: a
+    // Relation is built from one and the fact or mention it came from when
+    // it is read. As Relations (~170 bytes, against 24) they were the
+    // largest part of the graph's heap: a vault states ~17 a note.
+    std::vector<Resolved> resolved;
+    std::vector<Key> link_ids;  // timeline facts' links, resolved (nullptr: none)
   };
   // Paths in the indexes below point at the keys of `notes_` (std::map keys
   // do not move), so indexing a note copies no path: a rebuild used to spend
@@ -242,6 +258,12 @@ class Graph {
     const NoteEntry* note;
     uint32_t index;  // into that note's `resolved`
   };
+  // Sets every field of `out` (its links' storage is reused).
+  void relation(const NoteEntry& note, const Resolved& r, Relation& out) const;
+  // Calls `end(id)` for each end of `r` that names an entity: from, to and
+  // its links' ids, in that order.
+  template <class End>
+  static void for_each_end(const NoteState& st, const Resolved& r, End&& end);
 
   NoteState compute(const index::Vault& vault, const parse::Note& note) const;
   // True when two states computed from versions of one note state the same
@@ -353,10 +375,6 @@ class Graph {
   // entity id (by its interned characters) -> (note, index of one of its
   // resolved relations) touching it, in path then index order
   std::unordered_map<const char*, std::vector<EntityUse>> by_entity_;
-  // Calls `visit(relation)` for each relation touching the entity, in
-  // relations_of() order, until it returns true; whether one did.
-  template <class Visit>
-  bool visit_relations(std::string_view entity_id, Visit&& visit) const;
   // The last kReresolvedLog notes reresolve_keys() resolved again, with the
   // vault's generation then; every one after generation reresolved_floor_
   // is in it.
@@ -393,6 +411,20 @@ bool Graph::may_have_changed(uint64_t since, Relevant&& relevant) const {
   // clears the log), so their characters are still there.
   for (auto it = first; it != touched_.end(); ++it)
     if (relevant(it->entity)) return true;
+  return false;
+}
+
+template <class Visit>
+bool Graph::visit_relations(std::string_view entity_id, Visit&& visit) const {
+  Key id = ids_.find(entity_id);
+  if (!id) return false;
+  auto it = by_entity_.find(id->data());
+  if (it == by_entity_.end()) return false;
+  Relation r;
+  for (const EntityUse& use : it->second) {
+    relation(*use.note, use.note->second.resolved[use.index], r);
+    if (visit(static_cast<const Relation&>(r))) return true;
+  }
   return false;
 }
 

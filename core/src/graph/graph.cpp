@@ -540,55 +540,71 @@ Graph::Key Graph::resolve_id(const index::Vault& vault, const Ref& ref, Kind exp
 
 void Graph::resolve_note(const index::Vault& vault, const std::string& path, NoteState& st) {
   st.resolved.clear();
-  st.resolved.reserve(st.facts.size() + st.mentions.size());
-  std::string_view self = *note_id(path);
-  auto view = [](Key id) { return id ? std::string_view(*id) : std::string_view(); };
-  for (const auto& f : st.facts) {
-    Relation r;
-    r.rel = f.rel;
-    r.to = f.to_self ? self : view(resolve_id(vault, f.to, f.to_kind, path));
-    r.from = f.from_self ? self : view(resolve_id(vault, f.from, f.from_kind, path));
-    if (f.rel != Rel::Timeline && (r.from.empty() || (r.to.empty() && f.rel != Rel::WorksAt))) continue;
-    if (!f.from_self) r.from_name = f.from.surface();
-    if (!f.to_self) r.to_name = f.to.surface();
-    r.role = f.role;
-    r.date = f.date;
-    r.text = f.text;
-    r.links.reserve(f.links.size());
-    for (const auto& l : f.links) {
-      if (Key id = resolve_path(vault, l.target, path).id) r.links.push_back(*id);
-      else r.links.emplace_back();
-    }
-    r.path = path;
-    r.line = f.line;
-    st.resolved.push_back(std::move(r));
+  st.link_ids.clear();
+  std::vector<Resolved> resolved;  // sized to fit below: the state lives as long as the note
+  resolved.reserve(st.facts.size() + st.mentions.size());
+  Key self = note_id(path);
+  auto empty = [](Key id) { return !id || id->empty(); };
+  for (uint32_t i = 0; i < st.facts.size(); ++i) {
+    const Fact& f = st.facts[i];
+    Resolved r;
+    r.to = f.to_self ? self : resolve_id(vault, f.to, f.to_kind, path);
+    r.from = f.from_self ? self : resolve_id(vault, f.from, f.from_kind, path);
+    if (f.rel != Rel::Timeline && (empty(r.from) || (empty(r.to) && f.rel != Rel::WorksAt))) continue;
+    r.source = i;
+    r.links_at = static_cast<uint32_t>(st.link_ids.size());
+    for (const auto& l : f.links) st.link_ids.push_back(resolve_path(vault, l.target, path).id);
+    resolved.push_back(r);
   }
-  for (const auto& m : st.mentions) {
+  for (uint32_t i = 0; i < st.mentions.size(); ++i) {
     // Mentions count only when they name a typed note; most body links do
     // not, so decide before building any id.
+    const Mention& m = st.mentions[i];
     Resolution to = resolve_path(vault, m.target->text, path, m.target);
     if (!to.path || !to.kind) continue;
-    Relation& r = st.resolved.emplace_back();
-    r.rel = Rel::Mentions;
-    r.from = self;
-    r.to = *to.id;
-    r.to_name = m.target->name;
-    r.path = path;
-    r.line = m.line;
+    resolved.push_back({self, to.id, static_cast<uint32_t>(st.facts.size() + i), 0});
   }
+  st.resolved.assign(resolved.begin(), resolved.end());
+}
+
+void Graph::relation(const NoteEntry& note, const Resolved& r, Relation& out) const {
+  const NoteState& st = note.second;
+  auto view = [](Key id) { return id ? std::string_view(*id) : std::string_view(); };
+  out.from = view(r.from);
+  out.to = view(r.to);
+  out.path = note.first;
+  out.links.clear();
+  if (r.source >= st.facts.size()) {
+    const Mention& m = st.mentions[r.source - st.facts.size()];
+    out.rel = Rel::Mentions;
+    out.from_name = out.role = out.date = out.text = {};
+    out.to_name = m.target->name;
+    out.line = m.line;
+    return;
+  }
+  const Fact& f = st.facts[r.source];
+  out.rel = f.rel;
+  out.from_name = f.from_self ? std::string_view() : f.from.surface();
+  out.to_name = f.to_self ? std::string_view() : f.to.surface();
+  out.role = f.role;
+  out.date = f.date;
+  out.text = f.text;
+  out.line = f.line;
+  for (size_t i = 0; i < f.links.size(); ++i) out.links.push_back(view(st.link_ids[r.links_at + i]));
+}
+
+template <class End>
+void Graph::for_each_end(const NoteState& st, const Resolved& r, End&& end) {
+  if (r.from && !r.from->empty()) end(r.from);
+  if (r.to && !r.to->empty()) end(r.to);
+  if (r.source >= st.facts.size()) return;
+  const size_t links = st.facts[r.source].links.size();
+  for (size_t i = 0; i < links; ++i)
+    if (Key id = st.link_ids[r.links_at + i]; id && !id->empty()) end(id);
 }
 
 namespace {
 bool path_before(const std::string* a, const std::string* b) { return *a < *b; }
-
-// The end of `r` whose interned characters are at `id`, as a whole view.
-std::string_view end_id(const Relation& r, const char* id) {
-  if (r.from.data() == id) return r.from;
-  if (r.to.data() == id) return r.to;
-  for (const auto& l : r.links)
-    if (l.data() == id) return l;
-  return {};
-}
 }  // namespace
 
 // `path` must be the key of the note in `notes_`: the indexes keep its address.
@@ -625,36 +641,25 @@ void Graph::index_note(const NoteEntry& note, bool add, bool in_order) {
     // order, so each use goes at the end of its entity's list.
     const char* last_id = nullptr;
     std::vector<EntityUse>* last_uses = nullptr;
-    auto append = [&](std::string_view id, uint32_t index) {
-      if (id.empty()) return;
-      if (id.data() != last_id) {  // consecutive ends mostly name one entity (the note itself)
-        last_id = id.data();
-        last_uses = &by_entity_[last_id];  // elements of an unordered_map do not move
-      }
-      if (last_uses->empty() || last_uses->back().note != &note || last_uses->back().index != index)
-        last_uses->push_back({&note, index});
-    };
-    for (uint32_t i = 0; i < st.resolved.size(); ++i) {
-      const auto& r = st.resolved[i];
-      append(r.from, i);
-      append(r.to, i);
-      for (const auto& l : r.links) append(l, i);
-    }
+    for (uint32_t i = 0; i < st.resolved.size(); ++i)
+      for_each_end(st, st.resolved[i], [&](Key id) {
+        if (id->data() != last_id) {  // consecutive ends mostly name one entity (the note itself)
+          last_id = id->data();
+          last_uses = &by_entity_[last_id];  // elements of an unordered_map do not move
+        }
+        if (last_uses->empty() || last_uses->back().note != &note || last_uses->back().index != i)
+          last_uses->push_back({&note, i});
+      });
     return;
   }
   // An update: every end of every relation, (entity, relation index),
   // grouped by entity with indices ascending, so each list changes once.
-  std::vector<std::pair<const char*, uint32_t>> ends;
+  std::vector<std::pair<Key, uint32_t>> ends;
   ends.reserve(2 * st.resolved.size());
-  for (uint32_t i = 0; i < st.resolved.size(); ++i) {
-    const auto& r = st.resolved[i];
-    if (!r.from.empty()) ends.emplace_back(r.from.data(), i);
-    if (!r.to.empty()) ends.emplace_back(r.to.data(), i);
-    for (const auto& l : r.links)
-      if (!l.empty()) ends.emplace_back(l.data(), i);
-  }
+  for (uint32_t i = 0; i < st.resolved.size(); ++i)
+    for_each_end(st, st.resolved[i], [&](Key id) { ends.emplace_back(id, i); });
   std::sort(ends.begin(), ends.end(), [](const auto& a, const auto& b) {
-    return a.first != b.first ? std::less<const char*>()(a.first, b.first) : a.second < b.second;
+    return a.first != b.first ? std::less<Key>()(a.first, b.first) : a.second < b.second;
   });
   ends.erase(std::unique(ends.begin(), ends.end()), ends.end());
 
@@ -664,10 +669,11 @@ void Graph::index_note(const NoteEntry& note, bool add, bool in_order) {
   };
   std::vector<EntityUse> block;
   for (size_t g = 0; g < ends.size();) {
-    const char* id = ends[g].first;
+    const Key key = ends[g].first;
+    const char* id = key->data();
     size_t g_end = g;
-    while (g_end < ends.size() && ends[g_end].first == id) ++g_end;
-    touched_.push_back({stamp_, end_id(st.resolved[ends[g].second], id)});
+    while (g_end < ends.size() && ends[g_end].first == key) ++g_end;
+    touched_.push_back({stamp_, *key});
     if (touched_.size() > kTouchedLog) {
       touched_floor_ = touched_.front().stamp;
       touched_.pop_front();
@@ -899,32 +905,24 @@ void Graph::on_rename(const index::Vault& vault, std::string_view from, std::str
 // ---------------------------------------------------------------------------
 // Reading
 
-template <class Visit>
-bool Graph::visit_relations(std::string_view entity_id, Visit&& visit) const {
-  Key id = ids_.find(entity_id);
-  if (!id) return false;
-  auto it = by_entity_.find(id->data());
-  if (it == by_entity_.end()) return false;
-  for (const EntityUse& use : it->second)
-    if (visit(use.note->second.resolved[use.index])) return true;
-  return false;
-}
-
-std::vector<const Relation*> Graph::relations_of(std::string_view entity_id) const {
-  std::vector<const Relation*> out;
+std::vector<Relation> Graph::relations_of(std::string_view entity_id) const {
+  std::vector<Relation> out;
   Key id = ids_.find(entity_id);
   if (!id) return out;
   auto it = by_entity_.find(id->data());
   if (it == by_entity_.end()) return out;
   out.reserve(it->second.size());
-  for (const EntityUse& use : it->second) out.push_back(&use.note->second.resolved[use.index]);
+  for (const EntityUse& use : it->second) relation(*use.note, use.note->second.resolved[use.index], out.emplace_back());
   return out;
 }
 
-const std::vector<Relation>& Graph::relations_in(std::string_view path) const {
-  static const std::vector<Relation> kNone;
+std::vector<Relation> Graph::relations_in(std::string_view path) const {
+  std::vector<Relation> out;
   const NoteEntry* e = entry(path);
-  return e ? e->second.resolved : kNone;
+  if (!e) return out;
+  out.reserve(e->second.resolved.size());
+  for (const Resolved& r : e->second.resolved) relation(*e, r, out.emplace_back());
+  return out;
 }
 
 std::string Graph::entity_name(const index::Vault& vault, std::string_view id) const {
@@ -988,9 +986,9 @@ std::optional<Entity> Graph::entity(const index::Vault& vault, std::string_view 
   // Surface forms (and a display name for name-only entities) from the
   // references that resolve to it, in path/line order.
   bool named = !e.note.empty();
-  auto uses = relations_of(e.id);
-  if (uses.empty()) return e.note.empty() ? std::nullopt : std::optional<Entity>(e);
-  for (const Relation* r : uses) {
+  bool any = false;
+  visit_relations(e.id, [&](const Relation& r) {
+    any = true;
     auto take = [&](std::string_view name, std::string_view rid) {
       if (rid != e.id || name.empty()) return;
       e.surface_forms.emplace(name);
@@ -999,22 +997,26 @@ std::optional<Entity> Graph::entity(const index::Vault& vault, std::string_view 
         named = true;
       }
     };
-    take(r->from_name, r->from);
-    take(r->to_name, r->to);
-  }
+    take(r.from_name, r.from);
+    take(r.to_name, r.to);
+    return false;  // every relation
+  });
+  if (!any && e.note.empty()) return std::nullopt;
   return e;
 }
 
 Snapshot Graph::snapshot(const index::Vault& vault) const {
   Snapshot snap;
   std::set<std::string> ids;
-  for (const auto& [path, st] : notes_) {
-    if (st.kind) ids.insert("note:" + path);
-    for (const auto& r : st.resolved) {
-      snap.relations.push_back(r);
+  for (const auto& entry : notes_) {
+    if (entry.second.kind) ids.insert("note:" + entry.first);
+    for (const auto& resolved : entry.second.resolved) {
+      Relation r;
+      relation(entry, resolved, r);
       ids.emplace(r.from);
       ids.emplace(r.to);
       for (const auto& l : r.links) ids.emplace(l);
+      snap.relations.push_back(std::move(r));
     }
   }
   ids.erase("");

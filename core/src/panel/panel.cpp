@@ -147,7 +147,7 @@ std::optional<AccountPanel> build(const index::Vault& vault, const graph::Graph&
                                   Dependencies* read) {
   const parse::Note* note = vault.find(path);
   if (!note) return std::nullopt;
-  if (read) *read = Dependencies{vault.generation(), graph.stamp(), {}, {}};
+  if (read) *read = Dependencies{vault.generation(), graph.stamp(), {}, {}, {}};
   Reads reads(read, vault, graph);
   reads.note(note->path);
   const schema::Schema& s = graph.schema();
@@ -211,12 +211,11 @@ std::optional<AccountPanel> build(const index::Vault& vault, const graph::Graph&
     named_companies.clear();
     named_accounts.clear();
     reads.relations_of(id);
-    for (const graph::Relation* rp : graph.relations_of(id)) {
-      const graph::Relation& r = *rp;
+    graph.visit_relations(id, [&](const graph::Relation& r) {
       const bool from_it = same_id(r.from, id);
       if (from_it) add_unique(c.surface_forms, r.from_name);
       if (same_id(r.to, id)) add_unique(c.surface_forms, r.to_name);
-      if (!from_it) continue;
+      if (!from_it) return false;
       if (r.rel == Rel::WorksAt) {
         add_unique(c.roles, r.role);
         if (!r.to.empty() && first_naming(named_companies, r.to)) {
@@ -240,7 +239,8 @@ std::optional<AccountPanel> build(const index::Vault& vault, const graph::Graph&
           last_date = std::move(date);
         }
       }
-    }
+      return false;  // every relation
+    });
     for (const auto& company : c.companies) {
       auto& n = companies[company];
       n.name = company;
@@ -298,17 +298,15 @@ std::optional<AccountPanel> build(const index::Vault& vault, const graph::Graph&
   }
   std::vector<std::string> meeting_paths;
   reads.relations_of(self);
-  const std::vector<const graph::Relation*> self_relations = graph.relations_of(self);
-  for (const graph::Relation* rp : self_relations) {
-    const graph::Relation& r = *rp;
-    if (r.rel != Rel::About || r.to != self) continue;
+  graph.visit_relations(self, [&](const graph::Relation& r) {
+    if (r.rel != Rel::About || r.to != self) return false;
     auto mp = note_of(r.from);
-    if (!mp) continue;
+    if (!mp) return false;
     reads.note(*mp);  // its kind, then its date, name and tasks
-    if (graph.kind_of(*mp) != graph::Kind::Meeting) continue;
-    if (std::find(meeting_paths.begin(), meeting_paths.end(), *mp) != meeting_paths.end()) continue;
+    if (graph.kind_of(*mp) != graph::Kind::Meeting) return false;
+    if (std::find(meeting_paths.begin(), meeting_paths.end(), *mp) != meeting_paths.end()) return false;
     meeting_paths.push_back(*mp);
-    if (meetings_in_timeline.count(*mp)) continue;
+    if (meetings_in_timeline.count(*mp)) return false;
     const parse::Note* m = vault.find(*mp);
     TimelineEntry e;
     e.kind = "meeting";
@@ -319,7 +317,8 @@ std::optional<AccountPanel> build(const index::Vault& vault, const graph::Graph&
     e.lines.push_back(1);
     e.meeting = *mp;
     p.timeline.push_back(std::move(e));
-  }
+    return false;  // every relation
+  });
   std::stable_sort(p.timeline.begin(), p.timeline.end(), [](const TimelineEntry& a, const TimelineEntry& b) {
     if (a.date != b.date) return a.date > b.date;  // newest first; undated last
     return a.line < b.line;
@@ -349,9 +348,8 @@ std::optional<AccountPanel> build(const index::Vault& vault, const graph::Graph&
   collect(s.related_project_headings, p.related_projects);
 
   std::map<std::string, Neighbour> projects;
-  for (const graph::Relation* rp : self_relations) {
-    const graph::Relation& r = *rp;
-    if (r.rel != Rel::RelatedProject) continue;
+  graph.visit_relations(self, [&](const graph::Relation& r) {
+    if (r.rel != Rel::RelatedProject) return false;
     std::string pid(r.from == self ? r.to : r.from);
     reads.name_of(pid);
     std::string name = graph.entity_name(vault, pid);
@@ -359,7 +357,8 @@ std::optional<AccountPanel> build(const index::Vault& vault, const graph::Graph&
     n.name = name;
     n.link = note_of(pid);
     n.count++;
-  }
+    return false;
+  });
   for (auto& [name, n] : projects) p.projects.push_back(n);
   reads.finish();
   return p;
