@@ -230,8 +230,9 @@ int main(int argc, char** argv) {
       mentions += r.rel == vaultcrm::graph::Rel::Mentions;
       relation_links += r.links.size();
     }
-  std::printf("graph per note: relations %.1f (mentions %.1f), timeline links %.1f; sizeof Relation %zu\n",
-              relations / n, mentions / n, relation_links / n, sizeof(vaultcrm::graph::Relation));
+  std::printf("graph per note: relations %.1f (mentions %.1f), timeline links %.1f; sizeof Relation %zu, Fact %zu\n",
+              relations / n, mentions / n, relation_links / n, sizeof(vaultcrm::graph::Relation),
+              sizeof(vaultcrm::graph::Fact));
   delete engine;
   return 0;
 }

@@ -71,6 +71,53 @@ TEST(Graph, RelationsCarryProvenance) {
   EXPECT_EQ(bo->kind, Kind::Person);
 }
 
+// A fact's texts are views: of the note's bytes (links, list items, dates),
+// else of the graph's copy (frontmatter strings, table cells, a number
+// written out). An edit that states the same facts keeps the facts read
+// from the text the vault has just dropped, so they must not view it alone.
+TEST(Graph, FactTextsOutliveTheTextTheyWereReadFrom) {
+  const std::vector<std::pair<std::string, std::string>> notes = {
+      {"Customers/Acme.md",
+       "---\ntype: customer\n---\n## Key Contacts\n- [[People/Ana Lima|Ana]] - Chief Financial Officer\n\n"
+       "## Timeline\n- 2026-01-05 Kick-off with [[Ana Lima]] on the warehouse migration\n\n## Collaborators\n\n"
+       "| Person | Role | Company |\n|---|---|---|\n| [[Ana Lima]] | Finance lead for the migration | Acme Group "
+       "Holdings |\n"},
+      {"People/Ana Lima.md", "---\ntype: person\ncompany: \"[[Acme|Acme Corporation International]]\"\nrole: 42\n---\n"},
+      {"Meetings/2026-01-05 Kickoff.md",
+       "---\ntype: meeting\naccount: \"[[Acme]]\"\nattendees: [\"Bo Berg-Lindqvist\"]\n---\n"},
+  };
+  index::Vault v;
+  for (const auto& [path, text] : notes) v.upsert(path, text, 0);
+  graph::Graph g;
+  g.rebuild(v);
+  for (const auto& [path, text] : notes) {
+    v.upsert(path, text + "\nA line of prose that states nothing.\n", 1);
+    g.on_upsert(v, path);
+  }
+  // Reuse the memory the dropped texts had.
+  for (int i = 0; i < 50; ++i) v.upsert("Notes/n" + std::to_string(i) + ".md", std::string(300, 'x') + "\n", 0);
+  for (int i = 0; i < 50; ++i) g.on_upsert(v, "Notes/n" + std::to_string(i) + ".md");
+
+  const std::string acme = "note:Customers/Acme.md", ana = "note:People/Ana Lima.md";
+  EXPECT_TRUE(has_relation(g, ana, Rel::ContactOf, acme, "Chief Financial Officer"));  // a list item
+  EXPECT_TRUE(has_relation(g, ana, Rel::WorksAt, "company:acme group holdings", "Finance lead for the migration"));
+  EXPECT_TRUE(has_relation(g, ana, Rel::WorksAt, acme, "42"));  // a YAML number
+  bool named = false, timeline = false, attended = false;
+  for (const auto& r : g.relations_of(ana)) {
+    if (r.rel == Rel::WorksAt && r.to == acme) named = r.to_name == "Acme Corporation International";
+    if (r.rel == Rel::Timeline)
+      timeline = r.date == "2026-01-05" && r.text == "2026-01-05 Kick-off with [[Ana Lima]] on the warehouse migration";
+  }
+  for (const auto& r : g.relations_in("Meetings/2026-01-05 Kickoff.md"))
+    if (r.rel == Rel::Attended) attended = r.from_name == "Bo Berg-Lindqvist";
+  EXPECT_TRUE(named);
+  EXPECT_TRUE(timeline);
+  EXPECT_TRUE(attended);
+  graph::Graph fresh;
+  fresh.rebuild(v);
+  EXPECT_EQ(g.snapshot(v), fresh.snapshot(v));
+}
+
 TEST(Graph, ANewPersonNoteTakesOverItsMentions) {
   index::Vault v;
   v.upsert("Customers/Acme.md", "---\ntype: customer\n---\n## Key Contacts\n- [[Ana Lima]]\n- Ana Lima\n", 0);

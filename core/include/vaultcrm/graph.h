@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -39,11 +40,13 @@ const char* kind_name(Kind kind);
 enum class Rel { ContactOf, WorksAt, Attended, About, RelatedProject, Owner, Mentions, Timeline, HasTopic };
 const char* rel_name(Rel rel);
 
-// A reference as written in a note.
+// A reference as written in a note. Its texts are views: into the note's
+// bytes, or into the graph's copy of what the note does not hold as written
+// (see Graph::NoteState).
 struct Ref {
-  std::string target;  // link target when written as a link, else ""
-  std::string name;    // surface form: display text, or the plain text; a body
-                       // link's mention leaves it empty (see surface())
+  std::string_view target;  // link target when written as a link, else ""
+  std::string_view name;    // surface form: display text, or the plain text; a body
+                            // link's mention leaves it empty (see surface())
   // The surface form: `name`, else the name of the link target.
   std::string_view surface() const;
   friend bool operator==(const Ref& a, const Ref& b) { return a.target == b.target && a.name == b.name; }
@@ -56,9 +59,9 @@ struct Fact {
   Kind from_kind = Kind::Note, to_kind = Kind::Note;
   bool from_self = false, to_self = false;
   Ref from, to;
-  std::string role;   // works_at / contact_of: the role stated here
-  std::string date;   // timeline: the item's date
-  std::string text;   // timeline: the item's text
+  std::string_view role;   // works_at / contact_of: the role stated here
+  std::string_view date;   // timeline: the item's date
+  std::string_view text;   // timeline: the item's text
   std::vector<Ref> links;  // timeline: links in the item
   int line = 0;
   // Every field: Graph::on_upsert keeps a note's relations when its facts
@@ -231,6 +234,14 @@ class Graph {
   struct NoteState {
     std::optional<Kind> kind;
     std::vector<Fact> facts;        // every fact but the body links' mentions
+    // What the facts' views point at. Most texts of a fact (link targets,
+    // list item texts, dates) are bytes of the note, whose block the state
+    // shares: the vault drops the note it replaces before on_upsert compares
+    // the old facts with the new. The rest (frontmatter strings, table cells,
+    // numbers written out) is copied into `fact_bytes`, one block per note.
+    // As std::strings the facts were a third of the graph's heap.
+    std::shared_ptr<const std::string> note_bytes;
+    std::unique_ptr<char[]> fact_bytes;
     std::vector<Mention> mentions;  // resolved after `facts`, in link order
     std::vector<Key> ref_keys;       // folded keys of every reference, unique (by address)
     std::vector<Key> identity_keys;  // folded name + aliases of the note itself, unique (by address)
@@ -266,6 +277,9 @@ class Graph {
   static void for_each_end(const NoteState& st, const Resolved& r, End&& end);
 
   NoteState compute(const index::Vault& vault, const parse::Note& note) const;
+  // Points the facts' texts at the note's bytes where they are those, and
+  // copies the rest into the state's own block (see NoteState).
+  static void keep_fact_texts(const parse::Note& note, NoteState& st);
   // True when two states computed from versions of one note state the same
   // facts, mentions and identity (`resolved` aside): the resolution of the
   // older one holds for the newer.

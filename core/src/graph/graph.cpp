@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
+#include <cstring>
 #include <tuple>
 
 #include "../parse/text.h"
@@ -323,8 +324,8 @@ Graph::NoteState Graph::compute(const index::Vault& vault, const parse::Note& no
   NoteState st;
   st.kind = classify(s, note);
   // In an account every timeline link is at most a meeting, every list item
-  // or table row at most two facts: reserve once instead of growing (moving
-  // a Fact moves seven strings). Body links are mentions, held apart.
+  // or table row at most two facts: reserve once instead of growing. Body
+  // links are mentions, held apart.
   size_t rows = 0;
   if (st.kind == Kind::Account)
     for (const auto& t : note.tables) rows += t.rows.size();
@@ -339,6 +340,9 @@ Graph::NoteState Graph::compute(const index::Vault& vault, const parse::Note& no
   std::sort(st.identity_keys.begin(), st.identity_keys.end());
   st.identity_keys.erase(std::unique(st.identity_keys.begin(), st.identity_keys.end()), st.identity_keys.end());
 
+  // Texts computed here (a number written out) until keep_fact_texts copies
+  // them: a deque does not move its strings.
+  std::deque<std::string> built;
   detail::LinksByLine links(note);
   auto links_on = [&](int line) { return links.on(line); };
   const Value& fm = note.frontmatter;
@@ -359,10 +363,10 @@ Graph::NoteState Graph::compute(const index::Vault& vault, const parse::Note& no
       if (item.task) continue;
       if (detail::in_sections(item.section, contacts)) {
         Ref ref;
-        std::string rest;
+        std::string_view rest;
         if (detail::ref_from_item(item, links_on(item.line), ref, &rest)) {
-          Fact f = to_self(Rel::ContactOf, Kind::Person, std::move(ref), item.line);
-          f.role = std::move(rest);
+          Fact f = to_self(Rel::ContactOf, Kind::Person, ref, item.line);
+          f.role = rest;
           st.facts.push_back(std::move(f));
         }
       } else if (detail::in_sections(item.section, timeline)) {
@@ -373,10 +377,10 @@ Graph::NoteState Graph::compute(const index::Vault& vault, const parse::Note& no
         f.text = item.text;
         f.line = item.line;
         for (const parse::Link* l : links_on(item.line)) {
-          f.links.push_back({std::string(l->target), l->has_display ? std::string(l->display) : index::link_name(l->target)});
+          f.links.push_back({l->target, l->has_display ? l->display : index::link_name_view(l->target)});
           // A dated link in the timeline names a meeting about this account.
           if (starts_with_iso_date(index::link_name_view(l->target))) {
-            Fact about = to_self(Rel::About, Kind::Meeting, {std::string(l->target), index::link_name(l->target)}, item.line);
+            Fact about = to_self(Rel::About, Kind::Meeting, {l->target, index::link_name_view(l->target)}, item.line);
             about.date = item.date;
             st.facts.push_back(std::move(about));
           }
@@ -387,7 +391,7 @@ Graph::NoteState Graph::compute(const index::Vault& vault, const parse::Note& no
         if (detail::ref_from_item(item, links_on(item.line), ref))
           st.facts.push_back(self_to(Rel::RelatedProject, Kind::Project, std::move(ref), item.line));
       } else if (detail::in_sections(item.section, topics)) {
-        Ref ref{"", std::string(trim(item.text))};
+        Ref ref{{}, trim(item.text)};
         if (!ref.name.empty()) st.facts.push_back(self_to(Rel::HasTopic, Kind::Topic, std::move(ref), item.line));
       }
     }
@@ -403,7 +407,8 @@ Graph::NoteState Graph::compute(const index::Vault& vault, const parse::Note& no
         int line = table.row_lines[r];
         Ref who;
         if (person >= static_cast<int>(row.size()) || !detail::ref_from_cell(row[person], who)) continue;
-        std::string role_text = role >= 0 && role < static_cast<int>(row.size()) ? row[role].text : "";
+        std::string_view role_text =
+            role >= 0 && role < static_cast<int>(row.size()) ? std::string_view(row[role].text) : std::string_view();
         Ref org;
         bool has_org = company >= 0 && company < static_cast<int>(row.size()) && detail::ref_from_cell(row[company], org);
         bool works_at = has_org || !role_text.empty();
@@ -417,7 +422,7 @@ Graph::NoteState Graph::compute(const index::Vault& vault, const parse::Note& no
           works.from = std::move(who);
           works.to_kind = Kind::Company;
           if (has_org) works.to = std::move(org);
-          works.role = std::move(role_text);
+          works.role = role_text;
           works.line = line;
           st.facts.push_back(std::move(works));
         }
@@ -447,13 +452,13 @@ Graph::NoteState Graph::compute(const index::Vault& vault, const parse::Note& no
   } else if (st.kind == Kind::Person) {
     std::vector<Ref> companies;
     int line = fm_refs(s.company_keys, companies);
-    std::vector<std::string> roles;
+    std::vector<std::string_view> roles;
     if (const Value* r = detail::find_key(fm, s.role_keys)) {
       if (r->is_array()) {
         for (const auto& item : r->as_array())
-          if (auto t = detail::scalar_text(item); !t.empty()) roles.push_back(t);
+          if (auto t = detail::scalar_text(item); !t.empty()) roles.push_back(built.emplace_back(std::move(t)));
       } else if (auto t = detail::scalar_text(*r); !t.empty()) {
-        roles.push_back(t);
+        roles.push_back(built.emplace_back(std::move(t)));
       }
     }
     if (roles.empty()) roles.emplace_back();
@@ -502,7 +507,42 @@ Graph::NoteState Graph::compute(const index::Vault& vault, const parse::Note& no
   // (A slot or two is left: the copy would cost more than it gives back.)
   if (st.facts.capacity() > st.facts.size() + 1) st.facts.shrink_to_fit();
   if (st.ref_keys.capacity() > st.ref_keys.size() + 4) st.ref_keys.shrink_to_fit();
+  keep_fact_texts(note, st);
   return st;
+}
+
+// Every text of the facts, as a view it may repoint.
+template <class Visit>
+static void for_each_fact_text(std::vector<Fact>& facts, Visit&& visit) {
+  for (Fact& f : facts) {
+    visit(f.from.target), visit(f.from.name), visit(f.to.target), visit(f.to.name);
+    visit(f.role), visit(f.date), visit(f.text);
+    for (Ref& l : f.links) visit(l.target), visit(l.name);
+  }
+}
+
+void Graph::keep_fact_texts(const parse::Note& note, NoteState& st) {
+  const std::less<const char*> before;
+  const char* begin = note.source ? note.source->data() : nullptr;
+  const char* end = begin ? begin + note.source->size() : nullptr;
+  auto in_note = [&](std::string_view v) { return begin && !before(v.data(), begin) && !before(end, v.data() + v.size()); };
+  size_t copied = 0;
+  bool viewed = false;
+  for_each_fact_text(st.facts, [&](std::string_view& v) {
+    if (v.empty()) v = {};  // may view a temporary; an empty view is equal to any other
+    else if (in_note(v)) viewed = true;
+    else copied += v.size();
+  });
+  if (viewed) st.note_bytes = note.source;
+  if (!copied) return;
+  st.fact_bytes.reset(new char[copied]);
+  char* out = st.fact_bytes.get();
+  for_each_fact_text(st.facts, [&](std::string_view& v) {
+    if (v.empty() || in_note(v)) return;
+    std::memcpy(out, v.data(), v.size());
+    v = std::string_view(out, v.size());
+    out += v.size();
+  });
 }
 
 // ---------------------------------------------------------------------------

@@ -90,24 +90,24 @@ bool looks_like_name(std::string_view s) {
 }
 }  // namespace
 
-bool ref_from_item(const parse::ListItem& item, LinkRange links, Ref& ref, std::string* rest) {
+bool ref_from_item(const parse::ListItem& item, LinkRange links, Ref& ref, std::string_view* rest) {
   std::string_view text = trim(item.text);
   if (!links.empty()) {
     const parse::Link* l = links.front();
     ref.target = l->target;
-    ref.name = l->has_display ? l->display : index::link_name(l->target);
+    ref.name = l->has_display ? l->display : index::link_name_view(l->target);
     if (rest) {
       size_t close = text.find("]]");
-      *rest = close == std::string_view::npos ? std::string() : std::string(strip_separators(text.substr(close + 2)));
+      *rest = close == std::string_view::npos ? std::string_view() : strip_separators(text.substr(close + 2));
     }
     return !ref.target.empty();
   }
   std::string_view r;
   std::string_view name = split_name(text, r);
   if (!looks_like_name(name)) return false;
-  ref.target.clear();
-  ref.name = std::string(name);
-  if (rest) *rest = std::string(r);
+  ref.target = {};
+  ref.name = name;
+  if (rest) *rest = r;
   return true;
 }
 
@@ -115,12 +115,12 @@ bool ref_from_cell(const parse::TableCell& cell, Ref& ref) {
   std::string_view text = trim(cell.text);
   if (!cell.links.empty()) {
     ref.target = cell.links.front();
-    ref.name = text.empty() ? index::link_name(cell.links.front()) : std::string(text);
+    ref.name = text.empty() ? index::link_name_view(cell.links.front()) : text;
     return true;
   }
   if (text.empty() || !looks_like_name(text)) return false;
-  ref.target.clear();
-  ref.name = std::string(text);
+  ref.target = {};
+  ref.name = text;
   return true;
 }
 
@@ -134,7 +134,7 @@ void refs_from_value(const Value& v, std::vector<Ref>& out) {
   if (s.empty()) return;
   size_t open = s.find("[[");
   if (open == std::string_view::npos) {
-    out.push_back({"", std::string(s)});
+    out.push_back({{}, s});
     return;
   }
   while (open != std::string_view::npos) {
@@ -146,8 +146,8 @@ void refs_from_value(const Value& v, std::vector<Ref>& out) {
     size_t hash = target.find('#');
     target = trim(target.substr(0, hash));
     Ref ref;
-    ref.target = std::string(target);
-    ref.name = bar != std::string_view::npos ? std::string(trim(inner.substr(bar + 1))) : index::link_name(target);
+    ref.target = target;
+    ref.name = bar != std::string_view::npos ? trim(inner.substr(bar + 1)) : index::link_name_view(target);
     if (!ref.target.empty()) out.push_back(std::move(ref));
     open = s.find("[[", close + 2);
   }

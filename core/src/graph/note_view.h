@@ -42,12 +42,14 @@ class LinksByLine {
 
 // A person/project/... named by a list item: its first link, else its text
 // up to a separator (" - ", " — ", " (", ":", ","), if it looks like a name.
-// `rest` receives what followed the name (a role, say).
+// `rest` receives what followed the name (a role, say). The texts set view
+// the item's and its links' bytes.
 bool ref_from_item(const parse::ListItem& item, LinkRange links, Ref& ref,
-                   std::string* rest = nullptr);
-// A reference from a table cell.
+                   std::string_view* rest = nullptr);
+// A reference from a table cell (viewing the cell's texts).
 bool ref_from_cell(const parse::TableCell& cell, Ref& ref);
-// References from a frontmatter value: "[[X|Y]]", plain strings, lists of them.
+// References from a frontmatter value: "[[X|Y]]", plain strings, lists of
+// them (viewing the value's strings).
 void refs_from_value(const Value& v, std::vector<Ref>& out);
 // The first frontmatter value under one of `keys` (case-insensitive), or null.
 const Value* find_key(const Value& frontmatter, const schema::Names& keys);
