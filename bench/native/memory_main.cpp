@@ -119,8 +119,7 @@ void note_rows(const parse::Note& n, Rows& r) {
     for (const auto& row : t.rows) {
       h += block_of(row);
       for (const auto& c : row) {
-        h += heap_of(c.text) + block_of(c.links);
-        for (const auto& l : c.links) h += heap_of(l);
+        h += block_of(c.links);  // the texts view the note's block
       }
     }
     return h;

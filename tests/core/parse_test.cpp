@@ -73,7 +73,7 @@ TEST(SeedNote, CollaboratorsTable) {
   EXPECT_EQ(table->rows.size(), 77u);
   // Cells keep their wikilinks; bold markers are not part of the text.
   EXPECT_EQ(table->rows[1][0].text, "Michael Myrah");
-  EXPECT_EQ(table->rows[1][0].links, (std::vector<std::string>{"Michael Myrah"}));
+  EXPECT_EQ(table->rows[1][0].links, (std::vector<std::string_view>{"Michael Myrah"}));
   EXPECT_EQ(table->rows[1][1].text, "Partner PM (Azure Storage Hardware)");
   EXPECT_EQ(table->rows[2][0].links.size(), 0u);  // "Yumin", no link
   // The Account Status table: bold field names come out as plain text.
@@ -350,6 +350,29 @@ TEST(Parse, FrontmatterLinksAreLinks) {
 // built by the parser (a display rendered from emphasis, a table alias "\|",
 // a percent-decoded markdown link, YAML strings, a priority lowered), which
 // is copied.
+namespace {
+// A copy of the note parsed from `text`, after the buffer it was parsed from
+// was overwritten and freed, as a caller does with its buffer next.
+parse::Note parsed_from_freed_bytes(std::string_view path, const std::string& text) {
+  auto bytes = std::make_unique<std::string>(text);
+  std::optional<parse::Note> copy;
+  {
+    parse::Note parsed = parse::parse_note(path, *bytes, 0);
+    copy = parsed;
+  }
+  std::fill(bytes->begin(), bytes->end(), 'x');
+  bytes.reset();
+  return std::move(*copy);
+}
+
+// Whether `v` lies in the note's block (Note::source); empty views do.
+bool in_block(const parse::Note& n, std::string_view v) {
+  const std::string& block = *n.source;
+  const std::less_equal<const char*> le;
+  return v.empty() || (le(block.data(), v.data()) && le(v.data() + v.size(), block.data() + block.size()));
+}
+}  // namespace
+
 TEST(Parse, LinkTextsOutliveTheBytesTheNoteWasParsedFrom) {
   const std::string text =
       "---\nowner: \"[[People/Ana Lima|Ana]]\"\n---\n"
@@ -358,15 +381,7 @@ TEST(Parse, LinkTextsOutliveTheBytesTheNoteWasParsedFrom) {
       "- [/] plan [due:: 2026-04-01] [priority:: URGENT] 🛫 2026-03-30\n"
       "- [x] sent [priority:: High] ✅ 2026-03-03\n\n"
       "| Who |\n|---|\n| [[Dee Dow\\|Dee]] |\n\n[md](Other%20Note.md)\n";
-  auto bytes = std::make_unique<std::string>(text);
-  std::optional<parse::Note> copy;
-  {
-    parse::Note parsed = parse::parse_note("Meetings/m.md", *bytes, 0);
-    copy = parsed;
-  }
-  std::fill(bytes->begin(), bytes->end(), 'x');  // what the caller does with its buffer next
-  bytes.reset();
-  const parse::Note& n = *copy;
+  const parse::Note n = parsed_from_freed_bytes("Meetings/m.md", text);
 
   std::vector<std::string> got;
   for (const auto& l : n.links)
@@ -390,11 +405,7 @@ TEST(Parse, LinkTextsOutliveTheBytesTheNoteWasParsedFrom) {
   EXPECT_EQ(n.tasks[2].priority, "high");
 
   // Every view lies in the note's block.
-  const std::string& block = *n.source;
-  auto inside = [&](std::string_view v) {
-    return v.empty() || (std::less_equal<const char*>()(block.data(), v.data()) &&
-                         std::less_equal<const char*>()(v.data() + v.size(), block.data() + block.size()));
-  };
+  auto inside = [&](std::string_view v) { return in_block(n, v); };
   for (const auto& l : n.links)
     for (std::string_view v : {l.target, l.display, l.heading, l.block, l.frontmatter_key}) EXPECT_TRUE(inside(v)) << v;
   for (const auto& li : n.lists) EXPECT_TRUE(inside(li.text) && inside(li.date));
@@ -407,6 +418,41 @@ TEST(Parse, LinkTextsOutliveTheBytesTheNoteWasParsedFrom) {
   vault.upsert("Meetings/m.md", text, 0);
   ASSERT_TRUE(vault.text("Meetings/m.md"));
   EXPECT_EQ(*vault.text("Meetings/m.md"), text);
+}
+
+// Table cells view the note's block too: the same bytes on the row's line
+// when the cell renders as written, else a copy after the note's text
+// (emphasis dropped, an escaped alias bar, a percent-decoded target).
+TEST(Parse, TableCellsOutliveTheBytesTheNoteWasParsedFrom) {
+  const std::string text =
+      "## Collaborators\n\n"
+      "| Person | Role | Company |\n|---|---|---|\n"
+      "| [[People/Dee Dow\\|Dee]] | **Finance** lead | [Acme](Acme%20Group.md) |\n"
+      "| Bo Berg | ![[Card.png]] |  |\n";
+  const parse::Note n = parsed_from_freed_bytes("Customers/Acme.md", text);
+  ASSERT_EQ(n.tables.size(), 1u);
+  const auto& rows = n.tables[0].rows;
+  ASSERT_EQ(rows.size(), 2u);
+  ASSERT_EQ(rows[0].size(), 3u);
+  EXPECT_EQ(rows[0][0].text, "Dee");
+  EXPECT_EQ(rows[0][0].links, (std::vector<std::string_view>{"People/Dee Dow"}));
+  EXPECT_EQ(rows[0][1].text, "Finance lead");
+  EXPECT_EQ(rows[0][2].text, "Acme");
+  EXPECT_EQ(rows[0][2].links, (std::vector<std::string_view>{"Acme Group"}));
+  EXPECT_EQ(rows[1][0].text, "Bo Berg");
+  EXPECT_TRUE(rows[1][0].links.empty());
+  EXPECT_EQ(rows[1][1].text, "![[Card.png]]");
+  EXPECT_EQ(rows[1][2].text, "");
+  const std::string& block = *n.source;
+  auto inside = [&](std::string_view v) { return in_block(n, v); };
+  for (const auto& row : rows)
+    for (const auto& cell : row) {
+      EXPECT_TRUE(inside(cell.text)) << cell.text;
+      for (std::string_view l : cell.links) EXPECT_TRUE(inside(l)) << l;
+    }
+  // "Bo Berg" is the line's own bytes; "Finance lead" is not written so.
+  EXPECT_LT(rows[1][0].text.data(), block.data() + text.size());
+  EXPECT_GE(rows[0][1].text.data(), block.data() + text.size());
 }
 
 // Links written plainly cost no bytes beyond the note's text: their texts

@@ -78,9 +78,11 @@ struct Task {
   std::vector<std::string> tags;
 };
 
+// A cell's texts view Note::source, as a list item's do: the same bytes on
+// the row's line when the line holds them, else a copy after the note's text.
 struct TableCell {
-  std::string text;                  // rendered text (link display, no emphasis marks)
-  std::vector<std::string> links;    // wikilink targets in the cell
+  std::string_view text;                  // rendered text (link display, no emphasis marks)
+  std::vector<std::string_view> links;    // wikilink targets in the cell
 };
 
 struct Table {

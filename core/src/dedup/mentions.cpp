@@ -385,7 +385,7 @@ std::vector<Mention> extract_mentions(const index::Vault& vault, const Options& 
           }
         }
         if (any || !row[pc].links.empty()) continue;
-        std::string nm = clean_surface(row[pc].text);
+        std::string nm = clean_surface(std::string(row[pc].text));
         if (!looks_like_name(nm, false)) continue;
         Mention m;
         m.surface = nm;

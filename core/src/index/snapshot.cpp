@@ -87,7 +87,8 @@ class Writer {
     u(static_cast<uint64_t>(v.size()) << 1);
     out.append(v);
   }
-  void strings(const std::vector<std::string>& v) {
+  template <class String>  // std::string or std::string_view
+  void strings(const std::vector<String>& v) {
     u(v.size());
     for (const auto& x : v) s(x);
   }
@@ -223,6 +224,11 @@ class Reader {
   void strings(std::vector<std::string>& v) {
     v.resize(count());
     for (auto& x : v) s(x);
+  }
+  // Views of the snapshot's bytes, as sv().
+  void views(std::vector<std::string_view>& v) {
+    v.resize(count());
+    for (auto& x : v) x = sv();
   }
   Value value(int depth = 0) {
     if (depth > kMaxValueDepth) throw Corrupt("value nested too deeply");
@@ -411,8 +417,9 @@ void read_note(Reader& r, parse::Note& n) {
     x.line = r.line();
     x.column = r.line();
   }
-  // List items, tasks and links view Note::source: here one block holding
-  // their texts (the note's text stays on disk), filled once they are read.
+  // List items, tasks, links and table cells view Note::source: here one
+  // block holding their texts (the note's text stays on disk), filled once
+  // they are read.
   // A task's text is its list item's, as parse_note leaves it, when equal,
   // and an item's date is the start of its text.
   n.lists.resize(r.count());
@@ -440,8 +447,27 @@ void read_note(Reader& r, parse::Note& n) {
     x.priority = r.sv();
     r.strings(x.tags);
   }
+  n.tables.resize(r.count());
+  size_t cells = 0;
+  for (auto& x : n.tables) {
+    x.line = r.line();
+    x.end_line = r.line();
+    x.section = r.line();
+    r.strings(x.header);
+    x.rows.resize(r.count());
+    for (auto& row : x.rows) {
+      row.resize(r.count());
+      for (auto& cell : row) {
+        cell.text = r.sv();
+        r.views(cell.links);
+        cells += 1 + cell.links.size();
+      }
+    }
+    x.row_lines.resize(r.count());
+    for (auto& l : x.row_lines) l = r.line();
+  }
   std::vector<std::string_view*> owned;  // each gets its own bytes in the block
-  owned.reserve(n.lists.size() + 8 * n.tasks.size() + 5 * n.links.size());
+  owned.reserve(n.lists.size() + 8 * n.tasks.size() + 5 * n.links.size() + cells);
   for (auto& x : n.lists) owned.push_back(&x.text);
   std::vector<bool> item_text(n.tasks.size(), false);  // the task's text is its item's
   for (size_t i = 0; i < n.tasks.size(); ++i) {
@@ -460,6 +486,16 @@ void read_note(Reader& r, parse::Note& n) {
       if (v->empty()) *v = std::string_view();
       else owned.push_back(v);
     }
+  auto own = [&](std::string_view& v) {
+    if (v.empty()) v = std::string_view();
+    else owned.push_back(&v);
+  };
+  for (auto& x : n.tables)
+    for (auto& row : x.rows)
+      for (auto& cell : row) {
+        own(cell.text);
+        for (auto& l : cell.links) own(l);
+      }
   size_t bytes = 0;
   for (const std::string_view* v : owned) bytes += v->size();
   auto source = std::make_shared<std::string>();
@@ -479,23 +515,6 @@ void read_note(Reader& r, parse::Note& n) {
   }
   for (size_t i = 0; i < n.tasks.size(); ++i)
     if (item_text[i]) n.tasks[i].text = n.lists[static_cast<size_t>(n.tasks[i].list_item)].text;
-  n.tables.resize(r.count());
-  for (auto& x : n.tables) {
-    x.line = r.line();
-    x.end_line = r.line();
-    x.section = r.line();
-    r.strings(x.header);
-    x.rows.resize(r.count());
-    for (auto& row : x.rows) {
-      row.resize(r.count());
-      for (auto& cell : row) {
-        r.s(cell.text);
-        r.strings(cell.links);
-      }
-    }
-    x.row_lines.resize(r.count());
-    for (auto& l : x.row_lines) l = r.line();
-  }
   n.code_blocks.resize(r.count());
   for (auto& x : n.code_blocks) {
     x.line = r.line();

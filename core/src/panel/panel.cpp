@@ -178,7 +178,7 @@ std::optional<AccountPanel> build(const index::Vault& vault, const graph::Graph&
     for (size_t r = 0; r < table.rows.size(); ++r) {
       const auto& row = table.rows[r];
       if (row.size() < 2) continue;
-      p.status.push_back({row[0].text, row[1].text, table.row_lines[r]});
+      p.status.push_back({std::string(row[0].text), std::string(row[1].text), table.row_lines[r]});
       if (schema::matches(s.status_keys, row[0].text) && p.status_value.empty()) p.status_value = row[1].text;
       if (schema::matches(s.industry_keys, row[0].text) && p.industry.empty()) p.industry = row[1].text;
       if (schema::matches(s.last_contact_keys, row[0].text) && p.last_contact.empty())

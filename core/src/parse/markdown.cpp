@@ -67,14 +67,15 @@ std::string_view list_item_content(std::string_view line, bool& has_box, std::st
 class Builder {
  public:
   Builder(std::string_view text, size_t body_offset, const LineTable& lines, const TextFacts& facts, Note& note,
-          std::vector<LinkDraft>& links, std::vector<int>& prose_lines)
+          std::vector<LinkDraft>& links, std::vector<int>& prose_lines, std::deque<std::string>& cell_texts)
       : text_(text),
         body_offset_(body_offset),
         lines_(lines),
         facts_(facts),
         note_(note),
         links_(links),
-        prose_lines_(prose_lines) {}
+        prose_lines_(prose_lines),
+        cell_texts_(cell_texts) {}
 
   int enter_block(MD_BLOCKTYPE type, void* detail) {
     switch (type) {
@@ -111,7 +112,7 @@ class Builder {
         break;
       case MD_BLOCK_TH:
       case MD_BLOCK_TD:
-        cell_ = TableCell();
+        cell_ = CellDraft();
         in_cell_ = true;
         break;
       case MD_BLOCK_CODE: {
@@ -173,12 +174,32 @@ class Builder {
             table_->line = line;
             for (auto& c : row_) table_->header.push_back(std::string(trim(c.text)));
           } else {
-            for (auto& c : row_) trim_in_place(c.text);
-            size_t columns = row_.size();
-            table_->rows.push_back(std::move(row_));
+            // A cell views the same bytes on its row's line: most cells are
+            // written as they render. A plain cell is md4c's one run; the
+            // others are searched left to right from where the last one was
+            // found, so a 1 MB row of thousands of cells stays one pass. The
+            // rest are kept until finish_source copies them into the block.
+            std::string_view row_text;
+            size_t from = 0;
+            auto on_line = [&](std::string_view rendered) {
+              if (row_text.empty()) row_text = lines_.line_text(line);
+              size_t at = row_text.find(rendered, from);
+              if (at == std::string_view::npos) return std::string_view();
+              from = at + rendered.size();
+              return row_text.substr(at, rendered.size());
+            };
+            std::vector<TableCell>& cells = table_->rows.emplace_back();
+            cells.reserve(row_.size());
+            for (auto& c : row_) {
+              TableCell& cell = cells.emplace_back();
+              cell.links = std::move(c.links);
+              const std::string_view rendered = trim(c.text);
+              if (rendered.empty()) continue;
+              if (!c.run.empty()) cell.text = trim(c.run);
+              else if (std::string_view seen = on_line(rendered); !seen.empty()) cell.text = seen;
+              else cell.text = cell_texts_.emplace_back(rendered);
+            }
             table_->row_lines.push_back(line);
-            row_ = std::vector<TableCell>();
-            row_.reserve(columns);  // the next row has as many cells: no regrowth per cell
           }
           table_->end_line = std::max(table_->end_line, line);
           if (table_->line == 0) table_->line = line;
@@ -315,12 +336,18 @@ class Builder {
             out.append(embed_source_);
           };
           if (in_heading_) restore(heading_text_, heading_text_at_link_);
-          if (in_cell_) restore(cell_.text, cell_text_at_link_);
-          if (in_cell_) cell_.links.emplace_back(wikilink_.target.get());
+          if (in_cell_) {
+            restore(cell_.text, cell_text_at_link_);
+            cell_.run = std::string_view();
+          }
+          if (in_cell_) cell_.links.push_back(cell_text(wikilink_.target.get()));
           embed_source_ = std::string_view();
         } else if (in_cell_) {
-          cell_.links.emplace_back(wikilink_.target.get());
-          if (wikilink_.has_display) cell_.text.replace(cell_text_at_link_, std::string::npos, wikilink_.display.get());
+          cell_.links.push_back(cell_text(wikilink_.target.get()));
+          if (wikilink_.has_display) {
+            cell_.text.replace(cell_text_at_link_, std::string::npos, wikilink_.display.get());
+            cell_.run = std::string_view();
+          }
         }
         links_.push_back(std::move(wikilink_));
         in_wikilink_ = false;
@@ -332,7 +359,7 @@ class Builder {
           size_t at = a_first_offset_ != std::string_view::npos && a_first_offset_ > 0 ? a_first_offset_ - 1 : 0;
           a_link_->line = a_first_offset_ != std::string_view::npos ? lines_.line_of(at) : last_line_;
           a_link_->column = a_first_offset_ != std::string_view::npos ? lines_.column_of(at) : 1;
-          if (in_cell_) cell_.links.emplace_back(a_link_->target.get());
+          if (in_cell_) cell_.links.push_back(cell_text(a_link_->target.get()));
           links_.push_back(std::move(*a_link_));
           a_link_.reset();
         }
@@ -371,7 +398,12 @@ class Builder {
       return 0;
     }
     if (in_heading_) heading_text_.append(rendered);
-    if (in_cell_) cell_.text.append(rendered);
+    if (in_cell_) {
+      // The cell's text is the note's bytes while it is one run as written.
+      const bool first = cell_.text.empty() && positioned && rendered.data() == piece.data();
+      cell_.run = first ? text_.substr(off, size) : std::string_view();
+      cell_.text.append(rendered);
+    }
     if (in_wikilink_) wikilink_text_.append(rendered);
     if (a_link_) a_text_.append(rendered);
 
@@ -480,10 +512,19 @@ class Builder {
       split_target(inner.substr(0, bar), link);
       link.line = lines_.line_of(off + pos);
       link.column = lines_.column_of(off + pos);
-      if (in_cell_) cell_.links.emplace_back(link.target.get());
+      if (in_cell_) cell_.links.push_back(cell_text(link.target.get()));
       links_.push_back(std::move(link));
       pos = end + 2;
     }
+  }
+
+  // A link target in a cell: the note's bytes stay a view, a copy (decoded,
+  // unescaped) is kept in cell_texts_, since the link's own copy moves.
+  std::string_view cell_text(std::string_view v) {
+    const std::less_equal<const char*> le;
+    if (v.empty()) return {};
+    if (le(text_.data(), v.data()) && le(v.data() + v.size(), text_.data() + text_.size())) return v;
+    return cell_texts_.emplace_back(v);
   }
 
   // The first k with at[k] >= off. md4c hands runs over in document order,
@@ -542,8 +583,16 @@ class Builder {
   Table* table_ = nullptr;
   bool in_thead_ = false, in_row_ = false, in_cell_ = false;
   int row_line_ = 0;
-  std::vector<TableCell> row_;
-  TableCell cell_;
+  // A cell while md4c reads it: its text is built from runs. Link targets
+  // are views of the note or of cell_texts_.
+  struct CellDraft {
+    std::string text;
+    std::string_view run;  // `text` as the note's bytes, when it is one run left as written
+    std::vector<std::string_view> links;
+  };
+  std::deque<std::string>& cell_texts_;
+  std::vector<CellDraft> row_;
+  CellDraft cell_;
 
   CodeBlock* code_ = nullptr;
   bool fenced_ = false;
@@ -609,8 +658,9 @@ struct Parse {
 }  // namespace
 
 void parse_markdown(std::string_view text, size_t body_offset, const LineTable& lines, const TextFacts& facts,
-                    Note& note, std::vector<LinkDraft>& links, std::vector<int>& prose_lines) {
-  Builder builder(text, body_offset, lines, facts, note, links, prose_lines);
+                    Note& note, std::vector<LinkDraft>& links, std::vector<int>& prose_lines,
+                    std::deque<std::string>& cell_texts) {
+  Builder builder(text, body_offset, lines, facts, note, links, prose_lines, cell_texts);
   MaskedBody body = mask_embeds(text, body_offset, facts.embed_openers);
   Parse parse{&builder, &body};
   MD_PARSER parser{};

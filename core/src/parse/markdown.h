@@ -2,6 +2,7 @@
 // the structural parts of a Note. Only markdown.cpp includes md4c.
 #pragma once
 
+#include <deque>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -53,8 +54,10 @@ struct LinkDraft {
 // `lines` and `facts` come from one LineTable(text, facts). Lines whose prose
 // (not code) md4c reported are appended to `prose_lines`, in document order,
 // for the inline-field scan. Links go to `links`, in document order; list
-// item and task texts view `text`.
+// item and task texts view `text`, and so do table cells, or else a text in
+// `cell_texts` (rendered differently from what the row's line holds).
 void parse_markdown(std::string_view text, size_t body_offset, const LineTable& lines, const TextFacts& facts,
-                    Note& note, std::vector<LinkDraft>& links, std::vector<int>& prose_lines);
+                    Note& note, std::vector<LinkDraft>& links, std::vector<int>& prose_lines,
+                    std::deque<std::string>& cell_texts);
 
 }  // namespace vaultcrm::parse::detail

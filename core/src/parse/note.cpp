@@ -372,13 +372,19 @@ void fit_note(Note& note) {
 }
 
 // One block for everything the note's records view: its bytes, then the
-// link texts the parser had to copy. List items, tasks and the other link
-// texts viewed `bytes` while the note was parsed; they move to the same
-// offsets in the block.
+// link and cell texts the parser had to copy. List items, tasks, table cells
+// and the other link texts viewed `bytes` while the note was parsed; they
+// move to the same offsets in the block.
 void finish_source(std::string_view bytes, const std::vector<detail::LinkDraft>& drafts,
-                   const std::vector<std::pair<std::string_view*, std::string>>& built, Note& note) {
+                   const std::vector<std::pair<std::string_view*, std::string>>& built,
+                   const std::deque<std::string>& cell_texts, Note& note) {
+  const std::less_equal<const char*> le;
+  auto in_bytes = [&](std::string_view v) {
+    return le(bytes.data(), v.data()) && le(v.data() + v.size(), bytes.data() + bytes.size());
+  };
   size_t copied = 0;
   for (const auto& b : built) copied += b.second.size();
+  for (const auto& c : cell_texts) copied += c.size();  // every cell text not in `bytes` views one of these
   for (const auto& d : drafts)
     for (const detail::DraftText* t : {&d.target, &d.display, &d.heading, &d.block, &d.frontmatter_key})
       if (t->copied()) copied += t->get().size();
@@ -386,10 +392,9 @@ void finish_source(std::string_view bytes, const std::vector<detail::LinkDraft>&
   source->reserve(bytes.size() + copied);
   source->append(bytes);
   const char* base = source->data();
-  const std::less_equal<const char*> le;
   auto moved = [&](std::string_view v) {  // a view of `bytes` to the block; a literal stays
     if (v.empty()) return std::string_view();
-    if (!le(bytes.data(), v.data()) || !le(v.data() + v.size(), bytes.data() + bytes.size())) return v;
+    if (!in_bytes(v)) return v;
     return std::string_view(base + (v.data() - bytes.data()), v.size());
   };
   for (auto& item : note.lists) {
@@ -422,6 +427,19 @@ void finish_source(std::string_view bytes, const std::vector<detail::LinkDraft>&
     l.markdown = d.markdown;
   }
   for (const auto& [where, text] : built) *where = placed_copy(text);
+  // A cell's text is most often the note's bytes (moved) and else one of
+  // cell_texts (copied), never a literal.
+  auto place = [&](std::string_view& v) {
+    if (v.empty()) v = std::string_view();
+    else if (in_bytes(v)) v = std::string_view(base + (v.data() - bytes.data()), v.size());
+    else v = placed_copy(v);
+  };
+  for (auto& table : note.tables)
+    for (auto& row : table.rows)
+      for (auto& cell : row) {
+        place(cell.text);
+        for (std::string_view& l : cell.links) place(l);
+      }
   note.source = std::move(source);
 }
 
@@ -496,7 +514,8 @@ Note parse_note(std::string_view path, std::string_view bytes, double mtime, con
   }
 
   std::vector<int> prose_lines;
-  detail::parse_markdown(text, fm.present ? fm.body_offset : 0, lines, facts, note, links, prose_lines);
+  std::deque<std::string> cell_texts;  // until finish_source
+  detail::parse_markdown(text, fm.present ? fm.body_offset : 0, lines, facts, note, links, prose_lines, cell_texts);
 
   // Only lines holding "::" can hold a field.
   if (!facts.field_lines.empty())
@@ -554,7 +573,7 @@ Note parse_note(std::string_view path, std::string_view bytes, double mtime, con
         break;
       }
   }
-  finish_source(bytes, links, built, note);
+  finish_source(bytes, links, built, cell_texts, note);
   fit_note(note);
   return note;
 }
