@@ -339,6 +339,10 @@ std::string link_name(std::string_view target);
 // link_name() as a view into `target` (no copy).
 std::string_view link_name_view(std::string_view target);
 
+// A folder as Vault::notes_in_folder reads one: no slashes around it
+// ("/Customers/" -> "Customers"; "" or "/" is the whole vault).
+std::string_view trim_folder(std::string_view folder);
+
 // Lower-case as JavaScript's toLowerCase() (Obsidian compares link paths so;
 // not normalized; text that is not UTF-8 is lowered for ASCII only), ".md"
 // stripped.

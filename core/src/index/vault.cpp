@@ -202,6 +202,12 @@ std::string_view link_name_view(std::string_view target) {
 
 std::string link_name(std::string_view target) { return std::string(link_name_view(target)); }
 
+std::string_view trim_folder(std::string_view folder) {
+  while (!folder.empty() && folder.back() == '/') folder.remove_suffix(1);
+  while (!folder.empty() && folder.front() == '/') folder.remove_prefix(1);
+  return folder;
+}
+
 namespace {
 // `s` lower-cased (ASCII) into `out`, which is reused: tags compare so.
 void lower_into(std::string_view s, std::string& out) { lower_ascii_into(s, out); }
@@ -859,14 +865,12 @@ std::vector<const parse::Note*> Vault::tagged_notes(std::string_view tag, bool w
 
 std::vector<const parse::Note*> Vault::notes_in_folder(std::string_view folder) const {
   std::vector<const parse::Note*> out;
-  std::string f(folder);
-  while (!f.empty() && f.back() == '/') f.pop_back();
-  while (!f.empty() && f.front() == '/') f.erase(0, 1);
+  const std::string_view f = trim_folder(folder);
   if (f.empty()) {
     for (const auto& [p, n] : notes_) out.push_back(&n);
     return out;
   }
-  std::string prefix = f + "/";
+  const std::string prefix = std::string(f) + "/";
   for (auto it = notes_.lower_bound(prefix); it != notes_.end() && it->first.compare(0, prefix.size(), prefix) == 0;
        ++it)
     out.push_back(&it->second);

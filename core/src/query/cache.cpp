@@ -198,12 +198,6 @@ bool links_to_name(const Val& v, const std::vector<std::string_view>& names) {
   }
 }
 
-// Vault::notes_in_folder's reading of a folder argument: no slashes around it.
-std::string_view trimmed_folder(std::string_view f) {
-  while (!f.empty() && f.back() == '/') f.remove_suffix(1);
-  while (!f.empty() && f.front() == '/') f.remove_prefix(1);
-  return f;
-}
 }  // namespace
 
 void QueryCache::Data::apply(const index::Vault::ChangeSet& changes) {
@@ -239,7 +233,7 @@ void QueryCache::Data::apply(const index::Vault::ChangeSet& changes) {
   // ---- folder lists ------------------------------------------------------------
   if (!came_or_went.empty()) {
     auto reached = [&](const std::unique_ptr<Folder>& entry) {
-      std::string_view f = trimmed_folder(entry->folder);
+      std::string_view f = index::trim_folder(entry->folder);
       if (f.empty()) return true;
       for (std::string_view p : came_or_went)
         if (p.size() > f.size() && p[f.size()] == '/' && p.compare(0, f.size(), f) == 0) return true;
