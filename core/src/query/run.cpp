@@ -97,17 +97,26 @@ struct CheckedDql {
   std::unique_ptr<DqlQuery> parsed;
 };
 
+// What the checks of Reads (would_read, print) share: `check(ctx)` in a
+// context of their own over `vault` (reading into `reads`, if given); an
+// error answers `failed`, which says "cannot tell".
+template <class Result, class Check>
+Result checked_run(const index::Vault& vault, const Options& opt, Reads* reads, Result failed, Check&& check) {
+  RegexCache regex(opt.regex_match_limit, opt.regex_depth_limit);
+  Ctx ctx = base_ctx(vault, opt, regex);
+  ctx.reads = reads;
+  try {
+    return check(ctx);
+  } catch (...) {
+    return failed;
+  }
+}
+
 // Reads::print for a DQL query whose rows can be fingerprinted.
 void print_rows(const std::shared_ptr<CheckedDql>& checked, Reads& r) {
-  r.print = [checked](const index::Vault& v, const parse::Note& n, Reads& read) -> std::optional<uint64_t> {
-    RegexCache regex(checked->opt.regex_match_limit, checked->opt.regex_depth_limit);
-    Ctx check = base_ctx(v, checked->opt, regex);
-    check.reads = &read;
-    try {
-      return row_print(checked->query(check), check, n);
-    } catch (...) {
-      return std::nullopt;
-    }
+  r.print = [checked](const index::Vault& v, const parse::Note& n, Reads& read) {
+    return checked_run(v, checked->opt, &read, std::optional<uint64_t>(),
+                       [&](const Ctx& check) { return row_print(checked->query(check), check, n); });
   };
 }
 
@@ -145,13 +154,8 @@ Outcome run(const index::Vault& vault, std::string_view source, const Options& o
         // to X (FROM [[X]]), a field the WHERE asks for. That note alone
         // is put through the FROM and the leading WHEREs of the query.
         r->would_read = [checked](const index::Vault& v, const parse::Note& n) {
-          RegexCache regex(checked->opt.regex_match_limit, checked->opt.regex_depth_limit);
-          const Ctx check = base_ctx(v, checked->opt, regex);
-          try {
-            return passes_leading_wheres(checked->query(check), check, n);
-          } catch (...) {
-            return true;  // cannot tell: a change
-          }
+          return checked_run(v, checked->opt, nullptr, true,
+                             [&](const Ctx& check) { return passes_leading_wheres(checked->query(check), check, n); });
         };
         if (rows_printable(q)) print_rows(checked, *r);
       }
@@ -165,24 +169,14 @@ Outcome run(const index::Vault& vault, std::string_view source, const Options& o
         r->would_read = [text = std::string(source), opt = checking_options(options)](const index::Vault& v,
                                                                                      const parse::Note& n) {
           if (n.tasks.empty()) return false;
-          RegexCache regex(opt.regex_match_limit, opt.regex_depth_limit);
-          try {
-            return tasks_note_passes(text, base_ctx(v, opt, regex), n);
-          } catch (...) {
-            return true;
-          }
+          return checked_run(v, opt, nullptr, true, [&](const Ctx& check) { return tasks_note_passes(text, check, n); });
         };
         read_clock(ctx, "today");
         r->print = [text = std::string(source), opt = checking_options(options)](
-                       const index::Vault& v, const parse::Note& n, Reads& read) -> std::optional<uint64_t> {
-          RegexCache regex(opt.regex_match_limit, opt.regex_depth_limit);
-          Ctx check = base_ctx(v, opt, regex);
-          check.reads = &read;
-          try {
+                       const index::Vault& v, const parse::Note& n, Reads& read) {
+          return checked_run(v, opt, &read, std::optional<uint64_t>(), [&](const Ctx& check) {
             return tasks_row_print(text, check, n);
-          } catch (...) {
-            return std::nullopt;
-          }
+          });
         };
       }
     }
