@@ -413,6 +413,13 @@ TEST(Parse, LinkTextsOutliveTheBytesTheNoteWasParsedFrom) {
     for (std::string_view v : {t.status, t.text, t.due, t.scheduled, t.start, t.done, t.created})
       EXPECT_TRUE(inside(v)) << v;
   EXPECT_TRUE(inside(n.tasks[1].priority));
+  // Inline fields are the bytes of their line too.
+  std::vector<std::string> fields;
+  for (const auto& f : n.inline_fields) {
+    fields.push_back(std::string(f.key) + "=" + std::string(f.value));
+    EXPECT_TRUE(inside(f.key) && inside(f.value)) << f.key;
+  }
+  EXPECT_EQ(fields, (std::vector<std::string>{"due=2026-04-01", "priority=URGENT", "priority=High"}));
 
   index::Vault vault;
   vault.upsert("Meetings/m.md", text, 0);

@@ -110,9 +110,10 @@ struct InlineTag {
 
 enum class FieldStyle { Line, Bracket, Paren };
 
+// Key and value view Note::source: both are the bytes on the field's line.
 struct InlineField {
-  std::string key;
-  std::string value;
+  std::string_view key;
+  std::string_view value;
   int line = 0;
   int column = 0;
   FieldStyle style = FieldStyle::Line;

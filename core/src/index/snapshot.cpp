@@ -417,9 +417,9 @@ void read_note(Reader& r, parse::Note& n) {
     x.line = r.line();
     x.column = r.line();
   }
-  // List items, tasks, links and table cells view Note::source: here one
-  // block holding their texts (the note's text stays on disk), filled once
-  // they are read.
+  // List items, tasks, links, table cells and inline fields view
+  // Note::source: here one block holding their texts (the note's text stays
+  // on disk), filled once they are read.
   // A task's text is its list item's, as parse_note leaves it, when equal,
   // and an item's date is the start of its text.
   n.lists.resize(r.count());
@@ -466,8 +466,26 @@ void read_note(Reader& r, parse::Note& n) {
     x.row_lines.resize(r.count());
     for (auto& l : x.row_lines) l = r.line();
   }
+  n.code_blocks.resize(r.count());
+  for (auto& x : n.code_blocks) {
+    x.line = r.line();
+    x.end_line = r.line();
+    x.section = r.line();
+    r.s(x.lang);
+    r.s(x.text);
+  }
+  n.inline_fields.resize(r.count());
+  for (auto& x : n.inline_fields) {
+    x.key = r.sv();
+    x.value = r.sv();
+    x.line = r.line();
+    x.column = r.line();
+    uint64_t style = r.u();
+    if (style > static_cast<uint64_t>(parse::FieldStyle::Paren)) throw Corrupt("bad field style");
+    x.style = static_cast<parse::FieldStyle>(style);
+  }
   std::vector<std::string_view*> owned;  // each gets its own bytes in the block
-  owned.reserve(n.lists.size() + 8 * n.tasks.size() + 5 * n.links.size() + cells);
+  owned.reserve(n.lists.size() + 8 * n.tasks.size() + 5 * n.links.size() + cells + 2 * n.inline_fields.size());
   for (auto& x : n.lists) owned.push_back(&x.text);
   std::vector<bool> item_text(n.tasks.size(), false);  // the task's text is its item's
   for (size_t i = 0; i < n.tasks.size(); ++i) {
@@ -496,6 +514,10 @@ void read_note(Reader& r, parse::Note& n) {
         own(cell.text);
         for (auto& l : cell.links) own(l);
       }
+  for (auto& x : n.inline_fields) {
+    own(x.key);
+    own(x.value);
+  }
   size_t bytes = 0;
   for (const std::string_view* v : owned) bytes += v->size();
   auto source = std::make_shared<std::string>();
@@ -515,24 +537,6 @@ void read_note(Reader& r, parse::Note& n) {
   }
   for (size_t i = 0; i < n.tasks.size(); ++i)
     if (item_text[i]) n.tasks[i].text = n.lists[static_cast<size_t>(n.tasks[i].list_item)].text;
-  n.code_blocks.resize(r.count());
-  for (auto& x : n.code_blocks) {
-    x.line = r.line();
-    x.end_line = r.line();
-    x.section = r.line();
-    r.s(x.lang);
-    r.s(x.text);
-  }
-  n.inline_fields.resize(r.count());
-  for (auto& x : n.inline_fields) {
-    r.s(x.key);
-    r.s(x.value);
-    x.line = r.line();
-    x.column = r.line();
-    uint64_t style = r.u();
-    if (style > static_cast<uint64_t>(parse::FieldStyle::Paren)) throw Corrupt("bad field style");
-    x.style = static_cast<parse::FieldStyle>(style);
-  }
   n.errors.resize(r.count());
   for (auto& x : n.errors) {
     uint64_t severity = r.u();

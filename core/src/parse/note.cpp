@@ -155,8 +155,8 @@ void scan_inline_fields(const LineTable& lines, int line_no, std::vector<InlineF
     }
     if (j >= line.size()) continue;
     InlineField f;
-    f.key = std::string(trim(key));
-    f.value = std::string(trim(line.substr(sep + 2, j - sep - 2)));
+    f.key = trim(key);
+    f.value = trim(line.substr(sep + 2, j - sep - 2));
     f.line = line_no;
     f.column = lines.column_of(line_start + i);
     f.style = open == '[' ? FieldStyle::Bracket : FieldStyle::Paren;
@@ -186,8 +186,8 @@ void scan_inline_fields(const LineTable& lines, int line_no, std::vector<InlineF
   while (!key.empty() && (key.back() == '*' || key.back() == '_')) key.remove_suffix(1);
   if (!valid_field_key(key) || key.find("::") != std::string_view::npos) return;
   InlineField f;
-  f.key = std::string(trim(key));
-  f.value = std::string(trim(line.substr(sep + 2)));
+  f.key = trim(key);
+  f.value = trim(line.substr(sep + 2));
   f.line = line_no;
   f.column = lines.column_of(line_start + k);
   f.style = FieldStyle::Line;
@@ -405,6 +405,10 @@ void finish_source(std::string_view bytes, const std::vector<detail::LinkDraft>&
     for (std::string_view* v : {&task.status, &task.text, &task.due, &task.scheduled, &task.start, &task.done,
                                 &task.created, &task.priority})
       *v = moved(*v);
+  for (auto& field : note.inline_fields) {
+    field.key = moved(field.key);
+    field.value = moved(field.value);
+  }
   auto placed_copy = [&](std::string_view text) {
     const size_t at = source->size();
     source->append(text);  // within the reserved size: `base` stays

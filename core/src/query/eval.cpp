@@ -1449,7 +1449,7 @@ Val materialize(const Val& v) {
   if (!d.ctx || !d.page) return v;
   const Ctx& ctx = *d.ctx;
   std::vector<std::pair<std::string, Val>> m = d.members;
-  auto add = [&](const std::string& k, Val val) {
+  auto add = [&](std::string_view k, Val val) {
     for (const auto& e : m)
       if (e.first == k) return;
     m.emplace_back(k, std::move(val));
