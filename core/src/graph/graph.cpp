@@ -522,10 +522,8 @@ static void for_each_fact_text(std::vector<Fact>& facts, Visit&& visit) {
 }
 
 void Graph::keep_fact_texts(const parse::Note& note, NoteState& st) {
-  const std::less<const char*> before;
-  const char* begin = note.source ? note.source->data() : nullptr;
-  const char* end = begin ? begin + note.source->size() : nullptr;
-  auto in_note = [&](std::string_view v) { return begin && !before(v.data(), begin) && !before(end, v.data() + v.size()); };
+  const std::string_view bytes = note.source ? std::string_view(*note.source) : std::string_view();
+  auto in_note = [&](std::string_view v) { return parse::detail::lies_within(v, bytes); };
   size_t copied = 0;
   bool viewed = false;
   for_each_fact_text(st.facts, [&](std::string_view& v) {

@@ -339,8 +339,8 @@ class Builder {
           if (in_cell_) {
             restore(cell_.text, cell_text_at_link_);
             cell_.run = std::string_view();
+            cell_.links.push_back(cell_text(wikilink_.target.get()));
           }
-          if (in_cell_) cell_.links.push_back(cell_text(wikilink_.target.get()));
           embed_source_ = std::string_view();
         } else if (in_cell_) {
           cell_.links.push_back(cell_text(wikilink_.target.get()));
@@ -521,9 +521,8 @@ class Builder {
   // A link target in a cell: the note's bytes stay a view, a copy (decoded,
   // unescaped) is kept in cell_texts_, since the link's own copy moves.
   std::string_view cell_text(std::string_view v) {
-    const std::less_equal<const char*> le;
     if (v.empty()) return {};
-    if (le(text_.data(), v.data()) && le(v.data() + v.size(), text_.data() + text_.size())) return v;
+    if (lies_within(v, text_)) return v;
     return cell_texts_.emplace_back(v);
   }
 

@@ -22,10 +22,9 @@ class DraftText {
  public:
   // Views `v` when it lies inside `note`, copies it otherwise.
   void set(std::string_view v, std::string_view note) {
-    const std::less_equal<const char*> le;
     if (v.empty()) {
       *this = DraftText();
-    } else if (le(note.data(), v.data()) && le(v.data() + v.size(), note.data() + note.size())) {
+    } else if (lies_within(v, note)) {
       view_ = v;
       copied_ = false;
     } else {

@@ -378,10 +378,7 @@ void fit_note(Note& note) {
 void finish_source(std::string_view bytes, const std::vector<detail::LinkDraft>& drafts,
                    const std::vector<std::pair<std::string_view*, std::string>>& built,
                    const std::deque<std::string>& cell_texts, Note& note) {
-  const std::less_equal<const char*> le;
-  auto in_bytes = [&](std::string_view v) {
-    return le(bytes.data(), v.data()) && le(v.data() + v.size(), bytes.data() + bytes.size());
-  };
+  auto in_bytes = [&](std::string_view v) { return detail::lies_within(v, bytes); };
   size_t copied = 0;
   for (const auto& b : built) copied += b.second.size();
   for (const auto& c : cell_texts) copied += c.size();  // every cell text not in `bytes` views one of these
@@ -392,10 +389,10 @@ void finish_source(std::string_view bytes, const std::vector<detail::LinkDraft>&
   source->reserve(bytes.size() + copied);
   source->append(bytes);
   const char* base = source->data();
+  auto rebased = [&](std::string_view v) { return std::string_view(base + (v.data() - bytes.data()), v.size()); };
   auto moved = [&](std::string_view v) {  // a view of `bytes` to the block; a literal stays
     if (v.empty()) return std::string_view();
-    if (!in_bytes(v)) return v;
-    return std::string_view(base + (v.data() - bytes.data()), v.size());
+    return in_bytes(v) ? rebased(v) : v;
   };
   for (auto& item : note.lists) {
     item.text = moved(item.text);
@@ -435,7 +432,7 @@ void finish_source(std::string_view bytes, const std::vector<detail::LinkDraft>&
   // cell_texts (copied), never a literal.
   auto place = [&](std::string_view& v) {
     if (v.empty()) v = std::string_view();
-    else if (in_bytes(v)) v = std::string_view(base + (v.data() - bytes.data()), v.size());
+    else if (in_bytes(v)) v = rebased(v);
     else v = placed_copy(v);
   };
   for (auto& table : note.tables)

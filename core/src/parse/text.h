@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -209,13 +210,11 @@ inline std::string_view trim(std::string_view s) {
   while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
   return s;
 }
-// trim() of a string held, in place: no second string (a table of 1 MB
-// has ~150k cells).
-inline void trim_in_place(std::string& s) {
-  const std::string_view kept = trim(s);
-  const size_t start = static_cast<size_t>(kept.data() - s.data()), size = kept.size();
-  s.erase(start + size);
-  s.erase(0, start);
+// Whether `part` lies inside `whole`'s bytes (not merely equals some of
+// them): records view a note's bytes, and what does not is copied.
+inline bool lies_within(std::string_view part, std::string_view whole) {
+  const std::less_equal<const char*> le;  // a total order, unlike <= on unrelated pointers
+  return le(whole.data(), part.data()) && le(part.data() + part.size(), whole.data() + whole.size());
 }
 inline std::string_view trim_right(std::string_view s) {
   while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
