@@ -376,3 +376,75 @@ TEST(EntityTables, RosterReadAgainChangesTheRowsOfThePeopleItListsDifferently) {
   notes.erase("People/Bo Ek.md");
   check("a removal of a person two accounts list");
 }
+
+// An edited note is a backlink of the notes it links to: their rows read
+// whether it links to them, its kind and its day. An edit that keeps all
+// three (prose typed, a task ticked, a link written twice) leaves those rows
+// alone; one that changes any of them makes them again. Each step reads a
+// cell that only a row made again would show, and every table as a fresh
+// engine's; two edits before a query compare the note with what the tables
+// read first, not with the edit between.
+TEST(EntityTables, RowsReadingAnEditedNoteFollowItsLinksKindAndDay) {
+  const std::string kMeeting = "Meetings/Kickoff.md";
+  auto meeting = [](const std::string& date, const std::string& body) {
+    return "---\ntype: meeting\ndate: " + date + "\n---\n" + body;
+  };
+  Notes notes = {
+      {"Customers/Acme.md", "---\ntype: customer\n---\n## Key Contacts\n- [[Ana Lima]] - CTO\n"},
+      {"People/Ana Lima.md", "---\ntype: person\n---\n"},
+      {"People/Bo Ek.md", "---\ntype: person\n---\n"},
+      {kMeeting, meeting("2025-03-01", "- [[Acme]] with [[Ana Lima]]\n")},
+  };
+  vaultcrm::Engine e;
+  for (const auto& [path, text] : notes) e.upsert(path, text, 1);
+  for (const char* t : kTables) table(e, t);
+  const std::shared_ptr<vaultcrm::query::EntityTables> tables = e.impl().entity_cache.tables;
+  ASSERT_NE(tables, nullptr);
+  // name -> [mentions, last_contact] of the people table; an account's last contact.
+  auto people = [&] {
+    std::map<std::string, std::string> out;
+    auto j = nlohmann::json::parse(e.query("TABLE name, mentions, last_contact FROM people", "x.md", "dql"));
+    for (const auto& row : j["value"]["rows"]) out[row[1].get<std::string>()] = row[2].dump() + " " + row[3].dump();
+    return out;
+  };
+  auto acme_last = [&] {
+    auto j = nlohmann::json::parse(e.query("TABLE last_contact FROM accounts", "x.md", "dql"));
+    return j["value"]["rows"][0][1].dump();
+  };
+  auto step = [&](const std::string& what, const std::string& text) {
+    e.upsert(kMeeting, text, 1);
+    notes[kMeeting] = text;
+    expect_tables_as_fresh(e, notes, what);
+    EXPECT_EQ(e.impl().entity_cache.tables, tables) << what << " should patch the tables";
+  };
+  auto date_in = [](const std::string& cell, const char* day) { return cell.find(day) != std::string::npos; };
+
+  ASSERT_EQ(people()["Ana Lima"].substr(0, 2), "2 ");  // Acme and the meeting link to her
+  ASSERT_TRUE(date_in(people()["Ana Lima"], "2025-03-01")) << people()["Ana Lima"];
+
+  step("prose added", meeting("2025-03-01", "- [[Acme]] with [[Ana Lima]]\n- budget agreed\n"));
+  EXPECT_TRUE(date_in(people()["Ana Lima"], "2025-03-01"));
+
+  step("the day moved, links the same", meeting("2025-04-02", "- [[Acme]] with [[Ana Lima]]\n- budget agreed\n"));
+  EXPECT_TRUE(date_in(people()["Ana Lima"], "2025-04-02")) << people()["Ana Lima"];
+  EXPECT_TRUE(date_in(acme_last(), "2025-04-02")) << acme_last();
+
+  step("Ana linked twice", meeting("2025-04-02", "- [[Acme]] with [[Ana Lima]]\n- [[Ana Lima]] agreed\n"));
+  EXPECT_EQ(people()["Ana Lima"].substr(0, 2), "2 ") << "a note links to her once, however often";
+
+  step("Ana's link swapped for Bo's", meeting("2025-04-02", "- [[Acme]] with [[Bo Ek]]\n- [[Bo Ek]] agreed\n"));
+  EXPECT_EQ(people()["Ana Lima"], "1 null") << "Acme's link, and no meeting";
+  EXPECT_EQ(people()["Bo Ek"].substr(0, 2), "1 ") << people()["Bo Ek"];
+  EXPECT_TRUE(date_in(people()["Bo Ek"], "2025-04-02"));
+
+  // Two edits, then a query: the day moved and came back, and then moved
+  // again with prose; the tables compare with the note they read.
+  e.upsert(kMeeting, meeting("2025-05-03", "- [[Acme]] with [[Bo Ek]]\n- [[Bo Ek]] agreed\n"), 1);
+  step("the day moved, then prose added", meeting("2025-05-03", "- [[Acme]] with [[Bo Ek]]\n- [[Bo Ek]] agreed\n- signed\n"));
+  EXPECT_TRUE(date_in(people()["Bo Ek"], "2025-05-03")) << people()["Bo Ek"];
+  EXPECT_TRUE(date_in(acme_last(), "2025-05-03")) << acme_last();
+
+  step("a project now, not a meeting", "---\ntype: project\ndate: 2025-05-03\n---\n- [[Acme]] with [[Bo Ek]]\n");
+  EXPECT_EQ(people()["Bo Ek"], "1 null") << "a backlink, but no meeting";
+  EXPECT_EQ(acme_last(), "null");
+}

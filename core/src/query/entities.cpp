@@ -210,6 +210,27 @@ bool same_fields(const std::vector<std::pair<std::string, Cell>>& a, const std::
   return true;
 }
 
+// What the rows of other notes read of a note that links to them
+// (EntityTables::backlinks_read_by): which notes it links to, its kind and
+// its day. True when two versions of one note agree on the targets as
+// written (as a set: a backlink is counted once per note, however often it
+// links) and on the day; the caller has checked the kind (identity_of).
+// Equal targets resolve alike only while no note came, went or changed its
+// names, which the caller checks too.
+bool read_alike_as_backlink(const parse::Note& before, const parse::Note& now) {
+  const double was = note_day(before), is = note_day(now);
+  if (!(was == is || (std::isnan(was) && std::isnan(is)))) return false;
+  auto targets = [](const parse::Note& n) {
+    std::vector<std::string_view> out;
+    out.reserve(n.links.size());
+    for (const auto& link : n.links) out.push_back(link.target);
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  };
+  return targets(before) == targets(now);
+}
+
 uint64_t next_tables_serial() {
   static std::atomic<uint64_t> last{0};  // native hosts may run engines on several threads
   return ++last;
@@ -700,10 +721,27 @@ bool EntityTables::apply_changes(const index::Vault::ChangeSet& changes) {
     add_names(n->aliases);
     changed.push_back(n);
   }
+  // When only edits came, none changing a note's names or kind, every link
+  // as written resolves where it did. Then an edited note that links to the
+  // same notes with the same day as before (a line of prose typed into a
+  // meeting note, a task ticked) leaves the rows that read it as a backlink
+  // as they were: only its own rows are computed again. Computing every
+  // attendee's row again, each listing that person's backlinks, was most of
+  // a dashboard's check after an edit.
+  const bool links_resolve_alike = removed.empty() && added.empty() && names.empty() && reresolved.empty();
+  // The note as the tables last read it: the `before` of its first edit
+  // since, null when the vault no longer keeps it.
+  auto as_read = [&](std::string_view path) -> const parse::Note* {
+    for (const auto& c : changes.log)
+      if (c.path == path) return c.kind == index::Vault::Change::Kind::Edited ? c.before.get() : nullptr;
+    return nullptr;
+  };
   for (const parse::Note* n : changed) {
     dirty_all(n->path);
-    rows_reading(n);
     reroster.insert(n->path);
+    if (links_resolve_alike)
+      if (const parse::Note* was = as_read(n->path); was && read_alike_as_backlink(*was, *n)) continue;
+    rows_reading(n);
     for (const auto& link : n->links) {
       if (link.target.empty()) continue;
       if (const std::string* target = v_.resolve_stored(link.target, n->path)) dirty_all(*target);
