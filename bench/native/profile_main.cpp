@@ -31,6 +31,12 @@
 //                          of the upsert, a rename of one of the first three
 //                          People/ notes to "People/Renamed N.md", or its
 //                          removal (notes that accounts and meetings name)
+//   dashboard VAULT [N]    the first N (200) edits of VAULT.edits.json (bench/gen-vault.mjs)
+//                          with the query blocks of bench/js/queries.mjs open, as
+//                          run.mjs's upsert_open_queries: after each upsert, each
+//                          block's queryVersion, and its page of 100 when that
+//                          moved (profile_dashboard_check; the upserts are
+//                          profile_dashboard_upsert)
 //   summary VAULT          Engine::summary() of the loaded vault, once
 //   note   FILE            index::Vault::upsert of one note (e.g. the
 //                          pathological link-flood.md)
@@ -65,6 +71,9 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <map>
+#include <nlohmann/json.hpp>
 
 #include "engine/engine_impl.h"
 #include "vaultcrm/engine.h"
@@ -107,6 +116,28 @@ __attribute__((noinline)) size_t profile_edit(vaultcrm::Engine& engine, const Fi
     bytes += engine.panel(account).size();
   }
   return bytes;
+}
+
+__attribute__((noinline)) void profile_dashboard_upsert(vaultcrm::Engine& engine, const std::string& path,
+                                                      const std::string& text) {
+  engine.upsert(path, text, 2);
+}
+
+struct Block {
+  std::string source, options, shown;
+};
+
+// Each block's version, and its page when that moved; how many moved.
+__attribute__((noinline)) size_t profile_dashboard_check(const vaultcrm::Engine& engine, std::vector<Block>& blocks) {
+  size_t moved = 0;
+  for (Block& b : blocks) {
+    std::string version = engine.queryVersion(b.source, "", b.options);
+    if (version == b.shown) continue;
+    engine.query(b.source, "", b.options);
+    b.shown = std::move(version);
+    ++moved;
+  }
+  return moved;
 }
 
 __attribute__((noinline)) size_t profile_index(vaultcrm::index::Vault& vault, const Files& files) {
@@ -174,7 +205,7 @@ __attribute__((noinline)) size_t profile_create(vaultcrm::Engine& engine, const 
 
 int usage() {
   std::fprintf(stderr,
-               "usage: vaultcrm_profile edit VAULT | index VAULT [shuffled|reversed] | graph VAULT | query VAULT 'QUERY' dql|tasks [warm|edit|edit-drop|rename|remove] | summary VAULT | create VAULT | note FILE | engine-note FILE [new-link|new-note|copies N] | warm VAULT SNAPSHOT\n");
+               "usage: vaultcrm_profile edit VAULT | dashboard VAULT [N] | index VAULT [shuffled|reversed] | graph VAULT | query VAULT 'QUERY' dql|tasks [warm|edit|edit-drop|rename|remove] | summary VAULT | create VAULT | note FILE | engine-note FILE [new-link|new-note|copies N] | warm VAULT SNAPSHOT\n");
   return 2;
 }
 
@@ -257,6 +288,42 @@ int main(int argc, char** argv) {
     return 0;
   }
   for (const auto& [path, text] : files) engine.upsert(path, text, 0);
+  if (mode == "dashboard") {
+    const std::string edits_file = fs::path(argv[2]).lexically_normal().string();
+    std::ifstream in(edits_file.substr(0, edits_file.find_last_not_of('/') + 1) + ".edits.json");
+    if (!in) return std::fprintf(stderr, "no VAULT.edits.json (bench/gen-vault.mjs writes it)\n"), 1;
+    const auto edits = nlohmann::json::parse(in);
+    const size_t count = std::min<size_t>(argc >= 4 ? std::stoul(argv[3]) : 200, edits.size());
+    const std::string account = first_account(files);
+    const std::string target = fs::path(account).stem().string();
+    const std::string dql = R"({"format":"dql","page":{"offset":0,"size":100}})";
+    const std::string tasks = R"({"format":"tasks","page":{"offset":0,"size":100}})";
+    // bench/js/queries.mjs; its "tag+sort" blocks are one block here, as in the editor.
+    std::vector<Block> blocks = {
+        {"TABLE date, account FROM \"Meetings\" WHERE date >= date(2025-06-01) AND contains(file.tags, \"pilot\") SORT date DESC LIMIT 50", dql, ""},
+        {"LIST FROM #priority SORT file.name ASC", dql, ""},
+        {"LIST FROM [[" + target + "]] SORT file.path", dql, ""},
+        {"not done\ndue before 2025-12-01\nsort by due\nlimit 50", tasks, ""},
+        {"TABLE roles, companies FROM people WHERE contains(accounts, [[" + target + "]]) SORT name", dql, ""},
+    };
+    for (Block& b : blocks) {
+      engine.query(b.source, "", b.options);
+      b.shown = engine.queryVersion(b.source, "", b.options);
+    }
+    std::map<std::string, const std::string*> text_of;
+    for (const auto& [path, text] : files) text_of[path] = &text;
+    size_t moved = 0;
+    for (size_t i = 0; i < count; ++i) {
+      const std::string path = edits[i]["path"].get<std::string>();
+      auto it = text_of.find(path);
+      if (it == text_of.end()) continue;
+      profile_dashboard_upsert(engine, path, *it->second + "\n- 2026-01-05: edited " + std::to_string(i) + " with [[" +
+                                                 edits[i]["account"].get<std::string>() + "]] #bench\n");
+      moved += profile_dashboard_check(engine, blocks);
+    }
+    std::printf("dashboard: %zu edits, %zu blocks open, %zu block checks moved\n", count, blocks.size(), moved);
+    return 0;
+  }
   if (mode == "summary") {
     std::printf("summary: %zu bytes\n", profile_summary(engine));
     return 0;

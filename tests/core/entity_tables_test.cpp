@@ -437,6 +437,14 @@ TEST(EntityTables, RowsReadingAnEditedNoteFollowItsLinksKindAndDay) {
   EXPECT_EQ(people()["Bo Ek"].substr(0, 2), "1 ") << people()["Bo Ek"];
   EXPECT_TRUE(date_in(people()["Bo Ek"], "2025-04-02"));
 
+  step("Bo linked by his path too", meeting("2025-04-02", "- [[Acme]] with [[Bo Ek]]\n- [[People/Bo Ek.md|Bo]] agreed\n"));
+  EXPECT_EQ(people()["Bo Ek"].substr(0, 2), "1 ");
+  step("Bo's path swapped for Ana's", meeting("2025-04-02", "- [[Acme]] with [[Bo Ek]]\n- [[People/Ana Lima.md|Ana]] agreed\n"));
+  EXPECT_EQ(people()["Ana Lima"].substr(0, 2), "2 ") << people()["Ana Lima"];
+  EXPECT_TRUE(date_in(people()["Ana Lima"], "2025-04-02"));
+  step("and back", meeting("2025-04-02", "- [[Acme]] with [[Bo Ek]]\n- [[Bo Ek]] agreed\n"));
+  EXPECT_EQ(people()["Ana Lima"], "1 null");
+
   // Two edits, then a query: the day moved and came back, and then moved
   // again with prose; the tables compare with the note they read.
   e.upsert(kMeeting, meeting("2025-05-03", "- [[Acme]] with [[Bo Ek]]\n- [[Bo Ek]] agreed\n"), 1);

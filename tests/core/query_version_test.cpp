@@ -12,6 +12,8 @@
 #include <thread>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "engine/engine_impl.h"
 #include "query/exec.h"
 #include "fresh_engine.h"
@@ -473,10 +475,17 @@ TEST(QueryReads, ANoteIsInAFromAsTheFromsListSays) {
   (void)vault.upsert("People/Ana.md", "---\ntags: deals\n---\n#client [[Acme]]\n", 0);
   (void)vault.upsert("People/Bo.md", "#Ünïcode/Sub no deal here\n", 0);
   (void)vault.upsert("Notes.md", "#deal/\n", 0);
+  // Links written every way a backlink can be: by path, in another case,
+  // embedded, as a Markdown link, from the frontmatter, to the note itself
+  // ([[#Heading]], [[Self]]), by an alias, and to no note.
+  (void)vault.upsert("Meetings/Sync.md", "---\naccount: \"[[customers/acme]]\"\n---\n## Notes\n![[Globex]] [[#Notes]]\n", 0);
+  (void)vault.upsert("Meetings/Self.md", "---\naliases: [Selfie]\n---\n[[Self]] [Bo](../People/Bo.md) [[Nobody]] [[Selfie]]\n", 0);
   const std::vector<std::string> froms = {
       "#deal", "#DEAL", "#deal/renewal", "#deal/new", "#dealer", "#client", "#Ünïcode", "#ünïcode",
       "#deal AND \"People\"", "#client AND -#deal", "-#deal", "\"Customers\" OR #client",
-      "-(#deal OR #client)", "[[Acme]] AND #client", "#deal OR [[Acme]]"};
+      "-(#deal OR #client)", "[[Acme]] AND #client", "#deal OR [[Acme]]",
+      "[[Acme]]", "[[Customers/Acme]]", "[[ACME]]", "[[Globex]]", "[[Bo]]", "[[Sync]]", "[[Self]]", "[[Selfie]]",
+      "[[Nobody]]", "-[[Acme]]"};
   vaultcrm::query::Options opt;
   vaultcrm::query::RegexCache regex(opt.regex_match_limit, opt.regex_depth_limit);
   vaultcrm::query::Ctx ctx;
@@ -535,4 +544,33 @@ TEST(QueryReads, ARowEditedBeyondTheKeptEditsIsAChange) {
   EXPECT_FALSE(read.changed(vault));
   (void)vault.upsert("Customers/Acme.md", "---\nstatus: Active\n---\n#priority\nprose, once more\n", 2);
   EXPECT_TRUE(read.changed(vault));
+}
+
+// A kept answer is found by its arguments alone, and its options are read
+// again only when it is built again: the page it was asked with holds
+// through edits that build it again, and bad options are an error every
+// time they are asked (nothing is kept under them).
+TEST(QueryVersion, AnAnswerBuiltAgainKeepsItsOptions) {
+  vaultcrm::Engine engine;
+  (void)engine.upsert("a.md", "#deal\n", 0);
+  (void)engine.upsert("b.md", "#deal\n", 0);
+  const std::string list = "LIST FROM #deal SORT file.name DESC";
+  const std::string page = R"({"format":"dql","page":{"offset":0,"size":1}})";
+  auto answer = [&] { return nlohmann::json::parse(engine.query(list, "", page))["value"]; };
+  auto v0 = nlohmann::json::parse(engine.queryVersion(list, "", page));
+  ASSERT_TRUE(v0["ok"].get<bool>()) << v0.dump();
+  nlohmann::json first = answer();
+  EXPECT_EQ(first["rows"].size(), 1u) << first.dump();
+  EXPECT_EQ(first["total"], 2) << first.dump();
+  (void)engine.upsert("c.md", "#deal\n", 1);
+  auto v1 = nlohmann::json::parse(engine.queryVersion(list, "", page));
+  EXPECT_NE(v1["value"]["version"], v0["value"]["version"]);
+  nlohmann::json after = answer();
+  ASSERT_EQ(after["rows"].size(), 1u) << after.dump();
+  EXPECT_EQ(after["total"], 3) << after.dump();
+  EXPECT_NE(after["rows"][0].dump().find("c.md"), std::string::npos) << after.dump();
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_NE(engine.queryVersion(list, "", R"({"format":"dql","page":{"size":-1}})").find("bad_request"), std::string::npos);
+    EXPECT_NE(engine.query(list, "", R"({"format":"dql","taskFormat":"x"})").find("bad_request"), std::string::npos);
+  }
 }

@@ -91,10 +91,14 @@ class Engine::Impl {
   static constexpr size_t kCachedQueries = 64;
   mutable std::vector<CachedQuery> queries;
   mutable uint64_t last_query_version = 0;
-  // The answer of `source` as now, like current_panel(); `opt` as
-  // Engine::query read it from its arguments.
-  CachedQuery* current_query(std::string_view source, const query::Options& opt, std::string key,
-                             bool with_json) const;
+  // The answer of `source` as now, like current_panel(), under `key`
+  // (source, origin and format). Its options are read from `origin_path`
+  // and `format`, which the caller has found good, only when it is built.
+  CachedQuery* current_query(std::string_view source, std::string_view origin_path, std::string_view format,
+                             std::string key, bool with_json) const;
+  bool keeps_query(std::string_view key) const {
+    return std::any_of(queries.begin(), queries.end(), [&](const CachedQuery& c) { return c.key == key; });
+  }
 
   void set_schema(schema::Schema s) {
     entity_cache.clear();

@@ -217,6 +217,18 @@ bool source_holds(const Ctx& ctx, const Source* from, const parse::Note& note) {
       return true;
     });
   }
+  // By the note's own links, as Vault::backlink_notes files them (a
+  // [[#Heading]] links the note holding it), without listing the target's
+  // backlinks: a dashboard's FROM [[Acme]] block asks this after every edit.
+  if (from->k == Source::K::Incoming) {
+    const std::string target = resolve_target(ctx, from->text, *from);
+    if (target.empty()) return false;
+    return std::any_of(note.links.begin(), note.links.end(), [&](const parse::Link& link) {
+      if (link.target.empty()) return note.path == target;
+      const std::string* to = ctx.vault->resolve_stored(link.target, note.path);
+      return to && *to == target;
+    });
+  }
   // The set operations, one note at a time.
   if (from->k == Source::K::And) return source_holds(ctx, from->a.get(), note) && source_holds(ctx, from->b.get(), note);
   if (from->k == Source::K::Or) return source_holds(ctx, from->a.get(), note) || source_holds(ctx, from->b.get(), note);

@@ -212,15 +212,16 @@ bool same_fields(const std::vector<std::pair<std::string, Cell>>& a, const std::
 
 // What the rows of other notes read of a note that links to them
 // (EntityTables::backlinks_read_by): which notes it links to, its kind and
-// its day. True when two versions of one note agree on the targets as
-// written (as a set: a backlink is counted once per note, however often it
+// its day. True when two versions of one note agree on the notes their
+// links name (as a set: a backlink counts once per note, however often it
 // links) and on the day; the caller has checked the kind (identity_of).
-// Equal targets resolve alike only while no note came, went or changed its
-// names, which the caller checks too.
-bool read_alike_as_backlink(const parse::Note& before, const parse::Note& now) {
-  const double was = note_day(before), is = note_day(now);
-  if (!(was == is || (std::isnan(was) && std::isnan(is)))) return false;
-  auto targets = [](const parse::Note& n) {
+// Links are resolved against the vault as it is, which is how they resolved
+// for `before` too only while no note came, went or changed its names: the
+// caller checks that as well.
+bool read_alike_as_backlink(const index::Vault& v, const parse::Note& before, const parse::Note& now) {
+  const double day_was = note_day(before), day_is = note_day(now);
+  if (!(day_was == day_is || (std::isnan(day_was) && std::isnan(day_is)))) return false;
+  auto as_written = [](const parse::Note& n) {
     std::vector<std::string_view> out;
     out.reserve(n.links.size());
     for (const auto& link : n.links) out.push_back(link.target);
@@ -228,7 +229,31 @@ bool read_alike_as_backlink(const parse::Note& before, const parse::Note& now) {
     out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
   };
-  return targets(before) == targets(now);
+  const std::vector<std::string_view> was = as_written(before), is = as_written(now);
+  if (was == is) return true;
+  // Written otherwise, maybe the same notes: [[Customers/Acme.md]] added
+  // where [[Acme]] was. Each target is resolved once: those both versions
+  // write resolve alike. A link to the note itself ([[#Heading]]) or to no
+  // note adds no backlink to another note's row.
+  std::vector<std::string_view> common, only_was, only_is;
+  std::set_intersection(was.begin(), was.end(), is.begin(), is.end(), std::back_inserter(common));
+  std::set_difference(was.begin(), was.end(), is.begin(), is.end(), std::back_inserter(only_was));
+  std::set_difference(is.begin(), is.end(), was.begin(), was.end(), std::back_inserter(only_is));
+  auto resolve_into = [&](const std::vector<std::string_view>& targets, std::vector<const std::string*>& out) {
+    for (std::string_view target : targets)
+      if (!target.empty())
+        if (const std::string* to = v.resolve_stored(target, now.path); to && *to != now.path) out.push_back(to);
+  };
+  std::vector<const std::string*> notes_was, notes_is;
+  resolve_into(common, notes_was);
+  notes_is = notes_was;
+  resolve_into(only_was, notes_was);
+  resolve_into(only_is, notes_is);
+  for (auto* notes : {&notes_was, &notes_is}) {
+    std::sort(notes->begin(), notes->end());
+    notes->erase(std::unique(notes->begin(), notes->end()), notes->end());
+  }
+  return notes_was == notes_is;
 }
 
 uint64_t next_tables_serial() {
@@ -740,7 +765,7 @@ bool EntityTables::apply_changes(const index::Vault::ChangeSet& changes) {
     dirty_all(n->path);
     reroster.insert(n->path);
     if (links_resolve_alike)
-      if (const parse::Note* was = as_read(n->path); was && read_alike_as_backlink(*was, *n)) continue;
+      if (const parse::Note* was = as_read(n->path); was && read_alike_as_backlink(v_, *was, *n)) continue;
     rows_reading(n);
     for (const auto& link : n->links) {
       if (link.target.empty()) continue;
