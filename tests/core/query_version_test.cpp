@@ -63,6 +63,9 @@ const std::vector<Asked>& asked_printed() {
       {"LIST status FROM #deal WHERE contains(file.tags, \"deal/renewal\") OR status", "dql"},
       {"TABLE role, company FROM \"People\" SORT role", "dql"},
       {"not done\ndue before 2025-07-01\nsort by due", "tasks"},
+      // A regular expression and a date relative to today: the checks keep
+      // the query parsed (with its regex cache and its day) between edits.
+      {"(description regex matches /^CALL/i) OR (done)\ndue before in 3 days\nsort by urgency", "tasks"},
   };
   return queries;
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string_view>
 
@@ -24,8 +25,12 @@ bool source_holds(const Ctx& ctx, const Source* from, const parse::Note& note);
 // step. A query that is not row by row after those (GROUP BY, FLATTEN,
 // SORT, LIMIT) still only ever sees such rows. Throws as exec_dql does.
 bool passes_leading_wheres(const DqlQuery& q, const Ctx& ctx, const parse::Note& note);
+// A Tasks query parsed once for these checks. Its filters keep pointing at
+// the context it was parsed in, which must outlive it at the same address.
+struct TasksChecks;
+std::shared_ptr<const TasksChecks> parse_tasks_checks(std::string_view source, const Ctx& ctx);
 // The same for a Tasks query: whether a task of `note` gets through its filters.
-bool tasks_note_passes(std::string_view source, const Ctx& ctx, const parse::Note& note);
+bool tasks_note_passes(const TasksChecks& q, const Ctx& ctx, const parse::Note& note);
 
 // Reads::print. Whether q's rows can be fingerprinted one note at a time:
 // a FROM of tags and folders (not links, not entities), no GROUP BY.
@@ -37,9 +42,9 @@ bool rows_printable(const DqlQuery& q);
 // note as it was before an edit (Vault::Change::before), evaluated with the
 // vault as it is. Throws as exec_dql does.
 std::optional<uint64_t> row_print(const DqlQuery& q, const Ctx& ctx, const parse::Note& note);
-// The same for a Tasks query, parsed: for each task of the note, whether it
-// gets through the filters and, if so, its fields.
-std::optional<uint64_t> tasks_row_print(std::string_view source, const Ctx& ctx, const parse::Note& note);
+// The same for a Tasks query: for each task of the note, whether it gets
+// through the filters and, if so, its fields.
+std::optional<uint64_t> tasks_row_print(const TasksChecks& q, const Ctx& ctx, const parse::Note& note);
 
 // Both throw QueryFailure for user errors.
 Result exec_dql(const DqlQuery& q, const Ctx& ctx);

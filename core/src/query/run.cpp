@@ -97,6 +97,37 @@ struct CheckedDql {
   std::unique_ptr<DqlQuery> parsed;
 };
 
+// A Tasks query as the checks of Reads evaluate it: parsed once, on first
+// use, in a context of its own that its filters keep pointing at, and
+// shared by the checks (parsing it at every check was a fifth of a
+// dashboard's checks after an edit). Its relative dates are of the day it
+// was parsed, which stays today for as long as the answer holds: run()
+// reads the clock's day for a Tasks query. Same "cannot tell" on error as
+// checked_run.
+struct CheckedTasks {
+  CheckedTasks(std::string text, Options options)
+      : text(std::move(text)), opt(std::move(options)), regex(opt.regex_match_limit, opt.regex_depth_limit) {}
+  template <class Result, class Check>
+  Result run(const index::Vault& vault, Reads* reads, Result failed, Check&& check) {
+    try {
+      if (!parsed) {
+        ctx = base_ctx(vault, opt, regex);
+        parsed = parse_tasks_checks(text, ctx);
+      }
+      ctx.vault = &vault;
+      ctx.reads = reads;
+      return check(*parsed, static_cast<const Ctx&>(ctx));
+    } catch (...) {
+      return failed;
+    }
+  }
+  const std::string text;
+  const Options opt;
+  RegexCache regex;
+  Ctx ctx;  // where the parsed filters point
+  std::shared_ptr<const TasksChecks> parsed;
+};
+
 // What the checks of Reads (would_read, print) share: `check(ctx)` in a
 // context of their own over `vault` (reading into `reads`, if given); an
 // error answers `failed`, which says "cannot tell".
@@ -166,17 +197,16 @@ Outcome run(const index::Vault& vault, std::string_view source, const Options& o
         // exec_tasks noted the notes with a task through the filters; an
         // edit can give another note one. Dates are relative to today
         // (urgency too).
-        r->would_read = [text = std::string(source), opt = checking_options(options)](const index::Vault& v,
-                                                                                     const parse::Note& n) {
+        auto checked = std::make_shared<CheckedTasks>(std::string(source), checking_options(options));
+        r->would_read = [checked](const index::Vault& v, const parse::Note& n) {
           if (n.tasks.empty()) return false;
-          return checked_run(v, opt, nullptr, true, [&](const Ctx& check) { return tasks_note_passes(text, check, n); });
+          return checked->run(v, nullptr, true,
+                              [&](const TasksChecks& q, const Ctx& check) { return tasks_note_passes(q, check, n); });
         };
         read_clock(ctx, "today");
-        r->print = [text = std::string(source), opt = checking_options(options)](
-                       const index::Vault& v, const parse::Note& n, Reads& read) {
-          return checked_run(v, opt, &read, std::optional<uint64_t>(), [&](const Ctx& check) {
-            return tasks_row_print(text, check, n);
-          });
+        r->print = [checked](const index::Vault& v, const parse::Note& n, Reads& read) {
+          return checked->run(v, &read, std::optional<uint64_t>(),
+                              [&](const TasksChecks& q, const Ctx& check) { return tasks_row_print(q, check, n); });
         };
       }
     }

@@ -895,19 +895,25 @@ uint64_t tasks_print(const parse::Note& note, Through through) {
 
 }  // namespace
 
-std::optional<uint64_t> tasks_row_print(std::string_view source, const Ctx& ctx, const parse::Note& note) {
+struct TasksChecks {
+  TasksQuery q;
+};
+
+std::shared_ptr<const TasksChecks> parse_tasks_checks(std::string_view source, const Ctx& ctx) {
   TasksParser parser(ctx);
-  const TasksQuery q = parser.parse(source);
+  return std::make_shared<const TasksChecks>(TasksChecks{parser.parse(source)});
+}
+
+std::optional<uint64_t> tasks_row_print(const TasksChecks& checks, const Ctx& ctx, const parse::Note& note) {
+  const TasksQuery& q = checks.q;
   return tasks_print(note, [&](const parse::Task& t) {
     Item it(ctx, note, t);
     return std::all_of(q.filters.begin(), q.filters.end(), [&](const auto& f) { return f(it); });
   });
 }
 
-bool tasks_note_passes(std::string_view source, const Ctx& ctx, const parse::Note& note) {
-  if (note.tasks.empty()) return false;
-  TasksParser parser(ctx);
-  const TasksQuery q = parser.parse(source);
+bool tasks_note_passes(const TasksChecks& checks, const Ctx& ctx, const parse::Note& note) {
+  const TasksQuery& q = checks.q;
   for (const auto& t : note.tasks) {
     Item it(ctx, note, t);
     if (std::all_of(q.filters.begin(), q.filters.end(), [&](const auto& f) { return f(it); })) return true;
