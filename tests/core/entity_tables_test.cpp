@@ -456,3 +456,42 @@ TEST(EntityTables, RowsReadingAnEditedNoteFollowItsLinksKindAndDay) {
   EXPECT_EQ(people()["Bo Ek"], "1 null") << "a backlink, but no meeting";
   EXPECT_EQ(acme_last(), "null");
 }
+
+// An edit that keeps a note's links, day and kind leaves the rows of the
+// notes it links to alone; its own rows are made again when its frontmatter
+// changed (a person's role, a project's status, a meeting's attendees
+// written otherwise) or when it is an account (its roster is its body).
+TEST(EntityTables, AnEditedNotesOwnRowFollowsItsFrontmatterAndAnAccountsItsBody) {
+  Notes notes = {
+      {"Customers/Acme.md", "---\ntype: customer\nstatus: active\n---\n## Key Contacts\n- [[Ana Lima]] - CTO\n"},
+      {"People/Ana Lima.md", "---\ntype: person\nrole: CTO\n---\nMet at [[Acme]].\n"},
+      {"People/Bo Ek.md", "---\ntype: person\n---\n"},
+      {"Projects/Apollo.md", "---\ntype: project\nstatus: draft\naccount: \"[[Acme]]\"\n---\n"},
+  };
+  vaultcrm::Engine e;
+  for (const auto& [path, text] : notes) e.upsert(path, text, 1);
+  for (const char* t : kTables) table(e, t);
+  const std::shared_ptr<vaultcrm::query::EntityTables> tables = e.impl().entity_cache.tables;
+  auto step = [&](const std::string& what, const std::string& path, const std::string& text) {
+    e.upsert(path, text, 1);
+    notes[path] = text;
+    expect_tables_as_fresh(e, notes, what);
+    EXPECT_EQ(e.impl().entity_cache.tables, tables) << what << " should patch the tables";
+  };
+  auto cell = [&](const char* q) {
+    auto j = nlohmann::json::parse(e.query(q, "x.md", "dql"));
+    return j["value"]["rows"].dump();
+  };
+
+  step("a line of prose", "People/Ana Lima.md", "---\ntype: person\nrole: CTO\n---\nMet at [[Acme]]. Likes tea.\n");
+  step("her role", "People/Ana Lima.md", "---\ntype: person\nrole: CFO\n---\nMet at [[Acme]]. Likes tea.\n");
+  EXPECT_NE(cell("TABLE roles FROM people WHERE name = \"Ana Lima\"").find("CFO"), std::string::npos);
+  step("the project's status", "Projects/Apollo.md", "---\ntype: project\nstatus: won\naccount: \"[[Acme]]\"\n---\n");
+  EXPECT_NE(cell("TABLE status FROM projects").find("won"), std::string::npos);
+  // Acme's body lists Bo now, with the same links as before plus one to a
+  // note Acme's roster did not name: its people column follows.
+  step("a contact in the account's body", "Customers/Acme.md",
+       "---\ntype: customer\nstatus: active\n---\n## Key Contacts\n- [[Ana Lima]] - CTO\n- Cy Dahl - buyer\n");
+  EXPECT_NE(cell("TABLE people FROM accounts").find("Cy Dahl"), std::string::npos);
+  EXPECT_NE(cell("TABLE name FROM people").find("Cy Dahl"), std::string::npos);
+}

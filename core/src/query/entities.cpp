@@ -750,9 +750,9 @@ bool EntityTables::apply_changes(const index::Vault::ChangeSet& changes) {
   // as written resolves where it did. Then an edited note that links to the
   // same notes with the same day as before (a line of prose typed into a
   // meeting note, a task ticked) leaves the rows that read it as a backlink
-  // as they were: only its own rows are computed again. Computing every
-  // attendee's row again, each listing that person's backlinks, was most of
-  // a dashboard's check after an edit.
+  // as they were, and with the same frontmatter most of its own rows too.
+  // Computing every attendee's row again, each listing that person's
+  // backlinks, was most of a dashboard's check after an edit.
   const bool links_resolve_alike = removed.empty() && added.empty() && names.empty() && reresolved.empty();
   // The note as the tables last read it: the `before` of its first edit
   // since, null when the vault no longer keeps it.
@@ -762,10 +762,19 @@ bool EntityTables::apply_changes(const index::Vault::ChangeSet& changes) {
     return nullptr;
   };
   for (const parse::Note* n : changed) {
+    if (links_resolve_alike)
+      if (const parse::Note* was = as_read(n->path); was && read_alike_as_backlink(v_, *was, *n)) {
+        // Its own rows read its frontmatter, and an account's its body too
+        // (the roster); with the same frontmatter a person's, project's or
+        // meeting's row is made again the same (a person's backlinks, and
+        // the rosters listing them, are other notes').
+        if (!(kinds_of(g_, *n) & kAccount) && was->frontmatter == n->frontmatter) continue;
+        dirty_all(n->path);
+        reroster.insert(n->path);
+        continue;
+      }
     dirty_all(n->path);
     reroster.insert(n->path);
-    if (links_resolve_alike)
-      if (const parse::Note* was = as_read(n->path); was && read_alike_as_backlink(v_, *was, *n)) continue;
     rows_reading(n);
     for (const auto& link : n->links) {
       if (link.target.empty()) continue;
