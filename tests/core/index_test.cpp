@@ -377,3 +377,19 @@ TEST(VaultChanges, AnEditKeepsTheNoteAsItWasForTheLastEdits) {
   EXPECT_NE(log.back().before, nullptr);
   EXPECT_EQ(log.back().before->tasks[0].text, "edit " + std::to_string(vaultcrm::index::Vault::kEditsKept - 2));
 }
+
+// The name filter before a link is resolved: it may only rule out names
+// that no case folding makes one.
+TEST(Index, MayBeSameNameRulesOutOnlyNamesNoFoldingJoins) {
+  using vaultcrm::index::may_be_same_name;
+  EXPECT_TRUE(may_be_same_name("Acme", "Acme"));
+  EXPECT_TRUE(may_be_same_name("Acme", "aCME"));
+  EXPECT_FALSE(may_be_same_name("Acme", "Acmf"));
+  EXPECT_FALSE(may_be_same_name("Acme", "Acme Corp"));
+  EXPECT_FALSE(may_be_same_name("a@b", "a`b")) << "'@' and '`' differ by the case bit, but are not letters";
+  EXPECT_FALSE(may_be_same_name("Bo-Ek", "Bo Ek"));
+  EXPECT_TRUE(may_be_same_name("J\xC3\xBCrgen", "J\xC3\x9CRGEN")) << "ü / Ü: left to the vault";
+  EXPECT_TRUE(may_be_same_name("K", "\xE2\x84\xAA")) << "the Kelvin sign folds to k";
+  EXPECT_FALSE(may_be_same_name("Ana\xC3\xA9", "Bon\xC3\xA9")) << "they differ before the first non-ASCII byte";
+  EXPECT_TRUE(may_be_same_name("Ana", "An\xC3\xA1")) << "sizes differ, one is not ASCII: left to the vault";
+}

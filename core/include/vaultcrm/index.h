@@ -338,6 +338,10 @@ uint64_t hash_text(std::string_view text);
 std::string link_name(std::string_view target);
 // link_name() as a view into `target` (no copy).
 std::string_view link_name_view(std::string_view target);
+// False only when two note names are ASCII and differ in more than ASCII
+// case: then no case folding makes them one, and a link of the one name
+// cannot resolve to a note of the other (names with other bytes may).
+bool may_be_same_name(std::string_view a, std::string_view b);
 
 // A folder as Vault::notes_in_folder reads one: no slashes around it
 // ("/Customers/" -> "Customers"; "" or "/" is the whole vault).

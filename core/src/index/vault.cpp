@@ -202,6 +202,21 @@ std::string_view link_name_view(std::string_view target) {
 
 std::string link_name(std::string_view target) { return std::string(link_name_view(target)); }
 
+bool may_be_same_name(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) {
+    auto ascii = [](std::string_view s) { return std::all_of(s.begin(), s.end(), [](char c) { return !(c & 0x80); }); };
+    return !(ascii(a) && ascii(b));
+  }
+  for (size_t i = 0; i < a.size(); ++i) {
+    const unsigned char x = static_cast<unsigned char>(a[i]), y = static_cast<unsigned char>(b[i]);
+    if ((x | y) & 0x80) return true;  // folded by the vault's rules from here on
+    if (x == y) continue;
+    const unsigned char lx = x | 0x20;
+    if (lx != (y | 0x20) || lx < 'a' || lx > 'z') return false;
+  }
+  return true;
+}
+
 std::string_view trim_folder(std::string_view folder) {
   while (!folder.empty() && folder.back() == '/') folder.remove_suffix(1);
   while (!folder.empty() && folder.front() == '/') folder.remove_prefix(1);

@@ -193,25 +193,6 @@ void bind_cache(DqlQuery& q, const Ctx& ctx) {
   }
 }
 
-namespace {
-// False only when two names are ASCII and differ in more than ASCII case:
-// then no case folding makes them one (names with other bytes are left to
-// the vault's folding).
-bool may_be_same_name(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) {
-    auto ascii = [](std::string_view s) { return std::all_of(s.begin(), s.end(), [](char c) { return !(c & 0x80); }); };
-    return !(ascii(a) && ascii(b));
-  }
-  for (size_t i = 0; i < a.size(); ++i) {
-    const unsigned char x = static_cast<unsigned char>(a[i]), y = static_cast<unsigned char>(b[i]);
-    if ((x | y) & 0x80) return true;
-    if (x != y && (x | 0x20) != (y | 0x20)) return false;
-    if (x != y && !((x | 0x20) >= 'a' && (x | 0x20) <= 'z')) return false;
-  }
-  return true;
-}
-}  // namespace
-
 bool source_holds(const Ctx& ctx, const Source* from, const parse::Note& note) {
   if (!from) return true;
   if (from->k == Source::K::Folder) {
@@ -247,7 +228,7 @@ bool source_holds(const Ctx& ctx, const Source* from, const parse::Note& note) {
       if (link.target.empty()) return note.path == target;
       // A link resolves only to a note of its last component's name (case
       // folded); most of a note's links name other notes.
-      if (!may_be_same_name(index::link_name_view(link.target), name)) return false;
+      if (!index::may_be_same_name(index::link_name_view(link.target), name)) return false;
       const std::string* to = ctx.vault->resolve_stored(link.target, note.path);
       return to && *to == target;
     });

@@ -232,28 +232,37 @@ bool read_alike_as_backlink(const index::Vault& v, const parse::Note& before, co
   const std::vector<std::string_view> was = as_written(before), is = as_written(now);
   if (was == is) return true;
   // Written otherwise, maybe the same notes: [[Customers/Acme.md]] added
-  // where [[Acme]] was. Each target is resolved once: those both versions
-  // write resolve alike. A link to the note itself ([[#Heading]]) or to no
-  // note adds no backlink to another note's row.
+  // where [[Acme]] was. The targets both versions write resolve alike, so
+  // the sets of notes are equal when each note a target of one version
+  // alone names is named by the other version too: by its own targets, or
+  // by a shared one, of which only those that can bear that note's name
+  // are resolved. A link to the note itself ([[#Heading]]) or to no note
+  // adds no backlink to another note's row.
   std::vector<std::string_view> common, only_was, only_is;
   std::set_intersection(was.begin(), was.end(), is.begin(), is.end(), std::back_inserter(common));
   std::set_difference(was.begin(), was.end(), is.begin(), is.end(), std::back_inserter(only_was));
   std::set_difference(is.begin(), is.end(), was.begin(), was.end(), std::back_inserter(only_is));
-  auto resolve_into = [&](const std::vector<std::string_view>& targets, std::vector<const std::string*>& out) {
+  auto resolved = [&](const std::vector<std::string_view>& targets) {
+    std::vector<const std::string*> out;
     for (std::string_view target : targets)
       if (!target.empty())
         if (const std::string* to = v.resolve_stored(target, now.path); to && *to != now.path) out.push_back(to);
+    return out;
   };
-  std::vector<const std::string*> notes_was, notes_is;
-  resolve_into(common, notes_was);
-  notes_is = notes_was;
-  resolve_into(only_was, notes_was);
-  resolve_into(only_is, notes_is);
-  for (auto* notes : {&notes_was, &notes_is}) {
-    std::sort(notes->begin(), notes->end());
-    notes->erase(std::unique(notes->begin(), notes->end()), notes->end());
-  }
-  return notes_was == notes_is;
+  const std::vector<const std::string*> notes_was = resolved(only_was), notes_is = resolved(only_is);
+  auto named_by_common = [&](const std::string* note) {
+    const std::string_view name = index::link_name_view(*note);
+    return std::any_of(common.begin(), common.end(), [&](std::string_view target) {
+      return !target.empty() && index::may_be_same_name(index::link_name_view(target), name) &&
+             v.resolve_stored(target, now.path) == note;
+    });
+  };
+  auto all_named_by = [&](const std::vector<const std::string*>& notes, const std::vector<const std::string*>& other) {
+    return std::all_of(notes.begin(), notes.end(), [&](const std::string* note) {
+      return std::find(other.begin(), other.end(), note) != other.end() || named_by_common(note);
+    });
+  };
+  return all_named_by(notes_is, notes_was) && all_named_by(notes_was, notes_is);
 }
 
 uint64_t next_tables_serial() {
