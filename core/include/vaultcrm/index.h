@@ -96,6 +96,9 @@ class Vault {
   std::vector<std::string> backlinks(std::string_view path, bool include_self = false) const;
   // The same notes themselves, in path order.
   std::vector<const parse::Note*> backlink_notes(std::string_view path, bool include_self = false) const;
+  // Whether `src` holds a link that resolves to `note` (as backlink_notes
+  // counts one: a [[#Heading]] links the note holding it).
+  bool links_to(const parse::Note& src, const parse::Note& note) const;
   std::vector<Unresolved> unresolved() const;
   // The notes holding a link whose last component is `name`
   // (case-insensitively, as link_key), whether or not it resolves, in path order: where
@@ -170,6 +173,8 @@ class Vault {
   parse::Limits limits;
 
  private:
+  // links_to() with `key`, the folded name of `note`, and `name`, a buffer reused per link.
+  bool links_to(const parse::Note& src, const parse::Note& note, const std::string& key, std::string& name) const;
   void add_keys(const parse::Note& note);
   void drop_keys(const parse::Note& note);
   // The keys add_keys files a note under in by_alias_, linkers_ and by_tag_,

@@ -784,6 +784,27 @@ std::vector<std::string> Vault::backlinks(std::string_view path, bool include_se
   return out;
 }
 
+bool Vault::links_to(const parse::Note& src, const parse::Note& note) const {
+  std::string key, name;
+  fold_case_into(note.name, key);
+  return links_to(src, note, key, name);
+}
+
+bool Vault::links_to(const parse::Note& src, const parse::Note& note, const std::string& key, std::string& name) const {
+  for (const auto& link : src.links) {
+    // [[#Heading]]: a link to the note holding it, as file.outlinks reads it
+    if (link.target.empty()) {
+      if (&src == &note) return true;
+      continue;
+    }
+    fold_case_into(link_name_view(link.target), name);
+    if (name != key) continue;
+    const std::string* r = resolve_stored(link.target, src.path);
+    if (r && *r == note.path) return true;
+  }
+  return false;
+}
+
 std::vector<const parse::Note*> Vault::backlink_notes(std::string_view path, bool include_self) const {
   const parse::Note* note = find(path);
   if (!note) return {};
@@ -799,21 +820,7 @@ std::vector<const parse::Note*> Vault::backlink_notes(std::string_view path, boo
   std::vector<const parse::Note*> out;
   for (NoteRef src : it->second) {
     if (src == note && !include_self) continue;
-    for (const auto& link : src->links) {
-      if (link.target.empty()) {
-        // [[#Heading]]: a link to the note holding it, as file.outlinks reads it
-        if (src != note) continue;
-        out.push_back(src);
-        break;
-      }
-      fold_case_into(link_name_view(link.target), name);
-      if (name != key) continue;
-      const std::string* r = resolve_stored(link.target, src->path);
-      if (r && *r == note->path) {
-        out.push_back(src);
-        break;
-      }
-    }
+    if (links_to(*src, *note, key, name)) out.push_back(src);
   }
   return out;
 }

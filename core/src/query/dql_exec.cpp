@@ -217,21 +217,13 @@ bool source_holds(const Ctx& ctx, const Source* from, const parse::Note& note) {
       return true;
     });
   }
-  // By the note's own links, as Vault::backlink_notes files them (a
-  // [[#Heading]] links the note holding it), without listing the target's
-  // backlinks: a dashboard's FROM [[Acme]] block asks this after every edit.
+  // By the note's own links, as Vault::backlink_notes counts them, without
+  // listing the target's backlinks: a dashboard's FROM [[Acme]] block asks
+  // this after every edit.
   if (from->k == Source::K::Incoming) {
     const std::string target = resolve_target(ctx, from->text, *from);
-    if (target.empty()) return false;
-    const std::string_view name = index::link_name_view(target);
-    return std::any_of(note.links.begin(), note.links.end(), [&](const parse::Link& link) {
-      if (link.target.empty()) return note.path == target;
-      // A link resolves only to a note of its last component's name (case
-      // folded); most of a note's links name other notes.
-      if (!index::may_be_same_name(index::link_name_view(link.target), name)) return false;
-      const std::string* to = ctx.vault->resolve_stored(link.target, note.path);
-      return to && *to == target;
-    });
+    const parse::Note* to = target.empty() ? nullptr : ctx.vault->find(target);
+    return to && ctx.vault->links_to(note, *to);
   }
   // The set operations, one note at a time.
   if (from->k == Source::K::And) return source_holds(ctx, from->a.get(), note) && source_holds(ctx, from->b.get(), note);
