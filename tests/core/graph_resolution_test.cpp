@@ -65,3 +65,41 @@ TEST(GraphResolution, EditsKeepResolvingPerFolder) {
   fresh.rebuild(v);
   EXPECT_EQ(g.snapshot(v), fresh.snapshot(v));
 }
+
+// Most targets name one note (or none) and the graph keeps one answer for
+// every folder; a second note of that name must end that, from the edit
+// that adds it on, and its removal or rename must bring the one answer back.
+TEST(GraphResolution, ANameSharedLaterResolvesPerFolderFromThen) {
+  index::Vault v;
+  v.upsert("East/Ana.md", "---\ntype: person\n---\n", 0);
+  v.upsert("East/Log.md", "Called [[Ana]].\n", 0);
+  v.upsert("West/Log.md", "Met [[Ana]].\n", 0);
+  graph::Graph g;
+  g.rebuild(v);
+  EXPECT_EQ(mentioned(g, "West/Log.md"), std::vector<std::string>{"note:East/Ana.md"});
+  auto step = [&](const std::string& path, const std::string& text) {
+    v.upsert(path, text, 1);
+    g.on_upsert(v, path);
+    graph::Graph fresh;
+    fresh.rebuild(v);
+    EXPECT_EQ(g.snapshot(v), fresh.snapshot(v)) << "after " << path;
+  };
+  step("West/Log.md", "Met [[Ana]], then [[Ana]] again.\n");  // a same-identity edit keeps the lookups
+  step("West/Ana.md", "---\ntype: person\n---\n");             // now two notes are called Ana
+  EXPECT_EQ(mentioned(g, "West/Log.md"), (std::vector<std::string>{"note:West/Ana.md", "note:West/Ana.md"}));
+  EXPECT_EQ(mentioned(g, "East/Log.md"), std::vector<std::string>{"note:East/Ana.md"});
+  step("West/Log.md", "Met [[Ana]].\n");
+  step("East/Log.md", "Called [[Ana]] back.\n");
+  EXPECT_EQ(mentioned(g, "West/Log.md"), std::vector<std::string>{"note:West/Ana.md"});
+  EXPECT_EQ(mentioned(g, "East/Log.md"), std::vector<std::string>{"note:East/Ana.md"});
+  v.rename("West/Ana.md", "West/Ana Ruiz.md");
+  g.on_rename(v, "West/Ana.md", "West/Ana Ruiz.md");
+  step("West/Log.md", "Met [[Ana]] once more.\n");
+  EXPECT_EQ(mentioned(g, "West/Log.md"), std::vector<std::string>{"note:East/Ana.md"});
+  v.upsert("West/Ana.md", "---\ntype: person\n---\n", 2);
+  g.on_upsert(v, "West/Ana.md");
+  v.remove("West/Ana.md");
+  g.on_remove(v, "West/Ana.md");
+  step("West/Log.md", "Met [[Ana]] at last.\n");
+  EXPECT_EQ(mentioned(g, "West/Log.md"), std::vector<std::string>{"note:East/Ana.md"});
+}

@@ -393,3 +393,47 @@ TEST(Index, MayBeSameNameRulesOutOnlyNamesNoFoldingJoins) {
   EXPECT_FALSE(may_be_same_name("Ana\xC3\xA9", "Bon\xC3\xA9")) << "they differ before the first non-ASCII byte";
   EXPECT_TRUE(may_be_same_name("Ana", "An\xC3\xA1")) << "sizes differ, one is not ASCII: left to the vault";
 }
+
+// resolve_stored's `same_from_any_folder`: when it says so, every folder
+// gets that answer (the graph keeps one answer per target on its word); it
+// must say so for a name one note bears, and not when two notes bear it.
+TEST(Index, AnAnswerSaidSameFromAnyFolderIsTheSameFromEveryFolder) {
+  index::Vault v;
+  for (const char* path : {"Ana.md", "East/Ana.md", "West/Ana.md", "East/Team/Bo.md", "West/Team/Bo.md", "Team/Cy.md",
+                           "East/Team/Cy.md", "People/Dee.md", "East/Old/Eve.md", "Acme.md", "acme.md"})
+    v.upsert(path, "---\naliases: [Boss]\n---\n", 0);
+  v.upsert("People/Fay.md", "---\naliases: [Fay Alias]\n---\n", 0);
+  const std::vector<std::string> folders = {"", "East", "West", "East/Team", "West/Team", "Team", "People", "Elsewhere"};
+  const std::vector<std::string> targets = {"Ana", "ana.md", "East/Ana", "Team/Bo", "Bo", "Cy", "Team/Cy", "Dee",
+                                            "People/Dee", "Old/Eve", "Eve", "Acme", "Nobody", "Fay Alias", "Boss",
+                                            "./Ana", "../Ana", "/Dee"};
+  size_t said_same = 0;
+  for (const auto& target : targets) {
+    std::vector<const std::string*> answers;
+    bool any_said_same = false;
+    for (const auto& folder : folders) {
+      bool same = false;
+      answers.push_back(v.resolve_stored(target, folder.empty() ? "n.md" : folder + "/n.md", true, &same));
+      any_said_same = any_said_same || same;
+    }
+    if (!any_said_same) continue;
+    ++said_same;
+    for (size_t i = 1; i < answers.size(); ++i)
+      EXPECT_EQ(answers[i], answers[0]) << target << " from " << folders[i];
+  }
+  auto same_from = [&](std::string_view target, std::string_view source) {
+    bool same = false;
+    v.resolve_stored(target, source, true, &same);
+    return same;
+  };
+  EXPECT_TRUE(same_from("Dee", "East/n.md"));      // one note bears the name
+  EXPECT_TRUE(same_from("Nobody", "East/n.md"));   // none does
+  EXPECT_TRUE(same_from("Fay Alias", "West/n.md"));  // found by alias alone
+  EXPECT_TRUE(same_from("East/Ana", "West/n.md"));   // a path from the root
+  EXPECT_TRUE(same_from("Ana", "West/n.md"));  // "Ana" is the path of the root's Ana first
+  EXPECT_FALSE(same_from("Cy", "People/n.md"));  // two notes: the nearest wins
+  EXPECT_FALSE(same_from("Bo", "People/n.md"));
+  EXPECT_FALSE(same_from("Team/Bo", "People/n.md"));  // two end in Team/Bo
+  EXPECT_FALSE(same_from("./Ana", "East/n.md"));      // relative to the linking note
+  EXPECT_GE(said_same, 8u);
+}

@@ -307,17 +307,6 @@ class Graph {
   // what a target's text alone decides (its note name, its folded keys) is
   // worked out once per target, not per link, and lookups by target hash a
   // pointer. Lives until the next rebuild, at an address that never moves.
-  struct Target {
-    std::string text;
-    std::string_view name;  // index::link_name_view(text)
-    Key keys[2] = {nullptr, nullptr};  // add_link_keys(text), once `keyed`
-    bool keyed = false;
-  };
-  Target* intern_target(std::string_view text) const;
-  const Target& keyed_target(std::string_view text) const;  // intern_target() with its keys
-  // Interned folders, for the resolution memo's keys.
-  Key folder_key(std::string_view source) const;
-
   // Vault::resolve as the path stored in the vault (nullptr: no note), with
   // that note's id and kind.
   struct Resolution {
@@ -325,8 +314,27 @@ class Graph {
     Key id = nullptr;
     std::optional<Kind> kind;
   };
-  // Memoised by (source folder, target) while rebuild() runs, and between
-  // same-identity updates (see update_memo_on_); `interned`, when given, is
+  struct Target {
+    std::string text;
+    std::string_view name;  // index::link_name_view(text)
+    Key keys[2] = {nullptr, nullptr};  // add_link_keys(text), once `keyed`
+    bool keyed = false;
+    // The resolution memo's answer for every source folder, when the vault
+    // said it is the same from any folder: valid while memo_round equals
+    // the graph's memo_round_ (see resolve_path).
+    mutable uint64_t memo_round = 0;
+    mutable Resolution from_any_folder;
+  };
+  Target* intern_target(std::string_view text) const;
+  const Target& keyed_target(std::string_view text) const;  // intern_target() with its keys
+  // Interned folders, for the resolution memo's keys.
+  Key folder_key(std::string_view source) const;
+
+  // Memoised while rebuild() runs, and between same-identity updates (see
+  // update_memo_on_): by target alone when the vault says the answer is the
+  // same from every folder (most targets: one note bears the name, or none),
+  // else by (source folder, target). A vault-10k rebuild resolved each
+  // target once per folder linking it. `interned`, when given, is
   // intern_target(target).
   Resolution resolve_path(const index::Vault& vault, std::string_view target, std::string_view source,
                           const Target* interned = nullptr) const;
@@ -350,6 +358,9 @@ class Graph {
   // account note's fifty-odd references was most of an upsert's graph work.
   mutable bool update_memo_on_ = false;
   mutable std::unordered_map<MemoKey, Resolution, MemoKeyHash> resolutions_;
+  // Which round of the memo a Target's from_any_folder belongs to; each
+  // forget_update_memo() starts a new round, as it clears resolutions_.
+  mutable uint64_t memo_round_ = 1;
   // The folder key of the last source seen (resolve_note() resolves all of
   // a note's references from the same source).
   mutable std::string memo_source_;

@@ -86,9 +86,13 @@ class Vault {
   std::optional<std::string> resolve(std::string_view target, std::string_view source_path,
                                      bool use_aliases = false) const;
   // resolve() as the path stored in the vault (nullptr: no note): no copy,
-  // valid until the vault changes.
+  // valid until the vault changes. `same_from_any_folder`, when given, is
+  // set to whether the answer would be the same from a note in any other
+  // folder: it differs only for a relative path ("./x", "../x") or when
+  // several notes bear the target's name (the nearest wins), so a caller
+  // resolving many notes' links can keep one answer per target.
   const std::string* resolve_stored(std::string_view target, std::string_view source_path,
-                                    bool use_aliases = false) const;
+                                    bool use_aliases = false, bool* same_from_any_folder = nullptr) const;
   // Notes that link to `path` (each once, sorted). A note that links to
   // itself is one of its own backlinks only with `include_self`, as in
   // Dataview's `FROM [[X]]` and `file.inlinks` (Obsidian's resolved links

@@ -790,9 +790,10 @@ void Graph::set_schema(const index::Vault& vault, schema::Schema schema) {
 
 Graph::Resolution Graph::resolve_path(const index::Vault& vault, std::string_view target, std::string_view source,
                                       const Target* interned) const {
+  bool any_folder = false;
   auto lookup = [&] {
     Resolution r;
-    r.path = vault.resolve_stored(target, source, true);
+    r.path = vault.resolve_stored(target, source, true, &any_folder);
     if (r.path) {
       StoredNote n = stored_note(r.path);
       r.id = n.id;
@@ -803,10 +804,18 @@ Graph::Resolution Graph::resolve_path(const index::Vault& vault, std::string_vie
   if ((!resolve_memo_on_ && !update_memo_on_) || target.empty()) return lookup();
   // Bounded: a long session edits many notes.
   if (!resolve_memo_on_ && resolutions_.size() > 20000) forget_update_memo();
-  MemoKey key{folder_key(source), interned ? interned : intern_target(target)};
-  auto [it, fresh] = resolutions_.try_emplace(key);
-  if (fresh) it->second = lookup();
-  return it->second;
+  const Target* t = interned ? interned : intern_target(target);
+  if (t->memo_round == memo_round_) return t->from_any_folder;
+  MemoKey key{folder_key(source), t};
+  if (auto it = resolutions_.find(key); it != resolutions_.end()) return it->second;
+  Resolution r = lookup();
+  if (any_folder) {
+    t->memo_round = memo_round_;
+    t->from_any_folder = r;
+  } else {
+    resolutions_.emplace(key, r);
+  }
+  return r;
 }
 
 Graph::StoredNote Graph::stored_note(const std::string* stored_path) const {
@@ -821,6 +830,7 @@ Graph::StoredNote Graph::stored_note(const std::string* stored_path) const {
 
 void Graph::forget_update_memo() const {
   resolutions_.clear();
+  ++memo_round_;
   stored_notes_.clear();
 }
 

@@ -708,7 +708,10 @@ std::optional<std::string> Vault::resolve(std::string_view target, std::string_v
 }
 
 const std::string* Vault::resolve_stored(std::string_view target, std::string_view source_path,
-                                         bool use_aliases) const {
+                                         bool use_aliases, bool* same_from_any_folder) const {
+  bool any_folder_unused;
+  bool& any_folder = same_from_any_folder ? *same_from_any_folder : any_folder_unused;
+  any_folder = false;
   if (target.empty()) {
     const parse::Note* self = find(source_path);
     return self ? &self->path : nullptr;
@@ -745,7 +748,10 @@ const std::string* Vault::resolve_stored(std::string_view target, std::string_vi
       if (auto it = by_path_.find(rel); it != by_path_.end()) return &it->second->path;
     return nullptr;
   }
-  if (auto it = by_path_.find(key); it != by_path_.end()) return &it->second->path;
+  if (auto it = by_path_.find(key); it != by_path_.end()) {
+    any_folder = true;
+    return &it->second->path;
+  }
   // Relative to the linking note's folder.
   folder_of_source();
   if (!folder.empty()) {
@@ -757,8 +763,11 @@ const std::string* Vault::resolve_stored(std::string_view target, std::string_vi
   // The last component, into `rel` (free again): by_name_ looks up strings.
   if (has_dir) rel.assign(key, slash + 1, std::string::npos);
   else rel.assign(key);
+  // A note the folder-relative lookup above finds, from some folder, is one
+  // of these: with at most one of them every folder gets the same answer.
+  size_t bearing = 0;
+  const std::string* best = nullptr;
   if (auto it = by_name_.find(rel); it != by_name_.end()) {
-    const std::string* best = nullptr;
     for (NoteRef n : it->second) {
       const std::string* path = &n->path;
       if (has_dir) {
@@ -768,10 +777,12 @@ const std::string* Vault::resolve_stored(std::string_view target, std::string_vi
             candidate.compare(candidate.size() - key.size(), key.size(), key) != 0)
           continue;
       }
+      ++bearing;
       if (!best || path->size() < best->size() || (path->size() == best->size() && *path < *best)) best = path;
     }
-    if (best) return best;
   }
+  any_folder = bearing <= 1;
+  if (best) return best;
   if (use_aliases)
     if (auto it = by_alias_.find(key); it != by_alias_.end() && !it->second.empty())
       return &(*it->second.begin())->path;
