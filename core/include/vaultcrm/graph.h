@@ -302,11 +302,6 @@ class Graph {
   Key note_id(std::string_view path) const;  // "note:" + path, interned
   // resolve() as an interned id, nullptr for "" (names nothing).
   Key resolve_id(const index::Vault& vault, const Ref& ref, Kind expected, std::string_view source) const;
-  // A link target as written (or a plain name looked up as one), interned:
-  // a vault names the same few thousand notes from ~15 links per note, so
-  // what a target's text alone decides (its note name, its folded keys) is
-  // worked out once per target, not per link, and lookups by target hash a
-  // pointer. Lives until the next rebuild, at an address that never moves.
   // Vault::resolve as the path stored in the vault (nullptr: no note), with
   // that note's id and kind.
   struct Resolution {
@@ -314,6 +309,11 @@ class Graph {
     Key id = nullptr;
     std::optional<Kind> kind;
   };
+  // A link target as written (or a plain name looked up as one), interned:
+  // a vault names the same few thousand notes from ~15 links per note, so
+  // what a target's text alone decides (its note name, its folded keys) is
+  // worked out once per target, not per link, and lookups by target hash a
+  // pointer. Lives until the next rebuild, at an address that never moves.
   struct Target {
     std::string text;
     std::string_view name;  // index::link_name_view(text)
