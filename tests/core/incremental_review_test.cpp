@@ -226,6 +226,29 @@ TEST(IncrementalReview, LinkToAnAliasWithASlashFollowsTheNote) {
   EXPECT_TRUE(s.ok());
 }
 
+// An alias recognises a person only while one note bears it: a second
+// bearer makes the plain name (and a link to the alias) name nobody, and
+// losing it makes them name the first again, without a rebuild.
+TEST(IncrementalReview, AnAliasSharedLaterNamesNobodyUntilOneBearerIsLeft) {
+  Script s;
+  s.load({{"Customers/Acme.md", "---\ntype: customer\n---\n## Key Contacts\n- Pat - desk\n"
+                                "## Timeline\n- 2025-03-01 call with [[Pat]]\n"},
+          {"People/Pat Lee.md", "---\ntype: person\naliases: [Pat]\n---\n"}});
+  EXPECT_EQ(relations_of(s.engine(), "note:People/Pat Lee.md"),
+            (std::vector<std::string>{"contact_of note:People/Pat Lee.md -> note:Customers/Acme.md",
+                                      "mentions note:Customers/Acme.md -> note:People/Pat Lee.md",
+                                      "timeline note:Customers/Acme.md -> "}));
+  s.upsert("People/Pat Kim.md", "---\ntype: person\naliases: [pat]\n---\n");
+  EXPECT_TRUE(relations_of(s.engine(), "note:People/Pat Lee.md").empty());
+  EXPECT_TRUE(relations_of(s.engine(), "note:People/Pat Kim.md").empty());
+  s.upsert("People/Pat Kim.md", "---\ntype: person\n---\n");
+  EXPECT_EQ(relations_of(s.engine(), "note:People/Pat Lee.md").size(), 3u);
+  s.upsert("People/Pat Kim.md", "---\ntype: person\naliases: [Pat]\n---\n");
+  s.remove("People/Pat Lee.md");
+  EXPECT_EQ(relations_of(s.engine(), "note:People/Pat Kim.md").size(), 3u);
+  EXPECT_TRUE(s.ok());
+}
+
 // Plain text naming an alias that holds a slash is filed under its whole
 // text as well as its last component: it follows the note.
 TEST(IncrementalReview, PlainTextAliasWithASlashFollowsTheNote) {

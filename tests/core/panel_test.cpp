@@ -159,6 +159,40 @@ TEST(Panel, LastMeetingAndSharedPeople) {
   EXPECT_EQ(p->contacts[1].last_meeting->path, "Meetings/2025-12-01 Review.md");
 }
 
+// An alias recognises a person only when one note bears it. "Inês" as the
+// alias of two people names neither: the plain "Inês" of Acme's contacts
+// stays a name, and is no contact of the other Inês's account (choosing
+// the first in path order made one arbitrary Inês a contact of every
+// account listing an Inês, "shared" with all of them).
+TEST(Panel, AnAliasTwoPeopleBearRecognisesNeither) {
+  const std::vector<std::pair<std::string, std::string>> notes = {
+      {"Customers/Acme.md", "---\ntype: customer\n---\n## Key Contacts\n- Inês\n- Teo\n"},
+      {"Customers/Beta.md", "---\ntype: customer\n---\n## Key Contacts\n- [[Inês Adebayo]]\n"},
+      {"People/Inês Adebayo.md", "---\ntype: person\naliases: [Inês]\ncompany: \"[[Beta]]\"\n---\n"},
+      {"People/Inês Rossi.md", "---\ntype: person\naliases: [Inês]\ncompany: \"[[Acme]]\"\n---\n"},
+      {"People/Mateus Oliveira.md", "---\ntype: person\naliases: [Teo]\n---\n"}};
+  auto p = build(notes, "Customers/Acme.md");
+  ASSERT_TRUE(p.has_value());
+  const panel::Contact* ines = contact(*p, "Inês");
+  ASSERT_NE(ines, nullptr);
+  EXPECT_EQ(ines->link, std::nullopt);
+  EXPECT_TRUE(ines->other_accounts.empty());
+  EXPECT_TRUE(p->shared_people.empty());
+  // An alias one note bears still recognises its person.
+  const panel::Contact* teo = contact(*p, "Teo");
+  ASSERT_NE(teo, nullptr);
+  EXPECT_EQ(teo->link, std::optional<std::string>("People/Mateus Oliveira.md"));
+  // With one bearer left, "Inês" is that person again.
+  auto one = notes;
+  one.erase(one.begin() + 3);
+  p = build(one, "Customers/Acme.md");
+  ASSERT_TRUE(p.has_value());
+  ines = contact(*p, "Inês");
+  ASSERT_NE(ines, nullptr);
+  EXPECT_EQ(ines->link, std::optional<std::string>("People/Inês Adebayo.md"));
+  EXPECT_EQ(ines->other_accounts, (std::vector<std::string>{"Beta"}));
+}
+
 TEST(Panel, SchemaOverrideRenamesSections) {
   index::Vault v;
   v.upsert("Kunden/Bäckerei.md", "---\ntype: kunde\n---\n## Ansprechpartner\n- [[Jürgen Weiß]]\n- Jürgen Weiß\n", 0);

@@ -82,7 +82,8 @@ class Vault {
 
   // The note a link target names, seen from `source_path`; nullopt if none.
   // Obsidian resolves by path and file name only; `use_aliases` also accepts
-  // a frontmatter alias (for recognising people, not for link resolution).
+  // a frontmatter alias (for recognising people, not for link resolution)
+  // that exactly one note bears; an alias several notes share names none.
   std::optional<std::string> resolve(std::string_view target, std::string_view source_path,
                                      bool use_aliases = false) const;
   // resolve() as the path stored in the vault (nullptr: no note): no copy,

@@ -783,8 +783,11 @@ const std::string* Vault::resolve_stored(std::string_view target, std::string_vi
   }
   any_folder = bearing <= 1;
   if (best) return best;
+  // An alias recognises a person only when one note bears it: "Inês" as
+  // the alias of several people names none of them (choosing the first in
+  // path order tied one arbitrary person to every account mentioning an Inês).
   if (use_aliases)
-    if (auto it = by_alias_.find(key); it != by_alias_.end() && !it->second.empty())
+    if (auto it = by_alias_.find(key); it != by_alias_.end() && it->second.size() == 1)
       return &(*it->second.begin())->path;
   return nullptr;
 }
