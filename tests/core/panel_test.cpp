@@ -1,5 +1,6 @@
 // The account panel: the seed note inside the project's sample vault, and
 // small vaults for each rule.
+#include <algorithm>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -191,6 +192,30 @@ TEST(Panel, AnAliasTwoPeopleBearRecognisesNeither) {
   ASSERT_NE(ines, nullptr);
   EXPECT_EQ(ines->link, std::optional<std::string>("People/Inês Adebayo.md"));
   EXPECT_EQ(ines->other_accounts, (std::vector<std::string>{"Beta"}));
+}
+
+// A person many accounts list names each of them once, however many times
+// each lists the person, and two accounts of one name once.
+TEST(Panel, APersonManyAccountsListNamesEachOnce) {
+  std::vector<std::pair<std::string, std::string>> notes = {
+      {"Customers/Home.md", "---\ntype: customer\n---\n## Key Contacts\n- [[Ana Lima]]\n"},
+      {"People/Ana Lima.md", "---\ntype: person\n---\n"},
+      {"Archive/Account 07.md", "---\ntype: customer\n---\n## Key Contacts\n- [[Ana Lima]]\n"}};
+  std::vector<std::string> expected;
+  for (int i = 0; i < 40; ++i) {
+    std::string name = "Account " + std::string(i < 10 ? "0" : "") + std::to_string(i);
+    notes.push_back({"Customers/" + name + ".md",
+                     "---\ntype: customer\n---\n## Key Contacts\n- [[Ana Lima]]\n- [[Ana Lima]] - again\n"});
+    expected.push_back(name);
+  }
+  auto p = build(notes, "Customers/Home.md");
+  ASSERT_TRUE(p.has_value());
+  const panel::Contact* ana = contact(*p, "Ana Lima");
+  ASSERT_NE(ana, nullptr);
+  std::vector<std::string> named = ana->other_accounts;
+  EXPECT_EQ(named.size(), 40u);
+  std::sort(named.begin(), named.end());
+  EXPECT_EQ(named, expected);
 }
 
 TEST(Panel, SchemaOverrideRenamesSections) {

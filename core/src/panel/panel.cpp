@@ -1,6 +1,7 @@
 #include "vaultcrm/panel.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <unordered_map>
 #include <unordered_set>
@@ -19,6 +20,26 @@ using parse::detail::trim;
 void add_unique(std::vector<std::string>& list, std::string_view value) {
   if (trim(value).empty()) return;
   if (std::find(list.begin(), list.end(), value) == list.end()) list.emplace_back(value);
+}
+
+// Drops the repeats of `list`, keeping each value's first place. A person
+// hundreds of accounts list names hundreds of them: add_unique() per name
+// compared each with all before it, quadratic in the vault's size.
+void drop_repeats(std::vector<std::string>& list) {
+  if (list.size() < 2) return;
+  std::vector<uint32_t> order(list.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return list[a] < list[b]; });
+  std::vector<bool> repeat(list.size(), false);
+  for (size_t i = 1; i < order.size(); ++i)
+    if (list[order[i]] == list[order[i - 1]]) repeat[order[i]] = true;
+  size_t kept = 0;
+  for (size_t i = 0; i < list.size(); ++i)
+    if (!repeat[i]) {
+      if (kept != i) list[kept] = std::move(list[i]);
+      ++kept;
+    }
+  list.resize(kept);
 }
 
 std::optional<std::string> note_of(std::string_view id) {
@@ -198,12 +219,14 @@ std::optional<AccountPanel> build(const index::Vault& vault, const graph::Graph&
   // twice by the same account (list and table) names it twice, and a person
   // many accounts list (shared people grow with the vault) would look up
   // each account's name as often.
-  std::vector<const char*> named_companies, named_accounts;
+  std::vector<const char*> named_companies;
   auto first_naming = [](std::vector<const char*>& named, std::string_view id) {
     if (std::find(named.begin(), named.end(), id.data()) != named.end()) return false;
     named.push_back(id.data());
     return true;
   };
+  // Other accounts can be hundreds (a first name many accounts list): a set.
+  std::unordered_set<const char*> named_accounts;
   for (size_t i = 0; i < p.contacts.size(); ++i) {
     Contact& c = p.contacts[i];
     const std::string_view id = contact_ids[i];
@@ -226,9 +249,10 @@ std::optional<AccountPanel> build(const index::Vault& vault, const graph::Graph&
         }
       } else if (r.rel == Rel::ContactOf) {
         add_unique(c.roles, r.role);
-        if (r.to != self && first_naming(named_accounts, r.to)) {
+        if (r.to != self && named_accounts.insert(r.to.data()).second) {
           reads.name_of(r.to);
-          add_unique(c.other_accounts, graph.entity_name(vault, r.to));
+          std::string name = graph.entity_name(vault, r.to);
+          if (!trim(name).empty()) c.other_accounts.push_back(std::move(name));
         }
       } else if (r.rel == Rel::Attended) {
         std::string_view meeting_path = note_path_of(r.to);
@@ -246,6 +270,7 @@ std::optional<AccountPanel> build(const index::Vault& vault, const graph::Graph&
       n.name = company;
       n.count++;
     }
+    drop_repeats(c.other_accounts);  // two accounts of one name are named once
     if (!c.other_accounts.empty()) p.shared_people.push_back(c);
   }
   for (auto& [name, n] : companies) {
