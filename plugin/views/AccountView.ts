@@ -62,6 +62,15 @@ export function basename(path: string): string {
   return name.toLowerCase().endsWith(".md") ? name.slice(0, -3) : name;
 }
 
+/** How many account names a "shared" chip's tooltip lists before "and N more". */
+const TOOLTIP_NAMES = 12;
+
+/** The first `max` names, then how many more there are. */
+function namesUpTo(paths: readonly string[], max: number): string {
+  const names = paths.slice(0, max).map(basename).join(", ");
+  return paths.length > max ? `${names} and ${paths.length - max} more` : names;
+}
+
 function percent(x: number): string {
   return `${Math.round(x * 100)}%`;
 }
@@ -82,6 +91,8 @@ export class AccountView extends ItemView {
   private readonly collapsed = new Set<SectionKey>(["relatedProjects"]);
   /** Sections whose "Show all" was pressed; reset when another note is shown. */
   private readonly expanded = new Set<SectionKey>();
+  /** People shared with other accounts whose "+N more" was pressed, by entity; reset with `expanded`. */
+  private readonly expandedShared = new Set<string>();
   /**
    * Warning chips whose evidence is open, by contact entity or timeline
    * entry: a refresh (the vault changed, a dedup report came in) redraws the
@@ -124,6 +135,7 @@ export class AccountView extends ItemView {
     const other = path !== this.path;
     if (other) {
       this.expanded.clear();
+      this.expandedShared.clear();
       this.openWarnings.clear();
     }
     this.path = path;
@@ -341,7 +353,7 @@ export class AccountView extends ItemView {
         top.createSpan({
           cls: "vaultcrm-chip vaultcrm-shared",
           text: `shared ×${c.otherAccounts.length}`,
-          attr: { title: `Also a contact of ${c.otherAccounts.map(basename).join(", ")}` },
+          attr: { title: `Also a contact of ${namesUpTo(c.otherAccounts, TOOLTIP_NAMES)}` },
         });
       }
       const cluster = dups === null ? null : clusterFor(dups, c);
@@ -516,9 +528,25 @@ export class AccountView extends ItemView {
       for (const p of n.sharedPeople) {
         const li = list.createEl("li", { cls: "vaultcrm-item vaultcrm-shared-person" });
         li.createSpan({ cls: "vaultcrm-name", text: p.name });
-        for (const acc of p.otherAccounts) {
+        // A name hundreds of accounts list (a first name) would fill the
+        // panel with chips: the first `sectionLimit`, then "+N more".
+        const limit = this.plugin.settings.sectionLimit;
+        const whole = limit === 0 || p.otherAccounts.length <= limit || this.expandedShared.has(p.entity);
+        const shown = whole ? p.otherAccounts : p.otherAccounts.slice(0, limit);
+        for (const acc of shown) {
           const chip = li.createSpan({ cls: "vaultcrm-link", text: basename(acc) });
           this.clickable(chip, `Open ${acc}`, (evt) => this.openAt(acc, null, evt));
+        }
+        if (shown.length < p.otherAccounts.length) {
+          const more = li.createEl("button", {
+            cls: "vaultcrm-more vaultcrm-more-accounts",
+            text: `+${p.otherAccounts.length - shown.length} more`,
+          });
+          more.addEventListener("click", (evt) => {
+            evt.stopPropagation();
+            this.expandedShared.add(p.entity);
+            this.refresh();
+          });
         }
         const first = p.lines[0] ?? 1;
         this.clickable(li, `Go to line ${first}`, (evt) => this.openAt(panel.path, first, evt));

@@ -6,7 +6,7 @@ import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { useDemo, root } from "./harness.mjs";
+import { useDemo, root, openNote as harnessOpenNote, openAccount as harnessOpenAccount } from "./harness.mjs";
 
 const SHOTS = join(root, "test-results");
 const SCREENSHOT = join(SHOTS, "demo-microsoft.png");
@@ -22,15 +22,8 @@ before(async () => {
 
 const panel = () => page.locator(".vaultcrm-view");
 
-async function openNote(path) {
-  await page.locator(`.tree-file[data-path="${path}"]`).click();
-  await page.locator("#tab-title").filter({ hasText: path.replace(/^.*\//, "").replace(/\.md$/, "") }).waitFor();
-}
-
-async function openAccount(path) {
-  await openNote(path);
-  await page.locator(".vaultcrm-title").filter({ hasText: path.replace(/^.*\//, "").replace(/\.md$/, "") }).waitFor();
-}
+const openNote = (path) => harnessOpenNote(page, path);
+const openAccount = (path) => harnessOpenAccount(page, path);
 
 /** Scrolls the editor down until `selector` is rendered (CodeMirror draws only what is near the viewport). */
 async function scrollEditorTo(selector) {

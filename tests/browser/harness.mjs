@@ -111,6 +111,18 @@ export async function runCommand(page, query) {
   await page.keyboard.press("Enter");
 }
 
+/** Opens `path` in the demo editor (a click in the file tree). */
+export async function openNote(page, path) {
+  await page.locator(`.tree-file[data-path="${path}"]`).click();
+  await page.locator("#tab-title").filter({ hasText: path.replace(/^.*\//, "").replace(/\.md$/, "") }).waitFor();
+}
+
+/** Opens an account note and waits for its panel. */
+export async function openAccount(page, path) {
+  await openNote(page, path);
+  await page.locator(".vaultcrm-title").filter({ hasText: path.replace(/^.*\//, "").replace(/\.md$/, "") }).waitFor();
+}
+
 /** Opens `path` in the demo editor and returns the text of its CodeMirror document. */
 export async function vaultText(page, path) {
   const title = path.replace(/^.*\//, "").replace(/\.md$/, "");
