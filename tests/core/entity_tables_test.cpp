@@ -495,3 +495,39 @@ TEST(EntityTables, AnEditedNotesOwnRowFollowsItsFrontmatterAndAnAccountsItsBody)
   EXPECT_NE(cell("TABLE people FROM accounts").find("Cy Dahl"), std::string::npos);
   EXPECT_NE(cell("TABLE name FROM people").find("Cy Dahl"), std::string::npos);
 }
+
+// An alias recognises a person only while one note bears it (Vault::resolve
+// with aliases): a second bearer makes the people listed by that name
+// nobody's again, and losing it makes them the first bearer's. The patched
+// tables must follow as a fresh engine's do.
+TEST(EntityTables, AnAliasASecondPersonTakesFollowsAsAFreshEngineWould) {
+  Notes notes = {
+      {"Customers/Acme.md", "---\ntype: customer\n---\n## Key Contacts\n- Pat - CFO\n- [[Bo Ek]] - CTO\n"},
+      {"People/Pat Lee.md", "---\ntype: person\naliases: [Pat]\n---\n"},
+      {"People/Bo Ek.md", "---\ntype: person\n---\n"},
+      {"Meetings/2025-11-02 Sync.md", "---\ntype: meeting\naccount: \"[[Acme]]\"\nattendees: [Pat]\n---\n"}};
+  vaultcrm::Engine live;
+  for (const auto& [path, text] : notes) live.upsert(path, text, 1);
+  for (const char* q : kTables) table(live, q);
+  auto step = [&](const std::string& path, const char* text, const std::string& what) {
+    if (text) {
+      live.upsert(path, text, 2);
+      notes[path] = text;
+    } else {
+      live.remove(path);
+      notes.erase(path);
+    }
+    expect_tables_as_fresh(live, notes, what);
+  };
+  step("People/Pat Kim.md", "---\ntype: person\naliases: [pat]\n---\n", "a second Pat");
+  if (HasFatalFailure()) return;
+  // Nobody's now: the people table lists the name apart from both notes,
+  // and neither note is Acme's contact.
+  const auto pats = nlohmann::json::parse(
+      table(live, "TABLE WITHOUT ID name, has_note, length(accounts) FROM people WHERE startswith(name, \"Pat\")"));
+  EXPECT_EQ(pats["rows"].dump(), R"([["Pat Kim",true,0],["Pat Lee",true,0],["Pat",false,1]])");
+  step("People/Pat Kim.md", "---\ntype: person\n---\n", "the second Pat drops the alias");
+  step("People/Pat Kim.md", "---\ntype: person\naliases: [Pat]\n---\n", "and takes it again");
+  step("People/Pat Lee.md", nullptr, "the first Pat removed");
+  step("People/Pat Lee.md", "---\ntype: person\naliases: [Pat, Patricia]\n---\n", "the first Pat back");
+}
