@@ -8,12 +8,10 @@ import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { useDemo, openAccount } from "./harness.mjs";
 
-let page = null;
-let problems = [];
 const demo = useDemo();
+let page = null;
 before(async () => {
-  await demo.ready;
-  ({ page, problems } = demo);
+  ({ page } = await demo.ready);
   // The plugin reads its settings at load: store them, then load again.
   await page.evaluate(() =>
     localStorage.setItem("obsidian-shim:plugin-data:vaultcrm", JSON.stringify({ sectionLimit: 1 })),
@@ -48,5 +46,5 @@ test("a person shared with more accounts than a section shows gets '+N more'", a
 });
 
 test("no page errors, console errors or dialogs", () => {
-  assert.deepEqual(problems, []);
+  assert.deepEqual(demo.problems, []);
 });
