@@ -249,6 +249,34 @@ TEST(IncrementalReview, AnAliasSharedLaterNamesNobodyUntilOneBearerIsLeft) {
   EXPECT_TRUE(s.ok());
 }
 
+// A plain name no note bears alone names the one person the note links who
+// goes by it: it follows that person's aliases, the note's links, and a
+// second linked person answering to the name.
+TEST(IncrementalReview, APlainNameFollowsThePeopleItsNoteLinks) {
+  Script s;
+  s.load({{"Customers/Acme.md",
+           "---\ntype: customer\n---\n## Key Contacts\n- [[Chen Zielinski|Chen]]\n- Chen - sponsor\n"},
+          {"People/Chen Zielinski.md", "---\ntype: person\naliases: [Chen]\n---\n"},
+          {"People/Chen Wu.md", "---\ntype: person\naliases: [Chen]\n---\n"}});
+  EXPECT_EQ(relations_of(s.engine(), "note:People/Chen Zielinski.md").size(), 3u);
+  s.upsert("People/Chen Zielinski.md", "---\ntype: person\n---\n");  // no alias: a first name only
+  EXPECT_EQ(relations_of(s.engine(), "note:People/Chen Zielinski.md").size(), 2u);
+  s.upsert("People/Chen Zielinski.md", "---\ntype: person\naliases: [chen]\n---\n");
+  EXPECT_EQ(relations_of(s.engine(), "note:People/Chen Zielinski.md").size(), 3u);
+  s.upsert("Customers/Acme.md", "---\ntype: customer\n---\n## Key Contacts\n- [[Chen Zielinski|Chen]]\n"
+                                "- Chen - sponsor\n- [[Chen Park]]\n");
+  s.upsert("People/Chen Park.md", "---\ntype: person\n---\n");  // a second Chen the account links
+  EXPECT_EQ(relations_of(s.engine(), "note:People/Chen Zielinski.md").size(), 2u);
+  s.rename("People/Chen Park.md", "People/Park Chen.md");
+  EXPECT_EQ(relations_of(s.engine(), "note:People/Chen Zielinski.md").size(), 3u);
+  s.upsert("People/Chen Wu.md", "---\ntype: company\n---\n");  // one bearer left: the vault's own alias
+  s.remove("People/Chen Wu.md");
+  s.rename("People/Chen Zielinski.md", "Archive/Chen Zielinski.md");
+  s.upsert("People/Chen Wu.md", "---\ntype: person\naliases: [Chen]\n---\n");
+  s.remove("People/Chen Zielinski.md");
+  EXPECT_TRUE(s.ok());
+}
+
 // Plain text naming an alias that holds a slash is filed under its whole
 // text as well as its last component: it follows the note.
 TEST(IncrementalReview, PlainTextAliasWithASlashFollowsTheNote) {

@@ -194,6 +194,56 @@ TEST(Panel, AnAliasTwoPeopleBearRecognisesNeither) {
   EXPECT_EQ(ines->other_accounts, (std::vector<std::string>{"Beta"}));
 }
 
+// A first name many people in the vault go by names, in an account that
+// links one of them by it, that person: "- Chen" under "[[Chen Zielinski|Chen]]"
+// is not a stranger every account with a Chen shares.
+TEST(Panel, APlainNameIsThePersonTheAccountLinksWhoGoesByIt) {
+  const std::vector<std::pair<std::string, std::string>> notes = {
+      {"Customers/Acme.md",
+       "---\ntype: customer\n---\n## Key Contacts\n- [[Chen Zielinski|Chen]]\n- Chen - sponsor\n- chen\n"},
+      {"Customers/Beta.md", "---\ntype: customer\n---\n## Key Contacts\n- [[Chen Wu]]\n- Chen\n"},
+      {"Customers/Gamma.md", "---\ntype: customer\n---\n## Key Contacts\n- Chen\n"},
+      {"People/Chen Zielinski.md", "---\ntype: person\naliases: [Chen]\n---\n"},
+      {"People/Chen Wu.md", "---\ntype: person\naliases: [Chen]\n---\n"}};
+  auto p = build(notes, "Customers/Acme.md");
+  ASSERT_TRUE(p.has_value());
+  ASSERT_EQ(p->contacts.size(), 1u);
+  EXPECT_EQ(p->contacts[0].link, std::optional<std::string>("People/Chen Zielinski.md"));
+  EXPECT_EQ(p->contacts[0].count, 3);
+  EXPECT_TRUE(p->contacts[0].other_accounts.empty());
+  EXPECT_TRUE(p->shared_people.empty());
+  // Beta links the other Chen: its "Chen" is Chen Wu.
+  p = build(notes, "Customers/Beta.md");
+  ASSERT_TRUE(p.has_value());
+  ASSERT_EQ(p->contacts.size(), 1u);
+  EXPECT_EQ(p->contacts[0].link, std::optional<std::string>("People/Chen Wu.md"));
+  // Gamma links neither: its Chen stays a name, shared with nobody.
+  p = build(notes, "Customers/Gamma.md");
+  ASSERT_TRUE(p.has_value());
+  const panel::Contact* chen = contact(*p, "Chen");
+  ASSERT_NE(chen, nullptr);
+  EXPECT_EQ(chen->link, std::nullopt);
+  EXPECT_TRUE(chen->other_accounts.empty());
+}
+
+// A plain first name two people the account links answer to (one by an
+// alias, one by a first name) stays a name: the graph does not guess.
+TEST(Panel, APlainNameTwoLinkedPeopleAnswerToStaysAName) {
+  const std::vector<std::pair<std::string, std::string>> notes = {
+      {"Customers/Acme.md", "---\ntype: customer\n---\n## Key Contacts\n- [[Jason Vallery]]\n- [[Jason Taylor]]\n"
+                            "- Jason - asked for pricing\n"},
+      {"Customers/Beta.md", "---\ntype: customer\n---\n## Key Contacts\n- [[Jason Mills]]\n"},
+      {"People/Jason Vallery.md", "---\ntype: person\naliases: [Jason]\n---\n"},
+      {"People/Jason Taylor.md", "---\ntype: person\n---\n"},
+      {"People/Jason Mills.md", "---\ntype: person\naliases: [Jason]\n---\n"}};
+  auto p = build(notes, "Customers/Acme.md");
+  ASSERT_TRUE(p.has_value());
+  const panel::Contact* jason = contact(*p, "Jason");
+  ASSERT_NE(jason, nullptr);
+  EXPECT_EQ(jason->link, std::nullopt);
+  EXPECT_EQ(p->contacts.size(), 3u);
+}
+
 // A person many accounts list names each of them once, however many times
 // each lists the person, and two accounts of one name once.
 TEST(Panel, APersonManyAccountsListNamesEachOnce) {

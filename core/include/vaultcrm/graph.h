@@ -285,6 +285,8 @@ class Graph {
   // older one holds for the newer.
   static bool same_statements(const NoteState& a, const NoteState& b);
   void resolve_note(const index::Vault& vault, const std::string& path, NoteState& state);
+  void name_people_in_context(const index::Vault& vault, const NoteState& state, Key self,
+                              std::vector<Resolved>& resolved) const;
   // `in_order`: every note indexed before this one comes before it in path
   // order (a rebuild), so its entries are appended without a comparison.
   void index_note(const NoteEntry& note, bool add, bool in_order = false);

@@ -602,7 +602,79 @@ void Graph::resolve_note(const index::Vault& vault, const std::string& path, Not
     if (!to.path || !to.kind) continue;
     resolved.push_back({self, to.id, static_cast<uint32_t>(st.facts.size() + i), 0});
   }
+  name_people_in_context(vault, st, self, resolved);
   st.resolved.assign(resolved.begin(), resolved.end());
+}
+
+// A person's name written as plain text that no note bears alone ("Chen"
+// when many people in the vault go by Chen) names the one person this note
+// links to who has it as an alias: in an account's Key Contacts, "- Chen"
+// under "[[Chen Zielinski|Chen]]" is that Chen, not a stranger every account
+// with a Chen shares. A name that a second linked person also has as an
+// alias or a first name ("Jason" beside Jason Vallery and Jason Taylor) stays
+// a name: guessing between two people is the dedup's to propose, not the
+// graph's to assume.
+//
+// Depends only on this note's facts and mentions (what same_statements()
+// compares) and on the linked people's names and aliases (their identity
+// keys, under which this note is filed by its links and its bare names), so
+// an update re-resolves it whenever the answer could change.
+void Graph::name_people_in_context(const index::Vault& vault, const NoteState& st, Key self,
+                                   std::vector<Resolved>& resolved) const {
+  auto name_only_person = [&](const Ref& ref, Kind kind, Key id) {
+    return kind == Kind::Person && ref.target.empty() && id && id->compare(0, 7, "person:") == 0;
+  };
+  bool any = false;
+  for (const Resolved& r : resolved) {
+    if (r.source >= st.facts.size()) break;  // mentions come last and are never plain names
+    const Fact& f = st.facts[r.source];
+    if ((!f.from_self && name_only_person(f.from, f.from_kind, r.from)) ||
+        (!f.to_self && name_only_person(f.to, f.to_kind, r.to))) {
+      any = true;
+      break;
+    }
+  }
+  if (!any) return;
+
+  struct Linked {
+    Key id;
+    const parse::Note* note;
+  };
+  std::vector<Linked> people;
+  auto add_person = [&](Key id) {
+    if (!id || id == self || id->compare(0, 5, "note:") != 0) return;
+    for (const Linked& p : people)
+      if (p.id == id) return;
+    std::string_view path = std::string_view(*id).substr(5);
+    if (kind_of(path) != Kind::Person) return;
+    if (const parse::Note* n = vault.find(path)) people.push_back({id, n});
+  };
+  for (const Resolved& r : resolved) add_person(r.from), add_person(r.to);
+
+  auto in_context = [&](std::string_view name) -> Key {
+    Key key = fold_key(name);
+    Key found = nullptr;
+    int named = 0;  // linked people answering to the name by an alias or a first name
+    for (const Linked& p : people) {
+      bool alias = false;
+      for (const auto& a : p.note->aliases)
+        if (fold_key(a) == key) alias = true;
+      std::string_view first = p.note->name;
+      first = first.substr(0, first.find(' '));
+      if (!alias && fold_key(first) != key) continue;
+      ++named;
+      if (alias) found = p.id;
+    }
+    return named == 1 ? found : nullptr;
+  };
+  for (Resolved& r : resolved) {
+    if (r.source >= st.facts.size()) break;
+    const Fact& f = st.facts[r.source];
+    if (!f.from_self && name_only_person(f.from, f.from_kind, r.from))
+      if (Key id = in_context(f.from.name)) r.from = id;
+    if (!f.to_self && name_only_person(f.to, f.to_kind, r.to))
+      if (Key id = in_context(f.to.name)) r.to = id;
+  }
 }
 
 void Graph::relation(const NoteEntry& note, const Resolved& r, Relation& out) const {
