@@ -621,20 +621,23 @@ void Graph::resolve_note(const index::Vault& vault, const std::string& path, Not
 // an update re-resolves it whenever the answer could change.
 void Graph::name_people_in_context(const index::Vault& vault, const NoteState& st, Key self,
                                    std::vector<Resolved>& resolved) const {
-  auto name_only_person = [&](const Ref& ref, Kind kind, Key id) {
-    return kind == Kind::Person && ref.target.empty() && id && id->compare(0, 7, "person:") == 0;
+  // The ends of facts written as a plain name that named nobody.
+  struct Plain {
+    Key* end;
+    std::string_view name;
   };
-  bool any = false;
-  for (const Resolved& r : resolved) {
+  std::vector<Plain> plain;
+  auto note_plain = [&](const Ref& ref, Kind kind, Key& id) {
+    if (kind == Kind::Person && ref.target.empty() && id && id->compare(0, 7, "person:") == 0)
+      plain.push_back({&id, ref.name});
+  };
+  for (Resolved& r : resolved) {
     if (r.source >= st.facts.size()) break;  // mentions come last and are never plain names
     const Fact& f = st.facts[r.source];
-    if ((!f.from_self && name_only_person(f.from, f.from_kind, r.from)) ||
-        (!f.to_self && name_only_person(f.to, f.to_kind, r.to))) {
-      any = true;
-      break;
-    }
+    if (!f.from_self) note_plain(f.from, f.from_kind, r.from);
+    if (!f.to_self) note_plain(f.to, f.to_kind, r.to);
   }
-  if (!any) return;
+  if (plain.empty()) return;
 
   struct Linked {
     Key id;
@@ -667,14 +670,8 @@ void Graph::name_people_in_context(const index::Vault& vault, const NoteState& s
     }
     return named == 1 ? found : nullptr;
   };
-  for (Resolved& r : resolved) {
-    if (r.source >= st.facts.size()) break;
-    const Fact& f = st.facts[r.source];
-    if (!f.from_self && name_only_person(f.from, f.from_kind, r.from))
-      if (Key id = in_context(f.from.name)) r.from = id;
-    if (!f.to_self && name_only_person(f.to, f.to_kind, r.to))
-      if (Key id = in_context(f.to.name)) r.to = id;
-  }
+  for (const Plain& p : plain)
+    if (Key id = in_context(p.name)) *p.end = id;
 }
 
 void Graph::relation(const NoteEntry& note, const Resolved& r, Relation& out) const {
