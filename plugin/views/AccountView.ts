@@ -528,8 +528,9 @@ export class AccountView extends ItemView {
       for (const p of n.sharedPeople) {
         const li = list.createEl("li", { cls: "vaultcrm-item vaultcrm-shared-person" });
         li.createSpan({ cls: "vaultcrm-name", text: p.name });
-        // A name hundreds of accounts list (a first name) would fill the
-        // panel with chips: the first `sectionLimit`, then "+N more".
+        // A person hundreds of accounts list (an account executive, a
+        // partner's rep) would fill the panel with chips: the first
+        // `sectionLimit`, then "+N more".
         const limit = this.plugin.settings.sectionLimit;
         const whole = limit === 0 || p.otherAccounts.length <= limit || this.expandedShared.has(p.entity);
         const shown = whole ? p.otherAccounts : p.otherAccounts.slice(0, limit);
