@@ -94,7 +94,7 @@ for s in $SIZES; do
   log "native $s (runs=$runs)"
   "$BIN" vault "$OUT/vault-$s" --label "$s" --edits "$OUT/vault-$s.edits.json" --runs "$runs" >"$RES/native-$s.jsonl"
   log "node: JS baselines + wasm $s (runs=$runs)"
-  node --max-old-space-size=8192 bench/js/run.mjs vault "$OUT/vault-$s" --label "$s" --runs "$runs" >"$RES/node-$s.jsonl"
+  node --max-old-space-size=8192 --expose-gc bench/js/run.mjs vault "$OUT/vault-$s" --label "$s" --runs "$runs" >"$RES/node-$s.jsonl"
 done
 log "pathological set"
 "$BIN" patho "$OUT/patho" --runs "$RUNS" >"$RES/native-patho.jsonl"
