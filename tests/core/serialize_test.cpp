@@ -76,6 +76,41 @@ TEST(JsonDump, MatchesNlohmannOnRandomValues) {
   }
 }
 
+// Plain runs are scanned 8 bytes at a time: one byte that must be escaped
+// or checked (a control, '"', '\\', DEL's neighbours, any byte >= 0x80), at
+// every offset of a run of every length up to five blocks, and the bytes
+// around the thresholds of each test, must come out as nlohmann writes them.
+TEST(JsonDump, MatchesNlohmannWithOneSpecialByteAtEveryOffsetOfLongRuns) {
+  const unsigned char kBytes[] = {0x00, 0x01, 0x1f, 0x20, 0x21, '"', '#', '[', '\\', ']', 0x7e, 0x7f,
+                                  0x80, 0xa0, 0xc3, 0xe2, 0xf0, 0xff};
+  for (size_t len = 1; len <= 40; ++len)
+    for (size_t at = 0; at < len; ++at)
+      for (unsigned char b : kBytes) {
+        std::string s(len, 'k');
+        s[at] = static_cast<char>(b);
+        ASSERT_EQ(vaultcrm::json::dump(json(s)), reference(json(s))) << "length " << len << " at " << at << " byte " << int(b);
+      }
+  // A valid two-byte character across a block boundary, and a run ending in one.
+  for (size_t at = 0; at + 2 <= 24; ++at) {
+    std::string s(24, 'x');
+    s[at] = static_cast<char>(0xc3), s[at + 1] = static_cast<char>(0xbc);
+    ASSERT_EQ(vaultcrm::json::dump(json(s)), reference(json(s))) << "at " << at;
+  }
+}
+
+TEST(JsonDump, MatchesNlohmannOnLongMostlyPlainStrings) {
+  std::mt19937 rng(20261129);
+  std::uniform_int_distribution<size_t> len(0, 200), odds(0, 15);
+  for (int i = 0; i < 5000; ++i) {
+    std::string s;
+    for (size_t n = len(rng); n > 0; --n) {
+      if (odds(rng) == 0) s += random_bytes(rng).substr(0, 1);
+      else s.push_back(static_cast<char>('a' + rng() % 26));
+    }
+    ASSERT_EQ(vaultcrm::json::dump(json(s)), reference(json(s))) << "case " << i;
+  }
+}
+
 namespace {
 
 // A frontmatter-like Value: every type, repeated keys, keys out of order,

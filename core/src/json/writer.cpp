@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
+#include <cstring>
 #include <vector>
 
 namespace vaultcrm::json {
@@ -28,6 +30,20 @@ struct PlainTable {
 };
 constexpr PlainTable kPlainTable;
 constexpr const bool* kPlain = kPlainTable.plain;
+
+// Whether all 8 bytes of `v` are plain, without a branch per byte: most of
+// an answer's strings (names, paths, lines of notes) are long plain runs,
+// and the table loop above took ~5 instructions a byte, the panel JSON's
+// largest single cost. Each test is the "has a byte less than n" word
+// trick, exact for "any byte" (a borrow only marks bytes above one that
+// already matched); bytes >= 0x80 are caught by their high bit.
+inline bool plain_block(uint64_t v) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+  const uint64_t quote = v ^ (kOnes * '"'), backslash = v ^ (kOnes * '\\');
+  const uint64_t control = (v - kOnes * 0x20) & ~v;
+  const uint64_t has_quote = (quote - kOnes) & ~quote, has_backslash = (backslash - kOnes) & ~backslash;
+  return ((control | has_quote | has_backslash | v) & kHigh) == 0;
+}
 }  // namespace
 
 void append_string(std::string& out, std::string_view s) {
@@ -35,15 +51,20 @@ void append_string(std::string& out, std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const size_t n = s.size();
   out.push_back('"');
-  size_t i = 0;
+  // Bytes [copied, i) are plain or well-formed UTF-8, not yet written: they
+  // go out in one append when an escape, a bad sequence or the end comes
+  // (a name with one "ń" is one append, not three).
+  size_t copied = 0, i = 0;
   while (i < n) {
-    size_t run = i;
-    while (run < n && kPlain[p[run]]) ++run;
-    out.append(s, i, run - i);
-    i = run;
+    for (uint64_t block; i + 8 <= n; i += 8) {
+      std::memcpy(&block, p + i, 8);
+      if (!plain_block(block)) break;
+    }
+    while (i < n && kPlain[p[i]]) ++i;
     if (i >= n) break;
     unsigned char c = p[i];
     if (c < 0x80) {
+      out.append(s, copied, i - copied);
       switch (c) {
         case '"': out += "\\\""; break;
         case '\\': out += "\\\\"; break;
@@ -57,7 +78,7 @@ void append_string(std::string& out, std::string_view s) {
           out.push_back(kHex[c >> 4]);
           out.push_back(kHex[c & 0xf]);
       }
-      ++i;
+      copied = ++i;
       continue;
     }
     // The well-formed UTF-8 table (Unicode 3.9, table 3-7): length and the
@@ -79,13 +100,15 @@ void append_string(std::string& out, std::string_view s) {
       ++ok;
     }
     if (len != 0 && ok == len) {
-      out.append(s, i, len);
-      i += len;
+      i += len;  // stays in the pending run
     } else {
+      out.append(s, copied, i - copied);
       out += "\xEF\xBF\xBD";  // U+FFFD; the byte that broke the sequence is read again
       i += ok == 0 ? 1 : ok;
+      copied = i;
     }
   }
+  out.append(s, copied, n - copied);
   out.push_back('"');
 }
 
