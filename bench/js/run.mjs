@@ -107,8 +107,6 @@ async function runVault(dir, label) {
   log(`${label}: ${n} notes, ${(bytes / 1e6).toFixed(1)} MB`);
 
   // --- pure JS baselines (an index: one result object per note, kept).
-  // regex-lite's page objects are kept for the JS query baseline below.
-  let pages = null;
   for (const [stage, impl] of want("js") ? [["js_regex_lite", regexLite], ["js_markdown_it", mdit]] : []) {
     let kept = null;
     const runs = timeRuns(RUNS, () => (kept = null), () => { kept = files.map((f) => impl.indexNote(f.path, f.text)); });
@@ -116,7 +114,6 @@ async function runVault(dir, label) {
     const c = { links: 0, tags: 0, tasks: 0, headings: 0 };
     for (const r of kept) { c.links += r.links.length; c.tags += r.tags.length; c.tasks += r.tasks.length; c.headings += r.headings.length; }
     emit({ impl: "js", stage: stage + "_counts", corpus: label, notes: n, ...c });
-    if (stage === "js_regex_lite") pages = kept;  // for the JS query baseline
     kept = null;
   }
 
@@ -296,10 +293,14 @@ async function runVault(dir, label) {
   }
 
   // --- queries and dedup: the engine's when it has them; the JS baseline now.
-  // A stage list without "js" still needs the page objects.
-  // The edit stages run after this function returns: see runEdits.
+  // The JS baseline's page objects are built here, not kept from the
+  // js_regex_lite stage: at 100k they are about 0.5 GB of small objects,
+  // and while they were live V8 spent ~13 s in GC pauses during the
+  // in-process cold stage (17.4 s with them, 8.7 s without; session 35 in
+  // BENCHMARKS.md). The edit stages run after this function returns: see
+  // runEdits.
   let engine = null;
-  if (!pages && want("query")) pages = files.map((f) => regexLite.indexNote(f.path, f.text));
+  const pages = want("query") ? files.map((f) => regexLite.indexNote(f.path, f.text)) : null;
   if (want("query") || want("dedup")) { ({ engine } = await freshEngine()); upsertChunked(engine, files); }
   for (const q of want("query") ? QUERIES : []) {
     const ctx = q.prepare(pages, files);
