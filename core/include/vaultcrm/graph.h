@@ -385,6 +385,11 @@ class Graph {
   mutable std::deque<Target> targets_;
   mutable ViewMap<Target*> target_index_;  // views of each Target's text
   mutable std::string id_buf_;    // reused: an id being built
+  // Reused by compute() and resolve_note(), which copy each note's lists
+  // out of them at their final size.
+  mutable std::vector<Fact> fact_scratch_;
+  mutable std::vector<Key> key_scratch_;
+  std::vector<Resolved> resolved_scratch_;
   // name as written -> its folded key; the names viewed are in folded_names_
   // (a lookup by view builds no string).
   mutable ViewMap<Key> folded_;

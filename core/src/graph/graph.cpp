@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
+#include <forward_list>
 #include <tuple>
 
 #include "../parse/text.h"
@@ -318,6 +319,14 @@ const std::string* matched_key(const Value& fm, const schema::Names& keys) {
 
 }  // namespace
 
+// A scratch list sized for one big note (an account of a 1 MB note reserves
+// a fact per link) is not kept for the rest of the session.
+template <class T>
+static void release_if_large(std::vector<T>& scratch) {
+  constexpr size_t kKeepBytes = 64 * 1024;
+  if (scratch.capacity() * sizeof(T) > kKeepBytes) std::vector<T>().swap(scratch);
+}
+
 Graph::NoteState Graph::compute(const index::Vault& vault, const parse::Note& note) const {
   (void)vault;
   const schema::Schema& s = schema_;
@@ -329,7 +338,13 @@ Graph::NoteState Graph::compute(const index::Vault& vault, const parse::Note& no
   size_t rows = 0;
   if (st.kind == Kind::Account)
     for (const auto& t : note.tables) rows += t.rows.size();
-  st.facts.reserve((st.kind == Kind::Account ? note.links.size() + note.lists.size() + 2 * rows : 0) + 4);
+  // The facts are gathered in a scratch list kept between calls and copied
+  // out at their final size: the state lives as long as the note, and
+  // reserving in it, then giving back what was not used, cost two large
+  // allocations a note (a rebuild's largest blocks, at 10k 23 MB in all).
+  std::vector<Fact>& facts = fact_scratch_;
+  facts.clear();
+  facts.reserve((st.kind == Kind::Account ? note.links.size() + note.lists.size() + 2 * rows : 0) + 4);
   st.identity_keys.push_back(fold_key(note.name));
   for (const auto& a : note.aliases) st.identity_keys.push_back(fold_key(a));
   {
@@ -341,10 +356,13 @@ Graph::NoteState Graph::compute(const index::Vault& vault, const parse::Note& no
   st.identity_keys.erase(std::unique(st.identity_keys.begin(), st.identity_keys.end()), st.identity_keys.end());
 
   // Texts computed here (a number written out) until keep_fact_texts copies
-  // them: a deque does not move its strings.
-  std::deque<std::string> built;
-  detail::LinksByLine links(note);
-  auto links_on = [&](int line) { return links.on(line); };
+  // them: a list does not move its strings, and unlike a deque allocates
+  // nothing until one is written (a person's role, rarely).
+  std::forward_list<std::string> built;
+  // Only accounts and meetings read their items' links.
+  std::optional<detail::LinksByLine> links;
+  if (st.kind == Kind::Account || st.kind == Kind::Meeting) links.emplace(note);
+  auto links_on = [&](int line) { return links->on(line); };
   const Value& fm = note.frontmatter;
   auto fm_refs = [&](const schema::Names& keys, std::vector<Ref>& out) -> int {
     const Value* v = detail::find_key(fm, keys);
@@ -367,7 +385,7 @@ Graph::NoteState Graph::compute(const index::Vault& vault, const parse::Note& no
         if (detail::ref_from_item(item, links_on(item.line), ref, &rest)) {
           Fact f = to_self(Rel::ContactOf, Kind::Person, ref, item.line);
           f.role = rest;
-          st.facts.push_back(std::move(f));
+          facts.push_back(std::move(f));
         }
       } else if (detail::in_sections(item.section, timeline)) {
         Fact f;
@@ -382,17 +400,17 @@ Graph::NoteState Graph::compute(const index::Vault& vault, const parse::Note& no
           if (starts_with_iso_date(index::link_name_view(l->target))) {
             Fact about = to_self(Rel::About, Kind::Meeting, {l->target, index::link_name_view(l->target)}, item.line);
             about.date = item.date;
-            st.facts.push_back(std::move(about));
+            facts.push_back(std::move(about));
           }
         }
-        st.facts.push_back(std::move(f));
+        facts.push_back(std::move(f));
       } else if (detail::in_sections(item.section, projects) && item.parent == -1) {
         Ref ref;
         if (detail::ref_from_item(item, links_on(item.line), ref))
-          st.facts.push_back(self_to(Rel::RelatedProject, Kind::Project, std::move(ref), item.line));
+          facts.push_back(self_to(Rel::RelatedProject, Kind::Project, std::move(ref), item.line));
       } else if (detail::in_sections(item.section, topics)) {
         Ref ref{{}, trim(item.text)};
-        if (!ref.name.empty()) st.facts.push_back(self_to(Rel::HasTopic, Kind::Topic, std::move(ref), item.line));
+        if (!ref.name.empty()) facts.push_back(self_to(Rel::HasTopic, Kind::Topic, std::move(ref), item.line));
       }
     }
     auto collaborators = detail::sections_named(note, s.collaborator_headings);
@@ -414,7 +432,7 @@ Graph::NoteState Graph::compute(const index::Vault& vault, const parse::Note& no
         bool works_at = has_org || !role_text.empty();
         Fact contact = to_self(Rel::ContactOf, Kind::Person, works_at ? who : std::move(who), line);
         contact.role = role_text;
-        st.facts.push_back(std::move(contact));
+        facts.push_back(std::move(contact));
         if (works_at) {
           Fact works;
           works.rel = Rel::WorksAt;
@@ -424,31 +442,31 @@ Graph::NoteState Graph::compute(const index::Vault& vault, const parse::Note& no
           if (has_org) works.to = std::move(org);
           works.role = role_text;
           works.line = line;
-          st.facts.push_back(std::move(works));
+          facts.push_back(std::move(works));
         }
       }
     }
   } else if (st.kind == Kind::Meeting) {
     std::vector<Ref> accounts;
     int line = fm_refs(s.account_keys, accounts);
-    for (auto& a : accounts) st.facts.push_back(self_to(Rel::About, Kind::Account, std::move(a), line));
+    for (auto& a : accounts) facts.push_back(self_to(Rel::About, Kind::Account, std::move(a), line));
     std::vector<Ref> attendees;
     line = fm_refs(s.attendee_keys, attendees);
-    for (auto& a : attendees) st.facts.push_back(to_self(Rel::Attended, Kind::Person, std::move(a), line));
+    for (auto& a : attendees) facts.push_back(to_self(Rel::Attended, Kind::Person, std::move(a), line));
     auto attendee_sections = detail::sections_named(note, s.attendee_headings);
     for (const auto& item : note.lists) {
       if (item.task || !detail::in_sections(item.section, attendee_sections)) continue;
       Ref ref;
       if (detail::ref_from_item(item, links_on(item.line), ref))
-        st.facts.push_back(to_self(Rel::Attended, Kind::Person, std::move(ref), item.line));
+        facts.push_back(to_self(Rel::Attended, Kind::Person, std::move(ref), item.line));
     }
   } else if (st.kind == Kind::Project) {
     std::vector<Ref> owners;
     int line = fm_refs(s.owner_keys, owners);
-    for (auto& o : owners) st.facts.push_back(self_to(Rel::Owner, Kind::Person, std::move(o), line));
+    for (auto& o : owners) facts.push_back(self_to(Rel::Owner, Kind::Person, std::move(o), line));
     std::vector<Ref> accounts;
     line = fm_refs(s.account_keys, accounts);
-    for (auto& a : accounts) st.facts.push_back(to_self(Rel::RelatedProject, Kind::Account, std::move(a), line));
+    for (auto& a : accounts) facts.push_back(to_self(Rel::RelatedProject, Kind::Account, std::move(a), line));
   } else if (st.kind == Kind::Person) {
     std::vector<Ref> companies;
     int line = fm_refs(s.company_keys, companies);
@@ -456,9 +474,9 @@ Graph::NoteState Graph::compute(const index::Vault& vault, const parse::Note& no
     if (const Value* r = detail::find_key(fm, s.role_keys)) {
       if (r->is_array()) {
         for (const auto& item : r->as_array())
-          if (auto t = detail::scalar_text(item); !t.empty()) roles.push_back(built.emplace_back(std::move(t)));
+          if (auto t = detail::scalar_text(item); !t.empty()) roles.push_back(built.emplace_front(std::move(t)));
       } else if (auto t = detail::scalar_text(*r); !t.empty()) {
-        roles.push_back(built.emplace_back(std::move(t)));
+        roles.push_back(built.emplace_front(std::move(t)));
       }
     }
     if (roles.empty()) roles.emplace_back();
@@ -468,14 +486,14 @@ Graph::NoteState Graph::compute(const index::Vault& vault, const parse::Note& no
         Fact f = self_to(Rel::WorksAt, Kind::Company, c, line);
         f.from_kind = Kind::Person;
         f.role = role;
-        st.facts.push_back(std::move(f));
+        facts.push_back(std::move(f));
       }
     std::vector<Ref> accounts;
     line = fm_refs(s.account_keys, accounts);
     for (auto& a : accounts) {
       Fact f = self_to(Rel::ContactOf, Kind::Account, std::move(a), line);
       f.from_kind = Kind::Person;
-      st.facts.push_back(std::move(f));
+      facts.push_back(std::move(f));
     }
   }
   // Every body link is a mention (kept when it names a typed note). Most
@@ -486,27 +504,27 @@ Graph::NoteState Graph::compute(const index::Vault& vault, const parse::Note& no
   for (const auto& l : note.links)
     if (l.frontmatter_key.empty() && !l.target.empty()) st.mentions.push_back({&keyed_target(l.target), l.line});
 
-  st.ref_keys.reserve(2 * (st.facts.size() + st.mentions.size()));
+  st.facts.assign(std::make_move_iterator(facts.begin()), std::make_move_iterator(facts.end()));
+  facts.clear();
+
+  std::vector<Key>& keys = key_scratch_;  // as the facts: copied out at the final size
+  keys.clear();
+  keys.reserve(2 * (st.facts.size() + st.mentions.size()));
   for (const auto& f : st.facts) {
-    if (!f.from_self && !(f.from.target.empty() && f.from.name.empty())) add_ref_keys(f.from, st.ref_keys);
-    if (!f.to_self && !(f.to.target.empty() && f.to.name.empty())) add_ref_keys(f.to, st.ref_keys);
-    for (const auto& l : f.links) add_ref_keys(l, st.ref_keys);
+    if (!f.from_self && !(f.from.target.empty() && f.from.name.empty())) add_ref_keys(f.from, keys);
+    if (!f.to_self && !(f.to.target.empty() && f.to.name.empty())) add_ref_keys(f.to, keys);
+    for (const auto& l : f.links) add_ref_keys(l, keys);
   }
   for (const auto& m : st.mentions)
     for (Key k : m.target->keys)
-      if (k) st.ref_keys.push_back(k);
+      if (k) keys.push_back(k);
   // Interned, so sorting by address is enough to make them unique.
-  std::sort(st.ref_keys.begin(), st.ref_keys.end());
-  st.ref_keys.erase(std::unique(st.ref_keys.begin(), st.ref_keys.end()), st.ref_keys.end());
-  st.ref_keys.erase(std::remove_if(st.ref_keys.begin(), st.ref_keys.end(), [](Key k) { return k->empty(); }),
-                    st.ref_keys.end());
-  // The state lives as long as the note: give back what the reservations
-  // above did not use. An account reserves a fact per link, item and row,
-  // and most of them become none; at 10k notes the unused Facts were a sixth
-  // of the graph's heap, every page of which a fresh module faults in.
-  // (A slot or two is left: the copy would cost more than it gives back.)
-  if (st.facts.capacity() > st.facts.size() + 1) st.facts.shrink_to_fit();
-  if (st.ref_keys.capacity() > st.ref_keys.size() + 4) st.ref_keys.shrink_to_fit();
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  keys.erase(std::remove_if(keys.begin(), keys.end(), [](Key k) { return k->empty(); }), keys.end());
+  st.ref_keys.assign(keys.begin(), keys.end());
+  release_if_large(facts);
+  release_if_large(keys);
   keep_fact_texts(note, st);
   return st;
 }
@@ -579,7 +597,10 @@ Graph::Key Graph::resolve_id(const index::Vault& vault, const Ref& ref, Kind exp
 void Graph::resolve_note(const index::Vault& vault, const std::string& path, NoteState& st) {
   st.resolved.clear();
   st.link_ids.clear();
-  std::vector<Resolved> resolved;  // sized to fit below: the state lives as long as the note
+  // Gathered in a scratch list, then copied out at the final size: the
+  // state lives as long as the note.
+  std::vector<Resolved>& resolved = resolved_scratch_;
+  resolved.clear();
   resolved.reserve(st.facts.size() + st.mentions.size());
   Key self = note_id(path);
   auto empty = [](Key id) { return !id || id->empty(); };
@@ -604,6 +625,7 @@ void Graph::resolve_note(const index::Vault& vault, const std::string& path, Not
   }
   name_people_in_context(vault, st, self, resolved);
   st.resolved.assign(resolved.begin(), resolved.end());
+  release_if_large(resolved);
 }
 
 // A person's name written as plain text that no note bears alone ("Chen"
