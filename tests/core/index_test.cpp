@@ -167,6 +167,40 @@ TEST(Index, TagsWithSubtagsAndFolders) {
   EXPECT_EQ(v.notes_with_tag("followup"), (std::vector<std::string>{"Inbox/Deep/b.md"}));
 }
 
+// A tag is found by itself and by each parent it names, through edits that
+// move a note between subtags, and a parent lets go of a note only when no
+// tag of the note is under it any more.
+TEST(Index, NestedTagsAreFoundByEveryParentThroughEdits) {
+  index::Vault v;
+  v.upsert("a.md", "#Region/EMEA/dach\n", 0);
+  v.upsert("b.md", "---\ntags: [region/emea, region/apac]\n---\n", 0);
+  v.upsert("c.md", "#regional\n", 0);
+  using Paths = std::vector<std::string>;
+  EXPECT_EQ(v.notes_with_tag("region"), (Paths{"a.md", "b.md"}));  // not #regional
+  EXPECT_EQ(v.notes_with_tag("#REGION/emea"), (Paths{"a.md", "b.md"}));
+  EXPECT_EQ(v.notes_with_tag("region/emea/DACH"), (Paths{"a.md"}));
+  EXPECT_EQ(v.notes_with_tag("region/emea", false), (Paths{"b.md"}));
+  EXPECT_EQ(v.notes_with_tag("region", false), (Paths{}));
+  EXPECT_EQ(v.notes_with_tag("emea"), (Paths{}));  // a child is not a tag of its own
+
+  v.upsert("a.md", "#region/apac\n", 1);  // from one branch to the other
+  EXPECT_EQ(v.notes_with_tag("region/emea"), (Paths{"b.md"}));
+  EXPECT_EQ(v.notes_with_tag("region/emea/dach"), (Paths{}));
+  EXPECT_EQ(v.notes_with_tag("region/apac"), (Paths{"a.md", "b.md"}));
+  EXPECT_EQ(v.notes_with_tag("region"), (Paths{"a.md", "b.md"}));
+
+  v.upsert("b.md", "---\ntags: [region/apac]\n---\n", 1);  // one of two subtags gone
+  EXPECT_EQ(v.notes_with_tag("region/emea"), (Paths{}));
+  EXPECT_EQ(v.notes_with_tag("region"), (Paths{"a.md", "b.md"}));
+  v.upsert("b.md", "no tags\n", 2);
+  EXPECT_EQ(v.notes_with_tag("region"), (Paths{"a.md"}));
+  v.rename("a.md", "z.md");
+  EXPECT_EQ(v.notes_with_tag("region/apac"), (Paths{"z.md"}));
+  v.remove("z.md");
+  EXPECT_EQ(v.notes_with_tag("region"), (Paths{}));
+  EXPECT_EQ(v.notes_with_tag("regional"), (Paths{"c.md"}));
+}
+
 TEST(Index, KeepsExactTextAndItsHashThroughRename) {
   index::Vault v;
   std::string text = "\xEF\xBB\xBF---\r\ntype: person\r\n---\r\nbody  \r\n";

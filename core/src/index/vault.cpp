@@ -227,6 +227,18 @@ namespace {
 // `s` lower-cased (ASCII) into `out`, which is reused: tags compare so.
 void lower_into(std::string_view s, std::string& out) { lower_ascii_into(s, out); }
 
+// The keys by_tag_ files a tag under: the tag ASCII-lowered, then each parent
+// it names ("a/b/c": "a/b/c", "a/b", "a"). A query for #k matches a tag equal
+// to k or starting with "k/" (Obsidian and Dataview count #a/b as #a), and
+// those are exactly the tags that list k here. `key` is a reused buffer.
+template <class Use>
+void for_each_tag_key(std::string_view tag, std::string& key, Use&& use) {
+  lower_into(tag, key);
+  use(std::string_view(key));
+  for (size_t slash = key.rfind('/'); slash != std::string::npos && slash > 0; slash = key.rfind('/', slash - 1))
+    use(std::string_view(key).substr(0, slash));
+}
+
 // Whether a path has a "." or ".." component.
 bool has_dot_segment(std::string_view path) {
   size_t start = 0;
@@ -311,12 +323,12 @@ void Vault::add_keys(const parse::Note& note) {
     fold_case_into(name, key);
     linkers_[key].insert(self);
   }
-  for (const auto& tag : note.tags) {
-    lower_into(tag, key);
-    auto it = by_tag_.find(key);
-    if (it == by_tag_.end()) it = by_tag_.emplace(key, PathSet()).first;
-    it->second.insert(self);
-  }
+  std::string tag_key;
+  for (const auto& tag : note.tags)
+    for_each_tag_key(tag, key, [&](std::string_view k) {
+      tag_key.assign(k);
+      by_tag_[tag_key].insert(self);  // a second parent "a" of one note: the set skips it
+    });
   ++generation_;
 }
 
@@ -362,7 +374,7 @@ void Vault::KeyList::add_folded(const std::vector<std::string>& names) {
 
 void Vault::KeyList::add_lowered(const std::vector<std::string>& tags) {
   std::string key;
-  for (const auto& tag : tags) lower_into(tag, key), add(key);
+  for (const auto& tag : tags) for_each_tag_key(tag, key, [&](std::string_view k) { add(k); });
 }
 
 int Vault::KeyList::order(const KeyList& la, const Entry& a, const KeyList& lb, const Entry& b) {
@@ -875,27 +887,18 @@ std::vector<std::string> Vault::notes_with_tag(std::string_view tag, bool with_s
 }
 
 std::vector<const parse::Note*> Vault::tagged_notes(std::string_view tag, bool with_subtags) const {
-  std::string key = ascii_lower(tag);
-  while (!key.empty() && key[0] == '#') key.erase(0, 1);
-  // Each tag's set is already in path order: one set is copied as it is
-  // (the usual case), several are merged. Inserting into a new set cost a
-  // fifth of a `FROM #tag` query.
-  std::vector<const PathSet*> sets;
-  if (auto it = by_tag_.find(key); it != by_tag_.end()) sets.push_back(&it->second);
-  if (with_subtags) {
-    std::string prefix = key + "/";
-    for (auto it = by_tag_.lower_bound(prefix); it != by_tag_.end() && it->first.compare(0, prefix.size(), prefix) == 0;
-         ++it)
-      sets.push_back(&it->second);
-  }
+  while (!tag.empty() && tag.front() == '#') tag.remove_prefix(1);
+  std::string key;
+  lower_into(tag, key);
+  auto it = by_tag_.find(key);
+  if (it == by_tag_.end()) return {};
+  // The set holds the tag's notes and its subtags' (see by_tag_), in path order.
+  if (with_subtags) return {it->second.begin(), it->second.end()};
   std::vector<const parse::Note*> out;
-  PathLess before;
-  for (const PathSet* set : sets) {
-    size_t mid = out.size();
-    out.insert(out.end(), set->begin(), set->end());
-    if (mid > 0) std::inplace_merge(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(mid), out.end(), before);
-  }
-  if (sets.size() > 1) out.erase(std::unique(out.begin(), out.end()), out.end());
+  std::string own;
+  for (const parse::Note* n : it->second)
+    if (std::any_of(n->tags.begin(), n->tags.end(), [&](const std::string& t) { return lower_into(t, own), own == key; }))
+      out.push_back(n);
   return out;
 }
 
