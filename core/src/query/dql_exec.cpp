@@ -344,7 +344,19 @@ Result exec_dql(const DqlQuery& q, const Ctx& ctx) {
       throw QueryFailure{"query_syntax", "TASK queries need note sources, not '" + q.from->text + "' at " +
                                              std::to_string(q.from->pos.line) + ":" + std::to_string(q.from->pos.column),
                          q.from->pos};
-    auto objects = entity_objects(ctx, q.from->text);
+    // WHERE contains(accounts, [[Acme]]) first: only the rows that link
+    // Acme in that field can pass, and the entity cache indexes them (at
+    // 100k notes the people table is some 30k rows to evaluate otherwise).
+    std::optional<std::vector<std::shared_ptr<const ObjData>>> linking;
+    if (!q.steps.empty() && q.steps.front().k == Step::K::Where) {
+      const Row no_row;
+      std::string member;
+      Val needle;
+      if (contains_constant_conjunct(*q.steps.front().e, Env{&ctx, &no_row, nullptr}, member, needle) &&
+          needle.t == Val::T::Link)
+        linking = entity_objects_linking(ctx, q.from->text, member, needle.s);
+    }
+    auto objects = linking ? std::move(*linking) : entity_objects(ctx, q.from->text);
     read_entities(ctx, q.from->text);
     rows.reserve(objects.size());
     for (auto& o : objects) rows.push_back(Row{nullptr, nullptr, std::move(o)});

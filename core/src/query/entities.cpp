@@ -305,6 +305,7 @@ class EntityTables {
     build(table);
     Rows& t = tables_[table];
     if (!t.objects_fresh) {
+      t.link_indexes.clear();  // positions in the list about to be rebuilt
       t.object_list.clear();
       t.object_list.reserve(t.rows.size());
       for (auto& [key, row] : t.rows) {
@@ -316,7 +317,54 @@ class EntityTables {
     return t.object_list;
   }
 
+  // The positions in objects(table) of the rows whose field `member`, found
+  // as the evaluator finds a row's field (lookup(): the member of that exact
+  // name, else the first whose key matches), holds a link to `path`, itself
+  // or in a list at any depth: every row where contains(member, [[path]])
+  // can hold, and a few where it cannot (another subpath or an embed). Built
+  // for a field on first use, one pass over the rows, and dropped with the
+  // object list, so it is never older than the rows.
+  const std::vector<uint32_t>& rows_linking(int table, const std::string& member, const std::string& path) {
+    const auto& objects = this->objects(table);
+    Rows& t = tables_[table];
+    auto index = std::find_if(t.link_indexes.begin(), t.link_indexes.end(),
+                              [&](const LinkIndex& i) { return i.member == member; });
+    if (index == t.link_indexes.end()) {
+      index = t.link_indexes.insert(t.link_indexes.end(), LinkIndex{member, {}});
+      std::vector<std::string_view> links;
+      for (uint32_t i = 0; i < objects.size(); ++i) {
+        const Val* field = nullptr;
+        for (const auto& m : objects[i]->members)
+          if (m.first == member) field = &m.second;
+        if (!field)
+          for (const auto& m : objects[i]->members)
+            if (key_matches(m.first, member)) {
+              field = &m.second;
+              break;
+            }
+        if (!field) continue;
+        links.clear();
+        collect_links(*field, links);
+        std::sort(links.begin(), links.end());
+        links.erase(std::unique(links.begin(), links.end()), links.end());
+        for (std::string_view l : links) index->rows_by_link[std::string(l)].push_back(i);
+      }
+    }
+    static const std::vector<uint32_t> kNone;
+    auto found = index->rows_by_link.find(path);
+    return found == index->rows_by_link.end() ? kNone : found->second;
+  }
+
  private:
+  static void collect_links(const Val& v, std::vector<std::string_view>& out) {
+    if (v.t == Val::T::Link) out.push_back(v.s);
+    else if (v.t == Val::T::List)
+      for (const auto& x : v.items()) collect_links(x, out);
+  }
+  struct LinkIndex {
+    std::string member;
+    std::unordered_map<std::string, std::vector<uint32_t>> rows_by_link;  // link path -> positions
+  };
   struct Row {
     Entity entity;
     std::shared_ptr<const ObjData> object;  // made on first use
@@ -326,6 +374,7 @@ class EntityTables {
     std::map<std::string, Row> rows;  // in the table's order
     std::vector<std::shared_ptr<const ObjData>> object_list;
     bool objects_fresh = false;
+    std::vector<LinkIndex> link_indexes;  // over object_list, while it is fresh
     uint64_t version = 0;
   };
   using RowRef = std::pair<uint8_t, std::string>;  // table, key
@@ -893,6 +942,20 @@ std::vector<std::shared_ptr<const ObjData>> entity_objects(const Ctx& ctx, std::
     return out;
   }
   return with_tables(ctx, kind, [](EntityTables& t, int table) { return t.objects(table); });
+}
+
+std::optional<std::vector<std::shared_ptr<const ObjData>>> entity_objects_linking(const Ctx& ctx, std::string_view kind,
+                                                                                  const std::string& member,
+                                                                                  const std::string& path) {
+  const int table = table_of(kind);
+  const graph::Graph* g = ctx.opt ? ctx.opt->graph : nullptr;
+  EntityCache* cache = ctx.opt ? ctx.opt->entity_cache : nullptr;
+  if (table < 0 || !g || !cache || (ctx.opt && ctx.opt->entities)) return std::nullopt;
+  EntityTables& tables = tables_for(*ctx.vault, *g, *cache);
+  const auto& objects = tables.objects(table);
+  std::vector<std::shared_ptr<const ObjData>> out;
+  for (uint32_t i : tables.rows_linking(table, member, path)) out.push_back(objects[i]);
+  return out;
 }
 
 void read_entities(const Ctx& ctx, std::string_view kind) {

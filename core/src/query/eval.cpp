@@ -1880,4 +1880,24 @@ Val from_cell(const Cell& c) {
   return Val::null();
 }
 
+bool contains_constant_conjunct(const Expr& where, const Env& env, std::string& member, Val& needle) {
+  if (detail::plain_evaluation()) return false;
+  if (where.k == Expr::K::Binary && op_code(where) == Op::And)
+    return contains_constant_conjunct(*where.kids[0], env, member, needle) ||
+           contains_constant_conjunct(*where.kids[1], env, member, needle);
+  if (where.k != Expr::K::Call || where.fn != builtin_contains() || where.kids.size() != 2) return false;
+  const Expr& field = *where.kids[0];
+  // `this` and `row` are not fields; a lambda's parameter is not at the top.
+  if (field.k != Expr::K::Ident || field.name == "this" || field.name == "row" || scope_has(env.scope, field.name) ||
+      !is_constant(*where.kids[1]))
+    return false;
+  try {
+    needle = eval(*where.kids[1], env);
+  } catch (...) {
+    return false;  // left to the rows, which fail (or not, with none) as ever
+  }
+  member = field.name;
+  return true;
+}
+
 }  // namespace vaultcrm::query

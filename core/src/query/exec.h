@@ -68,6 +68,13 @@ bool task_done(const parse::Task& t);  // 'x', 'X' (done) and '-' (cancelled)
 std::vector<Entity> entity_rows(const Ctx& ctx, std::string_view kind);
 // The same rows as evaluator objects; shared through Options::entity_cache.
 std::vector<std::shared_ptr<const ObjData>> entity_objects(const Ctx& ctx, std::string_view kind);
+// The rows of entity_objects(ctx, kind), in their order, that can make
+// contains(member, [[path]]) true: the others cannot. Kept as an index per
+// field in the engine's entity cache, so a query naming one account reads
+// its rows, not the table; nullopt without that cache (then read them all).
+std::optional<std::vector<std::shared_ptr<const ObjData>>> entity_objects_linking(const Ctx& ctx, std::string_view kind,
+                                                                                  const std::string& member,
+                                                                                  const std::string& path);
 // Records in ctx.reads that the run read the entity table `kind` (after
 // entity_objects): with the engine's cache, the answer holds while that
 // table's rows stay as they were; otherwise any change counts.
