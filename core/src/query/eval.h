@@ -75,9 +75,10 @@ void bind_cache(Expr& e, QueryCache::Data& cache);
 // Replaces the parts of `e` whose value is the same for every row (literal
 // links, date(2025-06-01), dur("3 days")) by their value, computed once.
 void fold_constants(Expr& e, const Ctx& ctx);
-// A part of `where` that must hold for it to hold (itself, or a side of an
-// AND) of the form contains(field, constant), the field a plain identifier:
-// its name and the constant's value (computed in `env`). An executor can
+// The first part of `where`, left to right, that must hold for it to hold
+// (itself, or a side of an AND) and reads contains(field, constant), the
+// field a plain identifier: its name and the constant's value (computed in
+// `env`). An executor can
 // then read only the rows whose field may contain that value, and evaluate
 // `where` on those. False when there is none, or in the plain evaluation.
 bool contains_constant_conjunct(const Expr& where, const Env& env, std::string& member, Val& needle);
