@@ -318,12 +318,12 @@ class EntityTables {
   }
 
   // The positions in objects(table) of the rows whose field `member`, found
-  // as the evaluator finds a row's field (lookup(): the member of that exact
-  // name, else the first whose key matches), holds a link to `path`, itself
-  // or in a list at any depth: every row where contains(member, [[path]])
-  // can hold, and a few where it cannot (another subpath or an embed). Built
-  // for a field on first use, one pass over the rows, and dropped with the
-  // object list, so it is never older than the rows.
+  // as the evaluator finds a row's field (plain_member), holds a link to
+  // `path`, itself or in a list at any depth: every row where
+  // contains(member, [[path]]) can hold, and a few where it cannot (another
+  // subpath or an embed). Built for a field on first use, one pass over the
+  // rows, and dropped with the object list, so it is never older than the
+  // rows.
   const std::vector<uint32_t>& rows_linking(int table, const std::string& member, const std::string& path) {
     const auto& objects = this->objects(table);
     Rows& t = tables_[table];
@@ -333,15 +333,7 @@ class EntityTables {
       index = t.link_indexes.insert(t.link_indexes.end(), LinkIndex{member, {}});
       std::vector<std::string_view> links;
       for (uint32_t i = 0; i < objects.size(); ++i) {
-        const Val* field = nullptr;
-        for (const auto& m : objects[i]->members)
-          if (m.first == member) field = &m.second;
-        if (!field)
-          for (const auto& m : objects[i]->members)
-            if (key_matches(m.first, member)) {
-              field = &m.second;
-              break;
-            }
+        const Val* field = plain_member(*objects[i], member);
         if (!field) continue;
         links.clear();
         collect_links(*field, links);

@@ -13,6 +13,14 @@
 
 namespace vaultcrm::query {
 
+const Val* plain_member(const ObjData& obj, std::string_view name) {
+  for (const auto& m : obj.members)
+    if (m.first == name) return &m.second;
+  for (const auto& m : obj.members)
+    if (key_matches(m.first, name)) return &m.second;
+  return nullptr;
+}
+
 namespace {
 
 [[noreturn]] void fail(const Expr& e, const std::string& msg) {
@@ -455,10 +463,7 @@ Val item_field(const Ctx& ctx, const parse::Note& n, const parse::ListItem& li, 
 // Field `name` of an object value (lazy or plain).
 Val object_field(const Val& o, std::string_view name) {
   const ObjData& d = *o.obj;
-  for (const auto& m : d.members)
-    if (m.first == name) return m.second;
-  for (const auto& m : d.members)
-    if (key_matches(m.first, name)) return m.second;
+  if (const Val* v = plain_member(d, name)) return *v;
   if (!d.ctx || !d.page) return Val::null();
   if (d.file_object) return file_field(*d.ctx, *d.page, name);
   if (d.task) {
@@ -574,12 +579,8 @@ Val lookup(const Env& env, std::string_view name) {
   }
   const Row& r = *env.row;
   if (name == "row") return row_value(ctx, r);
-  if (r.extra) {
-    for (const auto& m : r.extra->members)
-      if (m.first == name) return m.second;
-    for (const auto& m : r.extra->members)
-      if (key_matches(m.first, name)) return m.second;
-  }
+  if (r.extra)
+    if (const Val* v = plain_member(*r.extra, name)) return *v;
   if (r.task && r.page) {
     bool known;
     Val tv = task_field(ctx, *r.page, *r.task, name, known);

@@ -93,6 +93,9 @@ inline bool& plain_evaluation() {
   return plain;
 }
 }  // namespace detail
+// The member of `obj` an identifier `name` reads: the one of that exact
+// name, else the first whose key matches it (key_matches); nullptr if none.
+const Val* plain_member(const ObjData& obj, std::string_view name);
 Val call_lambda(const Val& fn, const std::vector<Val>& args);
 Val row_value(const Ctx& ctx, const Row& row);
 // A lazy object (page, task, file) turned into plain members.
