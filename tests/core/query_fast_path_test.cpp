@@ -109,6 +109,16 @@ const Case kCases[] = {
     {"has due date\ngroup by due\nlimit 20", "tasks"},
     {"description includes pilot\nsort by heading", "tasks"},
     {"(due after 2025-01-01) OR (priority is high)\nsort by priority\nsort by filename\nlimit 9", "tasks"},
+    // A date as the first sort key with a limit: only the tasks at or before
+    // the limit-th date are sorted; ties at that date, reversed orders,
+    // undated tasks (last, or first reversed), limit 0, a limit before groups
+    {"sort by due\nsort by description\nlimit 3", "tasks"},
+    {"sort by due reverse\nsort by path reverse\nlimit 4", "tasks"},
+    {"not done\nsort by due\nlimit 0", "tasks"},
+    {"sort by scheduled reverse\nsort by description\nlimit 6", "tasks"},
+    {"sort by start\nsort by description\nlimit 400", "tasks"},
+    {"sort by done\nsort by urgency\nlimit 2", "tasks"},
+    {"not done\nsort by due\ngroup by filename\nlimit 8", "tasks"},
 };
 
 std::vector<std::pair<std::string, std::string>> read_vault(const std::string& dir) {

@@ -921,6 +921,43 @@ bool tasks_note_passes(const TasksChecks& checks, const Ctx& ctx, const parse::N
   return false;
 }
 
+namespace {
+// With a limit and a date as the first sort key, only the tasks whose date
+// is at or before the limit-th smallest (or, reversed, at or after the
+// limit-th largest) can be in the answer: any other has at least `limit`
+// tasks ahead of it on that key alone. Those are kept, ties included, in
+// their order, so the sort that follows (later keys, then the list's order)
+// gives the same first `limit` as over every task. A query that sorts by due
+// and shows 50 then makes 50-odd items instead of one per open task.
+// Only when the cache's numbers are the sort's keys for every task left
+// (no date of another shape, compared as text).
+void preselect_by_first_date(const TasksQuery& q, QueryCache::Data& cache, std::vector<uint32_t>& ordinals) {
+  if (detail::plain_evaluation() || q.limit < 0 || ordinals.size() <= static_cast<size_t>(q.limit)) return;
+  if (q.sorts.empty()) return;  // the default order starts with status
+  const std::string& first = q.sorts.front().field;
+  if (sort_key(first) != TaskSortKey::Date) return;
+  const bool reverse = q.sorts.front().reverse;
+  const std::vector<int32_t>& dates = cache.task_dates(date_index(first));
+  std::vector<int32_t> keys;
+  keys.reserve(ordinals.size());
+  for (uint32_t i : ordinals) {
+    if (dates[i] == QueryCache::Data::kOtherDate) return;
+    keys.push_back(dates[i]);
+  }
+  if (q.limit == 0) {
+    ordinals.clear();
+    return;
+  }
+  auto nth = keys.begin() + (q.limit - 1);
+  if (reverse) std::nth_element(keys.begin(), nth, keys.end(), std::greater<int32_t>());
+  else std::nth_element(keys.begin(), nth, keys.end());
+  const int32_t bound = *nth;
+  ordinals.erase(std::remove_if(ordinals.begin(), ordinals.end(),
+                                [&](uint32_t i) { return reverse ? dates[i] < bound : dates[i] > bound; }),
+                 ordinals.end());
+}
+}  // namespace
+
 Result exec_tasks(std::string_view source, const Ctx& ctx) {
   TasksParser parser(ctx);
   TasksQuery q = parser.parse(source);
@@ -978,8 +1015,18 @@ Result exec_tasks(std::string_view source, const Ctx& ctx) {
     // left go through every filter in the written order, as without the cache.
     size_t leading = 0;
     while (leading < q.filters.size() && q.quick[leading].kind != QuickFilter::Kind::None) ++leading;
-    std::vector<uint32_t> candidates(all.size());
-    for (uint32_t i = 0; i < candidates.size(); ++i) candidates[i] = i;
+    std::vector<uint32_t> candidates;
+    bool listed = false;  // until the first filter, every task is a candidate (not written out)
+    auto drop_if = [&](auto drops) {
+      if (listed) {
+        candidates.erase(std::remove_if(candidates.begin(), candidates.end(), drops), candidates.end());
+        return;
+      }
+      candidates.reserve(all.size());
+      for (uint32_t i = 0; i < all.size(); ++i)
+        if (!drops(i)) candidates.push_back(i);
+      listed = true;
+    };
     bool undecided = false;
     for (size_t k = 0; k < leading; ++k) {
       auto rejects = [&](uint32_t i) {
@@ -990,19 +1037,16 @@ Result exec_tasks(std::string_view source, const Ctx& ctx) {
       const QuickFilter& f = q.quick[k];
       if (f.kind == QuickFilter::Kind::NotDone || f.kind == QuickFilter::Kind::Done) {
         const uint8_t drop = f.kind == QuickFilter::Kind::NotDone ? 1 : 0;
-        candidates.erase(std::remove_if(candidates.begin(), candidates.end(), [&](uint32_t i) { return done[i] == drop; }),
-                         candidates.end());
+        drop_if([&](uint32_t i) { return done[i] == drop; });
       } else if (!f.happens) {
         // One date against fixed bounds: the comparison picked once, not per task.
         const std::vector<int32_t>& dates = *quick_dates[k][0];
         auto drop_outside = [&](auto in_range) {
-          candidates.erase(std::remove_if(candidates.begin(), candidates.end(),
-                                          [&](uint32_t i) {
-                                            const int32_t d = dates[i];
-                                            if (d == QueryCache::Data::kOtherDate) return !(undecided = true);
-                                            return d == QueryCache::Data::kNoDate || !in_range(int64_t{d});
-                                          }),
-                           candidates.end());
+          drop_if([&](uint32_t i) {
+            const int32_t d = dates[i];
+            if (d == QueryCache::Data::kOtherDate) return !(undecided = true);
+            return d == QueryCache::Data::kNoDate || !in_range(int64_t{d});
+          });
         };
         // date_matches with the op as a constant, so its switch folds away.
         auto with_op = [&](auto op) {
@@ -1016,8 +1060,12 @@ Result exec_tasks(std::string_view source, const Ctx& ctx) {
           default: with_op(std::integral_constant<int, 0>{}); break;
         }
       } else {
-        candidates.erase(std::remove_if(candidates.begin(), candidates.end(), rejects), candidates.end());
+        drop_if(rejects);
       }
+    }
+    if (!listed) {
+      candidates.resize(all.size());
+      for (uint32_t i = 0; i < candidates.size(); ++i) candidates[i] = i;
     }
     if (leading == q.filters.size() && !undecided) {
       ordinals = std::move(candidates);
@@ -1037,6 +1085,14 @@ Result exec_tasks(std::string_view source, const Ctx& ctx) {
         if (keep) ordinals.push_back(i);
       }
     }
+    if (ctx.reads) {
+      // Options::reads: the notes with a task through the filters, limit
+      // or not (a note's tasks are together in the list).
+      const parse::Note* last = nullptr;
+      for (uint32_t i : ordinals)
+        if (all[i].note != last) ctx.reads->rows.push_back(last = all[i].note);
+    }
+    preselect_by_first_date(q, *cache, ordinals);
     items.reserve(ordinals.size());
     for (uint32_t i : ordinals) items.emplace_back(ctx, *all[i].note, *all[i].task);
   } else {
@@ -1054,7 +1110,7 @@ Result exec_tasks(std::string_view source, const Ctx& ctx) {
       }
     }
   }
-  if (ctx.reads) {
+  if (ctx.reads && !cache) {
     // Options::reads: the notes with a task through the filters (the items
     // are in the task list's order, a note's tasks together). Another
     // note's tasks had no part in the answer.
