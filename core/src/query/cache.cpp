@@ -94,8 +94,7 @@ struct TextLess {
 };
 }  // namespace
 
-const std::unordered_map<const parse::Note*, uint32_t>* QueryCache::Data::text_rank(std::string parse::Note::*field,
-                                                                                     size_t rows) {
+const NoteMap<uint32_t>* QueryCache::Data::text_rank(std::string parse::Note::*field, size_t rows) {
   TextOrder* order = nullptr;
   for (auto& o : orders)
     if (o->field == field) order = o.get();
@@ -116,7 +115,7 @@ const std::unordered_map<const parse::Note*, uint32_t>* QueryCache::Data::text_r
     uint32_t r = 0;
     for (size_t i = 0; i < order->sorted.size(); ++i) {
       if (i && order->sorted[i - 1]->*field != order->sorted[i]->*field) ++r;
-      order->rank.emplace(order->sorted[i], r);
+      order->rank.insert(order->sorted[i], r);
     }
     order->ranked = true;
   }
@@ -224,8 +223,7 @@ void QueryCache::Data::apply(const index::Vault::ChangeSet& changes) {
   for (auto& field : fields) {
     for (const parse::Note* n : stale) field->by_note.erase(n);
     if (names.empty()) continue;
-    for (auto it = field->by_note.begin(); it != field->by_note.end();)
-      it = links_to_name(it->second, names) ? field->by_note.erase(it) : std::next(it);
+    field->by_note.erase_if([&](const std::unique_ptr<Val>& v) { return links_to_name(*v, names); });
   }
   for (auto& hits : tag_hits)
     for (const parse::Note* n : stale) hits->by_note.erase(n);

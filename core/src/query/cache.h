@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "query/note_map.h"
 #include "query/value.h"
 #include "vaultcrm/query.h"
 
@@ -26,14 +27,16 @@ namespace vaultcrm::query {
 // the query.
 struct CachedField {
   std::string name;
-  std::unordered_map<const parse::Note*, Val> by_note;
+  // Each value on its own: cached_value() hands out references that must
+  // outlive later inserts (a query reads one field of many notes).
+  NoteMap<std::unique_ptr<Val>> by_note;
 };
 
 // contains(file.tags, needle) of a page, by needle (the same for
 // file.etags: a parent tag is a prefix of the tag it comes from).
 struct CachedTagHits {
   std::string needle;
-  std::unordered_map<const parse::Note*, bool> by_note;
+  NoteMap<bool> by_note;
 };
 
 struct QueryCache::Data {
@@ -90,13 +93,13 @@ struct QueryCache::Data {
   struct TextOrder {
     std::string parse::Note::*field = nullptr;
     std::vector<const parse::Note*> sorted;  // by the text, ties by path
-    std::unordered_map<const parse::Note*, uint32_t> rank;
+    NoteMap<uint32_t> rank;
     bool ranked = false;
   };
   std::vector<std::unique_ptr<TextOrder>> orders;
   // The order's ranks; nullptr when the order is not built and `rows` is too
   // few, against the vault's size, for sorting every note to pay.
-  const std::unordered_map<const parse::Note*, uint32_t>* text_rank(std::string parse::Note::*field, size_t rows);
+  const NoteMap<uint32_t>* text_rank(std::string parse::Note::*field, size_t rows);
 
   // ---- tasks ---------------------------------------------------------------
   // Every task of the vault, in path then line order (the order a Tasks

@@ -443,10 +443,16 @@ Result exec_dql(const DqlQuery& q, const Ctx& ctx) {
           // instead of a copy of each in a value.
           const bool desc = step.sorts[0].desc;
           const auto* ranks = ctx.cache ? ctx.cache->text_rank(field, rows.size()) : nullptr;
+          // The vault's order of that text, kept by the cache: integers to
+          // compare (every note of the vault has its rank; were one missing,
+          // the texts are compared instead).
+          std::vector<uint32_t> rank(ranks ? rows.size() : 0);
+          for (size_t i = 0; i < rank.size() && ranks; ++i) {
+            const uint32_t* r = ranks->find(rows[i].page);
+            if (r) rank[i] = *r;
+            else ranks = nullptr;
+          }
           if (ranks) {
-            // The vault's order of that text, kept by the cache: integers to compare.
-            std::vector<uint32_t> rank(rows.size());
-            for (size_t i = 0; i < rows.size(); ++i) rank[i] = ranks->at(rows[i].page);
             sort_by([&](uint32_t a, uint32_t b) {
               int c = rank[a] < rank[b] ? -1 : rank[a] > rank[b] ? 1 : 0;
               return desc ? -c : c;

@@ -346,9 +346,8 @@ Val read_page_field(const Ctx& ctx, const parse::Note& n, std::string_view name)
 // field until the vault changes; nullptr without a cache. Not for `file`,
 // whose object points at this query's context.
 const Val& cached_value(CachedField& field, const Ctx& ctx, const parse::Note& n) {
-  auto it = field.by_note.find(&n);
-  if (it == field.by_note.end()) it = field.by_note.emplace(&n, read_page_field(ctx, n, field.name)).first;
-  return it->second;
+  if (std::unique_ptr<Val>* kept = field.by_note.find(&n)) return **kept;
+  return *field.by_note.insert(&n, std::make_unique<Val>(read_page_field(ctx, n, field.name)));
 }
 
 const Val* cached_page_field(const Ctx& ctx, const parse::Note& n, std::string_view name) {
@@ -1556,9 +1555,8 @@ bool some_tag_contains(const parse::Note& n, std::string_view text) {
 }
 
 bool cached_tag_hit(CachedTagHits& hits, const parse::Note& page) {
-  auto it = hits.by_note.find(&page);
-  if (it == hits.by_note.end()) it = hits.by_note.emplace(&page, some_tag_contains(page, hits.needle)).first;
-  return it->second;
+  if (const bool* kept = hits.by_note.find(&page)) return *kept;
+  return hits.by_note.insert(&page, some_tag_contains(page, hits.needle));
 }
 
 // some_tag_contains, kept in the query cache per needle and page.
