@@ -48,6 +48,9 @@ const std::vector<Asked>& asked() {
       {"TABLE name FROM people", "dql"},
       {"not done\nsort by due", "tasks"},
       {"path includes Meetings\ndue before 2025-07-01", "tasks"},
+      // Sorted by a date with a limit: the walk in date order (Reads::task_bound).
+      {"not done\nsort by due\nlimit 2", "tasks"},
+      {"sort by due reverse\nsort by path\nlimit 1", "tasks"},
       {"TABLE FROM WHERE", "dql"},
   };
   return queries;
@@ -63,6 +66,7 @@ const std::vector<Asked>& asked_printed() {
       {"LIST status FROM #deal WHERE contains(file.tags, \"deal/renewal\") OR status", "dql"},
       {"TABLE role, company FROM \"People\" SORT role", "dql"},
       {"not done\ndue before 2025-07-01\nsort by due", "tasks"},
+      {"not done\ndue before 2025-12-31\nsort by due\nlimit 2", "tasks"},
       // A regular expression and a date relative to today: the checks keep
       // the query parsed (with its regex cache and its day) between edits.
       {"(description regex matches /^CALL/i) OR (done)\ndue before in 3 days\nsort by urgency", "tasks"},
@@ -426,6 +430,51 @@ TEST(QueryReads, AnEditOutsideWhatARowShowsIsNoChange) {
   EXPECT_FALSE(read.changed(vault));
   (void)vault.upsert("Customers/Initech.md", "---\nstatus: Lost\n---\nNo tag.\n", 5);
   EXPECT_TRUE(read.changed(vault));
+}
+
+// A Tasks query sorted by due with a limit walks the tasks in due order and
+// stops after the limit: it reads the notes of the tasks it took, and
+// another note counts only with a task at or before the last one's date.
+TEST(QueryReads, ATasksWalkByDateReadsOnlyUpToItsLastDate) {
+  vaultcrm::Engine engine;
+  (void)engine.upsert("Meetings/A.md", "- [ ] call 📅 2025-01-02\n- [ ] mail 📅 2025-04-01\n", 0);
+  (void)engine.upsert("Meetings/B.md", "- [ ] send deck 📅 2025-01-03\n", 0);
+  (void)engine.upsert("Meetings/C.md", "- [ ] book room 📅 2025-01-03\n", 0);
+  (void)engine.upsert("Meetings/0.md", "- [ ] later 📅 2025-03-01\n- [x] early but done 📅 2025-01-01\n", 0);
+  const std::string tasks = "not done\nsort by due\nlimit 2";
+  const std::string first = engine.query(tasks, "", "tasks");
+  const std::string version = version_of(engine, tasks, "tasks");
+  const vaultcrm::query::Reads& read = kept_reads(engine, tasks);
+  // A, then B and C at the second task's date (a tie the later keys settle: B by path).
+  EXPECT_EQ(read.task_bound.which, 0);
+  EXPECT_EQ(read.task_bound.key, 20250103);
+  EXPECT_EQ(read.rows.size(), 3u);
+  auto fresh_answer = [&] { return fresh_copy(engine)->query(tasks, "", "tasks"); };
+
+  // 0's open task is after the bound: an edit that keeps it there is no change.
+  (void)engine.upsert("Meetings/0.md", "Notes.\n- [ ] later 📅 2025-02-01\n- [x] early but done 📅 2025-01-01\n", 1);
+  EXPECT_FALSE(read.changed(engine.impl().vault));
+  EXPECT_EQ(version_of(engine, tasks, "tasks"), version);
+  EXPECT_EQ(engine.query(tasks, "", "tasks"), fresh_answer());
+  // Due at the bound's date itself: it ties with B, and its path sorts first.
+  (void)engine.upsert("Meetings/0.md", "- [ ] later 📅 2025-01-03\n- [x] early but done 📅 2025-01-01\n", 2);
+  EXPECT_TRUE(kept_reads(engine, tasks).changed(engine.impl().vault));
+  std::string now = engine.query(tasks, "", "tasks");
+  EXPECT_EQ(now, fresh_answer());
+  EXPECT_NE(now.find("\"later\""), std::string::npos);
+  EXPECT_EQ(now.find("send deck"), std::string::npos);
+  // Reopening its early task brings that one in too.
+  (void)engine.upsert("Meetings/0.md", "- [ ] later 📅 2025-02-01\n- [ ] early but done 📅 2025-01-01\n", 3);
+  EXPECT_TRUE(kept_reads(engine, tasks).changed(engine.impl().vault));
+  now = engine.query(tasks, "", "tasks");
+  EXPECT_EQ(now, fresh_answer());
+  EXPECT_NE(now.find("early but done"), std::string::npos);
+  // A's later task moved before the bound: taken too.
+  (void)engine.upsert("Meetings/A.md", "- [ ] call 📅 2025-01-02\n- [ ] mail 📅 2024-12-01\n", 4);
+  now = engine.query(tasks, "", "tasks");
+  EXPECT_EQ(now, fresh_answer());
+  EXPECT_NE(now.find("\"mail\""), std::string::npos);
+  EXPECT_NE(now, first);
 }
 
 TEST(QueryReads, ATaskRowsFingerprintHoldsItsFieldsAndItsVerdict) {

@@ -188,6 +188,18 @@ struct Reads {
   // the WHEREs before any other step (Tasks: the notes with a task through
   // the filters).
   std::vector<const parse::Note*> rows;
+  // A Tasks query sorted by a date with a limit, that walked the tasks in
+  // that date's order: `rows` holds only the notes of the tasks it took, up
+  // to the limit-th task's date (`key`, a YYYY-MM-DD as y*10000+m*100+d;
+  // undated INT32_MAX), ties included. Another note matters only if a task
+  // of it that the filters keep is at or before that date (at or after,
+  // reversed). `which`: the date (0 due ... 4 created); -1 when the walk
+  // did not stop early (every task the filters keep was taken).
+  struct TaskDateBound {
+    int which = -1;
+    int32_t key = 0;
+    bool reverse = false;
+  } task_bound;
   // When the query's rows can be fingerprinted: a note's fingerprint for
   // this query, a hash of all the answer takes from that note (whether its
   // rows get through the filters, the values of the query's expressions on

@@ -156,6 +156,22 @@ const std::vector<int32_t>& QueryCache::Data::task_dates(int which) {
   return out;
 }
 
+const std::vector<uint32_t>& QueryCache::Data::tasks_by_date(int which) {
+  std::vector<uint32_t>& order = by_date_[which];
+  if (!by_date_sorted_[which]) {
+    const std::vector<int32_t>& dates = task_dates(which);
+    // (date, ordinal) in one number: one sort of integers, ties in list order.
+    std::vector<uint64_t> keyed(dates.size());
+    for (uint32_t i = 0; i < keyed.size(); ++i)
+      keyed[i] = (static_cast<uint64_t>(static_cast<uint32_t>(dates[i]) ^ 0x80000000u) << 32) | i;
+    std::sort(keyed.begin(), keyed.end());
+    order.resize(keyed.size());
+    for (size_t i = 0; i < keyed.size(); ++i) order[i] = static_cast<uint32_t>(keyed[i]);
+    by_date_sorted_[which] = true;
+  }
+  return order;
+}
+
 namespace {
 // Whether two note names may name the same note: equal but for case, as
 // the vault matches names (index::link_key; ASCII text compared in place).
@@ -286,6 +302,10 @@ void QueryCache::Data::apply(const index::Vault::ChangeSet& changes) {
     ++kept;
   }
   tasks_.resize(kept);
+  for (int k = 0; k < 5; ++k) {
+    by_date_sorted_[k] = false;  // sorted again on next use
+    by_date_[k].clear();
+  }
   if (done_read_) done_.resize(kept);
   for (int k = 0; k < 5; ++k)
     if (dates_read_[k]) dates_[k].resize(kept);
@@ -315,8 +335,36 @@ void QueryCache::Data::splice_tasks(size_t pos, size_t count, const parse::Note&
   }
   for (int k = 0; k < 5; ++k) {
     if (!dates_read_[k]) continue;
-    resize_at(dates_[k]);
-    for (size_t i = 0; i < now; ++i) dates_[k][pos + i] = date_number(note.tasks[i], k);
+    // The sorted order: unchanged when the note has as many tasks as before,
+    // with the same dates (most edits); else its old entries go, the later
+    // ordinals move by the difference, and its tasks go in at their places.
+    bool same_dates = now == count;
+    if (same_dates) {
+      for (size_t i = 0; i < now; ++i) {
+        const int32_t d = date_number(note.tasks[i], k);
+        same_dates = same_dates && dates_[k][pos + i] == d;
+        dates_[k][pos + i] = d;
+      }
+    } else {
+      resize_at(dates_[k]);
+      for (size_t i = 0; i < now; ++i) dates_[k][pos + i] = date_number(note.tasks[i], k);
+    }
+    if (!by_date_sorted_[k] || same_dates) continue;
+    std::vector<uint32_t>& order = by_date_[k];
+    const auto first = static_cast<uint32_t>(pos), end_old = static_cast<uint32_t>(pos + count);
+    const int64_t shift = static_cast<int64_t>(now) - static_cast<int64_t>(count);
+    size_t out = 0;
+    for (uint32_t i : order) {
+      if (i >= first && i < end_old) continue;
+      order[out++] = i >= end_old ? static_cast<uint32_t>(i + shift) : i;
+    }
+    order.resize(out);
+    const std::vector<int32_t>& dates = dates_[k];
+    auto before = [&](uint32_t a, uint32_t b) { return dates[a] != dates[b] ? dates[a] < dates[b] : a < b; };
+    for (size_t i = 0; i < now; ++i) {
+      const auto ordinal = static_cast<uint32_t>(pos + i);
+      order.insert(std::upper_bound(order.begin(), order.end(), ordinal, before), ordinal);
+    }
   }
 }
 

@@ -119,6 +119,13 @@ struct QueryCache::Data {
   static constexpr int32_t kOtherDate = INT32_MIN;
   const std::vector<int32_t>& task_dates(int which);
   static int32_t date_number(const parse::Task& t, int which);
+  // The ordinals of tasks() sorted by task_dates(which), ties in list order:
+  // a Tasks query sorted by that date with a limit walks it from the front
+  // (or the back, reversed) and stops soon after `limit` tasks got through
+  // its filters, instead of filtering every task. Built on first use (one
+  // sort); an edit puts its note's tasks in and out at their places, a
+  // removal drops it.
+  const std::vector<uint32_t>& tasks_by_date(int which);
   // Entries [pos, pos + count) of the task list and its flags and dates
   // become `note`'s current tasks (apply()).
   void splice_tasks(size_t pos, size_t count, const parse::Note& note);
@@ -130,6 +137,8 @@ struct QueryCache::Data {
   std::vector<uint8_t> done_;
   bool dates_read_[5] = {false, false, false, false, false};
   std::vector<int32_t> dates_[5];
+  bool by_date_sorted_[5] = {false, false, false, false, false};
+  std::vector<uint32_t> by_date_[5];
 };
 
 }  // namespace vaultcrm::query

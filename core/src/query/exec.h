@@ -31,6 +31,9 @@ struct TasksChecks;
 std::shared_ptr<const TasksChecks> parse_tasks_checks(std::string_view source, const Ctx& ctx);
 // The same for a Tasks query: whether a task of `note` gets through its filters.
 bool tasks_note_passes(const TasksChecks& q, const Ctx& ctx, const parse::Note& note);
+// tasks_note_passes, counting only tasks within a walk's bound (Reads::task_bound).
+bool tasks_note_passes_within(const TasksChecks& q, const Ctx& ctx, const parse::Note& note,
+                              const Reads::TaskDateBound& bound);
 
 // Reads::print. Whether q's rows can be fingerprinted one note at a time:
 // a FROM of tags and folders (not links, not entities), no GROUP BY.

@@ -197,11 +197,15 @@ Outcome run(const index::Vault& vault, std::string_view source, const Options& o
         // exec_tasks noted the notes with a task through the filters; an
         // edit can give another note one. Dates are relative to today
         // (urgency too).
+        // After a walk that stopped early (Reads::task_bound), only a task
+        // within its bound can enter the answer.
         auto checked = std::make_shared<CheckedTasks>(std::string(source), checking_options(options));
-        r->would_read = [checked](const index::Vault& v, const parse::Note& n) {
+        const Reads::TaskDateBound bound = r->task_bound;
+        r->would_read = [checked, bound](const index::Vault& v, const parse::Note& n) {
           if (n.tasks.empty()) return false;
-          return checked->run(v, nullptr, true,
-                              [&](const TasksChecks& q, const Ctx& check) { return tasks_note_passes(q, check, n); });
+          return checked->run(v, nullptr, true, [&](const TasksChecks& q, const Ctx& check) {
+            return bound.which >= 0 ? tasks_note_passes_within(q, check, n, bound) : tasks_note_passes(q, check, n);
+          });
         };
         read_clock(ctx, "today");
         r->print = [checked](const index::Vault& v, const parse::Note& n, Reads& read) {

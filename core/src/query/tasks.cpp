@@ -921,6 +921,21 @@ bool tasks_note_passes(const TasksChecks& checks, const Ctx& ctx, const parse::N
   return false;
 }
 
+bool tasks_note_passes_within(const TasksChecks& checks, const Ctx& ctx, const parse::Note& note,
+                              const Reads::TaskDateBound& bound) {
+  const TasksQuery& q = checks.q;
+  for (const auto& t : note.tasks) {
+    // The date as the walk ordered it (QueryCache::Data::date_number); a
+    // date of another shape would have stopped the walk: counted as within.
+    const int32_t key = QueryCache::Data::date_number(t, bound.which);
+    const bool within = key == QueryCache::Data::kOtherDate || (bound.reverse ? key >= bound.key : key <= bound.key);
+    if (!within) continue;
+    Item it(ctx, note, t);
+    if (std::all_of(q.filters.begin(), q.filters.end(), [&](const auto& f) { return f(it); })) return true;
+  }
+  return false;
+}
+
 namespace {
 // With a limit and a date as the first sort key, only the tasks whose date
 // is at or before the limit-th smallest (or, reversed, at or after the
@@ -930,7 +945,9 @@ namespace {
 // gives the same first `limit` as over every task. A query that sorts by due
 // and shows 50 then makes 50-odd items instead of one per open task.
 // Only when the cache's numbers are the sort's keys for every task left
-// (no date of another shape, compared as text).
+// (no date of another shape, compared as text). The walk in date order
+// (exec_tasks) does this already; this is for when it cannot run (a task
+// elsewhere in the vault with a date of another shape).
 void preselect_by_first_date(const TasksQuery& q, QueryCache::Data& cache, std::vector<uint32_t>& ordinals) {
   if (detail::plain_evaluation() || q.limit < 0 || ordinals.size() <= static_cast<size_t>(q.limit)) return;
   if (q.sorts.empty()) return;  // the default order starts with status
@@ -1009,85 +1026,121 @@ Result exec_tasks(std::string_view source, const Ctx& ctx) {
       }
       return verdict;
     };
-    // The filters up to the first one that needs the task itself drop tasks
-    // by the numbers alone, one filter at a time over the task list (no
-    // item made); unless all filters were such and each decided, the tasks
-    // left go through every filter in the written order, as without the cache.
-    size_t leading = 0;
-    while (leading < q.filters.size() && q.quick[leading].kind != QuickFilter::Kind::None) ++leading;
-    std::vector<uint32_t> candidates;
-    bool listed = false;  // until the first filter, every task is a candidate (not written out)
-    auto drop_if = [&](auto drops) {
-      if (listed) {
-        candidates.erase(std::remove_if(candidates.begin(), candidates.end(), drops), candidates.end());
-        return;
+    // Every filter in the written order; the item is made only when a
+    // filter needs the task.
+    auto passes = [&](uint32_t i) {
+      std::optional<Item> it;
+      for (size_t k = 0; k < q.filters.size(); ++k) {
+        int verdict = quick_verdict(k, i);
+        if (verdict < 0) {
+          if (!it) it.emplace(ctx, *all[i].note, *all[i].task);
+          verdict = q.filters[k](*it) ? 1 : 0;
+        }
+        if (verdict != 1) return false;
       }
-      candidates.reserve(all.size());
-      for (uint32_t i = 0; i < all.size(); ++i)
-        if (!drops(i)) candidates.push_back(i);
-      listed = true;
+      return true;
     };
-    bool undecided = false;
-    for (size_t k = 0; k < leading; ++k) {
-      auto rejects = [&](uint32_t i) {
-        const int verdict = quick_verdict(k, i);
-        undecided = undecided || verdict < 0;
-        return verdict == 0;
-      };
-      const QuickFilter& f = q.quick[k];
-      if (f.kind == QuickFilter::Kind::NotDone || f.kind == QuickFilter::Kind::Done) {
-        const uint8_t drop = f.kind == QuickFilter::Kind::NotDone ? 1 : 0;
-        drop_if([&](uint32_t i) { return done[i] == drop; });
-      } else if (!f.happens) {
-        // One date against fixed bounds: the comparison picked once, not per task.
-        const std::vector<int32_t>& dates = *quick_dates[k][0];
-        auto drop_outside = [&](auto in_range) {
-          drop_if([&](uint32_t i) {
-            const int32_t d = dates[i];
-            if (d == QueryCache::Data::kOtherDate) return !(undecided = true);
-            return d == QueryCache::Data::kNoDate || !in_range(int64_t{d});
-          });
-        };
-        // date_matches with the op as a constant, so its switch folds away.
-        auto with_op = [&](auto op) {
-          drop_outside([&](int64_t d) { return date_matches<int64_t>(decltype(op)::value, d, f.from_ymd, f.to_ymd); });
-        };
-        switch (f.op) {
-          case 1: with_op(std::integral_constant<int, 1>{}); break;
-          case 2: with_op(std::integral_constant<int, 2>{}); break;
-          case 3: with_op(std::integral_constant<int, 3>{}); break;
-          case 4: with_op(std::integral_constant<int, 4>{}); break;
-          default: with_op(std::integral_constant<int, 0>{}); break;
+    // Sorted by a date with a limit: the tasks in that date's order, until
+    // `limit` got through the filters and the date moves past the last
+    // one's (its ties may still sort ahead: they are taken too). What the
+    // walk took, in list order, is then sorted as any answer is. Not when
+    // a task's date has another shape (compared as text; listed first).
+    int walk_date = -1;
+    if (!detail::plain_evaluation() && q.limit > 0 && !q.sorts.empty() &&
+        sort_key(q.sorts.front().field) == TaskSortKey::Date) {
+      const int which = date_index(q.sorts.front().field);
+      const auto& by_date = cache->tasks_by_date(which);
+      if (by_date.empty() || cache->task_dates(which)[by_date.front()] != Data::kOtherDate) walk_date = which;
+    }
+    if (walk_date >= 0) {
+      const bool reverse = q.sorts.front().reverse;
+      const auto& by_date = cache->tasks_by_date(walk_date);
+      const auto& dates = cache->task_dates(walk_date);
+      const auto limit = static_cast<size_t>(q.limit);
+      int32_t bound = 0;  // the limit-th kept task's date
+      bool stopped = false;
+      for (size_t n = 0; n < by_date.size(); ++n) {
+        const uint32_t i = by_date[reverse ? by_date.size() - 1 - n : n];
+        if (ordinals.size() >= limit && dates[i] != bound) {
+          stopped = true;
+          break;
         }
-      } else {
-        drop_if(rejects);
+        if (!passes(i)) continue;
+        ordinals.push_back(i);
+        if (ordinals.size() == limit) bound = dates[i];
       }
-    }
-    if (!listed) {
-      candidates.resize(all.size());
-      for (uint32_t i = 0; i < candidates.size(); ++i) candidates[i] = i;
-    }
-    if (leading == q.filters.size() && !undecided) {
-      ordinals = std::move(candidates);
+      std::sort(ordinals.begin(), ordinals.end());
+      if (ctx.reads && stopped) ctx.reads->task_bound = Reads::TaskDateBound{walk_date, bound, reverse};
     } else {
-      for (uint32_t i : candidates) {
-        // The item is made only when a filter needs the task.
-        std::optional<Item> it;
-        bool keep = true;
-        for (size_t k = 0; k < q.filters.size() && keep; ++k) {
-          int verdict = quick_verdict(k, i);
-          if (verdict < 0) {
-            if (!it) it.emplace(ctx, *all[i].note, *all[i].task);
-            verdict = q.filters[k](*it) ? 1 : 0;
-          }
-          keep = verdict == 1;
+      // The filters up to the first one that needs the task itself drop tasks
+      // by the numbers alone, one filter at a time over the task list (no
+      // item made); unless all filters were such and each decided, the tasks
+      // left go through every filter in the written order, as without the cache.
+      size_t leading = 0;
+      while (leading < q.filters.size() && q.quick[leading].kind != QuickFilter::Kind::None) ++leading;
+      std::vector<uint32_t> candidates;
+      bool listed = false;  // until the first filter, every task is a candidate (not written out)
+      auto drop_if = [&](auto drops) {
+        if (listed) {
+          candidates.erase(std::remove_if(candidates.begin(), candidates.end(), drops), candidates.end());
+          return;
         }
-        if (keep) ordinals.push_back(i);
+        candidates.reserve(all.size());
+        for (uint32_t i = 0; i < all.size(); ++i)
+          if (!drops(i)) candidates.push_back(i);
+        listed = true;
+      };
+      bool undecided = false;
+      for (size_t k = 0; k < leading; ++k) {
+        auto rejects = [&](uint32_t i) {
+          const int verdict = quick_verdict(k, i);
+          undecided = undecided || verdict < 0;
+          return verdict == 0;
+        };
+        const QuickFilter& f = q.quick[k];
+        if (f.kind == QuickFilter::Kind::NotDone || f.kind == QuickFilter::Kind::Done) {
+          const uint8_t drop = f.kind == QuickFilter::Kind::NotDone ? 1 : 0;
+          drop_if([&](uint32_t i) { return done[i] == drop; });
+        } else if (!f.happens) {
+          // One date against fixed bounds: the comparison picked once, not per task.
+          const std::vector<int32_t>& dates = *quick_dates[k][0];
+          auto drop_outside = [&](auto in_range) {
+            drop_if([&](uint32_t i) {
+              const int32_t d = dates[i];
+              if (d == QueryCache::Data::kOtherDate) return !(undecided = true);
+              return d == QueryCache::Data::kNoDate || !in_range(int64_t{d});
+            });
+          };
+          // date_matches with the op as a constant, so its switch folds away.
+          auto with_op = [&](auto op) {
+            drop_outside([&](int64_t d) { return date_matches<int64_t>(decltype(op)::value, d, f.from_ymd, f.to_ymd); });
+          };
+          switch (f.op) {
+            case 1: with_op(std::integral_constant<int, 1>{}); break;
+            case 2: with_op(std::integral_constant<int, 2>{}); break;
+            case 3: with_op(std::integral_constant<int, 3>{}); break;
+            case 4: with_op(std::integral_constant<int, 4>{}); break;
+            default: with_op(std::integral_constant<int, 0>{}); break;
+          }
+        } else {
+          drop_if(rejects);
+        }
+      }
+      if (!listed) {
+        candidates.resize(all.size());
+        for (uint32_t i = 0; i < candidates.size(); ++i) candidates[i] = i;
+      }
+      if (leading == q.filters.size() && !undecided) {
+        ordinals = std::move(candidates);
+      } else {
+        for (uint32_t i : candidates)
+          if (passes(i)) ordinals.push_back(i);
       }
     }
     if (ctx.reads) {
       // Options::reads: the notes with a task through the filters, limit
-      // or not (a note's tasks are together in the list).
+      // or not (a note's tasks are together in the list); after a walk
+      // that stopped early, those of the tasks it took (Reads::task_bound).
       const parse::Note* last = nullptr;
       for (uint32_t i : ordinals)
         if (all[i].note != last) ctx.reads->rows.push_back(last = all[i].note);
