@@ -80,6 +80,9 @@ const Case kCases[] = {
     {"LIST WHERE contains(file.frontmatter, \"type\") LIMIT 15", "dql"},
     {"TABLE roles FROM people WHERE contains(roles, 3) OR contains(nothing, \"x\")", "dql"},
     {"TABLE accounts FROM people WHERE !contains(accounts, [[Microsoft]]) SORT name LIMIT 4", "dql"},
+    // A contains() with another constant first: the link's part is still found
+    {"TABLE accounts FROM people WHERE contains(name, \"a\") AND contains(accounts, [[Microsoft]]) SORT name", "dql"},
+    {"TABLE people FROM accounts WHERE contains(people, \"Qi\") AND (contains(people, [[Qi Ke]]) AND name != null)", "dql"},
     // Page fields from the query cache, compared where they lie, and what
     // must not be read from it: a FLATTEN member or a lambda parameter of
     // the same name, task fields, `this`, link fields (resolved), lists

@@ -352,8 +352,7 @@ Result exec_dql(const DqlQuery& q, const Ctx& ctx) {
       const Row no_row;
       std::string member;
       Val needle;
-      if (contains_constant_conjunct(*q.steps.front().e, Env{&ctx, &no_row, nullptr}, member, needle) &&
-          needle.t == Val::T::Link)
+      if (contains_constant_conjunct(*q.steps.front().e, Env{&ctx, &no_row, nullptr}, Val::T::Link, member, needle))
         linking = entity_objects_linking(ctx, q.from->text, member, needle.s);
     }
     auto objects = linking ? std::move(*linking) : entity_objects(ctx, q.from->text);

@@ -1879,22 +1879,25 @@ Val from_cell(const Cell& c) {
   return Val::null();
 }
 
-bool contains_constant_conjunct(const Expr& where, const Env& env, std::string& member, Val& needle) {
+bool contains_constant_conjunct(const Expr& where, const Env& env, Val::T type, std::string& member, Val& needle) {
   if (detail::plain_evaluation()) return false;
   if (where.k == Expr::K::Binary && op_code(where) == Op::And)
-    return contains_constant_conjunct(*where.kids[0], env, member, needle) ||
-           contains_constant_conjunct(*where.kids[1], env, member, needle);
+    return contains_constant_conjunct(*where.kids[0], env, type, member, needle) ||
+           contains_constant_conjunct(*where.kids[1], env, type, member, needle);
   if (where.k != Expr::K::Call || where.fn != builtin_contains() || where.kids.size() != 2) return false;
   const Expr& field = *where.kids[0];
   // `this` and `row` are not fields; a lambda's parameter is not at the top.
   if (field.k != Expr::K::Ident || field.name == "this" || field.name == "row" || scope_has(env.scope, field.name) ||
       !is_constant(*where.kids[1]))
     return false;
+  Val value;
   try {
-    needle = eval(*where.kids[1], env);
+    value = eval(*where.kids[1], env);
   } catch (...) {
     return false;  // left to the rows, which fail (or not, with none) as ever
   }
+  if (value.t != type) return false;  // a later part may have one
+  needle = std::move(value);
   member = field.name;
   return true;
 }

@@ -77,11 +77,11 @@ void bind_cache(Expr& e, QueryCache::Data& cache);
 void fold_constants(Expr& e, const Ctx& ctx);
 // The first part of `where`, left to right, that must hold for it to hold
 // (itself, or a side of an AND) and reads contains(field, constant), the
-// field a plain identifier: its name and the constant's value (computed in
-// `env`). An executor can
-// then read only the rows whose field may contain that value, and evaluate
-// `where` on those. False when there is none, or in the plain evaluation.
-bool contains_constant_conjunct(const Expr& where, const Env& env, std::string& member, Val& needle);
+// field a plain identifier and the constant of type `type`: its name and
+// the constant's value (computed in `env`). An executor can then read only
+// the rows whose field may contain that value, and evaluate `where` on
+// those. False when there is none, or in the plain evaluation.
+bool contains_constant_conjunct(const Expr& where, const Env& env, Val::T type, std::string& member, Val& needle);
 
 namespace detail {
 // True: no constant folding and no shortcuts in eval, so that tests can
