@@ -290,9 +290,16 @@ void QueryCache::Data::apply(const index::Vault::ChangeSet& changes) {
     return;
   }
   // Out: the tasks of every stale address (no note is read: some are gone).
+  // `renumbered[i]`: where task i is now, or kGone; the date orders keep
+  // their order under it (the tasks left keep theirs).
+  constexpr uint32_t kGone = UINT32_MAX;
+  bool any_order = false;
+  for (int k = 0; k < 5; ++k) any_order = any_order || by_date_sorted_[k];
+  std::vector<uint32_t> renumbered(any_order ? tasks_.size() : 0, kGone);
   size_t kept = 0;
   for (size_t i = 0; i < tasks_.size(); ++i) {
     if (std::binary_search(stale.begin(), stale.end(), tasks_[i].note)) continue;
+    if (any_order) renumbered[i] = static_cast<uint32_t>(kept);
     if (kept != i) {
       tasks_[kept] = tasks_[i];
       if (done_read_) done_[kept] = done_[i];
@@ -303,8 +310,11 @@ void QueryCache::Data::apply(const index::Vault::ChangeSet& changes) {
   }
   tasks_.resize(kept);
   for (int k = 0; k < 5; ++k) {
-    by_date_sorted_[k] = false;  // sorted again on next use
-    by_date_[k].clear();
+    if (!by_date_sorted_[k]) continue;
+    size_t out = 0;
+    for (uint32_t i : by_date_[k])
+      if (renumbered[i] != kGone) by_date_[k][out++] = renumbered[i];
+    by_date_[k].resize(out);
   }
   if (done_read_) done_.resize(kept);
   for (int k = 0; k < 5; ++k)

@@ -123,8 +123,8 @@ struct QueryCache::Data {
   // a Tasks query sorted by that date with a limit walks it from the front
   // (or the back, reversed) and stops soon after `limit` tasks got through
   // its filters, instead of filtering every task. Built on first use (one
-  // sort); an edit puts its note's tasks in and out at their places, a
-  // removal drops it.
+  // sort); an edit puts its note's tasks in and out at their places, and
+  // a removal takes its note's tasks out and numbers the rest again.
   const std::vector<uint32_t>& tasks_by_date(int which);
   // Entries [pos, pos + count) of the task list and its flags and dates
   // become `note`'s current tasks (apply()).
