@@ -290,35 +290,37 @@ void QueryCache::Data::apply(const index::Vault::ChangeSet& changes) {
     return;
   }
   // Out: the tasks of every stale address (no note is read: some are gone).
-  // `renumbered[i]`: where task i is now, or kGone; the date orders keep
-  // their order under it (the tasks left keep theirs).
+  // `renumbered[i]`: where task i goes, or kGone. A note's tasks are
+  // together in the list: one search per note, not per task. The lists are
+  // then compacted one by one, and the date orders keep their order under
+  // the new numbers (the tasks left keep theirs).
   constexpr uint32_t kGone = UINT32_MAX;
-  bool any_order = false;
-  for (int k = 0; k < 5; ++k) any_order = any_order || by_date_sorted_[k];
-  std::vector<uint32_t> renumbered(any_order ? tasks_.size() : 0, kGone);
-  size_t kept = 0;
+  std::vector<uint32_t> renumbered(tasks_.size(), kGone);
+  uint32_t kept = 0;
+  const parse::Note* run_note = nullptr;
+  bool run_stale = false;
   for (size_t i = 0; i < tasks_.size(); ++i) {
-    if (std::binary_search(stale.begin(), stale.end(), tasks_[i].note)) continue;
-    if (any_order) renumbered[i] = static_cast<uint32_t>(kept);
-    if (kept != i) {
-      tasks_[kept] = tasks_[i];
-      if (done_read_) done_[kept] = done_[i];
-      for (int k = 0; k < 5; ++k)
-        if (dates_read_[k]) dates_[k][kept] = dates_[k][i];
+    if (tasks_[i].note != run_note) {
+      run_note = tasks_[i].note;
+      run_stale = std::binary_search(stale.begin(), stale.end(), run_note);
     }
-    ++kept;
+    if (!run_stale) renumbered[i] = kept++;
   }
-  tasks_.resize(kept);
+  auto compact = [&](auto& list) {
+    for (size_t i = 0; i < renumbered.size(); ++i)
+      if (renumbered[i] != kGone && renumbered[i] != i) list[renumbered[i]] = list[i];
+    list.resize(kept);
+  };
+  compact(tasks_);
+  if (done_read_) compact(done_);
   for (int k = 0; k < 5; ++k) {
+    if (dates_read_[k]) compact(dates_[k]);
     if (!by_date_sorted_[k]) continue;
     size_t out = 0;
     for (uint32_t i : by_date_[k])
       if (renumbered[i] != kGone) by_date_[k][out++] = renumbered[i];
     by_date_[k].resize(out);
   }
-  if (done_read_) done_.resize(kept);
-  for (int k = 0; k < 5; ++k)
-    if (dates_read_[k]) dates_[k].resize(kept);
   // In: the current tasks of each changed path still in the vault, at its
   // place in path order (every task left belongs to a note still there).
   for (std::string_view path : paths) {
