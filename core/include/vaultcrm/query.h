@@ -199,6 +199,8 @@ struct Reads {
     int which = -1;
     int32_t key = 0;
     bool reverse = false;
+    // Whether a task with this date key could be in the answer.
+    bool admits(int32_t date) const { return which < 0 || (reverse ? date >= key : date <= key); }
   } task_bound;
   // When the query's rows can be fingerprinted: a note's fingerprint for
   // this query, a hash of all the answer takes from that note (whether its

@@ -29,11 +29,11 @@ bool passes_leading_wheres(const DqlQuery& q, const Ctx& ctx, const parse::Note&
 // the context it was parsed in, which must outlive it at the same address.
 struct TasksChecks;
 std::shared_ptr<const TasksChecks> parse_tasks_checks(std::string_view source, const Ctx& ctx);
-// The same for a Tasks query: whether a task of `note` gets through its filters.
-bool tasks_note_passes(const TasksChecks& q, const Ctx& ctx, const parse::Note& note);
-// tasks_note_passes, counting only tasks within a walk's bound (Reads::task_bound).
-bool tasks_note_passes_within(const TasksChecks& q, const Ctx& ctx, const parse::Note& note,
-                              const Reads::TaskDateBound& bound);
+// The same for a Tasks query: whether a task of `note` gets through its
+// filters, counting only tasks within a walk's bound (Reads::task_bound;
+// the default admits every task).
+bool tasks_note_passes(const TasksChecks& q, const Ctx& ctx, const parse::Note& note,
+                       const Reads::TaskDateBound& bound = {});
 
 // Reads::print. Whether q's rows can be fingerprinted one note at a time:
 // a FROM of tags and folders (not links, not entities), no GROUP BY.

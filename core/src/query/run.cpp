@@ -203,9 +203,8 @@ Outcome run(const index::Vault& vault, std::string_view source, const Options& o
         const Reads::TaskDateBound bound = r->task_bound;
         r->would_read = [checked, bound](const index::Vault& v, const parse::Note& n) {
           if (n.tasks.empty()) return false;
-          return checked->run(v, nullptr, true, [&](const TasksChecks& q, const Ctx& check) {
-            return bound.which >= 0 ? tasks_note_passes_within(q, check, n, bound) : tasks_note_passes(q, check, n);
-          });
+          return checked->run(v, nullptr, true,
+                              [&](const TasksChecks& q, const Ctx& check) { return tasks_note_passes(q, check, n, bound); });
         };
         read_clock(ctx, "today");
         r->print = [checked](const index::Vault& v, const parse::Note& n, Reads& read) {

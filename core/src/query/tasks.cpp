@@ -912,24 +912,16 @@ std::optional<uint64_t> tasks_row_print(const TasksChecks& checks, const Ctx& ct
   });
 }
 
-bool tasks_note_passes(const TasksChecks& checks, const Ctx& ctx, const parse::Note& note) {
+bool tasks_note_passes(const TasksChecks& checks, const Ctx& ctx, const parse::Note& note,
+                       const Reads::TaskDateBound& bound) {
   const TasksQuery& q = checks.q;
   for (const auto& t : note.tasks) {
-    Item it(ctx, note, t);
-    if (std::all_of(q.filters.begin(), q.filters.end(), [&](const auto& f) { return f(it); })) return true;
-  }
-  return false;
-}
-
-bool tasks_note_passes_within(const TasksChecks& checks, const Ctx& ctx, const parse::Note& note,
-                              const Reads::TaskDateBound& bound) {
-  const TasksQuery& q = checks.q;
-  for (const auto& t : note.tasks) {
-    // The date as the walk ordered it (QueryCache::Data::date_number); a
-    // date of another shape would have stopped the walk: counted as within.
-    const int32_t key = QueryCache::Data::date_number(t, bound.which);
-    const bool within = key == QueryCache::Data::kOtherDate || (bound.reverse ? key >= bound.key : key <= bound.key);
-    if (!within) continue;
+    if (bound.which >= 0) {
+      // The date as the walk ordered it (QueryCache::Data::date_number); a
+      // date of another shape would have stopped the walk: counted as within.
+      const int32_t key = QueryCache::Data::date_number(t, bound.which);
+      if (key != QueryCache::Data::kOtherDate && !bound.admits(key)) continue;
+    }
     Item it(ctx, note, t);
     if (std::all_of(q.filters.begin(), q.filters.end(), [&](const auto& f) { return f(it); })) return true;
   }
@@ -968,9 +960,8 @@ void preselect_by_first_date(const TasksQuery& q, QueryCache::Data& cache, std::
   auto nth = keys.begin() + (q.limit - 1);
   if (reverse) std::nth_element(keys.begin(), nth, keys.end(), std::greater<int32_t>());
   else std::nth_element(keys.begin(), nth, keys.end());
-  const int32_t bound = *nth;
-  ordinals.erase(std::remove_if(ordinals.begin(), ordinals.end(),
-                                [&](uint32_t i) { return reverse ? dates[i] < bound : dates[i] > bound; }),
+  const Reads::TaskDateBound bound{date_index(first), *nth, reverse};
+  ordinals.erase(std::remove_if(ordinals.begin(), ordinals.end(), [&](uint32_t i) { return !bound.admits(dates[i]); }),
                  ordinals.end());
 }
 }  // namespace
